@@ -1,0 +1,48 @@
+"""Exact calculators for credit-card collections: overdue fees, interest and repayment plans.
+
+The public API (the contract that pages, widgets, the browser form and outside
+checks rely on).  Dates are :class:`datetime.date` (ISO strings accepted),
+amounts :class:`decimal.Decimal` yuan (strings and ints accepted), results
+``Decimal`` rounded to the fen unless stated.  Bad input raises
+:class:`CalculatorInputError`, a :class:`ValueError`.
+
+The core imports nothing outside the standard library, so it also runs in the
+browser (Pyodide).  ``calculators.portfolio`` (pandas), ``calculators.widgets``
+(ipywidgets) and :func:`load_terms` reading YAML (PyYAML) are imported on use.
+
+>>> from calculators import load_terms, late_fee
+>>> late_fee("1000", "200", load_terms("cmb"))
+Decimal('40.00')
+"""
+
+from .delinquency import DelinquencyStatus, delinquency_bucket
+from .errors import CalculatorInputError
+from .fees import late_fee, minimum_payment
+from .installments import Plan, PlanRow, installment_plan, negotiated_plan
+from .interest import revolving_interest
+from .projection import MinimumPaymentPayoff, Projection, minimum_payment_payoff, overdue_projection
+from .terms import Citation, Terms, bundled_profiles, handbook_terms, load_terms
+
+__all__ = [
+    "CalculatorInputError",
+    "Citation",
+    "DelinquencyStatus",
+    "MinimumPaymentPayoff",
+    "Plan",
+    "PlanRow",
+    "Projection",
+    "Terms",
+    "bundled_profiles",
+    "delinquency_bucket",
+    "handbook_terms",
+    "installment_plan",
+    "late_fee",
+    "load_terms",
+    "minimum_payment",
+    "minimum_payment_payoff",
+    "negotiated_plan",
+    "overdue_projection",
+    "revolving_interest",
+]
+
+__version__ = "0.1.0"

@@ -1,0 +1,252 @@
+"""What happens to an unpaid statement cycle by cycle, and the cost of paying only the minimum."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Sequence
+
+from ._validate import check_terms, dated_amounts, date_order
+from .dates import add_months, to_date
+from .delinquency import delinquency_bucket
+from .errors import CalculatorInputError
+from .fees import late_fee, minimum_payment
+from .interest import accrue, revolving_interest
+from .money import FEN, ZERO, Amount, round_fen, to_amount, to_int
+from .terms import Terms
+
+__all__ = ["ProjectionRow", "Projection", "overdue_projection", "PayoffRow", "MinimumPaymentPayoff", "minimum_payment_payoff"]
+
+MAX_CYCLES = 120  # input domain: ten years of statements
+
+
+@dataclass(frozen=True)
+class ProjectionRow:
+    """One future statement of an account that is not paid."""
+
+    cycle: int
+    statement_date: date
+    due_date: date
+    principal: Decimal  # purchase principal still owed
+    interest: Decimal  # interest billed on this statement
+    late_fee: Decimal  # 违约金 billed on this statement (for the previous cycle)
+    interest_total: Decimal  # billed interest still owed
+    late_fee_total: Decimal  # 违约金 still owed
+    balance: Decimal  # principal + interest_total + late_fee_total
+    minimum_payment: Decimal
+    days_past_due: int  # at the statement date
+    bucket: str
+    category: str
+
+
+@dataclass(frozen=True)
+class Projection:
+    """The cycle-by-cycle projection with totals and the assumptions it rests on."""
+
+    rows: tuple[ProjectionRow, ...]
+    assumptions: tuple[str, ...]
+
+    @property
+    def total_interest(self) -> Decimal:
+        return sum((row.interest for row in self.rows), ZERO)
+
+    @property
+    def total_late_fees(self) -> Decimal:
+        return sum((row.late_fee for row in self.rows), ZERO)
+
+    @property
+    def final_balance(self) -> Decimal:
+        return self.rows[-1].balance
+
+
+def overdue_projection(
+    statement_balance: Amount,
+    minimum_due: Amount,
+    statement_date: date,
+    due_date: date,
+    cycles: int,
+    terms: Terms,
+    *,
+    payments: Sequence[tuple[date, Amount]] = (),
+    posting_date: date | None = None,
+) -> Projection:
+    """Project an unpaid statement for ``cycles`` statements: interest, 违约金, minimum, DPD, bucket.
+
+    Question answered: the customer has this statement and has paid
+    ``payments`` since; if nothing more is paid, what will each coming
+    statement show?
+
+    Model, cycle by cycle (statement dates monthly on the same day; due dates
+    the same number of days after each statement):
+
+    * Cycle 1 interest is :func:`revolving_interest` on the statement (posted on
+      ``posting_date``; the statement date if not given, which gives the least
+      interest — stated in ``assumptions``).  Later cycles accrue
+      ``daily_rate`` on the principal, plus billed interest when
+      ``compounding`` is ``monthly``, from the day after the previous statement
+      to the statement date inclusive.  **Never on 违约金 or fees**
+      (银发〔2016〕111号).
+    * 违约金 on each statement for the previous cycle's unpaid minimum
+      (:func:`late_fee`, payments made by the due date plus grace days count).
+    * The new minimum is :func:`minimum_payment` of the principal, the previous
+      unpaid minimum, this cycle's 违约金 and interest; it never exceeds the
+      balance owed.
+    * Days past due at each statement date count from the due date of the
+      oldest unpaid minimum; bucket and class from :func:`delinquency_bucket`.
+    * Payments (cycle 1 only) reduce the principal; a statement whose unpaid part
+      is within the tolerance counts as paid in full (no interest, no 违约金).
+
+    >>> from calculators import load_terms
+    >>> p = overdue_projection("10000", "1000", date(2026, 5, 5), date(2026, 5, 23), 3, load_terms("cmb"))
+    >>> [(r.interest, r.late_fee, r.minimum_payment, r.days_past_due, r.bucket) for r in p.rows]  # doctest: +NORMALIZE_WHITESPACE
+    [(Decimal('160.00'), Decimal('50.00'), Decimal('2210.00'), 13, 'M1'),
+     (Decimal('152.40'), Decimal('110.50'), Decimal('3472.90'), 43, 'M2'),
+     (Decimal('159.84'), Decimal('173.65'), Decimal('4806.39'), 74, 'M3')]
+    """
+    terms = check_terms(terms)
+    balance = to_amount(statement_balance, "statement_balance", minimum=FEN)
+    minimum = to_amount(minimum_due, "minimum_due", maximum=balance)
+    first_statement = to_date(statement_date, "statement_date")
+    first_due = to_date(due_date, "due_date")
+    n = to_int(cycles, "cycles", minimum=1, maximum=MAX_CYCLES)
+    second_statement = add_months(first_statement, 1)
+    date_order(statement_date=first_statement, due_date=first_due, next_statement_date=second_statement)
+    posted = first_statement if posting_date is None else to_date(posting_date, "posting_date")
+    if posted > first_statement:
+        raise CalculatorInputError("posting_date", posted.isoformat(), f"on or before the statement date ({first_statement})")
+    paid = dated_amounts(payments, "payments", first=first_statement + timedelta(days=1), last=second_statement)
+    paid_total = sum((amount for _, amount in paid), ZERO)
+    if paid_total > balance:
+        raise CalculatorInputError("payments", str(paid_total), f"payments totalling at most the statement balance ({balance})")
+
+    assumptions = ["no payment after the first cycle", "no new purchases or fees other than 违约金"]
+    if posting_date is None:
+        assumptions.append("statement balance posted on the statement date (the least interest)")
+    offset = first_due - first_statement
+    on_time = first_due + timedelta(days=terms.grace_days)
+    principal = balance - paid_total
+    interest_owed = fees_owed = ZERO
+    unpaid_minimum = max(ZERO, minimum - paid_total)
+    settled = balance - sum((a for d, a in paid if d <= on_time), ZERO) <= terms.tolerance
+    oldest_due: date | None = None
+    previous_balance, previous_minimum, previous_statement, previous_due = balance, minimum, first_statement, first_due
+
+    rows = []
+    for k in range(1, n + 1):
+        statement = add_months(first_statement, k)
+        if k == 1:
+            interest = revolving_interest([(posted, balance)], paid, first_statement, first_due, statement, terms)
+            fee = late_fee(minimum, sum((a for d, a in paid if d <= on_time), ZERO), terms, statement_balance=balance)
+        elif settled:
+            interest = fee = ZERO
+            unpaid_minimum = ZERO
+        else:
+            bearing = principal + (interest_owed if terms.compounding == "monthly" else ZERO)
+            interest = round_fen(accrue([(previous_statement + timedelta(days=1), bearing)],
+                                        previous_statement + timedelta(days=1), statement, terms.daily_rate),
+                                 terms.interest_rounding)
+            fee = late_fee(previous_minimum, ZERO, terms, statement_balance=previous_balance)
+            unpaid_minimum = previous_minimum
+        if unpaid_minimum > 0 and not settled:
+            oldest_due = oldest_due or previous_due
+        else:
+            oldest_due = None
+        interest_owed += interest
+        fees_owed += fee
+        owed = principal + interest_owed + fees_owed
+        new_minimum = min(owed, minimum_payment(principal, terms, previous_unpaid_minimum=unpaid_minimum,
+                                                fees=fee, interest=interest))
+        days = (statement - oldest_due).days if oldest_due else 0
+        status = delinquency_bucket(days)
+        rows.append(ProjectionRow(k, statement, statement + offset, principal, interest, fee, interest_owed, fees_owed,
+                                  owed, new_minimum, days, status.bucket, status.category))
+        settled = owed <= terms.tolerance
+        previous_balance, previous_minimum = owed, new_minimum
+        previous_statement, previous_due = statement, statement + offset
+    return Projection(tuple(rows), tuple(assumptions))
+
+
+@dataclass(frozen=True)
+class PayoffRow:
+    """One month of paying only the minimum."""
+
+    month: int
+    statement_date: date
+    statement_balance: Decimal
+    payment: Decimal
+    interest_next: Decimal  # interest billed on the following statement
+
+
+@dataclass(frozen=True)
+class MinimumPaymentPayoff:
+    """How long paying only the minimum takes, and what it costs."""
+
+    months: int
+    total_interest: Decimal
+    total_paid: Decimal
+    rows: tuple[PayoffRow, ...]
+
+
+def minimum_payment_payoff(
+    balance: Amount,
+    terms: Terms,
+    *,
+    statement_date: date,
+    posting_date: date | None = None,
+    max_months: int = 600,
+) -> MinimumPaymentPayoff:
+    """Months to repay a balance, and the interest paid, when only the minimum is paid each month.
+
+    Model: no new purchases; each month the customer pays exactly the
+    statement's minimum (:func:`minimum_payment` of the principal plus the
+    billed interest) on the due date (``due_days_after_statement`` after the
+    statement).  The statement is not paid in full, so interest runs on the
+    whole balance (first cycle from ``posting_date``, the statement date if not
+    given), repayments going to interest first (the account is never past due).
+    When the minimum leaves no more than the tolerance unpaid, or exceeds the
+    balance, the customer pays the whole statement and the count stops.
+    ``max_months`` bounds the search; reaching it is an error.
+
+    >>> from calculators import load_terms
+    >>> result = minimum_payment_payoff("10000", load_terms("cmb"), statement_date=date(2026, 5, 5))
+    >>> result.months, result.total_interest
+    (66, Decimal('1474.08'))
+    """
+    terms = check_terms(terms)
+    amount = to_amount(balance, "balance", minimum=FEN)
+    first = to_date(statement_date, "statement_date")
+    posted = first if posting_date is None else to_date(posting_date, "posting_date")
+    if posted > first:
+        raise CalculatorInputError("posting_date", posted.isoformat(), f"on or before the statement date ({first})")
+    limit = to_int(max_months, "max_months", minimum=1, maximum=1200)
+    due_after = timedelta(days=terms.due_days_after_statement)
+    shift = timedelta(days=0 if terms.payment_effective == "same_day" else 1)
+
+    principal, billed_interest = amount, ZERO
+    total_interest = total_paid = ZERO
+    rows = []
+    for month in range(1, limit + 1):
+        statement = add_months(first, month - 1)
+        owed = principal + billed_interest
+        due_now = minimum_payment(principal, terms, interest=billed_interest)
+        if owed - due_now <= terms.tolerance:
+            total_paid += owed
+            rows.append(PayoffRow(month, statement, owed, owed, ZERO))
+            return MinimumPaymentPayoff(month, total_interest, total_paid, tuple(rows))
+        due, following = statement + due_after, add_months(first, month)
+        if month == 1:
+            interest = revolving_interest([(posted, owed)], [(due, due_now)], statement, due, following, terms)
+        else:
+            compounding = terms.compounding == "monthly"
+            bearing = principal + (billed_interest if compounding else ZERO)
+            reduction = due_now if compounding else due_now - billed_interest
+            start = statement + timedelta(days=1)
+            interest = round_fen(accrue([(start, bearing), (due + shift, -reduction)], start, following, terms.daily_rate),
+                                 terms.interest_rounding)
+        principal -= due_now - billed_interest
+        billed_interest = interest
+        total_interest += interest
+        total_paid += due_now
+        rows.append(PayoffRow(month, statement, owed, due_now, interest))
+    raise CalculatorInputError("max_months", max_months, f"more months: the balance is not repaid within {limit} months")
