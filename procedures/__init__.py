@@ -1,0 +1,39 @@
+"""The handbook's knowledge base: validated YAML data that the pages render.
+
+Files: ``sources.yml`` (cited documents), ``glossary.yml``, ``role.yml``,
+``skills.yml``, ``workflow/*.yml`` (one per stage, procedure template) and
+``challenges/*.yml``.  Load them through these functions; a malformed file
+raises :class:`ProcedureFileError` naming file, line and field.
+
+Check every file from the command line: ``python -m procedures``.
+"""
+
+from .loader import (
+    ProcedureFileError,
+    challenges,
+    check_references,
+    glossary,
+    load_model,
+    procedure,
+    role,
+    search_terms,
+    skills,
+    sources,
+    validate_all,
+    workflow,
+)
+
+__all__ = [
+    "ProcedureFileError",
+    "challenges",
+    "check_references",
+    "glossary",
+    "load_model",
+    "procedure",
+    "role",
+    "search_terms",
+    "skills",
+    "sources",
+    "validate_all",
+    "workflow",
+]

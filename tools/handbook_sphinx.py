@@ -1,0 +1,152 @@
+"""Sphinx extension for the handbook build (loaded from ``_config.yml``).
+
+What it adds to a plain Jupyter Book 1 build, and why:
+
+* **Fresh figures.** Jupyter Book's execution cache keys on a notebook's code
+  only, so editing ``calculators/`` or ``procedures/`` would publish stale
+  outputs.  Every executable page gets a hidden last cell holding a digest of
+  those folders and of the selected terms profile; the files are also declared
+  as the page's dependencies, so Sphinx re-reads and MyST-NB re-executes the
+  page when any of them changes.
+* **Chinese search.** A jieba user dictionary of collections terms is generated
+  from the glossary in ``procedures/`` (one source of truth) and handed to
+  Sphinx's Chinese search (``html_search_options['dict']``).
+* **Offline assets.** MathJax, require.js, the widget manager and Pyodide are
+  fetched from the npm registry (pinned in ``assets/vendor.json``) and served
+  from ``_static/vendor/``; the calculators wheel and profile JSON for the
+  in-browser calculators are built into ``_static/app/``.
+* **Static-site rendering.** ``HANDBOOK_SITE_BUILD=1`` is set for the kernels so
+  that calculator pages show the browser form instead of frozen widget snapshots.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from sphinx.application import Sphinx
+from sphinx.util import logging as sphinx_logging
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # the project packages, also when not installed
+
+LOG = sphinx_logging.getLogger(__name__)
+EXTRA_STATIC = ROOT / "_build" / "static-extra"
+DEPENDENCY_DIRS = ("calculators", "procedures")
+DEPENDENCY_SUFFIXES = {".py", ".yml", ".yaml", ".json"}
+MARKER = "handbook-dependency-digest"
+
+
+def dependency_files() -> list[Path]:
+    """Every source file the executable pages may read: code and data of calculators/ and procedures/."""
+    files = []
+    for folder in DEPENDENCY_DIRS:
+        for path in sorted((ROOT / folder).rglob("*")):
+            if path.suffix in DEPENDENCY_SUFFIXES and path.is_file() and "__pycache__" not in path.parts:
+                files.append(path)
+    return files
+
+
+def dependency_digest() -> str:
+    """A digest of the dependency files' contents and the selected profile."""
+    digest = hashlib.sha256()
+    digest.update(os.environ.get("HANDBOOK_PROFILE", "").encode())
+    for path in dependency_files():
+        digest.update(str(path.relative_to(ROOT)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _is_notebook(source: str) -> bool:
+    """A MyST text notebook has jupytext/kernelspec front matter."""
+    if not source.startswith("---"):
+        return False
+    end = source.find("\n---", 3)
+    return end > 0 and "kernelspec" in source[:end]
+
+
+def _inject_digest(app: Sphinx, docname: str, source: list[str]) -> None:
+    if not _is_notebook(source[0]):
+        return
+    for path in app.env.handbook_dependencies:
+        app.env.note_dependency(str(path))
+    source[0] = source[0].rstrip("\n") + (
+        "\n\n```{code-cell} ipython3\n:tags: [remove-cell]\n"
+        f"# {MARKER}: {app.env.handbook_digest} (added by tools/handbook_sphinx.py; re-executes the page when "
+        "calculators/, procedures/ or the profile change)\n```\n"
+    )
+
+
+def _env_before_read(app: Sphinx, env, docnames) -> None:
+    env.handbook_dependencies = dependency_files()
+    env.handbook_digest = dependency_digest()
+
+
+def _write_search_dictionary(app: Sphinx, config) -> None:
+    """Generate the jieba user dictionary from the glossary and point Sphinx's Chinese search at it."""
+    from procedures import search_terms
+
+    target = ROOT / "_build" / "search" / "userdict.txt"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    # jieba format: word [frequency] [part of speech]; a high frequency keeps the term whole.
+    lines = [f"{term} 100000 n" for term in search_terms()]
+    text = "\n".join(lines) + "\n"
+    if not target.is_file() or target.read_text(encoding="utf-8") != text:
+        target.write_text(text, encoding="utf-8")
+    options = dict(config.html_search_options or {})
+    options["dict"] = str(target)
+    config.html_search_options = options
+    logging.getLogger("jieba").setLevel(logging.WARNING)  # its "Building prefix dict" chatter is not a warning
+    os.environ["HANDBOOK_SITE_BUILD"] = "1"
+
+
+def _build_browser_app(digest: str) -> None:
+    """The calculators wheel and the profile JSON that the in-browser calculators load."""
+    out = EXTRA_STATIC / "app"
+    stamp = out / ".digest"
+    if stamp.is_file() and stamp.read_text() == digest:
+        return
+    started = time.perf_counter()
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--quiet", "--wheel-dir", str(out), str(ROOT)],
+        check=True, cwd=ROOT, env={**os.environ, "PIP_NO_INPUT": "1"},
+    )
+    from calculators import bundled_profiles, handbook_terms, load_terms
+
+    wheel = next(out.glob("*.whl"))
+    manifest = {
+        "wheel": wheel.name,
+        "profile": handbook_terms().code,
+        "profiles": {name: load_terms(name).to_dict() for name in bundled_profiles()},
+    }
+    (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+    stamp.write_text(digest)
+    LOG.info(f"[handbook] browser calculators: {wheel.name} built in {time.perf_counter() - started:.1f} s")
+
+
+def _prepare_static(app: Sphinx, config) -> None:
+    """Vendor assets and the browser app, placed where html_static_path picks them up."""
+    from tools import fetch_assets
+
+    started = time.perf_counter()
+    fetch_assets.main(["--dest", str(EXTRA_STATIC / "vendor")])
+    _build_browser_app(dependency_digest())
+    LOG.info(f"[handbook] static assets ready in {time.perf_counter() - started:.1f} s")
+
+
+def setup(app: Sphinx) -> dict:
+    app.connect("config-inited", _write_search_dictionary)
+    app.connect("config-inited", _prepare_static)
+    app.connect("env-before-read-docs", _env_before_read)
+    app.connect("source-read", _inject_digest)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
