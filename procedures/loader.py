@@ -104,16 +104,16 @@ def challenges() -> dict[str, schema.Challenge]:
     return _folder("challenges", schema.Challenge)
 
 
-def _cites(obj: object) -> Iterable[schema.Cite]:
+def iter_cites(obj: object) -> Iterable[schema.Cite]:
     """Every citation anywhere inside a model."""
     if isinstance(obj, schema.Cite):
         yield obj
     elif isinstance(obj, BaseModel):
         for name in type(obj).model_fields:
-            yield from _cites(getattr(obj, name))
+            yield from iter_cites(getattr(obj, name))
     elif isinstance(obj, (list, tuple)):
         for item in obj:
-            yield from _cites(item)
+            yield from iter_cites(item)
 
 
 def check_references() -> None:
@@ -123,7 +123,7 @@ def check_references() -> None:
     documents += [(ROOT / "workflow" / f"{p.id}.yml", p) for p in workflow()]
     documents += [(ROOT / "challenges" / f"{c.id}.yml", c) for c in challenges().values()]
     for path, document in documents:
-        bad = sorted({c.id for c in _cites(document)} - set(known))
+        bad = sorted({c.id for c in iter_cites(document)} - set(known))
         if bad:
             raise ProcedureFileError(path, [(1, "sources", f"unknown source id(s) {bad}; known: {sorted(known)}")])
     stage_ids = {p.id for p in workflow()}

@@ -96,7 +96,8 @@ def _write_search_dictionary(app: Sphinx, config) -> None:
     target = ROOT / "_build" / "search" / "userdict.txt"
     target.parent.mkdir(parents=True, exist_ok=True)
     # jieba format: word [frequency] [part of speech]; a high frequency keeps the term whole.
-    lines = [f"{term} 100000 n" for term in search_terms()]
+    # jieba's format separates fields by spaces, and a query is never split inside a word: skip words with spaces.
+    lines = [f"{term} 100000 n" for term in search_terms() if not any(ch.isspace() for ch in term)]
     text = "\n".join(lines) + "\n"
     if not target.is_file() or target.read_text(encoding="utf-8") != text:
         target.write_text(text, encoding="utf-8")
@@ -104,7 +105,22 @@ def _write_search_dictionary(app: Sphinx, config) -> None:
     options["dict"] = str(target)
     config.html_search_options = options
     logging.getLogger("jieba").setLevel(logging.WARNING)  # its "Building prefix dict" chatter is not a warning
+
+
+def _configure_kernels(app: Sphinx, config) -> None:
+    """Environment the executing kernels inherit: this checkout's packages, and the static-site flag."""
+    paths = [str(ROOT)] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p and p != str(ROOT)]
+    os.environ["PYTHONPATH"] = os.pathsep.join(paths)
     os.environ["HANDBOOK_SITE_BUILD"] = "1"
+    # A project-owned IPython profile: reproducible kernels (no personal startup files) and no TCP-transport
+    # warning on every kernel start (the kernels only listen on 127.0.0.1).
+    ipython_dir = ROOT / "_build" / "ipython"
+    profile = ipython_dir / "profile_default" / "ipython_kernel_config.py"
+    profile.parent.mkdir(parents=True, exist_ok=True)
+    settings = 'c.IPKernelApp.log_level = "ERROR"\n'
+    if not profile.is_file() or profile.read_text() != settings:
+        profile.write_text(settings)
+    os.environ["IPYTHONDIR"] = str(ipython_dir)
 
 
 def _build_browser_app(digest: str) -> None:
@@ -145,6 +161,7 @@ def _prepare_static(app: Sphinx, config) -> None:
 
 
 def setup(app: Sphinx) -> dict:
+    app.connect("config-inited", _configure_kernels)
     app.connect("config-inited", _write_search_dictionary)
     app.connect("config-inited", _prepare_static)
     app.connect("env-before-read-docs", _env_before_read)

@@ -1,0 +1,47 @@
+"""Root pytest plugin: run the handbook's MyST pages under nbval.
+
+Pages are MyST Markdown text notebooks (no .ipynb is committed).  With
+``--nbval-lax`` every executable page under ``book/`` is read with jupytext
+and run cell by cell by nbval in a fresh kernel: an exception in any cell
+(including the hidden ``remove-cell`` assertion cells that check the figures a
+page states) fails the test.  Without the flag, pages are not collected.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import SimpleNamespace
+
+import jupytext
+from nbval import plugin as nbval_plugin
+
+BOOK = Path(__file__).resolve().parent / "book"
+
+
+def is_myst_notebook(path: Path) -> bool:
+    """A page with jupytext/kernelspec front matter is executable."""
+    if path.suffix != ".md" or BOOK not in path.resolve().parents:
+        return False
+    head = path.read_text(encoding="utf-8")[:600]
+    return head.startswith("---") and "kernelspec:" in head
+
+
+class MystNotebookFile(nbval_plugin.IPyNbFile):
+    """nbval's notebook collector, reading a MyST text notebook through jupytext."""
+
+    def collect(self):
+        notebook = jupytext.read(self.path)
+        real_nbformat = nbval_plugin.nbformat
+        nbval_plugin.nbformat = SimpleNamespace(read=lambda *args, **kwargs: notebook)
+        try:
+            yield from super().collect()
+        finally:
+            nbval_plugin.nbformat = real_nbformat
+
+
+def pytest_collect_file(file_path: Path, parent):
+    option = parent.config.option
+    if getattr(option, "nbval_lax", False) or getattr(option, "nbval", False):
+        if is_myst_notebook(file_path):
+            return MystNotebookFile.from_parent(parent, path=file_path)
+    return None

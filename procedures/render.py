@@ -1,0 +1,229 @@
+"""Render knowledge-base data as MyST Markdown for the handbook pages.
+
+Pages call these functions in a hidden cell and display the result with
+:func:`show`; MyST-NB parses the Markdown output (``nb_render_markdown_format:
+myst``), so admonitions, tables, task lists and cross-references work.  The
+renderers are the only place the page templates live: a procedure page's
+sections and their order are defined once, here.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from . import loader, schema
+
+ROOT = loader.ROOT.parent  # the project root (holds _config.yml)
+
+__all__ = [
+    "cite",
+    "sources_list",
+    "page_info",
+    "edit_url",
+    "procedure_markdown",
+    "challenge_markdown",
+    "role_markdown",
+    "skills_markdown",
+    "glossary_markdown",
+    "workflow_table",
+    "show",
+]
+
+
+def show(markdown: str):
+    """Display Markdown in a notebook (the page build parses it as MyST)."""
+    from IPython.display import Markdown
+
+    return Markdown(markdown)
+
+
+@lru_cache(maxsize=1)
+def _repository() -> tuple[str, str, str]:
+    from calculators.datafile import read_yaml
+
+    config, _ = read_yaml(ROOT / "_config.yml")
+    repo = config.get("repository", {})
+    theme = config.get("sphinx", {}).get("config", {}).get("html_theme_options", {})
+    return repo.get("url", "").rstrip("/"), repo.get("branch", "main"), theme.get("repository_provider", "github")
+
+
+def edit_url(path: str | Path) -> str:
+    """The web link that edits ``path`` (relative to the project root) in the repository.
+
+    The base comes from ``repository.url``, ``repository.branch`` and the theme's
+    ``repository_provider`` in ``_config.yml``: the one place a bank points the
+    handbook at its own server (the theme's "edit this page" button uses the same).
+
+    >>> edit_url("procedures/role.yml").endswith("/-/edit/main/procedures/role.yml")
+    True
+    """
+    url, branch, provider = _repository()
+    infix = "/-/edit/" if provider == "gitlab" else "/edit/"
+    return f"{url}{infix}{branch}/{Path(path).as_posix()}"
+
+
+def cite(cites: Sequence[schema.Cite]) -> str:
+    """Short inline citation: ``（依据：2011 年《办法》第六十八条；GB/T 45251-2025）``.
+
+    >>> cite([schema.Cite(id="measures-2011", where="第六十八条")])
+    '（依据：2011 年《办法》第六十八条）'
+    """
+    if not cites:
+        return ""
+    known = loader.sources()
+    parts = [known[c.id].short + (c.where or "") for c in cites]
+    return "（依据：" + "；".join(parts) + "）"
+
+
+def sources_list(cites: Iterable[schema.Cite]) -> str:
+    """The full references of a page: title, number, date in force; each document once."""
+    known = loader.sources()
+    seen: dict[str, list[str]] = {}
+    for c in cites:
+        seen.setdefault(c.id, [])
+        if c.where and c.where not in seen[c.id]:
+            seen[c.id].append(c.where)
+    lines = []
+    for source_id, wheres in seen.items():
+        s = known[source_id]
+        number = "" if s.number in ("无", s.title) else f"，{s.number}"
+        since = f"，{s.in_force.isoformat()} 起施行" if s.in_force else ""
+        where = f"（本页引用：{'、'.join(wheres)}）" if wheres else ""
+        lines.append(f"- {s.title}{number}{since}{where}")
+    return "\n".join(lines)
+
+
+def page_info(reviewed: schema.Reviewed, data_path: str) -> str:
+    """The owner, last-reviewed date and edit link box that every procedure page carries."""
+    return (
+        ":::{admonition} 本页信息\n:class: hb-page-info\n\n"
+        f"- 负责人：{reviewed.owner}\n"
+        f"- 最近审阅：{reviewed.last_reviewed.isoformat()}\n"
+        f"- 数据文件：`{data_path}`（[编辑本页数据]({edit_url(data_path)})）\n"
+        ":::\n"
+    )
+
+
+def _bullets(items: Iterable[str]) -> str:
+    return "\n".join(f"- {item}" for item in items)
+
+
+def _steps(steps: Sequence[schema.Step]) -> str:
+    return "\n".join(f"{i}. **{s.title}**：{s.detail}" for i, s in enumerate(steps, 1))
+
+
+def _say(phrases: Sequence[schema.Phrase]) -> str:
+    return "\n".join(f"- “{p.text}”" + (f"——{p.note}" if p.note else "") for p in phrases)
+
+
+def _never(items: Sequence[schema.Forbidden]) -> str:
+    return "\n".join(f"- **{f.text}**：{f.why}{cite(f.sources)}" for f in items)
+
+
+def _checks(items: Sequence[schema.Check]) -> str:
+    return "\n".join(f"- [ ] {c.item}{cite(c.sources)}" for c in items)
+
+
+def _escalations(items: Sequence[schema.Escalation]) -> str:
+    rows = "\n".join(f"| {e.when} | {e.to} |" for e in items)
+    return "| 出现以下情形 | 升级给 |\n|---|---|\n" + rows
+
+
+def _talk_section(say: Sequence[schema.Phrase], never: Sequence[schema.Forbidden]) -> str:
+    return (
+        ":::{tip} 可以这样说\n" + _say(say) + "\n:::\n\n"
+        ":::{danger} 绝不能说或做\n" + _never(never) + "\n:::\n"
+    )
+
+
+def _all_cites(obj: object) -> list[schema.Cite]:
+    return list(loader.iter_cites(obj))
+
+
+def procedure_markdown(stage: schema.Procedure) -> str:
+    """One workflow stage in the procedure template.
+
+    Purpose · who does it, with what authority · inputs · steps · what to say
+    and never say · compliance checks · outputs · when to escalate · example ·
+    sources, under the owner / last-reviewed / edit-link box.
+    """
+    stages = {s.id: s for s in loader.workflow()}
+    following = [f"{{doc}}`{stages[n].title} </book/workflow/{n}>`" for n in stage.next]
+    parts = [
+        page_info(stage, f"procedures/workflow/{stage.id}.yml"),
+        f"**第 {stage.order} 步 / 共 {len(stages)} 步**：{stage.summary}",
+        "## 目的\n\n" + stage.purpose,
+        "## 谁来做、有何权限\n\n| 岗位 | 权限 |\n|---|---|\n" + "\n".join(f"| {p.role} | {p.authority} |" for p in stage.performers),
+        "## 需要的信息\n\n" + _bullets(stage.inputs),
+        "## 步骤\n\n" + _steps(stage.steps),
+        "## 话术要点\n\n" + _talk_section(stage.say, stage.never_say),
+        "## 合规检查\n\n" + _checks(stage.compliance),
+        "## 产出\n\n" + _bullets(stage.outputs),
+        "## 何时升级\n\n" + _escalations(stage.escalate),
+    ]
+    if following:
+        parts.append("**下一步可能是**：" + "、".join(following))
+    if stage.example:
+        parts.append(":::{admonition} 案例（人物均为虚构）\n:class: hb-example\n\n" + stage.example + "\n:::")
+    parts.append("## 依据\n\n" + sources_list(_all_cites(stage)))
+    return "\n\n".join(parts) + "\n"
+
+
+def challenge_markdown(item: schema.Challenge) -> str:
+    """A challenge and its handling playbook."""
+    parts = [
+        page_info(item, f"procedures/challenges/{item.id}.yml"),
+        item.summary,
+        "## 识别信号\n\n" + _bullets(item.signs),
+        "## 处置步骤\n\n" + _steps(item.playbook),
+        "## 话术要点\n\n" + _talk_section(item.say, item.never_say),
+        "## 何时升级\n\n" + _escalations(item.escalate),
+    ]
+    if item.example:
+        parts.append(":::{admonition} 案例（人物均为虚构）\n:class: hb-example\n\n" + item.example + "\n:::")
+    parts.append("## 依据\n\n" + sources_list(_all_cites(item)))
+    return "\n\n".join(parts) + "\n"
+
+
+def role_markdown(role: schema.Role) -> str:
+    """Duties, why the role exists, and its limits."""
+    duties = "\n".join(f"{i}. **{d.title}**：{d.detail}" for i, d in enumerate(role.duties, 1))
+    return "\n\n".join([
+        page_info(role, "procedures/role.yml"),
+        role.summary,
+        "## 岗位职责\n\n" + duties,
+        "## 为什么需要这个岗位\n\n### 对银行\n\n" + _bullets(role.why_bank) + "\n\n### 对客户\n\n" + _bullets(role.why_customer),
+        "## 岗位边界：不能做的事\n\n" + _bullets(role.boundaries),
+        "## 依据\n\n" + sources_list(_all_cites(role)),
+    ]) + "\n"
+
+
+def skills_markdown(skills: schema.Skills) -> str:
+    """The four skills with observable behaviours and how to grow them."""
+    parts = [page_info(skills, "procedures/skills.yml"), skills.summary]
+    for i, skill in enumerate(skills.skills, 1):
+        parts.append(
+            f"## {i}. {skill.name}\n\n{skill.summary}\n\n**为什么重要**：{skill.why}\n\n"
+            "**做得好的表现**\n\n" + _bullets(skill.behaviours) + "\n\n**如何提升**\n\n" + _bullets(skill.growth)
+        )
+    return "\n\n".join(parts) + "\n"
+
+
+def glossary_markdown(glossary: schema.Glossary) -> str:
+    """The glossary as a Sphinx glossary (each term gets an anchor and a search entry)."""
+    entries = []
+    for term in sorted(glossary.terms, key=lambda t: t.term):
+        heading = term.term + "\n" + "".join(f"{alias}\n" for alias in term.aliases)
+        body = f"{term.definition}{cite(term.sources)}（英文：{term.en}）"
+        if term.see:
+            body += f" 参见 {{doc}}`/{term.see}`。"
+        entries.append(heading + "  " + body)
+    return "::::{glossary}\n\n" + "\n\n".join(entries) + "\n::::\n"
+
+
+def workflow_table() -> str:
+    """The stages in order with their one-line summaries and links."""
+    rows = [f"| {s.order} | {{doc}}`{s.title} </book/workflow/{s.id}>` | {s.summary} |" for s in loader.workflow()]
+    return "| 步骤 | 环节 | 做什么 |\n|---|---|---|\n" + "\n".join(rows) + "\n"

@@ -1,0 +1,67 @@
+"""Shared helpers for the build and site tests: project paths, strict build flags, a local server."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SITE = ROOT / "_build" / "html"
+JUPYTER_BOOK = Path(sys.executable).with_name("jupyter-book")
+
+
+def strict_flags() -> list[str]:
+    """The build flags `make book` uses (read from the Makefile, so the tests prove what users run)."""
+    text = (ROOT / "Makefile").read_text(encoding="utf-8")
+    return re.search(r"^JB_FLAGS\s*:=\s*(.+)$", text, re.M).group(1).split()
+
+
+def run_build(source: Path, *extra: str, env: dict | None = None, timeout: int = 900) -> subprocess.CompletedProcess:
+    """Run jupyter-book on ``source`` with the project's strict flags; returns the finished process."""
+    return subprocess.run(
+        [str(JUPYTER_BOOK), "build", str(source), *strict_flags(), *extra],
+        cwd=source, capture_output=True, text=True, timeout=timeout, env={**os.environ, **(env or {})},
+    )
+
+
+def copy_project(target: Path) -> Path:
+    """A copy of the project's sources (no build outputs, venv or git), sharing the npm tarball cache."""
+    ignore = shutil.ignore_patterns("_build", ".venv", ".git", ".cache", "__pycache__", ".pytest_cache", ".hypothesis", "*.egg-info")
+    shutil.copytree(ROOT, target, ignore=ignore)
+    cache = ROOT / ".cache" / "npm"
+    if cache.is_dir():
+        (target / ".cache").mkdir()
+        (target / ".cache" / "npm").symlink_to(cache, target_is_directory=True)
+    return target
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, ".wasm": "application/wasm", ".mjs": "text/javascript"}
+
+    def log_message(self, *args) -> None:  # keep test output clean
+        pass
+
+
+class SiteServer:
+    """Serve a directory on 127.0.0.1 (a free port) in a background thread, like an intranet server."""
+
+    def __init__(self, directory: Path) -> None:
+        handler = functools.partial(_QuietHandler, directory=str(directory))
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_port}/"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    def __enter__(self) -> "SiteServer":
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()

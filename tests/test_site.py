@@ -1,0 +1,53 @@
+"""The built site in headless Chromium: offline, error-free, searchable in Chinese."""
+
+from __future__ import annotations
+
+from urllib.parse import unquote, urlparse
+
+import pytest
+
+from helpers import SITE
+
+pytestmark = pytest.mark.browser
+
+PAGES = sorted(p.relative_to(SITE).as_posix() for p in SITE.rglob("*.html") if "_static" not in p.parts and "_sources" not in p.parts)
+
+
+def test_site_has_every_page():
+    # Guards the parametrised test below against an empty or partial build.
+    assert "book/intro.html" in PAGES and "search.html" in PAGES and len(PAGES) >= 15, PAGES
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_loads_offline_without_errors(page, site_url, path):
+    """Every request stays on the local server and the page throws no JavaScript exception."""
+    requests, errors = [], []
+    page.on("request", lambda request: requests.append(request.url))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    response = page.goto(site_url + path, wait_until="networkidle", timeout=60_000)
+    assert response is not None and response.ok, f"{path}: HTTP {response.status if response else 'no response'}"
+    page.wait_for_timeout(300)  # late scripts (MathJax typesetting, deferred loads)
+    local = urlparse(site_url).netloc
+    foreign = [u for u in requests if urlparse(u).scheme in ("http", "https") and urlparse(u).netloc != local]
+    assert foreign == [], f"{path} requested other hosts: {foreign}"
+    assert errors == [], f"{path} raised JavaScript errors: {errors}"
+
+
+SEARCHES = {
+    # query: a page that must be among the results (path without .html)
+    "违约金": "book/calculators/rules",
+    "最低还款额": "book/calculators/rules",
+    "恶意透支": "book/rules/legal-escalation",
+    "个性化分期": "book/workflow/plan",
+    "催收": "book/role/duties",
+}
+
+
+@pytest.mark.parametrize("query,expected", sorted(SEARCHES.items()))
+def test_search_finds_chinese_terms(page, site_url, query, expected):
+    page.goto(f"{site_url}search.html?q={query}", wait_until="networkidle")
+    page.wait_for_selector("#search-results ul.search li", timeout=20_000)
+    links = page.eval_on_selector_all("#search-results ul.search li a", "els => els.map(e => e.getAttribute('href'))")
+    targets = {unquote(link).split("#")[0].split("?")[0].removesuffix(".html").lstrip("./") for link in links}
+    assert expected in targets, f"searching {query!r} did not list {expected}; got {sorted(targets)}"
