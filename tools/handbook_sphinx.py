@@ -143,7 +143,7 @@ def _build_browser_app(digest: str) -> None:
     manifest = {
         "wheel": wheel.name,
         "profile": handbook_terms().code,
-        "profiles": {name: load_terms(name).to_dict() for name in bundled_profiles()},
+        "profiles": {name: load_terms(name).to_dict() for name in bundled_profiles()} | {handbook_terms().code: handbook_terms().to_dict()},
     }
     (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
     stamp.write_text(digest)

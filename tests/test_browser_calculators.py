@@ -1,0 +1,148 @@
+"""The published site's calculators compute in the browser (Pyodide) and agree with the Python API."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from urllib.parse import urlparse
+
+import pytest
+
+from calculators import CalculatorInputError, handbook_terms, installment_plan, overdue_projection
+from calculators.display import percent, yuan
+from calculators.views import OVERDUE_DEFAULTS, PLAN_DEFAULTS
+
+pytestmark = pytest.mark.browser
+
+OVERDUE = "book/calculators/overdue-fee.html"
+PLAN = "book/calculators/repayment-plan.html"
+
+
+def open_ready(page, site_url, path):
+    """Open a calculator page, collect foreign requests, and wait for the in-browser runtime."""
+    foreign, errors = [], []
+    local = urlparse(site_url).netloc
+    page.on("request", lambda r: foreign.append(r.url) if urlparse(r.url).scheme.startswith("http") and urlparse(r.url).netloc != local else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(site_url + path)
+    page.wait_for_function("window.hbCalculators && window.hbCalculators.state !== 'loading'", timeout=90_000)
+    assert page.evaluate("window.hbCalculators.state") == "ready", page.inner_text(".hb-status")
+    return foreign, errors
+
+
+def submit(page, values: dict[str, str]) -> None:
+    """Set form fields and wait until the calculator has recomputed once more."""
+    before = int(page.get_attribute(".hb-calc", "data-computed") or 0)
+    for name, value in values.items():
+        field = page.locator(f".hb-calc [name='{name}']")
+        if field.evaluate("e => e.tagName") == "SELECT":
+            field.select_option(value)
+        else:
+            field.fill(value)
+    page.wait_for_function(f"Number(document.querySelector('.hb-calc').dataset.computed) > {before}")
+
+
+def table(page) -> list[list[str]]:
+    return page.eval_on_selector_all(".hb-result table tbody tr", "rows => rows.map(r => Array.from(r.cells).map(c => c.textContent))")
+
+
+def field_error(page, name) -> str:
+    return page.inner_text(f".hb-calc .hb-error[data-for='{name}']")
+
+
+def expected_overdue_rows(projection) -> list[list[str]]:
+    return [[str(r.cycle), r.statement_date.isoformat(), yuan(r.principal), yuan(r.interest), yuan(r.late_fee), yuan(r.balance),
+             yuan(r.minimum_payment), str(r.days_past_due), r.bucket, r.category] for r in projection.rows]
+
+
+def expected_plan_rows(plan) -> list[list[str]]:
+    return [[str(r.period), yuan(r.principal), yuan(r.fee), yuan(r.payment), yuan(r.remaining)] for r in plan.rows]
+
+
+OVERDUE_CASES = [
+    ({}, dict(balance="10000", minimum="1000", statement=date(2026, 5, 5), due=date(2026, 5, 23), cycles=6, payments=(), posting=None)),
+    ({"statement_balance": "8800.50", "minimum_due": "880.05", "statement_date": "2026-01-31", "due_date": "2026-02-18",
+      "posting_date": "2026-01-10", "payments": "2026-02-10 300\n2026-02-25 100.5", "cycles": "12"},
+     dict(balance="8800.50", minimum="880.05", statement=date(2026, 1, 31), due=date(2026, 2, 18), cycles=12,
+          payments=(("2026-02-10", "300"), ("2026-02-25", "100.5")), posting=date(2026, 1, 10))),
+]
+
+
+@pytest.mark.parametrize("inputs,api", OVERDUE_CASES, ids=["defaults", "payments-12-cycles"])
+def test_overdue_calculator_matches_api(page, site_url, inputs, api):
+    foreign, errors = open_ready(page, site_url, OVERDUE)
+    if inputs:
+        submit(page, inputs)
+    projection = overdue_projection(api["balance"], api["minimum"], api["statement"], api["due"], api["cycles"], handbook_terms(),
+                                    payments=api["payments"], posting_date=api["posting"])
+    assert table(page) == expected_overdue_rows(projection)
+    assert yuan(projection.total_late_fees) in page.inner_text(".hb-summary")
+    assert foreign == [] and errors == []
+
+
+def test_overdue_bad_input_shows_the_calculators_message(page, site_url):
+    open_ready(page, site_url, OVERDUE)
+    submit(page, {"minimum_due": "20000"})  # more than the statement balance
+    with pytest.raises(CalculatorInputError) as expected:
+        overdue_projection("10000", "20000", date(2026, 5, 5), date(2026, 5, 23), 6, handbook_terms())
+    assert field_error(page, "minimum_due") == expected.value.message_zh
+    assert table(page) == []  # no stale figures next to an error
+    submit(page, {"minimum_due": "1000"})
+    assert field_error(page, "minimum_due") == "" and len(table(page)) == 6
+
+
+PLAN_CASES = [
+    ({}, ("12000", 12, Decimal("0.0066"), 3)),
+    ({"principal": "100000", "periods": "60", "monthly_fee_rate": "0.5", "after_period": "59"}, ("100000", 60, Decimal("0.005"), 59)),
+    ({"principal": "3000.01", "periods": "7", "monthly_fee_rate": "0.1", "after_period": "0"}, ("3000.01", 7, Decimal("0.001"), 0)),
+]
+
+
+@pytest.mark.parametrize("inputs,api", PLAN_CASES, ids=["defaults", "60-months", "fee-floor"])
+def test_plan_calculator_matches_api(page, site_url, inputs, api):
+    foreign, errors = open_ready(page, site_url, PLAN)
+    if inputs:
+        submit(page, inputs)
+    principal, periods, rate, after = api
+    plan = installment_plan(principal, periods, rate, handbook_terms())
+    assert table(page) == expected_plan_rows(plan)
+    summary = page.inner_text(".hb-summary")
+    for figure in (yuan(plan.total_fee), percent(plan.apr), percent(plan.apr_simple), yuan(plan.payoff_amount(after))):
+        assert figure in summary, (figure, summary)
+    assert foreign == [] and errors == []
+
+
+def test_plan_preset_from_profile(page, site_url):
+    terms = handbook_terms()
+    open_ready(page, site_url, PLAN)
+    if not terms.installment_rates:
+        assert page.locator(".hb-calc select[name='preset'] option").count() == 1
+        return
+    periods = max(terms.installment_rates)
+    submit(page, {"preset": str(periods)})
+    plan = installment_plan("12000", periods, terms.installment_rates[periods], terms)
+    assert table(page) == expected_plan_rows(plan)
+
+
+def test_plan_bad_input_shows_the_calculators_message(page, site_url):
+    open_ready(page, site_url, PLAN)
+    submit(page, {"periods": "61"})
+    with pytest.raises(CalculatorInputError) as expected:
+        installment_plan("12000", "61", Decimal("0.0066"), handbook_terms())
+    assert field_error(page, "periods") == expected.value.message_zh
+    assert "60" in expected.value.message_zh and table(page) == []
+
+
+@pytest.mark.parametrize("path", [OVERDUE, PLAN])
+def test_page_is_never_empty_before_the_runtime_loads(browser, site_url, path):
+    """Without JavaScript (or before Pyodide is ready) the build-time worked example is on the page."""
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site_url + path)
+    assert "未加载" in page.inner_text(".hb-status")
+    rows = table(page)
+    if path == OVERDUE:
+        assert len(rows) == int(OVERDUE_DEFAULTS["cycles"])
+    else:
+        assert len(rows) == int(PLAN_DEFAULTS["periods"])
+    context.close()
