@@ -6,6 +6,11 @@ amounts :class:`decimal.Decimal` yuan (strings and ints accepted), results
 ``Decimal`` rounded to the fen unless stated.  Bad input raises
 :class:`CalculatorInputError`, a :class:`ValueError`.
 
+Also here: the conduct checker (:func:`check_contact_plan`), the
+malicious-overdraft tracker (:func:`overdraft_exposure`, :func:`amount_band`)
+and the red-line linter (:func:`lint_script`); their rules are data loaded by
+``procedures.rules`` (``conduct_rules()``, ``overdraft_rules()``, ``redlines()``).
+
 The core imports nothing outside the standard library, so it also runs in the
 browser (Pyodide).  ``calculators.portfolio`` (pandas), ``calculators.widgets``
 (ipywidgets) and :func:`load_terms` reading YAML (PyYAML) are imported on use.
@@ -15,32 +20,48 @@ browser (Pyodide).  ``calculators.portfolio`` (pandas), ``calculators.widgets``
 Decimal('40.00')
 """
 
+from .conduct import Attempt, ConductRules, Violation, check_contact_plan
 from .delinquency import DelinquencyStatus, delinquency_bucket
 from .errors import CalculatorInputError
 from .fees import late_fee, minimum_payment
 from .installments import Plan, PlanRow, installment_plan, negotiated_plan
 from .interest import revolving_interest
+from .legal import Collection, OverdraftExposure, OverdraftRules, amount_band, overdraft_exposure
 from .projection import MinimumPaymentPayoff, Projection, minimum_payment_payoff, overdue_projection
+from .scriptlint import Finding, RedlineRules
+from .scriptlint import lint as lint_script
 from .terms import Citation, Terms, bundled_profiles, handbook_terms, load_terms
 
 __all__ = [
+    "Attempt",
     "CalculatorInputError",
     "Citation",
+    "Collection",
+    "ConductRules",
     "DelinquencyStatus",
+    "Finding",
     "MinimumPaymentPayoff",
+    "OverdraftExposure",
+    "OverdraftRules",
     "Plan",
     "PlanRow",
     "Projection",
+    "RedlineRules",
     "Terms",
+    "Violation",
+    "amount_band",
     "bundled_profiles",
+    "check_contact_plan",
     "delinquency_bucket",
     "handbook_terms",
     "installment_plan",
     "late_fee",
+    "lint_script",
     "load_terms",
     "minimum_payment",
     "minimum_payment_payoff",
     "negotiated_plan",
+    "overdraft_exposure",
     "overdue_projection",
     "revolving_interest",
 ]

@@ -8,27 +8,43 @@ from typing import Any
 
 from .errors import CalculatorInputError
 
-__all__ = ["to_date", "add_months", "days_inclusive"]
+__all__ = ["MIN_DATE", "MAX_DATE", "to_date", "add_months", "days_inclusive"]
+
+#: Dates accepted (an input-domain bound, not a business rule): far enough from
+#: ``date.min``/``date.max`` that stepping up to 1,200 statement cycles or adding
+#: due and grace days can never leave the calendar.
+MIN_DATE = date(1900, 1, 1)
+MAX_DATE = date(2199, 12, 31)
 
 
 def to_date(value: Any, field: str) -> date:
-    """Accept a :class:`datetime.date` or an ISO string ``YYYY-MM-DD``.
+    """Accept a :class:`datetime.date` or an ISO string ``YYYY-MM-DD`` from :data:`MIN_DATE` to :data:`MAX_DATE`.
 
     >>> to_date("2026-05-05", "statement_date")
     datetime.date(2026, 5, 5)
+    >>> to_date("9999-12-31", "statement_date")
+    Traceback (most recent call last):
+    ...
+    calculators.errors.CalculatorInputError: statement_date='9999-12-31' is not allowed: a date from 1900-01-01 to 2199-12-31
     """
     if isinstance(value, datetime):  # a datetime is a date subclass; a time of day is meaningless here
         raise CalculatorInputError(field, value, "a date (datetime.date or 'YYYY-MM-DD'), not a datetime",
                                    allowed_zh="日期（YYYY-MM-DD），不含时间")
+    day = None
     if isinstance(value, date):
-        return value
-    if isinstance(value, str):
+        day = value
+    elif isinstance(value, str):
         try:
-            return date.fromisoformat(value.strip())
+            day = date.fromisoformat(value.strip())
         except ValueError:
             pass
-    raise CalculatorInputError(field, value, "a date (datetime.date or 'YYYY-MM-DD')",
-                               allowed_zh="日期，格式 YYYY-MM-DD")
+    if day is None:
+        raise CalculatorInputError(field, value, "a date (datetime.date or 'YYYY-MM-DD')",
+                                   allowed_zh="日期，格式 YYYY-MM-DD")
+    if not MIN_DATE <= day <= MAX_DATE:
+        raise CalculatorInputError(field, value, f"a date from {MIN_DATE} to {MAX_DATE}",
+                                   allowed_zh=f"{MIN_DATE} 至 {MAX_DATE} 之间的日期")
+    return day
 
 
 def add_months(day: date, months: int) -> date:

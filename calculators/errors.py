@@ -44,7 +44,23 @@ FIELD_LABELS_ZH: dict[str, str] = {
     "max_months": "最长月数",
     "terms": "条款配置",
     "name_or_path": "条款配置名称或路径",
+    "attempts": "联系记录",
+    "collections": "催收记录",
+    "unpaid_principal": "未还本金",
+    "overdue_since": "逾期起始日",
+    "as_of": "判断日期",
+    "text": "话术文本",
+    "rules": "规则配置",
+    "preset": "预设费率",
 }
+
+
+def _repr(value: Any) -> str:
+    """``repr(value)``, or a short description when even that fails (an int of more than 4,300 digits)."""
+    try:
+        return repr(value)
+    except ValueError:
+        return f"<{type(value).__name__} too large to display>"
 
 
 class CalculatorInputError(ValueError):
@@ -74,7 +90,7 @@ class CalculatorInputError(ValueError):
         self.allowed = allowed
         self.allowed_zh = allowed_zh or allowed
         self.source = source
-        text = f"{field}={value!r} is not allowed: {allowed}"
+        text = f"{field}={_repr(value)} is not allowed: {allowed}"
         if source:
             text += f" (source: {source})"
         if location:
@@ -85,7 +101,7 @@ class CalculatorInputError(ValueError):
     def message_zh(self) -> str:
         """The same message for Chinese readers (used by widgets and the browser form)."""
         label = FIELD_LABELS_ZH.get(self.field.split("[")[0], self.field)
-        shown = self.value if isinstance(self.value, str) else repr(self.value)
+        shown = self.value if isinstance(self.value, str) else _repr(self.value)
         text = f"{label}（{self.field}）输入有误：{shown}。允许：{self.allowed_zh}"
         if self.source:
             text += f"（依据：{self.source}）"

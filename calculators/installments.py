@@ -93,8 +93,9 @@ def _principal_parts(amount: Decimal, periods: int, rounding: str, remainder_at:
     parts = [base] * periods
     remainder = amount - base * periods
     parts[-1 if remainder_at == "last" else 0] += remainder
-    if min(parts) < 0:  # only possible with "up" rounding on tiny amounts
-        raise CalculatorInputError("principal", str(amount), f"at least {FEN * periods} for {periods} periods with upward rounding")
+    if min(parts) < 0:  # only possible when the parts round up ("up", "half_up", "half_even") on tiny amounts
+        raise CalculatorInputError("principal", str(amount), f"at least {base * (periods - 1)}: the other {periods - 1} parts of "
+                                   f"{base} (rounded {rounding}) must leave a remainder period that is not negative")
     return parts
 
 

@@ -9,7 +9,8 @@ at each step is visible in the code and in the docstrings.
 
 from __future__ import annotations
 
-from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, ROUND_UP, Decimal, InvalidOperation
+import re
+from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, ROUND_UP, Decimal, InvalidOperation, localcontext
 from typing import Any, Union
 
 from .errors import CalculatorInputError
@@ -38,7 +39,9 @@ def _to_decimal(value: Any, field: str, allowed: str, allowed_zh: str) -> Decima
         raise CalculatorInputError(field, value, allowed, allowed_zh=allowed_zh)
     if isinstance(value, Decimal):
         number = value
-    elif isinstance(value, (int, float, str)):
+    elif isinstance(value, int):  # exact; str() of an int beyond 4,300 digits would raise
+        number = Decimal(value)
+    elif isinstance(value, (float, str)):
         text = value.strip() if isinstance(value, str) else str(value)
         try:
             number = Decimal(text)
@@ -103,7 +106,7 @@ def to_int(value: Any, field: str, *, minimum: int, maximum: int | None = None, 
         raise CalculatorInputError(field, value, bounds, allowed_zh=bounds_zh, source=source)
     if isinstance(value, int):
         number = value
-    elif isinstance(value, str) and value.strip().lstrip("+-").isdigit() and value.strip().isascii():
+    elif isinstance(value, str) and re.fullmatch(r"[+-]?[0-9]{1,4000}", value.strip()):
         number = int(value.strip())
     elif isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():
         number = int(value)
@@ -130,5 +133,12 @@ def quantize_rate(value: Decimal, places: int = 6) -> Decimal:
 
     >>> quantize_rate(Decimal("0.14621538461"))
     Decimal('0.146215')
+
+    A huge rate (a RMB 5 fee floor on a 1-fen installment) keeps all its digits:
+
+    >>> quantize_rate(Decimal("2.5E+32"))
+    Decimal('250000000000000000000000000000000.000000')
     """
-    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    with localcontext() as ctx:  # quantize fails when the result has more digits than the precision
+        ctx.prec = max(ctx.prec, value.adjusted() + places + 2)
+        return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)

@@ -15,7 +15,7 @@ The account model
 -----------------
 One row is one account's latest statement, read from a CSV file with the
 columns of :data:`CSV_COLUMNS` (amounts in yuan with at most two decimals,
-dates ``YYYY-MM-DD``):
+dates ``YYYY-MM-DD`` from 1900-01-01 to 2199-12-31 as in :func:`calculators.dates.to_date`):
 
 ======================  ===============================================================
 ``account_id``          any non-empty text, unique in the file
@@ -106,7 +106,7 @@ from __future__ import annotations
 import io
 import os
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, Callable, Mapping
 
@@ -114,6 +114,7 @@ import numpy as np
 import pandas as pd
 
 from ._validate import check_terms
+from .dates import MAX_DATE, MIN_DATE, to_date
 from .delinquency import LOAN_CATEGORIES, M_BUCKETS, delinquency_bucket
 from .errors import CalculatorInputError
 from .fees import late_fee
@@ -162,6 +163,8 @@ RESULT_COLUMNS: tuple[str, ...] = ("late_fee_fen", "interest_fen", "bucket", "ca
 MAX_FEN: int = int(MAX_AMOUNT * 100)
 
 _INT64_MAX = int(np.iinfo(np.int64).max)
+_MIN_DAY = int(np.datetime64(MIN_DATE, "D").astype(np.int64))
+_MAX_DAY = int(np.datetime64(MAX_DATE, "D").astype(np.int64))
 _BUCKET_NAMES = [row[0] for row in M_BUCKETS]
 _BUCKET_LOWS = np.array([row[1] for row in M_BUCKETS], dtype=np.int64)
 _CATEGORY_NAMES = [row[0] for row in LOAN_CATEGORIES]
@@ -291,8 +294,8 @@ def _scale(values: np.ndarray, num: int, den: int, rounding: str) -> np.ndarray:
 
 
 def _row_label(frame: pd.DataFrame, position: int) -> str:
-    label = frame.index[position]
-    ident = frame["account_id"].iloc[position] if "account_id" in frame.columns else None
+    label = _shown(frame.index[position])
+    ident = _shown(frame["account_id"].iloc[position]) if "account_id" in frame.columns else None
     return f"row {position} (index {label!r}, account_id {ident!r})"
 
 
@@ -313,8 +316,12 @@ class _Arrays:
 
 
 def _shown(value: Any) -> Any:
+    """A cell as a message shows it: dates as ``YYYY-MM-DD`` (with a time only if it has one), numpy scalars as Python."""
     if isinstance(value, (np.datetime64, pd.Timestamp)):
-        return "" if pd.isna(value) else str(pd.Timestamp(value).date()) if pd.Timestamp(value) == pd.Timestamp(value).normalize() else str(value)
+        if pd.isna(value):
+            return "NaT"
+        stamp = pd.Timestamp(value)
+        return stamp.date().isoformat() if stamp == stamp.normalize() else str(stamp)
     if isinstance(value, np.generic):
         return value.item()
     return value
@@ -354,7 +361,11 @@ def _arrays(frame: Any, locate: Callable[[int], str], *, text: pd.DataFrame | No
         timed = ~nat & (day.astype(raw.dtype) != raw)
         if timed.any():
             fail(column, timed, "a date without a time of day")
-        days[column] = day.astype(np.int64)
+        number = day.astype(np.int64)
+        outside = ~nat & ((number < _MIN_DAY) | (number > _MAX_DAY))
+        if outside.any():
+            fail(column, outside, f"a date from {MIN_DATE} to {MAX_DATE}")
+        days[column] = number
 
     amounts: dict[str, np.ndarray] = {}
     for column in ("statement_balance_fen", "minimum_due_fen", "paid_fen", "days_past_due"):
@@ -526,19 +537,10 @@ def _day(value: Any, field: str, *, empty_ok: bool = False) -> date | None:
     if isinstance(value, np.datetime64):
         value = pd.Timestamp(value)
     if isinstance(value, pd.Timestamp):
-        if value.tz is None and not (value.hour or value.minute or value.second or value.microsecond or value.nanosecond):
-            return value.date()
-        raise CalculatorInputError(field, str(value), "a date without a time of day or time zone")
-    if isinstance(value, datetime):  # the scalar API refuses datetimes; say so here with this field
-        raise CalculatorInputError(field, value, "a date (datetime.date or 'YYYY-MM-DD'), not a datetime")
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value.strip())
-        except ValueError:
-            pass
-    raise CalculatorInputError(field, _shown(value), "a date (datetime.date, pandas Timestamp or 'YYYY-MM-DD')")
+        if value.tz is not None or value.hour or value.minute or value.second or value.microsecond or value.nanosecond:
+            raise CalculatorInputError(field, str(value), "a date without a time of day or time zone")
+        value = value.date()
+    return to_date(value, field)  # the core's rules: a date or 'YYYY-MM-DD', no datetime, within the date range
 
 
 def scalar_cycle(row: Mapping[str, Any], terms: Terms) -> dict[str, Any]:
@@ -573,6 +575,11 @@ def scalar_cycle(row: Mapping[str, Any], terms: Terms) -> dict[str, Any]:
     paid_day = _day(row["paid_date"], "paid_date", empty_ok=True)
     if (paid > 0) != (paid_day is not None):
         raise CalculatorInputError("paid_date", paid_day, "a date exactly when paid_fen > 0 (empty when nothing was paid)")
+    # The rules the scalar functions also check, named here by the frame's columns.
+    if minimum > balance:
+        raise CalculatorInputError("minimum_due_fen", row["minimum_due_fen"], "at most statement_balance_fen")
+    if paid_day is not None and not (statement < paid_day <= following):
+        raise CalculatorInputError("paid_date", paid_day.isoformat(), "a date after statement_date and on or before next_statement_date")
 
     purchases = [(posting, balance)] if balance > 0 else []
     payments = [(paid_day, paid)] if paid > 0 else []

@@ -13,7 +13,7 @@ from .delinquency import delinquency_bucket
 from .errors import CalculatorInputError
 from .fees import late_fee, minimum_payment
 from .interest import accrue, revolving_interest
-from .money import FEN, ZERO, Amount, round_fen, to_amount, to_int
+from .money import FEN, MAX_AMOUNT, ZERO, Amount, round_fen, to_amount, to_int
 from .terms import Terms
 
 __all__ = ["ProjectionRow", "Projection", "overdue_projection", "PayoffRow", "MinimumPaymentPayoff", "minimum_payment_payoff"]
@@ -155,6 +155,9 @@ def overdue_projection(
         interest_owed += interest
         fees_owed += fee
         owed = principal + interest_owed + fees_owed
+        if owed > MAX_AMOUNT:  # the next cycle's figures would leave the amounts the functions accept
+            raise CalculatorInputError("statement_balance", statement_balance,
+                                       f"a balance whose projection stays within {MAX_AMOUNT} (cycle {k} would owe {owed})")
         new_minimum = min(owed, minimum_payment(principal, terms, previous_unpaid_minimum=unpaid_minimum,
                                                 fees=fee, interest=interest))
         days = (statement - oldest_due).days if oldest_due else 0
@@ -235,8 +238,8 @@ def minimum_payment_payoff(
             rows.append(PayoffRow(month, statement, owed, owed, ZERO))
             return MinimumPaymentPayoff(month, total_interest, total_paid, tuple(rows))
         due, following = statement + due_after, add_months(first, month)
-        if month == 1:
-            interest = revolving_interest([(posted, owed)], [(due, due_now)], statement, due, following, terms)
+        if month == 1:  # a minimum of 0 (a profile whose ratios are 0) is no payment at all
+            interest = revolving_interest([(posted, owed)], [(due, due_now)] if due_now > 0 else [], statement, due, following, terms)
         else:
             compounding = terms.compounding == "monthly"
             bearing = principal + (billed_interest if compounding else ZERO)

@@ -123,8 +123,8 @@ def _convert(spec: FieldSpec, raw: Any, where: str) -> Any:
         if isinstance(value, bool) or not isinstance(value, (int, str, Decimal)):
             raise fail(allowed, allowed_zh)
         try:
-            number = Decimal(str(value))
-        except ArithmeticError:
+            number = Decimal(value)  # exact for int, str and Decimal (str() of a huge int would raise)
+        except (ArithmeticError, ValueError):
             raise fail(allowed, allowed_zh) from None
         if not number.is_finite() or not (Decimal(low) <= number <= Decimal(high)):
             raise fail(allowed, allowed_zh)
@@ -149,7 +149,7 @@ def _convert(spec: FieldSpec, raw: Any, where: str) -> Any:
             raise fail("true or false", "true 或 false")
         return raw
     if kind == "choice":
-        if raw not in spec.choices:
+        if not isinstance(raw, str) or raw not in spec.choices:
             raise fail("one of " + ", ".join(spec.choices), "以下之一：" + "、".join(spec.choices))
         return raw
     if kind == "rate_table":
@@ -157,7 +157,7 @@ def _convert(spec: FieldSpec, raw: Any, where: str) -> Any:
             raise fail("a mapping of periods to per-period fee rates, e.g. {12: '0.0066'} (or {} for none)", "期数到每期费率的映射（无公开费率时填 {}）")
         table = {}
         for periods, rate in raw.items():
-            key = int(periods) if isinstance(periods, str) and periods.isdigit() else periods
+            key = int(periods) if isinstance(periods, str) and re.fullmatch(r"[0-9]{1,6}", periods) else periods
             if isinstance(key, bool) or not isinstance(key, int) or key < 1:
                 raise CalculatorInputError(f"{where}[{periods!r}]", periods, "a whole number of periods ≥ 1", allowed_zh="期数须为正整数")
             table[key] = _convert(FieldSpec(spec.name, "rate", spec.zh, spec.en, low=spec.low, high=spec.high), rate, f"{where}[{key}]")
@@ -215,6 +215,12 @@ class Terms:
     payment_order_principal_first_after_days: int
     citations: Mapping[str, Citation] = field(repr=False)
 
+    def __post_init__(self) -> None:
+        # Every construction path (from_dict, dataclasses.replace, direct) gets the same checks,
+        # so a modified Terms can never carry a value the calculators would misread.
+        for spec in FIELD_SPECS:
+            _convert(spec, getattr(self, spec.name), spec.name)
+
     def cite(self, name: str) -> Citation:
         """The citation for the value ``name`` (raises ``KeyError`` for an unknown name)."""
         return self.citations[name]
@@ -246,7 +252,7 @@ class Terms:
         values = data.get("values")
         if not isinstance(values, Mapping):
             raise CalculatorInputError("values", values, "a mapping of value names to {value, source, effective, confidence}", location=where("values"))
-        unknown = sorted(set(values) - set(_SPEC_BY_NAME))
+        unknown = sorted(set(values) - set(_SPEC_BY_NAME), key=str)
         if unknown:
             raise CalculatorInputError(f"values.{unknown[0]}", unknown[0], "one of the known value names: " + ", ".join(_SPEC_BY_NAME), location=where("values", unknown[0]))
         typed: dict[str, Any] = {}
@@ -255,7 +261,11 @@ class Terms:
             entry = values.get(spec.name)
             if not isinstance(entry, Mapping) or "value" not in entry:
                 raise CalculatorInputError(f"values.{spec.name}", entry, f"{{value, source, effective, confidence}}: {spec.en}", allowed_zh=f"须提供 value、source、effective、confidence：{spec.zh}", location=where("values", spec.name))
-            typed[spec.name] = _convert(spec, entry["value"], f"values.{spec.name}.value")
+            try:
+                typed[spec.name] = _convert(spec, entry["value"], f"values.{spec.name}.value")
+            except CalculatorInputError as err:  # name the file and line of the value, as for every other error
+                raise CalculatorInputError(err.field, err.value, err.allowed, allowed_zh=err.allowed_zh,
+                                           location=where("values", spec.name, "value")) from None
             citations[spec.name] = _citation(entry, spec.name, where)
         terms = cls(**header, **typed, citations=MappingProxyType(citations))
         if terms.late_fee_min is not None and terms.late_fee_max is not None and terms.late_fee_min > terms.late_fee_max:
@@ -300,9 +310,11 @@ def _citation(entry: Mapping[str, Any], name: str, where: Any) -> Citation:
     if effective is not None and not isinstance(effective, date):
         raise CalculatorInputError(f"values.{name}.effective", effective, "a date YYYY-MM-DD or null (unknown)", location=where("values", name, "effective"))
     confidence = entry.get("confidence")
-    if confidence not in _CONFIDENCE:
+    if not isinstance(confidence, str) or confidence not in _CONFIDENCE:
         raise CalculatorInputError(f"values.{name}.confidence", confidence, "H, M or L", location=where("values", name, "confidence"))
-    note = entry.get("note") or ""
+    note = entry.get("note")
+    if note is None:
+        note = ""
     if not isinstance(note, str):
         raise CalculatorInputError(f"values.{name}.note", note, "a text", location=where("values", name, "note"))
     return Citation(source.strip(), effective, confidence, note.strip())
@@ -318,6 +330,14 @@ def bundled_profiles() -> list[str]:
 
 
 _CACHE: dict[tuple[str, float], Terms] = {}
+
+
+def _is_file(path: Path) -> bool:
+    """``path.is_file()``, false also for names the system refuses (too long, NUL byte)."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
 
 
 def load_terms(name_or_path: str | os.PathLike = DEFAULT_PROFILE) -> Terms:
@@ -337,10 +357,12 @@ def load_terms(name_or_path: str | os.PathLike = DEFAULT_PROFILE) -> Terms:
     if not isinstance(name_or_path, (str, os.PathLike)):
         raise CalculatorInputError("name_or_path", name_or_path, "a profile name or a file path")
     text = os.fspath(name_or_path)
+    if not isinstance(text, str):  # a PathLike may give bytes
+        raise CalculatorInputError("name_or_path", text, "a profile name or a file path")
     bundled = PROFILE_DIR / f"{text}.yml"
-    if re.fullmatch(r"[a-z0-9_-]+", text) and bundled.is_file():
+    if re.fullmatch(r"[a-z0-9_-]+", text) and _is_file(bundled):
         path = bundled
-    elif Path(text).is_file():
+    elif _is_file(Path(text)):
         path = Path(text)
     else:
         raise CalculatorInputError(

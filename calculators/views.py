@@ -2,8 +2,8 @@
 
 One implementation serves three places: the ipywidgets front ends (trainers),
 the in-browser form on the published site (this module runs in Pyodide; see
-:func:`browser_call`) and the build-time worked example shown before the
-browser runtime has loaded.  Views hold no rules: every figure comes from the
+:mod:`calculators.frontends`) and the build-time worked example shown before
+the browser runtime has loaded.  Views hold no rules: every figure comes from the
 public API, every error from :class:`~calculators.errors.CalculatorInputError`.
 Standard library only.
 """
@@ -11,7 +11,6 @@ Standard library only.
 from __future__ import annotations
 
 import html
-import json
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any, Mapping
@@ -24,7 +23,7 @@ from .terms import Terms
 
 __all__ = [
     "View", "OVERDUE_FIELDS", "PLAN_FIELDS", "OVERDUE_DEFAULTS", "PLAN_DEFAULTS",
-    "parse_payments", "overdue_view", "plan_view", "form_html", "browser_call",
+    "parse_payments", "overdue_view", "plan_view",
 ]
 
 #: Form fields: name -> (Chinese label, input type, hint).
@@ -211,52 +210,3 @@ def plan_view(inputs: Mapping[str, str], terms: Terms) -> View:
         f'<div class="hb-table-wrap"><table class="table hb-figures"><thead>{head}</thead><tbody>{body}</tbody></table></div>{chart}'
     )
     return View(html=result, summary=summary)
-
-
-def form_html(kind: str, terms: Terms, defaults: Mapping[str, str] | None = None) -> str:
-    """The site form for ``kind`` ("overdue" or "plan"), pre-filled, with the worked example below it."""
-    fields, values, view = (
-        (OVERDUE_FIELDS, {**OVERDUE_DEFAULTS, **(defaults or {})}, overdue_view) if kind == "overdue"
-        else (PLAN_FIELDS, {**PLAN_DEFAULTS, **(defaults or {})}, plan_view)
-    )
-    controls = []
-    for name, (label, kind_of_input, hint) in fields.items():
-        value = html.escape(values.get(name, ""))
-        if kind_of_input == "textarea":
-            control = f'<textarea name="{name}" rows="2" placeholder="{html.escape(hint)}">{value}</textarea>'
-        elif kind_of_input == "select":
-            options = ['<option value="">不用预设，手动填写期数和费率</option>'] + [
-                f'<option value="{k}">{k} 期，每期 {percent(v)}</option>' for k, v in terms.installment_rates.items()]
-            control = f'<select name="{name}">{"".join(options)}</select>'
-        else:
-            control = f'<input name="{name}" type="{kind_of_input}" value="{value}" placeholder="{html.escape(hint)}">'
-        controls.append(f'<label>{html.escape(label)}{control}<span class="hb-error" data-for="{name}"></span></label>')
-    example = view(values, terms)
-    return (
-        f'<div class="hb-calc" data-calc="{kind}" data-profile="{html.escape(terms.code)}">'
-        f'<form autocomplete="off" onsubmit="return false">{"".join(controls)}</form>'
-        '<p class="hb-status" role="status">浏览器计算引擎未加载：下面是按默认输入在构建时算出的示例。'
-        '加载完成后，修改任一输入即可实时重算（全部在本机浏览器中完成，不联网）。</p>'
-        f'<div class="hb-result" aria-live="polite">{example.html}</div></div>'
-    )
-
-
-_TERMS_CACHE: dict[str, Terms] = {}
-
-
-def browser_call(kind: str, payload: str, profile_json: str) -> str:
-    """Entry point for the in-browser form: JSON inputs in, JSON ``{ok, html | field, message}`` out.
-
-    >>> from calculators import load_terms
-    >>> out = json.loads(browser_call("plan", json.dumps(PLAN_DEFAULTS), json.dumps(load_terms("cmb").to_dict())))
-    >>> out["ok"], out["summary"]["total_fee"]
-    (True, '950.40')
-    """
-    terms = _TERMS_CACHE.get(profile_json)
-    if terms is None:
-        terms = _TERMS_CACHE.setdefault(profile_json, Terms.from_dict(json.loads(profile_json), origin="profile.json"))
-    inputs = json.loads(payload)
-    view = overdue_view(inputs, terms) if kind == "overdue" else plan_view(inputs, terms)
-    if view.ok:
-        return json.dumps({"ok": True, "html": view.html, "summary": view.summary}, ensure_ascii=False)
-    return json.dumps({"ok": False, "field": view.error_field, "message": view.error_message}, ensure_ascii=False)

@@ -13,28 +13,30 @@ from datetime import date
 
 import ipywidgets as w
 
-from .terms import Terms, handbook_terms
-from .views import OVERDUE_DEFAULTS, OVERDUE_FIELDS, PLAN_DEFAULTS, PLAN_FIELDS, View, overdue_view, plan_view
+from .frontends import TOOLS, load_context
+from .views import View
 
-__all__ = ["OverdueCalculator", "PlanCalculator"]
+__all__ = ["ToolWidget", "OverdueCalculator", "PlanCalculator", "ContactPlanChecker", "OverdraftTracker", "ScriptLinter"]
 
 
-class _Calculator:
-    """Inputs, per-field error labels and a result area, wired to one view function."""
+class ToolWidget:
+    """Inputs, per-field error labels and a result area, wired to one tool of :data:`calculators.frontends.TOOLS`."""
 
-    fields: dict[str, tuple[str, str, str]] = {}
-    defaults: dict[str, str] = {}
-    render = staticmethod(overdue_view)  # the view function: (inputs, terms) -> View
+    kind = "overdue"
 
-    def __init__(self, terms: Terms | None = None) -> None:
-        self.terms = terms or handbook_terms()
+    def __init__(self, context=None) -> None:
+        """``context``: the profile or rules object to use (default: the handbook's own)."""
+        self.tool = TOOLS[self.kind]
+        self.context = load_context(self.kind) if context is None else context
+        self.fields, self.defaults = self.tool.fields, self.tool.defaults
         self.inputs: dict[str, w.Widget] = {name: self._control(name, spec) for name, spec in self.fields.items()}
         self.errors = {name: w.HTML(layout=w.Layout(min_height="1.2em")) for name in self.fields}
         self.result = w.HTML()
         self.view: View | None = None
         rows = [w.VBox([self.inputs[name], self.errors[name]]) for name in self.fields]
-        header = w.HTML(f"<p>条款配置：{self.terms.issuer}（{self.terms.code}）</p>")
-        self.widget = w.VBox([header, w.GridBox(rows, layout=w.Layout(grid_template_columns="repeat(2, 1fr)")), self.result])
+        columns = "repeat(2, 1fr)" if len(rows) > 1 else "1fr"
+        header = w.HTML(f"<p><b>{self.tool.title}</b></p>")
+        self.widget = w.VBox([header, w.GridBox(rows, layout=w.Layout(grid_template_columns=columns)), self.result])
         for control in self.inputs.values():
             control.observe(self.update, names="value")
         self.update()
@@ -46,9 +48,10 @@ class _Calculator:
         if kind == "date":
             return w.DatePicker(description=label, value=date.fromisoformat(value) if value else None, style=style)
         if kind == "textarea":
-            return w.Textarea(description=label, value=value, placeholder=hint, style=style)
-        if kind == "select":
-            options = [("不用预设", "")] + [(f"{k} 期，每期 {v * 100:.2f}%", str(k)) for k, v in self.terms.installment_rates.items()]
+            return w.Textarea(description=label, value=value, placeholder=hint, style=style,
+                              layout=w.Layout(width="100%", height=f"{max(4, value.count(chr(10)) + 2) * 1.6}em"))
+        if kind == "select":  # the profile's published installment rates
+            options = [("不用预设", "")] + [(f"{k} 期，每期 {v * 100:.2f}%", str(k)) for k, v in self.context.installment_rates.items()]
             return w.Dropdown(description=label, options=options, value="", style=style)
         return w.Text(description=label, value=value, placeholder=hint, style=style)
 
@@ -61,7 +64,7 @@ class _Calculator:
         return out
 
     def update(self, _change=None) -> None:
-        self.view = self.render(self.values(), self.terms)
+        self.view = self.tool.view(self.values(), self.context)
         for name, label in self.errors.items():
             message = self.view.error_message if name == self.view.error_field else ""
             label.value = f'<span style="color:#b42318">{message}</span>' if message else ""
@@ -71,7 +74,7 @@ class _Calculator:
         return self.widget._repr_mimebundle_(**kwargs)
 
 
-class OverdueCalculator(_Calculator):
+class OverdueCalculator(ToolWidget):
     """Overdue-fee calculator: statement, payments made, cycles to project -> table and chart.
 
     >>> calc = OverdueCalculator()
@@ -82,10 +85,10 @@ class OverdueCalculator(_Calculator):
     (True, False)
     """
 
-    fields, defaults, render = OVERDUE_FIELDS, OVERDUE_DEFAULTS, staticmethod(overdue_view)
+    kind = "overdue"
 
 
-class PlanCalculator(_Calculator):
+class PlanCalculator(ToolWidget):
     """Repayment-plan calculator: principal, term, fee rate or a bank preset -> schedule and cost.
 
     >>> calc = PlanCalculator()
@@ -93,4 +96,37 @@ class PlanCalculator(_Calculator):
     ('14.31%', '14.62%')
     """
 
-    fields, defaults, render = PLAN_FIELDS, PLAN_DEFAULTS, staticmethod(plan_view)
+    kind = "plan"
+
+
+class ContactPlanChecker(ToolWidget):
+    """Contact-plan checker: paste a contact log, see each violation with its rule and source.
+
+    >>> checker = ContactPlanChecker()
+    >>> checker.view.summary["violations"]
+    '2'
+    """
+
+    kind = "conduct"
+
+
+class OverdraftTracker(ToolWidget):
+    """Malicious-overdraft tracker: collection log and unpaid principal -> the countable facts.
+
+    >>> OverdraftTracker().view.summary["band"]
+    '数额较大'
+    """
+
+    kind = "overdraft"
+
+
+class ScriptLinter(ToolWidget):
+    """Red-line linter for draft scripts.
+
+    >>> linter = ScriptLinter()
+    >>> linter.inputs["text"].value = "您好，请问是李女士本人吗？"
+    >>> linter.view.summary["findings"]
+    '0'
+    """
+
+    kind = "lint"

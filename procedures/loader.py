@@ -140,9 +140,11 @@ def check_references() -> None:
 
 
 def validate_all() -> int:
-    """Load every knowledge-base file and check cross-references; returns the number of files."""
+    """Load every knowledge-base file and check cross-references; returns the number of files checked."""
+    from . import rules  # the rules, scripts and stages files (procedures/rules.py)
+
     check_references()
-    return 4 + len(workflow()) + len(challenges())
+    return 4 + len(workflow()) + len(challenges()) + rules.validate()
 
 
 def search_terms() -> list[str]:

@@ -227,3 +227,55 @@ def workflow_table() -> str:
     """The stages in order with their one-line summaries and links."""
     rows = [f"| {s.order} | {{doc}}`{s.title} </book/workflow/{s.id}>` | {s.summary} |" for s in loader.workflow()]
     return "| 步骤 | 环节 | 做什么 |\n|---|---|---|\n" + "\n".join(rows) + "\n"
+
+
+def conduct_markdown() -> str:
+    """The conduct rules (procedures/rules/conduct.yml): parameters, each rule with its sources, unsupported claims."""
+    from calculators.conduct import CHANNELS
+
+    from . import rules
+
+    data = rules.conduct()
+    p = data.parameters
+    lines = [
+        page_info_for_data("procedures/rules/conduct.yml"),
+        "| 参数 | 取值 |\n|---|---|\n"
+        f"| 禁止催收时段 | {p.quiet_start} 至次日 {p.quiet_end}（客户同意的除外） |\n"
+        f"| 适用渠道 | {'、'.join(CHANNELS[c] for c in p.quiet_hours_channels)} |\n"
+        f"| 每日有效通话上限（同一债务人） | {p.max_effective_calls_per_day} 次 |\n"
+        f"| 同一联系方式每日未接通上限 | {p.max_unanswered_per_day_per_method} 次 |\n"
+        f"| 录音保存 | 不少于 {p.retention_years} 年；口头还款约定的录音{p.oral_agreement_retention} |\n"
+        f"| 外访人数 | 不少于 {p.field_visit_min_collectors} 人 |",
+    ]
+    for rule in data.rules:
+        mark = "检查器自动核对" if rule.checked else "人工核对"
+        note = f"\n\n  {rule.note}" if rule.note else ""
+        lines.append(f"- **{rule.title}**（{mark}）：{rule.text}{cite(rule.sources)}{note}")
+    for item in data.unsupported:
+        lines.append(f":::{{warning}} 没有依据的说法：{item.claim}\n{item.note}\n:::")
+    lines.append("### 依据\n\n" + sources_list(c for rule in data.rules for c in rule.sources))
+    return "\n\n".join(lines) + "\n"
+
+
+def page_info_for_data(data_path: str) -> str:
+    """Owner/edit box for rule files that carry no owner field: the edit link only."""
+    return (
+        ":::{admonition} 本页信息\n:class: hb-page-info\n\n"
+        f"- 数据文件：`{data_path}`（[编辑本页数据]({edit_url(data_path)})）\n"
+        ":::\n"
+    )
+
+
+def redlines_markdown() -> str:
+    """The eight red lines and the linter's categories (procedures/rules/redlines.yml)."""
+    from . import rules
+
+    data = rules.redlines_data()
+    by_line: dict[str, list[str]] = {}
+    for category in data.categories:
+        by_line.setdefault(category.redline, []).append(category.name)
+    lines = ["| 红线 | 规则 | 检查器识别的说法 |\n|---|---|---|"]
+    for line in data.redlines:
+        covered = "、".join(by_line.get(line.id, [])) or "（不适用于话术文本，人工核对）"
+        lines.append(f"| {line.name} | {line.rule}{cite(line.sources)} | {covered} |")
+    return "\n".join(lines) + "\n"

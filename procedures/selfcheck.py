@@ -31,9 +31,11 @@ def score(ratings: Mapping[str, Sequence[int]]) -> list[SkillScore]:
     Ties keep the order of ``skills.yml``.
 
     >>> skills = loader.skills().skills
-    >>> result = score({s.id: [4] * len(s.self_check) for s in skills} | {"resilience": [2, 3] + [2] * (len(skills[2].self_check) - 2)})
-    >>> result[0].skill_id, str(result[0].average)
-    ('resilience', '2.2')
+    >>> ratings = {s.id: [4] * len(s.self_check) for s in skills}
+    >>> ratings["resilience"] = [2] * (len(ratings["resilience"]) - 1) + [5]   # e.g. 2, 2, 5 -> 3.0
+    >>> result = score(ratings)
+    >>> result[0].skill_id, result[0].average == (Decimal(2 * (len(ratings["resilience"]) - 1) + 5) / len(ratings["resilience"])).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    ('resilience', True)
     """
     skills = loader.skills().skills
     known = {s.id: s for s in skills}

@@ -137,14 +137,11 @@ def _build_browser_app(digest: str) -> None:
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--quiet", "--wheel-dir", str(out), str(ROOT)],
         check=True, cwd=ROOT, env={**os.environ, "PIP_NO_INPUT": "1"},
     )
-    from calculators import bundled_profiles, handbook_terms, load_terms
+    from calculators.frontends import contexts_for_browser
 
     wheel = next(out.glob("*.whl"))
-    manifest = {
-        "wheel": wheel.name,
-        "profile": handbook_terms().code,
-        "profiles": {name: load_terms(name).to_dict() for name in bundled_profiles()} | {handbook_terms().code: handbook_terms().to_dict()},
-    }
+    # What the browser forms need besides the wheel: the handbook's profile and the rules data, as JSON.
+    manifest = {"wheel": wheel.name, "contexts": contexts_for_browser()}
     (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
     stamp.write_text(digest)
     LOG.info(f"[handbook] browser calculators: {wheel.name} built in {time.perf_counter() - started:.1f} s")

@@ -1,8 +1,8 @@
 // In-browser calculators for the published (static, offline) handbook.
 //
-// Pages with a <div class="hb-calc" data-calc="overdue|plan"> form get a live calculator: this module
+// Pages with a <div class="hb-calc" data-calc="…" data-context="…"> form get a live tool: this module
 // loads Pyodide (served by this site from _static/vendor/pyodide), unpacks the project's own wheel
-// (_static/app/*.whl, built during the book build) and calls calculators.views.browser_call on every
+// (_static/app/*.whl, built during the book build) and calls calculators.frontends.browser_call on every
 // input change. No rule lives here: the Python package computes and renders; this file only moves text.
 // Until the runtime is ready, the page keeps the worked example computed at build time.
 
@@ -61,9 +61,9 @@ async function boot() {
     mark("runtime");
     const [manifest, wheel] = await app;
     pyodide.unpackArchive(wheel, "wheel");
-    const call = pyodide.runPython("from calculators.views import browser_call\nbrowser_call");
+    const call = pyodide.runPython("from calculators.frontends import browser_call\nbrowser_call");
     mark("package");
-    for (const box of boxes) attach(box, call, JSON.stringify(manifest.profiles[box.dataset.profile]));
+    for (const box of boxes) attach(box, call, JSON.stringify(manifest.contexts[box.dataset.context]));
     setStatus("浏览器计算引擎已就绪：修改任一输入即实时重算（在本机浏览器中完成，不联网）。", "ready");
   } catch (error) {
     setStatus("浏览器计算引擎加载失败（" + error + "）。下面仍是构建时算出的示例；交互计算请使用交互版。", "failed");

@@ -1,0 +1,611 @@
+"""The contact-plan checker (催收联系计划／记录合规检查).
+
+Given a planned or logged list of contact attempts (time, channel, contact
+method, person contacted, answered or not, content category and a few flags),
+:func:`check_contact_plan` lists every attempt that breaks a conduct rule, with
+the rule and the document it comes from.  The rules and their parameters are
+data (``procedures/rules/conduct.yml``), loaded by
+:func:`procedures.rules.conduct_rules` into a :class:`ConductRules` object; in
+the browser the same object comes from JSON through :meth:`ConductRules.from_dict`.
+
+What is checked, and how it is counted (each rule's text and sources are in
+the data):
+
+* ``quiet-hours``: an attempt at or after ``quiet_start`` (22:00) or before
+  ``quiet_end`` (08:00), local wall-clock time, unless the attempt records
+  ``customer_consented_to_quiet_hours``.  21:59:59 is allowed, 22:00:00 is not;
+  07:59:59 is not, 08:00:00 is.  A letter's time is when it was posted, so
+  letters are outside the rule unless the data lists them.
+* ``effective-call-cap``: answered voice calls (``phone``, ``ai_call``: AI
+  calls count) with the same person category (debtor, guarantor) on one
+  calendar day; the attempt that exceeds the cap (the 4th with the default 3)
+  and every later one that day is a violation.
+* ``unanswered-cap``: unanswered voice attempts to one contact method (a
+  number, counted by its label such as ``"手机1"``) on one calendar day; the
+  7th and later (default cap 6) are violations.  Each method is counted
+  separately.  The two caps are different measures from different documents.
+* ``third-party-only-when-unreachable``, ``third-party-no-debt-disclosure``,
+  ``third-party-stop-on-request``: a contact or other third party may be
+  contacted only when the debtor has been established as unreachable
+  (``debtor_reachable=False``; unknown counts as not established), only to
+  verify identity or ask for a call back, and never again on a method whose
+  holder asked not to be contacted.
+* ``verify-before-disclosure``: until the person who answered is verified as
+  the debtor (person ``unverified``), only identity checks and call-back
+  requests are allowed.
+* ``call-recording``: an answered call logged with ``recorded=False``.
+* ``field-visit-collectors``, ``field-visit-id``,
+  ``field-visit-consent-to-enter``: a visit needs at least
+  ``field_visit_min_collectors`` collectors, shown identification, and the
+  occupant's consent before entering a home or office.
+
+Attempts are counted in time order (equal times in list order); violations
+are returned by attempt index.  Bad input raises
+:class:`~calculators.errors.CalculatorInputError` naming the field
+(``attempts[3].channel``), the value and what is allowed.
+
+Standard library only (runs in the browser).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import MISSING, dataclass, fields
+from datetime import date, datetime, time
+from types import MappingProxyType
+from typing import Any, Iterable, Mapping
+
+from .errors import CalculatorInputError
+
+__all__ = [
+    "CHANNELS",
+    "PERSONS",
+    "CONTENTS",
+    "CHECKED_RULES",
+    "SourceRef",
+    "ConductRule",
+    "ConductRules",
+    "Attempt",
+    "Violation",
+    "check_contact_plan",
+]
+
+#: Contact channels the checker knows, with their Chinese labels.
+CHANNELS: Mapping[str, str] = MappingProxyType({
+    "phone": "电话",
+    "ai_call": "智能语音外呼",
+    "sms": "短信",
+    "app": "App 消息",
+    "email": "电子邮件",
+    "letter": "信函",
+    "visit": "外访",
+    "branch": "网点面谈",
+})
+
+#: Who was contacted.  ``contact`` is a person the debtor gave as a contact;
+#: ``third_party`` anyone else; ``unverified`` someone who answered the
+#: debtor's number before their identity was checked.
+PERSONS: Mapping[str, str] = MappingProxyType({
+    "debtor": "债务人本人",
+    "guarantor": "担保人",
+    "contact": "联系人（债务人提供）",
+    "third_party": "其他第三人",
+    "unverified": "身份未核实的接听人",
+})
+
+#: What the attempt was about.
+CONTENTS: Mapping[str, str] = MappingProxyType({
+    "identity_check": "身份核实",
+    "locate": "查找债务人／请求转告回电（不涉及债务）",
+    "reminder": "还款提醒",
+    "negotiation": "协商还款",
+    "debt_disclosure": "告知欠款信息",
+    "legal_notice": "告知法律程序",
+    "other": "其他",
+})
+
+#: The rules this module checks, in the order violations of one attempt are listed.
+CHECKED_RULES: tuple[str, ...] = (
+    "quiet-hours",
+    "effective-call-cap",
+    "unanswered-cap",
+    "third-party-only-when-unreachable",
+    "third-party-no-debt-disclosure",
+    "third-party-stop-on-request",
+    "verify-before-disclosure",
+    "call-recording",
+    "field-visit-collectors",
+    "field-visit-id",
+    "field-visit-consent-to-enter",
+)
+
+
+def _fail(field: str, value: Any, allowed: str, allowed_zh: str | None = None) -> CalculatorInputError:
+    return CalculatorInputError(field, value, allowed, allowed_zh=allowed_zh)
+
+
+def _text(value: Any, field: str, *, optional: bool = False) -> str:
+    if optional and (value is None or (isinstance(value, str) and not value.strip())):
+        return ""
+    if not isinstance(value, str) or not value.strip():
+        raise _fail(field, value, "a non-empty text", "非空文本")
+    return value.strip()
+
+
+def _bool(value: Any, field: str) -> bool:
+    if not isinstance(value, bool):
+        raise _fail(field, value, "true or false", "true 或 false")
+    return value
+
+
+def _positive_int(value: Any, field: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise _fail(field, value, "a whole number ≥ 1", "不小于 1 的整数")
+    return value
+
+
+def _clock(value: Any, field: str) -> time:
+    if isinstance(value, time):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        if len(text) == 5 and text[2] == ":" and text[:2].isdigit() and text[3:].isdigit():
+            hour, minute = int(text[:2]), int(text[3:])
+            if hour < 24 and minute < 60:
+                return time(hour, minute)
+    raise _fail(field, value, "a time of day 'HH:MM' (24-hour)", "时刻，格式 HH:MM（24 小时制）")
+
+
+def _choices(value: Any, field: str, vocabulary: Mapping[str, str]) -> tuple[str, ...]:
+    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
+        raise _fail(field, value, "a list of: " + ", ".join(vocabulary), "以下值的列表：" + "、".join(vocabulary))
+    out = []
+    for index, item in enumerate(value):
+        if item not in vocabulary:
+            raise _fail(f"{field}[{index}]", item, "one of: " + ", ".join(vocabulary), "以下之一：" + "、".join(vocabulary))
+        out.append(item)
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    """A resolved citation: source id, article (``where``) and the text shown to readers.
+
+    >>> ref = SourceRef("civil-code", "第一百八十八条", "《民法典》第一百八十八条")
+    >>> str(ref), SourceRef.from_dict(ref.to_dict()) == ref
+    ('《民法典》第一百八十八条', True)
+    """
+
+    id: str
+    where: str | None
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "where": self.where, "text": self.text}
+
+    @classmethod
+    def from_dict(cls, data: Any, field: str = "source") -> "SourceRef":
+        if not isinstance(data, Mapping):
+            raise _fail(field, data, "a mapping {id, where, text}", "{id, where, text} 形式的出处")
+        where = data.get("where")
+        if where is not None:
+            where = _text(where, f"{field}.where")
+        return cls(_text(data.get("id"), f"{field}.id"), where, _text(data.get("text"), f"{field}.text"))
+
+
+def _sources(value: Any, field: str) -> tuple[SourceRef, ...]:
+    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
+        raise _fail(field, value, "a non-empty list of sources", "至少一个出处")
+    refs = tuple(SourceRef.from_dict(item, f"{field}[{i}]") for i, item in enumerate(value))
+    if not refs:
+        raise _fail(field, value, "a non-empty list of sources", "至少一个出处")
+    return refs
+
+
+@dataclass(frozen=True)
+class ConductRule:
+    """One conduct rule: Chinese title and text, its sources, and whether the checker tests it.
+
+    >>> from procedures.rules import conduct_rules
+    >>> rule = conduct_rules().rule("unanswered-cap")
+    >>> rule.title, rule.checked, rule.source_text
+    ('同一联系方式每日未接通不超过 6 次', True, '2026 年银行业协会催收指引')
+    >>> ConductRule.from_dict(rule.to_dict()) == rule
+    True
+    """
+
+    id: str
+    title: str
+    text: str
+    sources: tuple[SourceRef, ...]
+    checked: bool
+    note: str = ""
+
+    @property
+    def source_text(self) -> str:
+        """The sources as one line, e.g. ``GB/T 45251-2025；2026 年银行业协会催收指引``."""
+        return "；".join(ref.text for ref in self.sources)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "title": self.title, "text": self.text, "checked": self.checked,
+                "note": self.note, "sources": [ref.to_dict() for ref in self.sources]}
+
+    @classmethod
+    def from_dict(cls, data: Any, field: str = "rule") -> "ConductRule":
+        if not isinstance(data, Mapping):
+            raise _fail(field, data, "a mapping {id, title, text, checked, sources, note}")
+        return cls(
+            id=_text(data.get("id"), f"{field}.id"),
+            title=_text(data.get("title"), f"{field}.title"),
+            text=_text(data.get("text"), f"{field}.text"),
+            sources=_sources(data.get("sources"), f"{field}.sources"),
+            checked=_bool(data.get("checked"), f"{field}.checked"),
+            note=_text(data.get("note"), f"{field}.note", optional=True),
+        )
+
+
+_PARAMETERS = (
+    "quiet_start", "quiet_end", "quiet_hours_channels",
+    "max_effective_calls_per_day", "effective_call_channels", "effective_call_persons",
+    "max_unanswered_per_day_per_method", "unanswered_channels",
+    "third_party_persons", "non_debtor_allowed_contents", "recorded_channels",
+    "retention_years", "oral_agreement_retention", "field_visit_min_collectors",
+)
+
+
+@dataclass(frozen=True)
+class ConductRules:
+    """The conduct rules and their parameters, as the checker uses them.
+
+    Build it with :func:`procedures.rules.conduct_rules` (from YAML) or
+    :meth:`from_dict` (from JSON in the browser); :meth:`to_dict` gives the
+    JSON-ready form back.
+
+    >>> from procedures.rules import conduct_rules
+    >>> rules = conduct_rules()
+    >>> rules.quiet_start, rules.quiet_end
+    (datetime.time(22, 0), datetime.time(8, 0))
+    >>> rules.max_effective_calls_per_day, rules.max_unanswered_per_day_per_method
+    (3, 6)
+    >>> ConductRules.from_dict(rules.to_dict()) == rules
+    True
+    """
+
+    quiet_start: time
+    quiet_end: time
+    quiet_hours_channels: tuple[str, ...]
+    max_effective_calls_per_day: int
+    effective_call_channels: tuple[str, ...]
+    effective_call_persons: tuple[str, ...]
+    max_unanswered_per_day_per_method: int
+    unanswered_channels: tuple[str, ...]
+    third_party_persons: tuple[str, ...]
+    non_debtor_allowed_contents: tuple[str, ...]
+    recorded_channels: tuple[str, ...]
+    retention_years: int
+    oral_agreement_retention: str
+    field_visit_min_collectors: int
+    rules: Mapping[str, ConductRule]
+    unsupported: tuple[tuple[str, str], ...] = ()
+
+    def rule(self, rule_id: str) -> ConductRule:
+        """One rule by id (``KeyError`` for an unknown id)."""
+        return self.rules[rule_id]
+
+    def in_quiet_hours(self, moment: time) -> bool:
+        """Whether a time of day falls in the quiet hours (start inclusive, end exclusive).
+
+        >>> from procedures.rules import conduct_rules
+        >>> rules = conduct_rules()
+        >>> [rules.in_quiet_hours(time(*hm)) for hm in ((21, 59), (22, 0), (7, 59), (8, 0))]
+        [False, True, True, False]
+        """
+        moment = moment.replace(tzinfo=None)
+        if self.quiet_start > self.quiet_end:  # wraps midnight, e.g. 22:00–08:00
+            return moment >= self.quiet_start or moment < self.quiet_end
+        return self.quiet_start <= moment < self.quiet_end
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready data (times as ``"HH:MM"``); :meth:`from_dict` reads it back."""
+        return {
+            "parameters": {
+                "quiet_start": self.quiet_start.strftime("%H:%M"),
+                "quiet_end": self.quiet_end.strftime("%H:%M"),
+                "quiet_hours_channels": list(self.quiet_hours_channels),
+                "max_effective_calls_per_day": self.max_effective_calls_per_day,
+                "effective_call_channels": list(self.effective_call_channels),
+                "effective_call_persons": list(self.effective_call_persons),
+                "max_unanswered_per_day_per_method": self.max_unanswered_per_day_per_method,
+                "unanswered_channels": list(self.unanswered_channels),
+                "third_party_persons": list(self.third_party_persons),
+                "non_debtor_allowed_contents": list(self.non_debtor_allowed_contents),
+                "recorded_channels": list(self.recorded_channels),
+                "retention_years": self.retention_years,
+                "oral_agreement_retention": self.oral_agreement_retention,
+                "field_visit_min_collectors": self.field_visit_min_collectors,
+            },
+            "rules": [rule.to_dict() for rule in self.rules.values()],
+            "unsupported": [{"claim": claim, "note": note} for claim, note in self.unsupported],
+        }
+
+    @classmethod
+    def from_dict(cls, data: Any) -> "ConductRules":
+        """Validate parsed data (``{parameters, rules, unsupported}``) into :class:`ConductRules`.
+
+        >>> ConductRules.from_dict({"parameters": {}, "rules": []})
+        Traceback (most recent call last):
+        ...
+        calculators.errors.CalculatorInputError: parameters.quiet_start=None is not allowed: a time of day 'HH:MM' (24-hour)
+        """
+        if not isinstance(data, Mapping):
+            raise _fail("conduct", data, "a mapping {parameters, rules, unsupported}")
+        params = data.get("parameters")
+        if not isinstance(params, Mapping):
+            raise _fail("parameters", params, "a mapping of parameter names to values")
+        unknown = sorted(set(params) - set(_PARAMETERS))
+        if unknown:
+            raise _fail(f"parameters.{unknown[0]}", unknown[0], "one of: " + ", ".join(_PARAMETERS))
+        p = "parameters."
+        start, end = _clock(params.get("quiet_start"), p + "quiet_start"), _clock(params.get("quiet_end"), p + "quiet_end")
+        if start == end:
+            raise _fail(p + "quiet_end", params.get("quiet_end"), "a time different from quiet_start")
+        raw_rules = data.get("rules")
+        if isinstance(raw_rules, (str, bytes)) or not isinstance(raw_rules, Iterable):
+            raise _fail("rules", raw_rules, "a list of rules")
+        rules: dict[str, ConductRule] = {}
+        for index, raw in enumerate(raw_rules):
+            rule = ConductRule.from_dict(raw, f"rules[{index}]")
+            if rule.id in rules:
+                raise _fail(f"rules[{index}].id", rule.id, "an id not used by another rule")
+            rules[rule.id] = rule
+        missing = [rule_id for rule_id in CHECKED_RULES if rule_id not in rules]
+        if missing:
+            raise _fail("rules", missing[0], "every rule the checker applies: " + ", ".join(CHECKED_RULES),
+                        "须包含检查器使用的全部规则：" + "、".join(CHECKED_RULES))
+        unsupported = []
+        for index, item in enumerate(data.get("unsupported") or ()):
+            if not isinstance(item, Mapping):
+                raise _fail(f"unsupported[{index}]", item, "a mapping {claim, note}")
+            unsupported.append((_text(item.get("claim"), f"unsupported[{index}].claim"),
+                                _text(item.get("note"), f"unsupported[{index}].note")))
+        return cls(
+            quiet_start=start,
+            quiet_end=end,
+            quiet_hours_channels=_choices(params.get("quiet_hours_channels"), p + "quiet_hours_channels", CHANNELS),
+            max_effective_calls_per_day=_positive_int(params.get("max_effective_calls_per_day"), p + "max_effective_calls_per_day"),
+            effective_call_channels=_choices(params.get("effective_call_channels"), p + "effective_call_channels", CHANNELS),
+            effective_call_persons=_choices(params.get("effective_call_persons"), p + "effective_call_persons", PERSONS),
+            max_unanswered_per_day_per_method=_positive_int(params.get("max_unanswered_per_day_per_method"), p + "max_unanswered_per_day_per_method"),
+            unanswered_channels=_choices(params.get("unanswered_channels"), p + "unanswered_channels", CHANNELS),
+            third_party_persons=_choices(params.get("third_party_persons"), p + "third_party_persons", PERSONS),
+            non_debtor_allowed_contents=_choices(params.get("non_debtor_allowed_contents"), p + "non_debtor_allowed_contents", CONTENTS),
+            recorded_channels=_choices(params.get("recorded_channels"), p + "recorded_channels", CHANNELS),
+            retention_years=_positive_int(params.get("retention_years"), p + "retention_years"),
+            oral_agreement_retention=_text(params.get("oral_agreement_retention"), p + "oral_agreement_retention"),
+            field_visit_min_collectors=_positive_int(params.get("field_visit_min_collectors"), p + "field_visit_min_collectors"),
+            rules=MappingProxyType(rules),
+            unsupported=tuple(unsupported),
+        )
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One planned or logged contact attempt.
+
+    ``time`` is the local wall-clock time (a naive :class:`datetime.datetime`
+    or an ISO string ``"2026-03-02T21:59"``).  ``method`` labels the contact
+    method (e.g. ``"手机1"``, ``"住址"``), so unanswered attempts are counted
+    per method.  Visit flags (``collectors_present``, ``id_shown``) are
+    required for visits; ``consent_to_enter`` matters only when
+    ``entered_premises`` is true.  ``debtor_reachable`` is required to be
+    ``False`` for contacting a contact or third party (``None`` means not
+    established).  ``asked_to_stop``: the person contacted asked not to be
+    contacted again.  ``recorded``: ``False`` flags an unrecorded call,
+    ``None`` means not stated.
+    """
+
+    time: datetime
+    channel: str
+    method: str
+    person: str
+    answered: bool
+    content: str
+    customer_consented_to_quiet_hours: bool = False
+    debtor_reachable: bool | None = None
+    asked_to_stop: bool = False
+    recorded: bool | None = None
+    collectors_present: int | None = None
+    id_shown: bool | None = None
+    entered_premises: bool = False
+    consent_to_enter: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
+        data["time"] = self.time.isoformat(timespec="minutes" if self.time.second == 0 and not self.time.microsecond else "seconds")
+        return data
+
+    @classmethod
+    def from_dict(cls, data: Any, field: str = "attempt") -> "Attempt":
+        """An attempt from a mapping (JSON from the browser form), fully validated.
+
+        >>> Attempt.from_dict({"time": "2026-03-02T22:00", "channel": "phone", "method": "手机1",
+        ...                    "person": "debtor", "answered": False, "content": "reminder"}).time
+        datetime.datetime(2026, 3, 2, 22, 0)
+        """
+        if not isinstance(data, Mapping):
+            raise _fail(field, data, "a mapping with time, channel, method, person, answered, content")
+        names = {f.name for f in fields(cls)}
+        unknown = sorted(set(data) - names)
+        if unknown:
+            raise _fail(f"{field}.{unknown[0]}", unknown[0], "one of: " + ", ".join(sorted(names)))
+        return _validated(cls(**{name: data.get(name, _DEFAULTS.get(name)) for name in names}), field)
+
+
+_DEFAULTS = {f.name: f.default for f in fields(Attempt) if f.default is not MISSING}
+
+
+def _to_datetime(value: Any, field: str) -> datetime:
+    allowed = "a local date-time without time zone (datetime or 'YYYY-MM-DDTHH:MM')"
+    allowed_zh = "本地时间（不含时区），格式 YYYY-MM-DDTHH:MM"
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.strip())
+        except ValueError:
+            raise _fail(field, value, allowed, allowed_zh) from None
+    if not isinstance(value, datetime) or value.tzinfo is not None:
+        raise _fail(field, value, allowed, allowed_zh)
+    return value
+
+
+def _validated(attempt: Any, field: str) -> Attempt:
+    if isinstance(attempt, Mapping):
+        return Attempt.from_dict(attempt, field)
+    if not isinstance(attempt, Attempt):
+        raise _fail(field, attempt, "an Attempt or a mapping of its fields", "联系记录（Attempt 或字段映射）")
+    moment = _to_datetime(attempt.time, f"{field}.time")
+    for name, vocabulary in (("channel", CHANNELS), ("person", PERSONS), ("content", CONTENTS)):
+        value = getattr(attempt, name)
+        if value not in vocabulary:
+            raise _fail(f"{field}.{name}", value, "one of: " + ", ".join(vocabulary), "以下之一：" + "、".join(vocabulary))
+    method = _text(attempt.method, f"{field}.method")
+    for name in ("answered", "customer_consented_to_quiet_hours", "asked_to_stop", "entered_premises", "consent_to_enter"):
+        _bool(getattr(attempt, name), f"{field}.{name}")
+    for name in ("debtor_reachable", "recorded", "id_shown"):
+        value = getattr(attempt, name)
+        if value is not None:
+            _bool(value, f"{field}.{name}")
+    collectors = attempt.collectors_present
+    if collectors is not None and (isinstance(collectors, bool) or not isinstance(collectors, int) or collectors < 0):
+        raise _fail(f"{field}.collectors_present", collectors, "a whole number ≥ 0", "不小于 0 的整数")
+    if attempt.channel == "visit":
+        if collectors is None:
+            raise _fail(f"{field}.collectors_present", None, "for a visit: the number of collectors present",
+                        "外访须填写在场催收人员人数")
+        if attempt.id_shown is None:
+            raise _fail(f"{field}.id_shown", None, "for a visit: true or false (identification shown)",
+                        "外访须填写是否出示工作证件")
+    if moment is attempt.time and method == attempt.method:
+        return attempt
+    return Attempt(**{**{f.name: getattr(attempt, f.name) for f in fields(attempt)}, "time": moment, "method": method})
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One broken rule: which attempt (its index in the input), which rule, why, and the source.
+
+    >>> from procedures.rules import conduct_rules
+    >>> (v,) = check_contact_plan([Attempt(datetime(2026, 3, 2, 7, 59), "sms", "手机1", "debtor", False, "reminder")],
+    ...                           conduct_rules())
+    >>> v.to_dict()["rule_id"], v.message
+    ('quiet-hours', '第 1 条（2026-03-02 07:59，短信，手机1）在 22:00—次日 08:00 之间联系，且未记录客户同意。')
+    """
+
+    index: int
+    rule_id: str
+    title: str
+    message: str
+    source: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"index": self.index, "rule_id": self.rule_id, "title": self.title, "message": self.message, "source": self.source}
+
+
+def _when(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M" if moment.second == 0 else "%Y-%m-%d %H:%M:%S")
+
+
+def check_contact_plan(attempts: Iterable[Any], rules: ConductRules) -> list[Violation]:
+    """List every conduct-rule violation in a planned or logged list of contact attempts.
+
+    ``attempts`` holds :class:`Attempt` objects or mappings of their fields;
+    ``rules`` comes from :func:`procedures.rules.conduct_rules` (or
+    :meth:`ConductRules.from_dict`).  The result is sorted by attempt index;
+    an empty list means no rule the checker knows is broken (red lines in
+    what is said are for :func:`calculators.scriptlint.lint`).
+
+    >>> from procedures.rules import conduct_rules
+    >>> rules = conduct_rules()
+    >>> plan = [
+    ...     Attempt(datetime(2026, 3, 2, 21, 59), "phone", "手机1", "debtor", True, "reminder"),
+    ...     Attempt(datetime(2026, 3, 2, 22, 0), "phone", "手机1", "debtor", False, "reminder"),
+    ...     Attempt(datetime(2026, 3, 3, 10, 0), "phone", "手机2", "contact", True, "debt_disclosure",
+    ...             debtor_reachable=False),
+    ... ]
+    >>> for v in check_contact_plan(plan, rules):
+    ...     print(v.index, v.rule_id, v.source)
+    1 quiet-hours GB/T 45251-2025；2026 年银行业协会催收指引
+    2 third-party-no-debt-disclosure 2011 年《办法》第六十八条；GB/T 45251-2025；2026 年银行业协会催收指引；《个人信息保护法》第十条
+    >>> check_contact_plan([{"time": "2026-03-02T10:00", "channel": "fax", "method": "x", "person": "debtor",
+    ...                      "answered": True, "content": "reminder"}], rules)
+    Traceback (most recent call last):
+    ...
+    calculators.errors.CalculatorInputError: attempts[0].channel='fax' is not allowed: one of: phone, ai_call, sms, app, email, letter, visit, branch
+    """
+    if not isinstance(rules, ConductRules):
+        raise _fail("rules", type(rules).__name__, "a ConductRules object (procedures.rules.conduct_rules() or ConductRules.from_dict)",
+                    "由 conduct_rules() 或 ConductRules.from_dict() 得到的规则对象")
+    if isinstance(attempts, (str, bytes, Mapping)) or not isinstance(attempts, Iterable):
+        raise _fail("attempts", attempts, "a list of attempts", "联系记录列表")
+    items = [_validated(item, f"attempts[{index}]") for index, item in enumerate(attempts)]
+    found: list[tuple[int, int, Violation]] = []
+    order = {rule_id: position for position, rule_id in enumerate(CHECKED_RULES)}
+
+    def add(index: int, rule_id: str, message: str) -> None:
+        rule = rules.rule(rule_id)
+        found.append((index, order[rule_id], Violation(index, rule_id, rule.title, message, rule.source_text)))
+
+    effective: Counter[tuple[date, str]] = Counter()
+    unanswered: Counter[tuple[date, str]] = Counter()
+    stopped: dict[str, int] = {}  # method -> index of the attempt in which its holder asked to stop
+    for index in sorted(range(len(items)), key=lambda i: (items[i].time, i)):
+        a = items[index]
+        day = a.time.date()
+        head = f"第 {index + 1} 条（{_when(a.time)}，{CHANNELS[a.channel]}，{a.method}）"
+        start, end = rules.quiet_start.strftime("%H:%M"), rules.quiet_end.strftime("%H:%M")
+        if a.channel in rules.quiet_hours_channels and rules.in_quiet_hours(a.time.time()) and not a.customer_consented_to_quiet_hours:
+            add(index, "quiet-hours", f"{head}在 {start}—次日 {end} 之间联系，且未记录客户同意。")
+        if a.answered and a.channel in rules.effective_call_channels and a.person in rules.effective_call_persons:
+            effective[(day, a.person)] += 1
+            count = effective[(day, a.person)]
+            if count > rules.max_effective_calls_per_day:
+                add(index, "effective-call-cap",
+                    f"{head}是 {day.isoformat()} 与{PERSONS[a.person]}的第 {count} 次有效语音交互，"
+                    f"超过每日 {rules.max_effective_calls_per_day} 次的上限。")
+        if not a.answered and a.channel in rules.unanswered_channels:
+            unanswered[(day, a.method)] += 1
+            count = unanswered[(day, a.method)]
+            if count > rules.max_unanswered_per_day_per_method:
+                add(index, "unanswered-cap",
+                    f"{head}是 {day.isoformat()} 对联系方式“{a.method}”的第 {count} 次未接通拨打，"
+                    f"超过同一联系方式每日 {rules.max_unanswered_per_day_per_method} 次。")
+        if a.person in rules.third_party_persons:
+            if a.debtor_reachable is not False:
+                state = "债务人仍可联系" if a.debtor_reachable else "未确认债务人失联"
+                add(index, "third-party-only-when-unreachable",
+                    f"{head}联系了{PERSONS[a.person]}，但{state}；只有在无法联系债务人本人时才可联系第三人。")
+            if a.content not in rules.non_debtor_allowed_contents:
+                add(index, "third-party-no-debt-disclosure",
+                    f"{head}对{PERSONS[a.person]}的内容为“{CONTENTS[a.content]}”；对第三人只能核实身份、请其转告回电，"
+                    "不得透露债务信息或向其催收。")
+            if a.method in stopped and stopped[a.method] != index:
+                add(index, "third-party-stop-on-request",
+                    f"{head}：该联系方式的持有人已在第 {stopped[a.method] + 1} 条要求不再联系，应停止联系。")
+            if a.asked_to_stop:
+                stopped.setdefault(a.method, index)
+        if a.person == "unverified" and a.content not in rules.non_debtor_allowed_contents:
+            add(index, "verify-before-disclosure",
+                f"{head}在核实接听人为债务人本人之前谈及“{CONTENTS[a.content]}”；核实身份前不得透露欠款信息。")
+        if a.answered and a.channel in rules.recorded_channels and a.recorded is False:
+            add(index, "call-recording", f"{head}已接通的催收通话未录音。")
+        if a.channel == "visit":
+            if a.collectors_present < rules.field_visit_min_collectors:
+                add(index, "field-visit-collectors",
+                    f"{head}外访在场催收人员 {a.collectors_present} 人，少于 {rules.field_visit_min_collectors} 人。")
+            if not a.id_shown:
+                add(index, "field-visit-id", f"{head}外访未出示工作证件。")
+            if a.entered_premises and not a.consent_to_enter:
+                add(index, "field-visit-consent-to-enter", f"{head}未经同意进入住宅或办公场所。")
+    return [violation for _, _, violation in sorted(found, key=lambda item: (item[0], item[1]))]

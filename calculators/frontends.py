@@ -1,0 +1,122 @@
+"""The registry of interactive tools and the two ways they reach readers: site forms and the browser.
+
+Each tool (two calculators, three rule tools) is one :class:`Tool`: its form
+fields and defaults, its view function, and the *context* it needs (a terms
+profile or a rules object).  :func:`form_html` renders the static site's form
+with a worked example computed at build time; :func:`browser_call` is what the
+page's JavaScript calls inside Pyodide.  Widgets use the same registry
+(:mod:`calculators.widgets`).  Standard library only, except :func:`load_context`
+which reads the YAML data on CPython.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from dataclasses import dataclass
+from typing import Any, Callable, Mapping
+
+from .conduct import ConductRules
+from .display import percent
+from .legal import OverdraftRules
+from .rule_views import (CONDUCT_DEFAULTS, CONDUCT_FIELDS, LINT_DEFAULTS, LINT_FIELDS, OVERDRAFT_DEFAULTS, OVERDRAFT_FIELDS,
+                         conduct_view, lint_view, overdraft_view)
+from .scriptlint import RedlineRules
+from .terms import Terms
+from .views import OVERDUE_DEFAULTS, OVERDUE_FIELDS, PLAN_DEFAULTS, PLAN_FIELDS, View, overdue_view, plan_view
+
+__all__ = ["Tool", "TOOLS", "load_context", "contexts_for_browser", "form_html", "browser_call"]
+
+
+@dataclass(frozen=True)
+class Tool:
+    kind: str
+    title: str
+    fields: Mapping[str, tuple[str, str, str]]
+    defaults: Mapping[str, str]
+    view: Callable[[Mapping[str, str], Any], View]
+    context: str  # key of the context object: "terms", "conduct", "overdraft" or "redlines"
+    from_dict: Callable[[Any], Any]
+
+
+def _terms_from_dict(data: Any) -> Terms:
+    return Terms.from_dict(data, origin="profile.json")
+
+
+TOOLS: dict[str, Tool] = {
+    tool.kind: tool for tool in (
+        Tool("overdue", "逾期费用计算器", OVERDUE_FIELDS, OVERDUE_DEFAULTS, overdue_view, "terms", _terms_from_dict),
+        Tool("plan", "还款方案计算器", PLAN_FIELDS, PLAN_DEFAULTS, plan_view, "terms", _terms_from_dict),
+        Tool("conduct", "联系计划合规检查", CONDUCT_FIELDS, CONDUCT_DEFAULTS, conduct_view, "conduct", ConductRules.from_dict),
+        Tool("overdraft", "恶意透支风险节点核对", OVERDRAFT_FIELDS, OVERDRAFT_DEFAULTS, overdraft_view, "overdraft", OverdraftRules.from_dict),
+        Tool("lint", "话术红线检查", LINT_FIELDS, LINT_DEFAULTS, lint_view, "redlines", RedlineRules.from_dict),
+    )
+}
+
+
+def load_context(kind: str) -> Any:
+    """The context object a tool runs with on CPython: the handbook's profile or the rules data."""
+    context = TOOLS[kind].context
+    if context == "terms":
+        from .terms import handbook_terms
+
+        return handbook_terms()
+    from procedures import rules  # YAML data, validated with pydantic: CPython only
+
+    return {"conduct": rules.conduct_rules, "overdraft": rules.overdraft_rules, "redlines": rules.redlines}[context]()
+
+
+def contexts_for_browser() -> dict[str, Any]:
+    """Every context as JSON-ready data, keyed like :attr:`Tool.context` (written into the site's manifest)."""
+    return {tool.context: load_context(tool.kind).to_dict() for tool in TOOLS.values()}
+
+
+def form_html(kind: str, context: Any = None, defaults: Mapping[str, str] | None = None) -> str:
+    """The site form of tool ``kind``, pre-filled, with the worked example computed now (the build)."""
+    tool = TOOLS[kind]
+    context = load_context(kind) if context is None else context
+    values = {**tool.defaults, **(defaults or {})}
+    controls = []
+    for name, (label, input_type, hint) in tool.fields.items():
+        value = html.escape(values.get(name, ""))
+        if input_type == "textarea":
+            rows = max(3, value.count("\n") + 2)
+            control = f'<textarea name="{name}" rows="{rows}" placeholder="{html.escape(hint)}">{value}</textarea>'
+        elif input_type == "select":  # the profile's published installment rates
+            options = ['<option value="">不用预设，手动填写期数和费率</option>'] + [
+                f'<option value="{k}">{k} 期，每期 {percent(v)}</option>' for k, v in context.installment_rates.items()]
+            control = f'<select name="{name}">{"".join(options)}</select>'
+        else:
+            control = f'<input name="{name}" type="{input_type}" value="{value}" placeholder="{html.escape(hint)}">'
+        wide = ' class="hb-wide"' if input_type == "textarea" else ""
+        controls.append(f'<label{wide}>{html.escape(label)}{control}<span class="hb-error" data-for="{name}"></span></label>')
+    example = tool.view(values, context)
+    shown = example.html if example.ok else f"<p>{html.escape(example.error_message or '')}</p>"
+    return (
+        f'<div class="hb-calc" data-calc="{kind}" data-context="{tool.context}">'
+        f'<form autocomplete="off" onsubmit="return false">{"".join(controls)}</form>'
+        '<p class="hb-status" role="status">浏览器计算引擎未加载：下面是按默认输入在构建时算出的示例。'
+        '加载完成后，修改任一输入即可实时重算（全部在本机浏览器中完成，不联网）。</p>'
+        f'<div class="hb-result" aria-live="polite">{shown}</div></div>'
+    )
+
+
+_CONTEXTS: dict[tuple[str, str], Any] = {}
+
+
+def browser_call(kind: str, payload: str, context_json: str) -> str:
+    """Entry point for the in-browser forms: JSON inputs in, JSON ``{ok, html, summary}`` or ``{ok, field, message}`` out.
+
+    >>> from calculators import load_terms
+    >>> out = json.loads(browser_call("plan", json.dumps(PLAN_DEFAULTS), json.dumps(load_terms("cmb").to_dict())))
+    >>> out["ok"], out["summary"]["total_fee"]
+    (True, '950.40')
+    """
+    tool = TOOLS[kind]
+    key = (tool.context, context_json)
+    if key not in _CONTEXTS:
+        _CONTEXTS[key] = tool.from_dict(json.loads(context_json))
+    view = tool.view(json.loads(payload), _CONTEXTS[key])
+    if view.ok:
+        return json.dumps({"ok": True, "html": view.html, "summary": view.summary}, ensure_ascii=False)
+    return json.dumps({"ok": False, "field": view.error_field, "message": view.error_message}, ensure_ascii=False)

@@ -1,0 +1,222 @@
+"""Views of the three rule tools: contact-plan checker, malicious-overdraft tracker, script linter.
+
+Same contract as :mod:`calculators.views`: text inputs in (what a form or a
+widget holds), a :class:`~calculators.views.View` out (result HTML, or the
+field in error and the checker's own message).  The short line formats below
+are a view concern only; every rule lives in :mod:`calculators.conduct`,
+:mod:`calculators.legal` and :mod:`calculators.scriptlint` and their data.
+Standard library only (runs in the browser).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any, Mapping
+
+from .conduct import CHANNELS, CONTENTS, PERSONS, ConductRules, check_contact_plan
+from .display import yuan
+from .errors import CalculatorInputError
+from .legal import OverdraftRules, overdraft_exposure
+from .scriptlint import RedlineRules, lint
+from .views import View
+
+__all__ = [
+    "CONDUCT_FIELDS", "CONDUCT_DEFAULTS", "OVERDRAFT_FIELDS", "OVERDRAFT_DEFAULTS", "LINT_FIELDS", "LINT_DEFAULTS",
+    "parse_attempts", "parse_collections", "conduct_view", "overdraft_view", "lint_view",
+]
+
+# Words a trainer types for each vocabulary entry (the English codes are accepted too).
+CHANNEL_WORDS = {"电话": "phone", "外呼": "ai_call", "智能外呼": "ai_call", "短信": "sms", "App": "app", "APP": "app",
+                 "邮件": "email", "信函": "letter", "外访": "visit", "网点": "branch"}
+PERSON_WORDS = {"本人": "debtor", "担保人": "guarantor", "联系人": "contact", "第三人": "third_party", "未核实": "unverified"}
+ANSWER_WORDS = {"接通": True, "未接通": False}
+CONTENT_WORDS = {"核身": "identity_check", "找人": "locate", "提醒": "reminder", "协商": "negotiation",
+                 "告知欠款": "debt_disclosure", "法律告知": "legal_notice", "其他": "other"}
+FLAG_WORDS = {"同意夜间": ("customer_consented_to_quiet_hours", True), "失联": ("debtor_reachable", False),
+              "可联系": ("debtor_reachable", True), "要求停止": ("asked_to_stop", True), "已录音": ("recorded", True),
+              "未录音": ("recorded", False), "出示证件": ("id_shown", True), "未出示证件": ("id_shown", False),
+              "入户": ("entered_premises", True), "同意入户": ("consent_to_enter", True)}
+
+CONDUCT_FIELDS = {
+    "attempts": ("联系记录（每行一次：日期 时间 渠道 联系方式 对象 接通/未接通 内容 [标记…]）", "textarea",
+                 "例如 2026-03-02 21:30 电话 手机1 本人 接通 提醒 已录音"),
+}
+CONDUCT_DEFAULTS = {"attempts": "\n".join([
+    "2026-03-02 09:10 电话 手机1 本人 未接通 提醒",
+    "2026-03-02 21:59 电话 手机1 本人 接通 提醒 已录音",
+    "2026-03-02 22:00 短信 手机1 本人 未接通 提醒",
+    "2026-03-03 10:00 电话 手机2 联系人 接通 告知欠款 失联 已录音",
+])}
+OVERDRAFT_FIELDS = {
+    "unpaid_principal": ("未还透支本金（元，不含利息、违约金、费用）", "text", "例如 52000"),
+    "overdue_since": ("超过限额或期限之日", "date", ""),
+    "as_of": ("核对日期", "date", ""),
+    "collections": ("催收记录（每行一次：送达日期 方式 有回执/无回执 [逃避] [不合规]）", "textarea", "例如 2026-03-01 电话 有回执"),
+}
+OVERDRAFT_DEFAULTS = {"unpaid_principal": "52000", "overdue_since": "2026-02-10", "as_of": "2026-07-01",
+                      "collections": "2026-03-01 电话 有回执\n2026-03-20 信函 无回执\n2026-03-31 信函 有回执"}
+LINT_FIELDS = {"text": ("待检查的话术（粘贴草稿）", "textarea", "每句一行或整段粘贴")}
+LINT_DEFAULTS = {"text": "您好，请问是李女士本人吗？我是信用卡中心的工作人员。您的账户已经逾期，"
+                         "今天再不还钱，我们就把情况告诉您的单位和家人。"}
+
+_SEPARATORS = re.compile(r"[\s,，、]+")
+
+
+def _words(line: str) -> list[str]:
+    return [word for word in _SEPARATORS.split(line.strip()) if word]
+
+
+def _lookup(word: str, words: Mapping[str, Any], codes: Mapping[str, str], number: int, line: str, zh: str) -> Any:
+    if word in words:
+        return words[word]
+    if word in codes:
+        return word
+    raise CalculatorInputError(f"attempts[{number}]", word, f"one of {', '.join(words)} (or {', '.join(codes)}) in line {number}: {line}",
+                               allowed_zh=f"{zh}须为以下之一：{'、'.join(words)}（第 {number} 行：{line}）")
+
+
+def parse_attempts(text: str) -> list[dict[str, Any]]:
+    """Lines ``date time channel method person answered content [flags…]`` into checker input.
+
+    >>> parse_attempts("2026-03-02 21:59 电话 手机1 本人 接通 提醒 已录音")[0]["time"]
+    '2026-03-02T21:59'
+    """
+    attempts = []
+    rows = [line for line in (text or "").splitlines() if line.strip()]
+    for index, line in enumerate(rows):
+        field = f"attempts[{index + 1}]"
+        words = _words(line)
+        if len(words) < 7:
+            raise CalculatorInputError(field, line, "date time channel method person answered content [flags]",
+                                       allowed_zh=f"第 {index + 1} 行须依次写：日期 时间 渠道 联系方式 对象 接通/未接通 内容 [标记]")
+        attempt: dict[str, Any] = {
+            "time": f"{words[0]}T{words[1]}",
+            "channel": _lookup(words[2], CHANNEL_WORDS, CHANNELS, index + 1, line, "渠道"),
+            "method": words[3],
+            "person": _lookup(words[4], PERSON_WORDS, PERSONS, index + 1, line, "对象"),
+            "answered": _lookup(words[5], ANSWER_WORDS, {}, index + 1, line, "接通情况"),
+            "content": _lookup(words[6], CONTENT_WORDS, CONTENTS, index + 1, line, "内容"),
+        }
+        for flag in words[7:]:
+            collectors = re.fullmatch(r"(\d{1,2})人", flag)
+            if collectors:
+                attempt["collectors_present"] = int(collectors.group(1))
+            elif flag in FLAG_WORDS:
+                name, value = FLAG_WORDS[flag]
+                attempt[name] = value
+            else:
+                raise CalculatorInputError(field, flag, "a known flag: " + ", ".join(FLAG_WORDS) + ", or N人",
+                                           allowed_zh=f"第 {index + 1} 行的标记须为：{'、'.join(FLAG_WORDS)} 或“N人”（外访人数）")
+        attempts.append(attempt)
+    return attempts
+
+
+def conduct_view(inputs: Mapping[str, str], rules: ConductRules) -> View:
+    """The contact-plan checker: every violation with its rule and source.
+
+    >>> from procedures.rules import conduct_rules
+    >>> view = conduct_view(CONDUCT_DEFAULTS, conduct_rules())
+    >>> view.ok, view.summary["violations"], view.summary["rules"]
+    (True, '2', 'quiet-hours third-party-no-debt-disclosure')
+    """
+    try:
+        attempts = parse_attempts(inputs.get("attempts", ""))
+        violations = check_contact_plan(attempts, rules)
+    except CalculatorInputError as exc:
+        return View(error_field="attempts", error_message=exc.message_zh)
+    summary = {"attempts": str(len(attempts)), "violations": str(len(violations)),
+               "rules": " ".join(v.rule_id for v in violations)}
+    if not violations:
+        return View(html=f'<p class="hb-summary">{len(attempts)} 条记录，<b>未发现违规</b>。</p>', summary=summary)
+    body = "".join(
+        f"<tr><td>{v.index + 1}</td><td>{html.escape(v.title)}</td><td>{html.escape(v.message)}</td><td>{html.escape(v.source)}</td></tr>"
+        for v in violations
+    )
+    return View(
+        html=(f'<p class="hb-summary">{len(attempts)} 条记录，发现 <b>{len(violations)}</b> 处违规：</p>'
+              '<div class="hb-table-wrap"><table class="table"><thead><tr><th>记录</th><th>规则</th><th>说明</th><th>依据</th></tr></thead>'
+              f"<tbody>{body}</tbody></table></div>"),
+        summary=summary,
+    )
+
+
+def parse_collections(text: str) -> list[dict[str, Any]]:
+    """Lines ``date method 有回执|无回执 [逃避] [不合规]`` into tracker input.
+
+    >>> parse_collections("2026-03-01 电话 有回执")
+    [{'day': '2026-03-01', 'method': '电话', 'receipt_proved': True, 'cardholder_evaded': False, 'compliant': True}]
+    """
+    items = []
+    rows = [line for line in (text or "").splitlines() if line.strip()]
+    for index, line in enumerate(rows):
+        words = _words(line)
+        field = f"collections[{index + 1}]"
+        if len(words) < 3 or words[2] not in ("有回执", "无回执") or any(w not in ("逃避", "不合规") for w in words[3:]):
+            raise CalculatorInputError(field, line, "date method 有回执|无回执 [逃避] [不合规]",
+                                       allowed_zh=f"第 {index + 1} 行须写：送达日期 方式 有回执/无回执 [逃避] [不合规]")
+        items.append({"day": words[0], "method": words[1], "receipt_proved": words[2] == "有回执",
+                      "cardholder_evaded": "逃避" in words[3:], "compliant": "不合规" not in words[3:]})
+    return items
+
+
+def overdraft_view(inputs: Mapping[str, str], rules: OverdraftRules) -> View:
+    """The malicious-overdraft tracker: effective collections, end of the three months, amount band.
+
+    >>> from procedures.rules import overdraft_rules
+    >>> view = overdraft_view(OVERDRAFT_DEFAULTS, overdraft_rules())
+    >>> view.summary["window_end"], view.summary["band"]
+    ('2026-06-30', '数额较大')
+    """
+    try:
+        collections = parse_collections(inputs.get("collections", ""))
+        as_of = (inputs.get("as_of") or "").strip() or None
+        result = overdraft_exposure(collections, (inputs.get("unpaid_principal") or "").strip(), rules,
+                                    overdue_since=(inputs.get("overdue_since") or "").strip(), as_of=as_of)
+    except CalculatorInputError as exc:
+        name = exc.field.split("[")[0].split(".")[0]
+        return View(error_field=name if name in OVERDRAFT_FIELDS else "collections", error_message=exc.message_zh)
+    summary = {"two_effective": str(result.has_two_effective_collections).lower(), "band": result.band or "",
+               "window_end": result.window_end.isoformat() if result.window_end else "", "gap_days": str(result.gap_days or "")}
+    if result.has_two_effective_collections:
+        passed = ("已超过" if result.window_passed else "尚未超过") if result.window_passed is not None else "未给核对日期"
+        found = (f"有两次有效催收：{result.first.day.isoformat()} 与 {result.second.day.isoformat()}，间隔 {result.gap_days} 天"
+                 f"（须至少 {rules.min_gap_days} 天）。其后 {rules.months_after} 个月于 <b>{result.window_end.isoformat()}</b> 届满，"
+                 f"自 {result.exceeded_from.isoformat()} 起为“超过三个月”；核对日期{passed}。")
+    else:
+        found = f"<b>没有</b>两次间隔至少 {rules.min_gap_days} 天、能证明持卡人收悉的有效催收。"
+    excluded = "".join(f"<li>第 {i + 1} 条不计入：{html.escape(reason)}</li>" for i, reason in result.excluded)
+    band = (f"未还本金 {yuan(result.unpaid_principal)} 元，达到“<b>{html.escape(result.band)}</b>”档（不低于 {yuan(result.band_minimum)} 元）。"
+            if result.band else f"未还本金 {yuan(result.unpaid_principal)} 元，低于最低数额档次。")
+    return View(
+        html=(f'<p class="hb-summary">{found}</p>' + (f"<ul>{excluded}</ul>" if excluded else "")
+              + f"<p>{band}</p><p class=\"hb-disclaimer\"><b>注意：</b>{html.escape(result.disclaimer)}</p>"),
+        summary=summary,
+    )
+
+
+def lint_view(inputs: Mapping[str, str], rules: RedlineRules) -> View:
+    """The red-line linter: each finding with its category, the words, the rule and its sources.
+
+    >>> from procedures.rules import redlines
+    >>> view = lint_view(LINT_DEFAULTS, redlines())
+    >>> int(view.summary["findings"]) >= 1
+    True
+    """
+    try:
+        findings = lint(inputs.get("text", ""), rules)
+    except CalculatorInputError as exc:
+        return View(error_field="text", error_message=exc.message_zh)
+    summary = {"findings": str(len(findings)), "categories": " ".join(f.category for f in findings)}
+    if not findings:
+        return View(html='<p class="hb-summary"><b>未发现越过红线的表述。</b>（检查器只识别常见说法，不能代替合规审核。）</p>', summary=summary)
+    body = "".join(
+        f"<tr><td>{html.escape(f.name)}</td><td>“{html.escape(f.text)}”</td><td>{html.escape(f.rule)}</td><td>{html.escape('；'.join(f.sources))}</td></tr>"
+        for f in findings
+    )
+    return View(
+        html=(f'<p class="hb-summary">发现 <b>{len(findings)}</b> 处越过红线的表述：</p>'
+              '<div class="hb-table-wrap"><table class="table"><thead><tr><th>类别</th><th>原文</th><th>规则</th><th>依据</th></tr></thead>'
+              f"<tbody>{body}</tbody></table></div>"),
+        summary=summary,
+    )

@@ -1,0 +1,286 @@
+"""The red-line linter for collection scripts (话术红线检查).
+
+:func:`lint` flags text that crosses a red line of the 2026 CBA collection
+guideline: threats, insults, impersonating police, courts or government, fake
+"blacklists", exaggerated legal consequences, urging the customer to borrow
+elsewhere, revealing the debt to a third party, extra fees, public notices,
+private phones or apps, entering homes or offices.  The categories and their
+Chinese patterns are data (``procedures/rules/redlines.yml``), loaded by
+:func:`procedures.rules.redlines` into a :class:`RedlineRules` object (or from
+JSON in the browser through :meth:`RedlineRules.from_dict`).
+
+How a pattern matches (so that compliant phrasing such as "我们不会上门",
+"征信里没有所谓的‘黑名单’" or "请不要向网贷借钱还款" is not flagged):
+
+* Patterns are regular expressions over the raw text.  ``<NAME>`` stands for a
+  macro from the data (``<YOU>`` is ``[你您]``; ``<GAP>`` one character that
+  is not clause punctuation), so a pattern never reaches across a clause.
+* A pattern's ``negation`` mode decides whether a negation cancels a match:
+  ``clause`` (the default) looks for a negation word (``不会``, ``没有``,
+  ``请勿``, ``严禁`` …) in the last ``negation_window`` characters of the clause
+  before the match and inside the match; ``prefix`` looks only before the
+  match (for patterns that contain a negation word themselves, such as
+  ``不要脸`` or ``上不了学``); ``none`` never cancels.
+* "Neutral forms" (``能不能``, ``是不是`` …) are questions, not negations:
+  they are ignored when looking for a negation word.
+* A "breaker" earlier in the clause (``以为``, ``否则`` …) turns a negation
+  back into a threat: "别以为你不会坐牢" is flagged.
+
+This is a training aid: it catches the usual wording of the red lines, not
+every possible one, and a clean result is not a compliance approval.
+
+Standard library only (runs in the browser).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping
+
+from .conduct import SourceRef, _fail, _sources, _text
+
+__all__ = ["NEGATION_MODES", "Pattern", "Redline", "LintCategory", "RedlineRules", "Finding", "lint"]
+
+#: How a negation before (or inside) a match is treated; see the module docstring.
+NEGATION_MODES = ("clause", "prefix", "none")
+_MACRO = re.compile(r"<([A-Z][A-Z0-9_]*)>")
+
+
+def _list(value: Any, field_name: str) -> list:
+    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
+        raise _fail(field_name, value, "a list")
+    return list(value)
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """One detection pattern: the regex as written in the data (macros unexpanded) and its negation mode."""
+
+    regex: str
+    negation: str = "clause"
+    example: str = ""
+    compiled: re.Pattern = field(default=None, compare=False, repr=False)  # type: ignore[assignment]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"regex": self.regex, "negation": self.negation, "example": self.example}
+
+
+@dataclass(frozen=True)
+class Redline:
+    """One of the eight red lines of the 2026 CBA guideline."""
+
+    id: str
+    name: str
+    rule: str
+    sources: tuple[SourceRef, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "name": self.name, "rule": self.rule, "sources": [s.to_dict() for s in self.sources]}
+
+
+@dataclass(frozen=True)
+class LintCategory:
+    """A linter category: what it detects, which red line it belongs to, and its patterns."""
+
+    id: str
+    name: str
+    redline: str
+    rule: str
+    sources: tuple[SourceRef, ...]
+    patterns: tuple[Pattern, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "name": self.name, "redline": self.redline, "rule": self.rule,
+                "sources": [s.to_dict() for s in self.sources], "patterns": [p.to_dict() for p in self.patterns]}
+
+
+@dataclass(frozen=True)
+class RedlineRules:
+    """The red lines, the linter categories and the negation settings.
+
+    >>> from procedures.rules import redlines
+    >>> rules = redlines()
+    >>> len(rules.redlines), rules.category("threat").name
+    (8, '威胁恐吓')
+    >>> RedlineRules.from_dict(rules.to_dict()) == rules
+    True
+    """
+
+    redlines: tuple[Redline, ...]
+    categories: tuple[LintCategory, ...]
+    negations: tuple[str, ...]
+    negation_breakers: tuple[str, ...]
+    neutral_forms: tuple[str, ...]
+    negation_window: int
+    clause_delimiters: str
+    macros: Mapping[str, str]
+
+    def category(self, category_id: str) -> LintCategory:
+        """One category by id (``KeyError`` for an unknown id)."""
+        for category in self.categories:
+            if category.id == category_id:
+                return category
+        raise KeyError(category_id)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready data; :meth:`from_dict` reads it back."""
+        return {
+            "negations": list(self.negations),
+            "negation_breakers": list(self.negation_breakers),
+            "neutral_forms": list(self.neutral_forms),
+            "negation_window": self.negation_window,
+            "clause_delimiters": self.clause_delimiters,
+            "macros": dict(self.macros),
+            "redlines": [r.to_dict() for r in self.redlines],
+            "categories": [c.to_dict() for c in self.categories],
+        }
+
+    @classmethod
+    def from_dict(cls, data: Any) -> "RedlineRules":
+        """Validate parsed data into :class:`RedlineRules`, compiling every pattern.
+
+        >>> RedlineRules.from_dict({"negations": [], "negation_breakers": [], "neutral_forms": [], "negation_window": 8,
+        ...     "clause_delimiters": "，。", "macros": {}, "redlines": [], "categories": [
+        ...     {"id": "x", "name": "x", "redline": "y", "rule": "r", "sources": [], "patterns": []}]})
+        Traceback (most recent call last):
+        ...
+        calculators.errors.CalculatorInputError: categories[0].redline='y' is not allowed: the id of one of the red lines: (none)
+        """
+        if not isinstance(data, Mapping):
+            raise _fail("redlines", data, "a mapping {negations, negation_breakers, negation_window, clause_delimiters, macros, redlines, categories}")
+        negations = tuple(_text(w, f"negations[{i}]") for i, w in enumerate(_list(data.get("negations"), "negations")))
+        breakers = tuple(_text(w, f"negation_breakers[{i}]") for i, w in enumerate(_list(data.get("negation_breakers"), "negation_breakers")))
+        neutral = tuple(_text(w, f"neutral_forms[{i}]") for i, w in enumerate(_list(data.get("neutral_forms") or [], "neutral_forms")))
+        window = data.get("negation_window")
+        if isinstance(window, bool) or not isinstance(window, int) or not 0 <= window <= 100:
+            raise _fail("negation_window", window, "a whole number of characters from 0 to 100")
+        delimiters = data.get("clause_delimiters")
+        if not isinstance(delimiters, str) or not delimiters:
+            raise _fail("clause_delimiters", delimiters, "a non-empty string of punctuation characters")
+        macros = data.get("macros") or {}
+        if not isinstance(macros, Mapping) or not all(isinstance(k, str) and _MACRO.fullmatch(f"<{k}>") and isinstance(v, str) for k, v in macros.items()):
+            raise _fail("macros", macros, "a mapping of UPPERCASE names to regex fragments")
+        red = []
+        for i, item in enumerate(_list(data.get("redlines"), "redlines")):
+            if not isinstance(item, Mapping):
+                raise _fail(f"redlines[{i}]", item, "a mapping {id, name, rule, sources}")
+            red.append(Redline(_text(item.get("id"), f"redlines[{i}].id"), _text(item.get("name"), f"redlines[{i}].name"),
+                               _text(item.get("rule"), f"redlines[{i}].rule"), _sources(item.get("sources"), f"redlines[{i}].sources")))
+        red_ids = [r.id for r in red]
+        categories = []
+        for i, item in enumerate(_list(data.get("categories"), "categories")):
+            where = f"categories[{i}]"
+            if not isinstance(item, Mapping):
+                raise _fail(where, item, "a mapping {id, name, redline, rule, sources, patterns}")
+            redline = item.get("redline")
+            if redline not in red_ids:
+                raise _fail(f"{where}.redline", redline, "the id of one of the red lines: " + (", ".join(red_ids) or "(none)"))
+            patterns = tuple(_pattern(p, f"{where}.patterns[{j}]", macros) for j, p in enumerate(_list(item.get("patterns"), f"{where}.patterns")))
+            if not patterns:
+                raise _fail(f"{where}.patterns", [], "at least one pattern")
+            categories.append(LintCategory(_text(item.get("id"), f"{where}.id"), _text(item.get("name"), f"{where}.name"), redline,
+                                           _text(item.get("rule"), f"{where}.rule"), _sources(item.get("sources"), f"{where}.sources"), patterns))
+        ids = [c.id for c in categories]
+        if len(set(ids)) != len(ids):
+            raise _fail("categories", ids, "categories with distinct ids")
+        return cls(tuple(red), tuple(categories), negations, breakers, neutral, window, delimiters, dict(macros))
+
+
+def _pattern(item: Any, where: str, macros: Mapping[str, str]) -> Pattern:
+    if not isinstance(item, Mapping):
+        raise _fail(where, item, "a mapping {regex, negation, example}")
+    regex = _text(item.get("regex"), f"{where}.regex")
+    negation = item.get("negation", "clause")
+    if negation not in NEGATION_MODES:
+        raise _fail(f"{where}.negation", negation, "one of: " + ", ".join(NEGATION_MODES))
+    example = _text(item.get("example"), f"{where}.example", optional=True)
+
+    def expand(match: re.Match) -> str:
+        name = match.group(1)
+        if name not in macros:
+            raise _fail(f"{where}.regex", regex, f"known macros only ({', '.join(macros) or 'none'}); <{name}> is undefined")
+        return macros[name]
+
+    try:
+        compiled = re.compile(_MACRO.sub(expand, regex))
+    except re.error as exc:
+        raise _fail(f"{where}.regex", regex, f"a valid regular expression ({exc})", f"有效的正则表达式（{exc}）") from None
+    if compiled.match(""):
+        raise _fail(f"{where}.regex", regex, "a pattern that cannot match empty text")
+    return Pattern(regex, negation, example, compiled)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Text that crosses a red line: category, matched text, its span, the rule and its sources."""
+
+    category: str
+    name: str
+    text: str
+    span: tuple[int, int]
+    rule: str
+    sources: tuple[str, ...]
+    redline: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"category": self.category, "name": self.name, "text": self.text, "span": list(self.span),
+                "rule": self.rule, "sources": list(self.sources), "redline": self.redline}
+
+
+def _negated(text: str, start: int, end: int, mode: str, rules: RedlineRules) -> bool:
+    if mode == "none":
+        return False
+    clause_start = start
+    while clause_start > 0 and text[clause_start - 1] not in rules.clause_delimiters:
+        clause_start -= 1
+    before = text[clause_start:start]
+    if any(word in before for word in rules.negation_breakers):
+        return False
+    scope = before[-rules.negation_window:] if rules.negation_window else ""
+    if mode == "clause":
+        scope += text[start:end]
+    for form in rules.neutral_forms:  # "能不能", "是不是": questions, not negations
+        scope = scope.replace(form, "＿" * len(form))
+    return any(word in scope for word in rules.negations)
+
+
+def lint(text: Any, rules: RedlineRules) -> list[Finding]:
+    """Every red-line finding in ``text``, in order of position.
+
+    Overlapping matches of one category are reported once (the earliest,
+    longest); different categories may flag the same words.
+
+    >>> from procedures.rules import redlines
+    >>> rules = redlines()
+    >>> [(f.category, f.text) for f in lint("你再不还钱就等着坐牢吧！", rules)]
+    [('exaggerated-legal', '坐牢')]
+    >>> lint("逾期本身不会让您坐牢，我们也不会上门。您有权投诉。", rules)
+    []
+    >>> lint(None, rules)
+    Traceback (most recent call last):
+    ...
+    calculators.errors.CalculatorInputError: text=None is not allowed: a text (the script to check)
+    """
+    if not isinstance(text, str):
+        raise _fail("text", text, "a text (the script to check)", "待检查的话术文本")
+    if not isinstance(rules, RedlineRules):
+        raise _fail("rules", type(rules).__name__, "a RedlineRules object (procedures.rules.redlines() or RedlineRules.from_dict)")
+    findings: list[tuple[int, int, int, Finding]] = []
+    for order, category in enumerate(rules.categories):
+        spans: list[tuple[int, int]] = []
+        for pattern in category.patterns:
+            for match in pattern.compiled.finditer(text):
+                start, end = match.span()
+                if start == end or _negated(text, start, end, pattern.negation, rules):
+                    continue
+                spans.append((start, end))
+        kept: list[tuple[int, int]] = []
+        for start, end in sorted(spans, key=lambda s: (s[0], -s[1])):
+            if kept and start < kept[-1][1]:
+                continue
+            kept.append((start, end))
+        for start, end in kept:
+            findings.append((start, order, end, Finding(category.id, category.name, text[start:end], (start, end), category.rule,
+                                                        tuple(s.text for s in category.sources), category.redline)))
+    return [finding for *_, finding in sorted(findings, key=lambda item: item[:3])]

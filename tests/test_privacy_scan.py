@@ -1,0 +1,199 @@
+"""The privacy scanner catches seeded ID, mobile and card numbers, and nothing else.
+
+Every seeded number is built at run time (check digits computed here), so this
+file itself scans clean.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tools import privacy_scan
+from tools.privacy_scan import luhn_valid, main, scan_paths, scan_text, valid_id_number
+
+ROOT = Path(__file__).resolve().parent.parent
+WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+
+
+def id_number(region: str = "110101", born: str = "19900307", seq: str = "123") -> str:
+    base = region + born + seq
+    return base + "10X98765432"[sum(int(d) * w for d, w in zip(base, WEIGHTS)) % 11]
+
+
+def wrong_check(number: str) -> str:
+    last = number[-1]
+    return number[:-1] + ("0" if last != "0" else "1")
+
+
+def card_number(prefix: str = "622588", length: int = 16) -> str:
+    body = (prefix + "0123456789" * 2)[: length - 1]
+    for digit in "0123456789":
+        if luhn_valid(body + digit):
+            return body + digit
+    raise AssertionError("unreachable")
+
+
+MOBILE = "1" + "39" + "1234" + "5678"
+
+
+def kinds(text: str) -> list[str]:
+    return [f.kind for f in scan_text(text)]
+
+
+# --- positives ------------------------------------------------------------------
+
+
+def test_valid_id_number_caught_and_masked():
+    number = id_number()
+    (finding,) = scan_text(f"客户身份证：{number}，请核对。", "case.md")
+    assert (finding.kind, finding.line, finding.path) == ("id_number", 1, "case.md")
+    assert number not in str(finding) and finding.masked.startswith(number[:6]) and finding.masked.endswith(number[-4:])
+
+
+def test_id_number_with_x_check_digit_caught():
+    number = next(id_number(seq=f"{n:03d}") for n in range(1000) if id_number(seq=f"{n:03d}").endswith("X"))
+    assert kinds(number) == ["id_number"]
+    assert kinds(number.lower()) == ["id_number"]
+
+
+@pytest.mark.parametrize("template", ["{m}", "电话 {m}。", "{a} {b} {c}", "{a}-{b}-{c}", "+86 {m}", "+86{m}", "0086-{m}", "手机:{m}"])
+def test_mobile_numbers_caught(template):
+    text = template.format(m=MOBILE, a=MOBILE[:3], b=MOBILE[3:7], c=MOBILE[7:])
+    assert kinds(text) == ["mobile"], text
+
+
+@pytest.mark.parametrize(("prefix", "length", "style"), [
+    ("622588", 16, "solid"), ("622588", 16, "spaces"), ("622588", 16, "hyphens"),
+    ("453201", 16, "solid"), ("622588", 19, "solid"), ("622588", 19, "spaces"), ("371449", 15, "amex"), ("622588", 13, "solid"),
+])
+def test_luhn_valid_card_numbers_caught(prefix, length, style):
+    digits = card_number(prefix, length)
+    if style == "spaces":
+        text = " ".join(digits[i:i + 4] for i in range(0, len(digits), 4))
+    elif style == "hyphens":
+        text = "-".join(digits[i:i + 4] for i in range(0, len(digits), 4))
+    elif style == "amex":
+        text = f"{digits[:4]} {digits[4:10]} {digits[10:]}"
+    else:
+        text = digits
+    (finding,) = scan_text(f"卡号 {text} 已挂失")
+    assert finding.kind == "card" and finding.masked == digits[:4] + "*" * (len(digits) - 8) + digits[-4:]
+
+
+def test_several_findings_report_their_lines():
+    text = f"第一行\n身份证 {id_number()}\n\n手机 {MOBILE} 卡 {card_number()}\n"
+    assert [(f.line, f.kind) for f in scan_text(text)] == [(2, "id_number"), (4, "card"), (4, "mobile")]
+
+
+# --- negatives ---------------------------------------------------------------------
+
+
+def test_invalid_check_digits_not_flagged():
+    assert kinds(wrong_check(id_number())) == []
+    assert kinds(wrong_check(card_number())) == []
+    assert not valid_id_number(wrong_check(id_number()))
+
+
+def test_id_with_impossible_birth_date_not_flagged():
+    assert kinds(id_number(born="19901332")) == []  # valid check digit, month 13
+    assert kinds(id_number(born="21500101")) == []  # born in the future
+
+
+@pytest.mark.parametrize("text", [
+    "招商银行客服 95555，信用卡中心 400-820-5555，投诉 12378 或 12363，报警 110。",
+    "2026-03-02 22:00 拨打；账单日 2026/03/05；20260305。",
+    "逾期金额 3,260 元，本金 50,000.00 元，合计 13800138000.50 元。",
+    "《刑法》第一百九十六条、法释〔2009〕19号第八条、第 196 条。",
+    "校验和 a1380013800b 与 sha 3f9e1c2b13912345678d0e。",
+    "编号 9" + MOBILE + "、" + MOBILE + "9、" + MOBILE[:3] + " " + MOBILE[3:7] + "-" + MOBILE[7:] + "。",
+    "单号 " + "0" * 16 + " 和 " + "4" * 16 + "。",
+    "共 12 期，每期 0.66%，年化 14.62%。",
+])
+def test_service_numbers_dates_amounts_not_flagged(text):
+    assert scan_text(text) == []
+
+
+def test_mobile_prefixes_outside_13_to_19_not_flagged():
+    assert kinds("1" + "2" + MOBILE[2:]) == []
+    assert kinds("1" + "0" + MOBILE[2:]) == []
+
+
+# --- files and the command line ---------------------------------------------------
+
+
+def test_cli_reports_and_exits_1(tmp_path, capsys):
+    (tmp_path / "page.md").write_text(f"示例\n客户手机 {MOBILE}\n", encoding="utf-8")
+    assert main([str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert f"{tmp_path / 'page.md'}:2: mobile: " in out and MOBILE not in out
+
+
+def test_cli_exit_0_when_clean_and_2_for_missing_path(tmp_path, capsys):
+    (tmp_path / "page.md").write_text("客服 95555\n", encoding="utf-8")
+    assert main([str(tmp_path)]) == 0
+    assert main([str(tmp_path / "missing")]) == 2
+
+
+def test_skips_tool_folders_binaries_and_vendor_bundles(tmp_path):
+    seeded = f"{MOBILE}\n"
+    for folder in (".git", ".venv", "_build", ".cache", "node_modules", "_static/vendor", "x.egg-info"):
+        (tmp_path / folder).mkdir(parents=True)
+        (tmp_path / folder / "f.txt").write_text(seeded, encoding="utf-8")
+    (tmp_path / "lib.min.js").write_text(seeded, encoding="utf-8")
+    (tmp_path / "blob.bin").write_bytes(b"\x00\x01" + seeded.encode())
+    assert scan_paths([tmp_path]) == []
+    (tmp_path / "own.js").write_text(seeded, encoding="utf-8")
+    assert [Path(f.path).name for f in scan_paths([tmp_path])] == ["own.js"]
+
+
+def test_built_site_is_scanned_when_given_but_theme_static_is_not(tmp_path):
+    site = tmp_path / "_build" / "html"
+    (site / "_static" / "app").mkdir(parents=True)
+    (site / "searchindex.js").write_text("Search.setIndex({})", encoding="utf-8")
+    (site / "page.html").write_text(f"<p>{id_number()}</p>", encoding="utf-8")
+    (site / "_static" / "theme.js").write_text(MOBILE, encoding="utf-8")
+    (site / "_static" / "app" / "manifest.json").write_text(f'{{"card": "{card_number()}"}}', encoding="utf-8")
+    assert scan_paths([tmp_path]) == []  # _build is skipped below the path given
+    assert sorted((Path(f.path).name, f.kind) for f in scan_paths([site])) == [("manifest.json", "card"), ("page.html", "id_number")]
+
+
+def test_source_static_folder_is_scanned(tmp_path):
+    (tmp_path / "book" / "_static").mkdir(parents=True)
+    (tmp_path / "book" / "_static" / "form.js").write_text(MOBILE, encoding="utf-8")
+    assert [f.kind for f in scan_paths([tmp_path / "book"])] == ["mobile"]
+
+
+def test_command_line_entry_point(tmp_path):
+    (tmp_path / "a.md").write_text(id_number(), encoding="utf-8")
+    run = subprocess.run([sys.executable, str(ROOT / "tools" / "privacy_scan.py"), str(tmp_path)], capture_output=True, text=True)
+    assert run.returncode == 1 and ": id_number: " in run.stdout
+
+
+@pytest.mark.parametrize("folder", ["procedures", "calculators", "book", "tests", "tools"])
+def test_repository_sources_scan_clean(folder):
+    assert [str(f) for f in scan_paths([ROOT / folder])] == []
+
+
+@pytest.mark.build  # needs the built site (`make test` builds it first; deselected by `make test-fast`)
+def test_built_site_scans_clean():
+    site = ROOT / "_build" / "html"
+    assert (site / "index.html").is_file(), "no built site: run `make book` first"
+    assert [str(f) for f in scan_paths([site])] == []
+
+
+def test_doctests(monkeypatch):
+    import doctest
+
+    monkeypatch.chdir(ROOT)
+    result = doctest.testmod(privacy_scan)
+    assert result.attempted >= 5 and result.failed == 0
+
+
+def test_module_is_standard_library_only():
+    source = Path(privacy_scan.__file__).read_text(encoding="utf-8")
+    imports = {line.split()[1].split(".")[0] for line in source.splitlines() if line.startswith(("import ", "from "))}
+    assert imports <= {"__future__", "argparse", "os", "re", "sys", "dataclasses", "datetime", "pathlib", "typing"}

@@ -1,0 +1,226 @@
+"""The red-line linter: every script in the book is clean, every seeded bad line is caught, compliant lines pass."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from calculators.errors import CalculatorInputError
+from calculators.scriptlint import RedlineRules, lint
+from procedures.rules import redlines, scripts
+
+ROOT = Path(__file__).resolve().parent.parent
+PROCEDURES = ROOT / "procedures"
+
+
+@pytest.fixture(scope="module")
+def rules() -> RedlineRules:
+    return redlines()
+
+
+def _say_lines() -> list[tuple[str, str]]:
+    """Every ``say`` line in the script library and in whatever workflow/challenge files exist."""
+    lines = []
+    for folder in ("scripts", "workflow", "challenges"):
+        for path in sorted((PROCEDURES / folder).glob("*.yml")):
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            for index, phrase in enumerate(data.get("say") or []):
+                text = phrase["text"] if isinstance(phrase, dict) else phrase
+                lines.append((f"{folder}/{path.name}#say[{index}]", text))
+    return lines
+
+
+SAY_LINES = _say_lines()
+
+
+def test_the_book_has_script_lines_to_check():
+    assert sum(1 for where, _ in SAY_LINES if where.startswith("scripts/")) >= 9 * 4
+
+
+@pytest.mark.parametrize(("where", "text"), SAY_LINES, ids=[w for w, _ in SAY_LINES])
+def test_every_say_line_in_the_book_is_clean(rules, where, text):
+    assert [(f.category, f.text) for f in lint(text, rules)] == []
+
+
+NEVER_SAY = [(sid, i, item.text, item.redline) for sid, script in scripts().items()
+             for i, item in enumerate(script.never_say) if item.redline]
+
+
+@pytest.mark.parametrize(("script_id", "index", "text", "category"), NEVER_SAY, ids=[f"{s}#{i}" for s, i, _, _ in NEVER_SAY])
+def test_tagged_never_say_lines_are_caught_by_their_category(rules, script_id, index, text, category):
+    assert category in {f.category for f in lint(text, rules)}
+
+
+SEEDED_BAD = {
+    "threat": [
+        "你要是再不接电话，后果自负。",
+        "我们知道你住哪，小心你的孩子。",
+        "明天找几个兄弟去教训你。",
+    ],
+    "insult": [
+        "欠钱不还，你真是个无赖。",
+        "你这种人就是社会的败类。",
+        "你脑子有病吧，还不还钱？",
+    ],
+    "impersonation": [
+        "我们这里是市公安局经侦支队，你的案子已经立了。",
+        "我是法院执行局的，今天来通知你。",
+        "派出所让我们来找你核实情况。",
+    ],
+    "fake-blacklist": [
+        "你已经被列入银行业黑名单了。",
+        "各大银行都会联网拉黑你。",
+    ],
+    "exaggerated-legal": [
+        "逾期三个月你就要被判刑了。",
+        "你的子女以后都不能考公务员。",
+        "我们马上就去法院起诉你。",
+        "别以为你不会坐牢。",
+    ],
+    "borrow-elsewhere": [
+        "你去借点网贷先把最低还了。",
+        "找亲戚朋友凑一凑，今天必须还上。",
+        "用你别的信用卡套现还上这期。",
+        "你不要再拖了赶紧找朋友借钱还上。",
+    ],
+    "third-party-disclosure": [
+        "麻烦您转告他，他在我们银行的信用卡已经逾期三个月了。",
+        "我们会打电话告诉你父母你欠了多少钱。",
+        "您是他同事吧？他欠我们钱一直不还。",
+    ],
+    "extra-fee": [
+        "需要先交一笔加急费才能给你办分期。",
+        "钱直接打到我的支付宝上就行。",
+    ],
+    "public-exposure": [
+        "我们会把你的照片贴在小区门口。",
+        "不还钱就在朋友圈曝光你。",
+    ],
+    "private-channel": [
+        "这事你加我个人微信说。",
+        "我拿自己的手机打给你，别声张。",
+    ],
+    "intrusion": [
+        "我们今天强行进入你家，等你拿钱。",
+        "我们的人就在你家门口蹲守，不还不走。",
+    ],
+    "privacy": [
+        "我们已经掌握了你的行踪，别想躲。",
+        "再不还就把你的身份证资料公开出去。",
+    ],
+}
+SEEDED = [(category, text) for category, texts in SEEDED_BAD.items() for text in texts]
+
+
+def test_seeded_cases_cover_every_category_twice(rules):
+    assert set(SEEDED_BAD) == {c.id for c in rules.categories}
+    assert all(len(texts) >= 2 for texts in SEEDED_BAD.values())
+    # the issue's list: threats, insults, impersonation, fake blacklists, exaggerated legal consequences,
+    # borrowing elsewhere, revealing the debt to a third party, extra fees
+    assert {"threat", "insult", "impersonation", "fake-blacklist", "exaggerated-legal", "borrow-elsewhere",
+            "third-party-disclosure", "extra-fee"} <= set(SEEDED_BAD)
+
+
+@pytest.mark.parametrize(("category", "text"), SEEDED)
+def test_seeded_bad_line_is_caught(rules, category, text):
+    findings = lint(text, rules)
+    assert category in {f.category for f in findings}, [(f.category, f.text) for f in findings]
+
+
+@pytest.mark.parametrize(("category", "index", "example"),
+                         [(c.id, i, p.example) for c in redlines().categories for i, p in enumerate(c.patterns)])
+def test_every_pattern_catches_its_own_example(rules, category, index, example):
+    assert category in {f.category for f in lint(example, rules)}
+
+
+COMPLIANT = [
+    "我们不会上门，也不会联系您的单位。",
+    "您有权向我行投诉，也可以拨打 12378 反映。",
+    "逾期本身不会让您坐牢，但逾期信息按规定可能报送征信系统。",
+    "征信系统里没有所谓的“黑名单”，不良信息自不良行为终止之日起保存 5 年。",
+    "如果有人自称法院工作人员让您转账，请挂断后拨打 95555 核实。",
+    "我们不会向您的家人透露任何欠款信息。",
+    "请勿向网贷平台借钱来还信用卡，我们可以一起看看分期方案。",
+    "我们不收取任何催收费用，请只通过官方渠道还款。",
+    "请不要把钱转到任何个人账户。",
+    "是否构成犯罪只能由司法机关依法认定，我不能替您下结论。",
+    "未经您同意，我们不会进入您的住宅或办公室。",
+    "您的家人没有替您还款的义务。",
+    "我是招商银行信用卡中心的工作人员，不是法院或公安机关的人员。",
+    "我们不会在公共场所张贴任何催收公告。",
+    "我们不会用私人微信联系您，请认准官方号码。",
+    "法院判决后仍不履行的，可能被依法强制执行，这由法院决定。",
+    "是否减免费用需要审批，我现在不能向您保证。",
+    "请您别担心，我们先核实一下账单。",
+    "您能不能先还一部分？",
+    "还有没有其他欠款需要一起安排？",
+]
+
+
+@pytest.mark.parametrize("text", COMPLIANT)
+def test_compliant_lines_that_look_risky_are_not_flagged(rules, text):
+    assert [(f.category, f.text) for f in lint(text, rules)] == []
+
+
+def test_finding_fields(rules):
+    text = "您好。你再不还，小心你的家人！"
+    (finding,) = lint(text, rules)
+    assert finding.category == "threat" and finding.name == "威胁恐吓" and finding.redline == "abuse"
+    assert text[slice(*finding.span)] == finding.text == "小心你的家人"
+    assert finding.rule and finding.sources == ("2026 年银行业协会催收指引", "2011 年《办法》第六十八条")
+    assert json.loads(json.dumps(finding.to_dict(), ensure_ascii=False))["span"] == list(finding.span)
+
+
+def test_findings_in_text_order_and_one_per_overlap(rules):
+    text = "你就是个老赖！再不还钱就等着坐牢，坐牢！"
+    findings = lint(text, rules)
+    assert [(f.category, f.text) for f in findings] == [("insult", "老赖"), ("exaggerated-legal", "坐牢"), ("exaggerated-legal", "坐牢")]
+    assert [f.span[0] for f in findings] == sorted(f.span[0] for f in findings)
+
+
+def test_negation_is_clause_local(rules):
+    # "不会" in an earlier clause does not cancel a threat in the next one
+    assert [f.text for f in lint("我们不会威胁您，再不还就等着坐牢吧", rules)] == ["坐牢"]
+    assert lint("我们不会威胁您，也不会说您会坐牢", rules) == []
+
+
+def test_breaker_turns_negation_back_into_a_threat(rules):
+    assert lint("您不会因为逾期坐牢", rules) == []
+    assert [f.category for f in lint("别以为你不会坐牢", rules)] == ["exaggerated-legal"]
+
+
+def test_question_forms_are_not_negations(rules):
+    assert [f.category for f in lint("你能不能帮他把钱还了", rules)] == ["third-party-disclosure"]
+
+
+def test_rules_round_trip_through_json(rules):
+    data = json.loads(json.dumps(rules.to_dict(), ensure_ascii=False))
+    again = RedlineRules.from_dict(data)
+    assert again == rules
+    assert lint("你这个骗子", again) == lint("你这个骗子", rules) != []
+
+
+def test_bad_input(rules):
+    with pytest.raises(CalculatorInputError) as err:
+        lint(b"bytes", rules)
+    assert err.value.field == "text"
+    with pytest.raises(CalculatorInputError) as err:
+        lint("文本", rules.to_dict())
+    assert err.value.field == "rules"
+
+
+@pytest.mark.parametrize(("pattern", "field", "fragment"), [
+    ({"regex": "(坐牢"}, "categories[0].patterns[0].regex", "a valid regular expression"),
+    ({"regex": "<NOPE>坐牢"}, "categories[0].patterns[0].regex", "<NOPE> is undefined"),
+    ({"regex": "x?"}, "categories[0].patterns[0].regex", "cannot match empty text"),
+    ({"regex": "坐牢", "negation": "sometimes"}, "categories[0].patterns[0].negation", "clause, prefix, none"),
+])
+def test_bad_patterns_are_rejected(rules, pattern, field, fragment):
+    data = rules.to_dict()
+    data["categories"][0]["patterns"][0] = pattern
+    with pytest.raises(CalculatorInputError) as err:
+        RedlineRules.from_dict(data)
+    assert err.value.field == field and fragment in str(err.value)
