@@ -6,6 +6,7 @@ VENV    := .venv
 BIN     := $(VENV)/bin
 PROFILE ?= cmb
 PORT    ?= 8000
+LIVE_PORT ?= 8888
 # Strict build: a warning, a dangling reference (-n) or an execution error fails it.
 JB_FLAGS := -n -W --keep-going
 CONSTRAINTS := requirements/constraints.txt
@@ -50,8 +51,12 @@ check-data: $(VENV)/.installed-book ## validate every YAML file in procedures/ a
 
 live: $(VENV)/.installed-live ## start JupyterLab on 127.0.0.1 for trainers (MyST pages open as notebooks)
 	@tools/ensure_system_deps.sh fonts
-	$(BIN)/jupyter lab --no-browser --ip=127.0.0.1 --port=8888 --notebook-dir=. \
-	  --LabApp.default_url=/lab/tree/book/intro.md
+	@# Open .md pages as notebooks (jupytext) and never fetch news or updates: the session works offline.
+	@mkdir -p $(VENV)/share/jupyter/lab/settings
+	@cp tools/jupyterlab/overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
+	@echo "==> JupyterLab on http://127.0.0.1:$(LIVE_PORT)/ (the URL with its token is printed below; Ctrl-C to stop)"
+	$(BIN)/jupyter lab --no-browser --ip=127.0.0.1 --port=$(LIVE_PORT) --ServerApp.root_dir=. --allow-root \
+	  --LabApp.extension_manager=readonly --LabApp.default_url=/lab/tree/book/calculators/overdue-fee.md
 
 serve: ## serve the built site on http://127.0.0.1:$(PORT)/ (offline, like an intranet server)
 	@test -f _build/html/index.html || { echo "error: no site yet, run 'make book' first" >&2; exit 1; }

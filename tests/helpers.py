@@ -43,7 +43,6 @@ def copy_project(target: Path) -> Path:
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, ".wasm": "application/wasm", ".mjs": "text/javascript"}
 
     def log_message(self, *args) -> None:  # keep test output clean
         pass

@@ -146,3 +146,58 @@ def test_page_is_never_empty_before_the_runtime_loads(browser, site_url, path):
     else:
         assert len(rows) == int(PLAN_DEFAULTS["periods"])
     context.close()
+
+
+# --- the rule tools: contact-plan checker, overdraft tracker, red-line linter ---------------------
+
+CONDUCT = "book/rules/conduct.html"
+OVERDRAFT = "book/rules/legal-escalation.html"
+LINTER = "book/scripts/linter.html"
+
+
+def test_conduct_checker_matches_api(page, site_url):
+    from calculators import check_contact_plan
+    from calculators.rule_views import parse_attempts
+    from procedures.rules import conduct_rules
+
+    foreign, errors = open_ready(page, site_url, CONDUCT)
+    log = "\n".join(["2026-03-02 08:00 电话 手机1 本人 接通 提醒 已录音"] * 4 + ["2026-03-02 09:00 电话 手机2 本人 未接通 提醒"] * 7)
+    submit(page, {"attempts": log})
+    expected = check_contact_plan(parse_attempts(log), conduct_rules())
+    assert [(v.index, v.rule_id) for v in expected] == [(3, "effective-call-cap"), (10, "unanswered-cap")]
+    rows = table(page)
+    assert [(int(r[0]) - 1, r[2]) for r in rows] == [(v.index, v.message) for v in expected]
+    assert foreign == [] and errors == []
+
+
+def test_conduct_checker_bad_line_shows_message(page, site_url):
+    open_ready(page, site_url, CONDUCT)
+    submit(page, {"attempts": "2026-03-02 08:00 飞鸽 手机1 本人 接通 提醒"})
+    assert "渠道须为以下之一" in field_error(page, "attempts") and "第 1 行" in field_error(page, "attempts")
+
+
+def test_overdraft_tracker_matches_api(page, site_url):
+    from calculators import overdraft_exposure
+    from procedures.rules import overdraft_rules
+
+    open_ready(page, site_url, OVERDRAFT)
+    submit(page, {"unpaid_principal": "49999.99", "collections": "2026-03-01 电话 有回执\n2026-03-30 信函 有回执"})
+    result = overdraft_exposure([{"day": "2026-03-01", "method": "电话", "receipt_proved": True},
+                                 {"day": "2026-03-30", "method": "信函", "receipt_proved": True}],
+                                "49999.99", overdraft_rules(), overdue_since="2026-02-10", as_of="2026-07-01")
+    text = page.inner_text(".hb-result")
+    assert not result.has_two_effective_collections and result.band is None
+    assert "没有" in text and "低于最低数额档次" in text and "不作判断" in text
+
+
+def test_linter_flags_and_clears(page, site_url):
+    from calculators import lint_script
+    from procedures.rules import redlines
+
+    open_ready(page, site_url, LINTER)
+    draft = "我是法院的，你再不还钱就等着坐牢吧！"
+    submit(page, {"text": draft})
+    expected = lint_script(draft, redlines())
+    assert [r[1] for r in table(page)] == [f"“{f.text}”" for f in expected] and expected
+    submit(page, {"text": "您好，请问是李女士本人吗？"})
+    assert "未发现" in page.inner_text(".hb-result") and table(page) == []
