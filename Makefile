@@ -7,6 +7,8 @@ BIN     := $(VENV)/bin
 PROFILE ?= cmb
 PORT    ?= 8000
 LIVE_PORT ?= 8888
+# jupyter-book itself, run with one Sphinx process per CPU so pages execute in parallel (tools/build_book.py).
+JUPYTER_BOOK := $(BIN)/python -m tools.build_book
 # Strict build: a warning, a dangling reference (-n) or an execution error fails it.
 JB_FLAGS := -n -W --keep-going
 CONSTRAINTS := requirements/constraints.txt
@@ -34,7 +36,7 @@ $(VENV)/.installed-%: pyproject.toml $(CONSTRAINTS) | $(BIN)/python
 book: $(VENV)/.installed-book ## build the handbook site into _build/html (PROFILE=cmb)
 	@tools/ensure_system_deps.sh fonts
 	@echo "==> building the handbook with terms profile '$(PROFILE)' (pages are executed; cached when unchanged)"
-	$(BIN)/jupyter-book build . $(JB_FLAGS)
+	$(JUPYTER_BOOK) build . $(JB_FLAGS)
 	@echo "==> done: open _build/html/index.html, or run 'make serve' for http://127.0.0.1:$(PORT)/"
 
 test: $(VENV)/.installed-test ## run the whole suite: units, doctests, data, nbval pages, build and browser tests

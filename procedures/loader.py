@@ -141,10 +141,10 @@ def check_references() -> None:
 
 def validate_all() -> int:
     """Load every knowledge-base file and check cross-references; returns the number of files checked."""
-    from . import rules  # the rules, scripts and stages files (procedures/rules.py)
+    from . import exercises, rules  # the rules, scripts, stages and exercise files
 
     check_references()
-    return 4 + len(workflow()) + len(challenges()) + rules.validate()
+    return 4 + len(workflow()) + len(challenges()) + rules.validate() + exercises.validate()
 
 
 def search_terms() -> list[str]:

@@ -9,6 +9,7 @@ sections and their order are defined once, here.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -22,11 +23,13 @@ __all__ = [
     "sources_list",
     "page_info",
     "edit_url",
+    "data_box",
     "procedure_markdown",
     "challenge_markdown",
     "role_markdown",
     "skills_markdown",
     "glossary_markdown",
+    "fill_profile",
     "workflow_table",
     "show",
 ]
@@ -78,13 +81,19 @@ def cite(cites: Sequence[schema.Cite]) -> str:
 
 
 def sources_list(cites: Iterable[schema.Cite]) -> str:
-    """The full references of a page: title, number, date in force; each document once."""
+    """The full references of a page: title, number, date in force; each document and each article once.
+
+    >>> sources_list([schema.Cite(id="civil-code", where="第一百八十八条"),
+    ...               schema.Cite(id="civil-code", where="第一百八十八条、第一百九十五条")])
+    '- 《中华人民共和国民法典》，2021-01-01 起施行（本页引用：第一百八十八条、第一百九十五条）'
+    """
     known = loader.sources()
     seen: dict[str, list[str]] = {}
     for c in cites:
         seen.setdefault(c.id, [])
-        if c.where and c.where not in seen[c.id]:
-            seen[c.id].append(c.where)
+        for where in re.split("[、，,]", c.where) if c.where else []:
+            if where.strip() and where.strip() not in seen[c.id]:
+                seen[c.id].append(where.strip())
     lines = []
     for source_id, wheres in seen.items():
         s = known[source_id]
@@ -133,8 +142,8 @@ def _escalations(items: Sequence[schema.Escalation]) -> str:
 
 def _talk_section(say: Sequence[schema.Phrase], never: Sequence[schema.Forbidden]) -> str:
     return (
-        ":::{tip} 可以这样说\n" + _say(say) + "\n:::\n\n"
-        ":::{danger} 绝不能说或做\n" + _never(never) + "\n:::\n"
+        ":::{admonition} 可以这样说\n:class: tip\n\n" + _say(say) + "\n:::\n\n"
+        ":::{admonition} 绝不能说或做\n:class: danger\n\n" + _never(never) + "\n:::\n"
     )
 
 
@@ -211,12 +220,64 @@ def skills_markdown(skills: schema.Skills) -> str:
     return "\n\n".join(parts) + "\n"
 
 
+PROFILE_TOKEN = re.compile(r"⟦([a-z_]+)⟧")
+_CHOICE_ZH = {"down": "截位", "half_up": "四舍五入", "half_even": "银行家舍入", "up": "进位", "last": "最后一期", "first": "第一期"}
+
+
+def fill_profile(text: str, terms=None) -> str:
+    """Replace ``⟦name⟧`` tokens with the terms profile's values, so bank-specific figures follow the profile.
+
+    ``⟦issuer⟧`` is the issuer; ``⟦late_fee_bounds⟧`` describes the 违约金 floor
+    and cap; any other name is a profile value (:data:`calculators.terms.FIELD_SPECS`),
+    rates shown as percentages and amounts without trailing zeros.
+
+    >>> from calculators import load_terms
+    >>> fill_profile("宽限期 ⟦grace_days⟧ 天，⟦late_fee_rate⟧，⟦late_fee_bounds⟧", load_terms("icbc"))
+    '宽限期 3 天，5%，最高 500 元'
+    """
+    from decimal import Decimal
+
+    from calculators import handbook_terms
+    from calculators.display import percent
+    from calculators.terms import FIELD_SPECS
+
+    terms = terms or handbook_terms()
+    kinds = {spec.name: spec.kind for spec in FIELD_SPECS}
+
+    def amount(value: Decimal) -> str:
+        return f"{value:f}".rstrip("0").rstrip(".") if "." in f"{value:f}" else f"{value:f}"
+
+    def value_of(match: re.Match) -> str:
+        name = match.group(1)
+        if name == "issuer":
+            return terms.issuer
+        if name == "late_fee_bounds":
+            bounds = ([f"最低 {amount(terms.late_fee_min)} 元"] if terms.late_fee_min is not None else []) + (
+                [f"最高 {amount(terms.late_fee_max)} 元"] if terms.late_fee_max is not None else [])
+            return "，".join(bounds) or "无上下限"
+        value = getattr(terms, name)  # an unknown name fails the page: a typo never reaches readers
+        if isinstance(value, bool):
+            return "是" if value else "否"
+        if kinds[name] == "rate":
+            return percent(value)
+        if isinstance(value, Decimal):
+            return amount(value)
+        return _CHOICE_ZH.get(value, str(value))
+
+    return PROFILE_TOKEN.sub(value_of, text)
+
+
 def glossary_markdown(glossary: schema.Glossary) -> str:
     """The glossary as a Sphinx glossary (each term gets an anchor and a search entry)."""
     entries = []
     for term in sorted(glossary.terms, key=lambda t: t.term):
         heading = term.term + "\n" + "".join(f"{alias}\n" for alias in term.aliases)
-        body = f"{term.definition}{cite(term.sources)}（英文：{term.en}）"
+        cites = term.sources
+        profile_note = ""
+        if PROFILE_TOKEN.search(term.definition):  # figures from the profile: cite the profile, not one bank's description
+            cites = [c for c in term.sources if c.id != "cmb-public"]
+            profile_note = "（数值出处见 {doc}`条款配置 </book/calculators/profile>`）"
+        body = f"{fill_profile(term.definition)}{cite(cites)}{profile_note}（英文：{term.en}）"
         if term.see:
             body += f" 参见 {{doc}}`/{term.see}`。"
         entries.append(heading + "  " + body)
@@ -238,7 +299,7 @@ def conduct_markdown() -> str:
     data = rules.conduct()
     p = data.parameters
     lines = [
-        page_info_for_data("procedures/rules/conduct.yml"),
+        data_box(data, "procedures/rules/conduct.yml"),
         "| 参数 | 取值 |\n|---|---|\n"
         f"| 禁止催收时段 | {p.quiet_start} 至次日 {p.quiet_end}（客户同意的除外） |\n"
         f"| 适用渠道 | {'、'.join(CHANNELS[c] for c in p.quiet_hours_channels)} |\n"
@@ -257,13 +318,21 @@ def conduct_markdown() -> str:
     return "\n\n".join(lines) + "\n"
 
 
-def page_info_for_data(data_path: str) -> str:
-    """Owner/edit box for rule files that carry no owner field: the edit link only."""
-    return (
-        ":::{admonition} 本页信息\n:class: hb-page-info\n\n"
-        f"- 数据文件：`{data_path}`（[编辑本页数据]({edit_url(data_path)})）\n"
-        ":::\n"
-    )
+def data_box(model: object, path: str) -> str:
+    """The owner / last-reviewed / edit-link box for a page that renders the data file ``path``.
+
+    Uses :func:`page_info` when the data carries ``owner`` and ``last_reviewed``;
+    a data file without them (the rules files so far) gets the edit link only,
+    so a page never invents an owner or a review date.
+
+    >>> box = data_box(None, "procedures/rules/legal.yml")
+    >>> "hb-page-info" in box and "procedures/rules/legal.yml" in box and "负责人" not in box
+    True
+    """
+    if getattr(model, "owner", None) and getattr(model, "last_reviewed", None):
+        return page_info(model, path)  # type: ignore[arg-type]
+    return (":::{admonition} 本页信息\n:class: hb-page-info\n\n"
+            f"- 数据文件：`{path}`（[编辑本页数据]({edit_url(path)})）\n:::\n")
 
 
 def redlines_markdown() -> str:

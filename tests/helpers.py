@@ -14,7 +14,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE = ROOT / "_build" / "html"
-JUPYTER_BOOK = Path(sys.executable).with_name("jupyter-book")
 
 
 def strict_flags() -> list[str]:
@@ -24,10 +23,12 @@ def strict_flags() -> list[str]:
 
 
 def run_build(source: Path, *extra: str, env: dict | None = None, timeout: int = 900) -> subprocess.CompletedProcess:
-    """Run jupyter-book on ``source`` with the project's strict flags; returns the finished process."""
+    """Build ``source`` the way `make book` does (tools/build_book.py, the Makefile's strict flags)."""
+    pythonpath = os.pathsep.join(p for p in (str(source), str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
     return subprocess.run(
-        [str(JUPYTER_BOOK), "build", str(source), *strict_flags(), *extra],
-        cwd=source, capture_output=True, text=True, timeout=timeout, env={**os.environ, **(env or {})},
+        [sys.executable, "-m", "tools.build_book", "build", str(source), *strict_flags(), *extra],
+        cwd=source, capture_output=True, text=True, timeout=timeout,
+        env={**os.environ, **(env or {}), "PYTHONPATH": pythonpath},
     )
 
 

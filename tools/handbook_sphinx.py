@@ -87,6 +87,13 @@ def _inject_digest(app: Sphinx, docname: str, source: list[str]) -> None:
 def _env_before_read(app: Sphinx, env, docnames) -> None:
     env.handbook_dependencies = dependency_files()
     env.handbook_digest = dependency_digest()
+    # Create the execution cache's database now, in the main process: with parallel reading
+    # (tools/build_book.py) two workers would otherwise race to create its tables.
+    config = getattr(env, "mystnb_config", None)
+    if config is not None and config.execution_mode == "cache":
+        from jupyter_cache import get_cache
+
+        get_cache(config.execution_cache_path).list_cache_records()
 
 
 def _write_search_dictionary(app: Sphinx, config) -> None:
@@ -133,10 +140,14 @@ def _build_browser_app(digest: str) -> None:
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)
+    scratch = ROOT / "build"  # setuptools' in-tree build folder: removed again unless it was there before
+    had_scratch = scratch.exists()
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--quiet", "--wheel-dir", str(out), str(ROOT)],
         check=True, cwd=ROOT, env={**os.environ, "PIP_NO_INPUT": "1"},
     )
+    if not had_scratch:
+        shutil.rmtree(scratch, ignore_errors=True)
     from calculators.frontends import contexts_for_browser
 
     wheel = next(out.glob("*.whl"))
