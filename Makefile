@@ -58,7 +58,7 @@ live: $(VENV)/.installed-live ## start JupyterLab on 127.0.0.1 for trainers (MyS
 	@cp tools/jupyterlab/overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
 	@echo "==> JupyterLab on http://127.0.0.1:$(LIVE_PORT)/ (the URL with its token is printed below; Ctrl-C to stop)"
 	$(BIN)/jupyter lab --no-browser --ip=127.0.0.1 --port=$(LIVE_PORT) --ServerApp.root_dir=. --allow-root \
-	  --LabApp.extension_manager=readonly --LabApp.default_url=/lab/tree/book/calculators/overdue-fee.md
+	  --LabApp.extension_manager=readonly --LabApp.default_url=/lab/tree/book/calc/overdue-fee.md
 
 serve: ## serve the built site on http://127.0.0.1:$(PORT)/ (offline, like an intranet server)
 	@test -f _build/html/index.html || { echo "error: no site yet, run 'make book' first" >&2; exit 1; }

@@ -9,13 +9,18 @@ page states) fails the test.  Without the flag, pages are not collected.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from types import SimpleNamespace
 
 import jupytext
 from nbval import plugin as nbval_plugin
 
-BOOK = Path(__file__).resolve().parent / "book"
+ROOT = Path(__file__).resolve().parent
+BOOK = ROOT / "book"
+
+# Kernels import this checkout's packages, exactly as in the book build (tools/handbook_sphinx.py).
+os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
 
 
 def is_myst_notebook(path: Path) -> bool:

@@ -25,8 +25,8 @@ from conftest import CHROMIUM_ARGS  # noqa: E402  (same browser flags as the tes
 from helpers import SITE, SiteServer  # noqa: E402
 
 PAGES = {
-    "book/calculators/overdue-fee.html": ("cycles", ["3", "12", "24", "60", "6"]),
-    "book/calculators/repayment-plan.html": ("periods", ["24", "36", "48", "60", "12"]),
+    "book/calc/overdue-fee.html": ("cycles", ["3", "12", "24", "60", "6"]),
+    "book/calc/repayment-plan.html": ("periods", ["24", "36", "48", "60", "12"]),
 }
 JUPYTERLITE_MB, JUPYTERLITE_S = 105.0, 7.0
 

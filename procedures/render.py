@@ -36,10 +36,10 @@ __all__ = [
 
 
 def show(markdown: str):
-    """Display Markdown in a notebook (the page build parses it as MyST)."""
+    """Display Markdown in a notebook (the page build parses it as MyST), profile tokens filled in."""
     from IPython.display import Markdown
 
-    return Markdown(markdown)
+    return Markdown(fill_profile(markdown))
 
 
 @lru_cache(maxsize=1)
@@ -220,7 +220,7 @@ def skills_markdown(skills: schema.Skills) -> str:
     return "\n\n".join(parts) + "\n"
 
 
-PROFILE_TOKEN = re.compile(r"⟦([a-z_]+)⟧")
+PROFILE_TOKEN = re.compile(r"⟦([a-z_]+)(?::([0-9.]+))?⟧")
 _CHOICE_ZH = {"down": "截位", "half_up": "四舍五入", "half_even": "银行家舍入", "up": "进位", "last": "最后一期", "first": "第一期"}
 
 
@@ -228,12 +228,16 @@ def fill_profile(text: str, terms=None) -> str:
     """Replace ``⟦name⟧`` tokens with the terms profile's values, so bank-specific figures follow the profile.
 
     ``⟦issuer⟧`` is the issuer; ``⟦late_fee_bounds⟧`` describes the 违约金 floor
-    and cap; any other name is a profile value (:data:`calculators.terms.FIELD_SPECS`),
-    rates shown as percentages and amounts without trailing zeros.
+    and cap; ``⟦late_fee:3000⟧`` is :func:`calculators.late_fee` for that unpaid
+    minimum (so a narrative example's figure is computed, not typed); any other
+    name is a profile value (:data:`calculators.terms.FIELD_SPECS`), rates shown
+    as percentages and amounts without trailing zeros.
 
     >>> from calculators import load_terms
     >>> fill_profile("宽限期 ⟦grace_days⟧ 天，⟦late_fee_rate⟧，⟦late_fee_bounds⟧", load_terms("icbc"))
     '宽限期 3 天，5%，最高 500 元'
+    >>> fill_profile("违约金 ⟦late_fee:3000⟧ 元", load_terms("cmb"))
+    '违约金 150.00 元'
     """
     from decimal import Decimal
 
@@ -248,7 +252,11 @@ def fill_profile(text: str, terms=None) -> str:
         return f"{value:f}".rstrip("0").rstrip(".") if "." in f"{value:f}" else f"{value:f}"
 
     def value_of(match: re.Match) -> str:
-        name = match.group(1)
+        name, argument = match.group(1), match.group(2)
+        if name == "late_fee" and argument:
+            from calculators import late_fee
+
+            return f"{late_fee(argument, '0', terms):,.2f}"
         if name == "issuer":
             return terms.issuer
         if name == "late_fee_bounds":
@@ -276,7 +284,7 @@ def glossary_markdown(glossary: schema.Glossary) -> str:
         profile_note = ""
         if PROFILE_TOKEN.search(term.definition):  # figures from the profile: cite the profile, not one bank's description
             cites = [c for c in term.sources if c.id != "cmb-public"]
-            profile_note = "（数值出处见 {doc}`条款配置 </book/calculators/profile>`）"
+            profile_note = "（数值出处见 {doc}`条款配置 </book/calc/profile>`）"
         body = f"{fill_profile(term.definition)}{cite(cites)}{profile_note}（英文：{term.en}）"
         if term.see:
             body += f" 参见 {{doc}}`/{term.see}`。"

@@ -14,8 +14,8 @@ from calculators.views import OVERDUE_DEFAULTS, PLAN_DEFAULTS
 
 pytestmark = pytest.mark.browser
 
-OVERDUE = "book/calculators/overdue-fee.html"
-PLAN = "book/calculators/repayment-plan.html"
+OVERDUE = "book/calc/overdue-fee.html"
+PLAN = "book/calc/repayment-plan.html"
 
 
 def open_ready(page, site_url, path):

@@ -17,7 +17,7 @@ from helpers import copy_project, run_build
 pytestmark = [pytest.mark.build, pytest.mark.slow]
 
 
-def page_text(project, name="book/calculators/rules.html") -> str:
+def page_text(project, name="book/calc/rules.html") -> str:
     html = (project / "_build" / "html" / name).read_text(encoding="utf-8")
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
@@ -29,7 +29,7 @@ def executed(result) -> list[str]:
 def test_figures_follow_data_and_profile(tmp_path):
     project = copy_project(tmp_path / "copy")
     (project / "_toc.yml").write_text(
-        "format: jb-book\nroot: book/calculators/profile\nchapters:\n  - file: book/calculators/rules\n",
+        "format: jb-book\nroot: book/calc/profile\nchapters:\n  - file: book/calc/rules\n",
         encoding="utf-8",
     )
     env = {"HANDBOOK_PROFILE": "cmb"}
@@ -44,7 +44,7 @@ def test_figures_follow_data_and_profile(tmp_path):
     second = run_build(project, env=env)
     assert second.returncode == 0, (second.stdout + second.stderr)[-4000:]
     assert "最低 20.00 元" in page_text(project) and "最低 10.00 元" not in page_text(project).split("各内置配置")[0]
-    assert sorted(executed(second)) == ["book/calculators/profile.md: Executing notebook", "book/calculators/rules.md: Executing notebook"]
+    assert sorted(executed(second)) == ["book/calc/profile.md: Executing notebook", "book/calc/rules.md: Executing notebook"]
 
     # Nothing changed: nothing is executed again.
     third = run_build(project, env=env)
@@ -56,12 +56,12 @@ def test_figures_follow_data_and_profile(tmp_path):
     fourth = run_build(project, env=env)
     # Prose is not code: the cached outputs stay valid, only the edited page is re-read, nothing re-executes.
     assert fourth.returncode == 0 and executed(fourth) == [], executed(fourth)
-    assert re.findall(r"reading sources\.\.\. .*?(book/[\w/-]+)", re.sub(r"\x1b\[[0-9;]*m", "", fourth.stdout)) == ["book/calculators/profile"]
-    assert "本页列出本次构建使用的配置" in page_text(project, "book/calculators/profile.html")
+    assert re.findall(r"reading sources\.\.\. .*?(book/[\w/-]+)", re.sub(r"\x1b\[[0-9;]*m", "", fourth.stdout)) == ["book/calc/profile"]
+    assert "本页列出本次构建使用的配置" in page_text(project, "book/calc/profile.html")
 
     # Another bundled profile changes every profile-dependent figure.
     fifth = run_build(project, env={"HANDBOOK_PROFILE": "icbc"})
     assert fifth.returncode == 0, (fifth.stdout + fifth.stderr)[-4000:]
     rules = page_text(project)
     assert "中国工商银行" in rules and "最高 500.00 元" in rules
-    assert "中国工商银行" in page_text(project, "book/calculators/profile.html")
+    assert "中国工商银行" in page_text(project, "book/calc/profile.html")

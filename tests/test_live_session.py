@@ -38,7 +38,7 @@ def test_live_server_opens_pages_as_notebooks(tmp_path):
         env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     try:
-        url = f"http://127.0.0.1:{port}/api/contents/book/calculators/overdue-fee.md?type=notebook&content=1&token={token}"
+        url = f"http://127.0.0.1:{port}/api/contents/book/calc/overdue-fee.md?type=notebook&content=1&token={token}"
         deadline = time.time() + 90
         while True:
             try:
