@@ -1,7 +1,7 @@
 """Chapter exercises with self-check: data models, loading, rendering, and answer keys checked by the tools.
 
 One file per chapter, ``procedures/exercises/<chapter>.yml`` (``role``,
-``workflow``, ``challenges``, ``rules``, ``calculators``), validated by
+``workflow``, ``challenges``, ``rules``, ``calc``), validated by
 :class:`ExerciseSet`; a malformed file raises
 :class:`procedures.loader.ProcedureFileError` naming the file, the line and the
 field.  Three kinds of exercise:
@@ -66,7 +66,7 @@ __all__ = [
 EXERCISES_DIR = ROOT / "exercises"
 #: The chapters that end with an exercises page, and their names.
 CHAPTERS: Mapping[str, str] = {
-    "role": "岗位认知", "workflow": "工作流程", "challenges": "常见挑战", "rules": "规则与合规", "calculators": "计算器",
+    "role": "岗位认知", "workflow": "工作流程", "challenges": "常见挑战", "rules": "规则与合规", "calc": "计算器",
 }
 LETTERS = "ABCDEF"
 
@@ -308,10 +308,10 @@ def load_path(path: Path | str) -> ExerciseSet:
 
 
 def load(chapter: str) -> ExerciseSet:
-    """The exercises of a chapter (``role``, ``workflow``, ``challenges``, ``rules``, ``calculators``).
+    """The exercises of a chapter (``role``, ``workflow``, ``challenges``, ``rules``, ``calc``).
 
-    >>> load("calculators").chapter, len(load("calculators").exercises) >= 3
-    ('calculators', True)
+    >>> load("calc").chapter, len(load("calc").exercises) >= 3
+    ('calc', True)
     """
     if chapter not in CHAPTERS:
         raise KeyError(f"no exercises chapter {chapter!r}; known: {list(CHAPTERS)}")
@@ -679,7 +679,7 @@ def _expected_problems(exercise: Any) -> list[str]:
 def profile_problems(exercise_set: ExerciseSet) -> list[str]:
     """The ``expected`` answers checked with every profile they name (each must be a bundled profile).
 
-    >>> profile_problems(load("calculators"))
+    >>> profile_problems(load("calc"))
     []
     """
     return [p for exercise in exercise_set.exercises for p in _expected_problems(exercise)]

@@ -51,7 +51,7 @@ def test_figures_follow_data_and_profile(tmp_path):
     assert third.returncode == 0 and executed(third) == [], executed(third)
 
     # A prose edit in one page re-executes that page only.
-    prose = project / "book" / "calculators" / "profile.md"
+    prose = project / "book" / "calc" / "profile.md"
     prose.write_text(prose.read_text(encoding="utf-8").replace("本页列出本次构建所用的配置", "本页列出本次构建使用的配置"), encoding="utf-8")
     fourth = run_build(project, env=env)
     # Prose is not code: the cached outputs stay valid, only the edited page is re-read, nothing re-executes.

@@ -204,18 +204,18 @@ def test_seeded_redline_option_the_linter_does_not_flag_is_caught(tmp_path):
 
 
 def test_seeded_wrong_expected_answer_is_caught(tmp_path):
-    path = _copy(tmp_path, "calculators")
+    path = _copy(tmp_path, "calc")
     _edit(path, 'expected: {cmb: "40.00", icbc: "40.00"', 'expected: {cmb: "40.00", icbc: "45.00"')
     model = exercises.load_path(path)
     assert exercises.problems(model, load_terms("cmb")) == []
     assert exercises.problems(model, load_terms("icbc")) == ["late-fee-partial: expected 45.00 for profile icbc, computed 40.00"]
     assert exercises.profile_problems(model) == ["late-fee-partial: expected 45.00 for profile icbc, computed 40.00"]
-    with pytest.raises(ProcedureFileError, match=rf"calculators.yml:{_exercise_line(path, 'late-fee-partial')}: exercises.0: "):
+    with pytest.raises(ProcedureFileError, match=rf"calc.yml:{_exercise_line(path, 'late-fee-partial')}: exercises.0: "):
         exercises.validate(path.parent)
 
 
 def test_expected_for_an_unknown_profile_is_an_error(tmp_path):
-    path = _copy(tmp_path, "calculators")
+    path = _copy(tmp_path, "calc")
     _edit(path, 'expected: {cmb: "58.00"}', 'expected: {cmb: "58.00", abc: "58.00"}')
     assert exercises.profile_problems(exercises.load_path(path)) == [
         f"full-balance-interest: expected names profile 'abc', not one of {sorted(bundled_profiles())}"]
@@ -225,7 +225,7 @@ def test_expected_for_an_unknown_profile_is_an_error(tmp_path):
 
 
 def test_bad_argument_is_reported_at_its_line(tmp_path):
-    path = _copy(tmp_path, "calculators")
+    path = _copy(tmp_path, "calc")
     line = _edit(path, '      paid: "200.00"', '      paid: "-200.00"')
     with pytest.raises(ProcedureFileError) as error:
         exercises.load_path(path)
@@ -249,7 +249,7 @@ def test_two_correct_options_are_rejected(tmp_path):
 
 
 def test_unknown_placeholder_and_unknown_source_are_rejected(tmp_path):
-    path = _copy(tmp_path, "calculators")
+    path = _copy(tmp_path, "calc")
     _edit(path, "只还了 {paid} 元", "只还了 {paid_amount} 元")
     with pytest.raises(ProcedureFileError, match=r"placeholder\(s\) \['paid_amount'\] are not arguments"):
         exercises.load_path(path)

@@ -1,0 +1,103 @@
+"""The knowledge base in procedures/: valid, complete, and every bad file reported by file, line and field."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+import procedures
+from procedures import loader, schema
+from procedures.render import challenge_markdown, procedure_markdown
+
+from helpers import ROOT
+
+SEED_STAGES = ["understand", "contact", "plan", "follow-up", "legal"]
+SEED_SKILLS = ["communication", "debt-handling", "resilience", "legal-awareness"]
+SEED_CHALLENGES = ["emotions", "refusal", "legal-issues"]
+
+
+def test_every_file_validates_and_cross_references_resolve():
+    assert procedures.validate_all() >= 30
+
+
+def test_the_seed_article_structure_is_covered():
+    """Four skills, five stages in order, three challenges, duties and both reasons for the role."""
+    assert [s.id for s in procedures.workflow()] == SEED_STAGES
+    assert [s.id for s in procedures.skills().skills] == SEED_SKILLS
+    assert sorted(procedures.challenges()) == sorted(SEED_CHALLENGES)
+    role = procedures.role()
+    assert len(role.duties) >= 3 and role.why_bank and role.why_customer
+    terms = {t.term for t in procedures.glossary().terms}
+    assert {"违约金", "最低还款额", "恶意透支", "个性化分期", "催收"} <= terms
+
+
+@pytest.mark.parametrize("stage", SEED_STAGES)
+def test_procedure_page_title_and_template(stage):
+    """The page's title is the data's title; the rendered page has every template section and its metadata."""
+    data = procedures.procedure(stage)
+    page = (ROOT / "book" / "workflow" / f"{stage}.md").read_text(encoding="utf-8")
+    assert re.search(r"^# (.+)$", page, re.M).group(1) == data.title
+    text = procedure_markdown(data)
+    for section in ("## 目的", "## 谁来做、有何权限", "## 需要的信息", "## 步骤", "## 话术要点", "## 合规检查", "## 产出", "## 何时升级", "## 依据"):
+        assert section in text, section
+    assert f"负责人：{data.owner}" in text and f"最近审阅：{data.last_reviewed.isoformat()}" in text
+    assert f"procedures/workflow/{stage}.yml" in text and "/-/edit/main/procedures/workflow/" in text
+
+
+@pytest.mark.parametrize("challenge", SEED_CHALLENGES)
+def test_challenge_page_title_and_metadata(challenge):
+    data = procedures.challenges()[challenge]
+    page = (ROOT / "book" / "challenges" / f"{challenge}.md").read_text(encoding="utf-8")
+    assert re.search(r"^# (.+)$", page, re.M).group(1) == data.title
+    text = challenge_markdown(data)
+    assert f"负责人：{data.owner}" in text and "编辑本页数据" in text
+
+
+def copy_of(path: Path, tmp_path: Path) -> Path:
+    target = tmp_path / path.name
+    shutil.copy(path, target)
+    return target
+
+
+def test_procedure_without_owner_fails_naming_file_line_and_field(tmp_path):
+    path = copy_of(ROOT / "procedures" / "workflow" / "plan.yml", tmp_path)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    kept = [line for line in lines if not line.startswith("owner:")]
+    assert len(kept) == len(lines) - 1
+    path.write_text("\n".join(kept) + "\n", encoding="utf-8")
+    first_key = next(i for i, line in enumerate(kept, 1) if line and not line.startswith("#"))
+    with pytest.raises(procedures.ProcedureFileError) as error:
+        loader.load_model(path, schema.Procedure)
+    # A missing key is reported at the mapping that lacks it: the top of the document.
+    assert f"{path}:{first_key}: owner: Field required" in str(error.value)
+
+
+def test_bad_value_reports_its_line(tmp_path):
+    path = copy_of(ROOT / "procedures" / "workflow" / "plan.yml", tmp_path)
+    text = path.read_text(encoding="utf-8")
+    line = next(i for i, row in enumerate(text.splitlines(), 1) if row.startswith("last_reviewed:"))
+    path.write_text(text.replace("last_reviewed: ", "last_reviewed: not-a-date # ", 1), encoding="utf-8")
+    with pytest.raises(procedures.ProcedureFileError) as error:
+        loader.load_model(path, schema.Procedure)
+    assert f"{path}:{line}: last_reviewed:" in str(error.value)
+
+
+def test_unknown_key_and_yaml_syntax_errors_are_located(tmp_path):
+    path = copy_of(ROOT / "procedures" / "role.yml", tmp_path)
+    path.write_text(path.read_text(encoding="utf-8") + "typo_field: 1\n", encoding="utf-8")
+    with pytest.raises(procedures.ProcedureFileError, match=r"role\.yml:\d+: typo_field: Extra inputs are not permitted"):
+        loader.load_model(path, schema.Role)
+    path.write_text("title: [unclosed\n", encoding="utf-8")
+    with pytest.raises(procedures.ProcedureFileError, match=r"role\.yml:2: \(file\)"):
+        loader.load_model(path, schema.Role)
+
+
+def test_citations_must_name_known_sources(tmp_path, monkeypatch):
+    bad = schema.Cite(id="no-such-document")
+    stage = procedures.procedure("plan").model_copy(update={"sources": [bad]})
+    monkeypatch.setattr(loader, "workflow", lambda: [stage if s.id == "plan" else s for s in procedures.workflow()])
+    with pytest.raises(procedures.ProcedureFileError, match="unknown source id"):
+        loader.check_references()
