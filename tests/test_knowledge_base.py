@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from pydantic import BaseModel
 
 import procedures
 from procedures import loader, schema
@@ -101,3 +102,37 @@ def test_citations_must_name_known_sources(tmp_path, monkeypatch):
     monkeypatch.setattr(loader, "workflow", lambda: [stage if s.id == "plan" else s for s in procedures.workflow()])
     with pytest.raises(procedures.ProcedureFileError, match="unknown source id"):
         loader.check_references()
+
+
+def all_texts(obj) -> list[str]:
+    """Every string inside a data model (narratives, steps, scripts…)."""
+    if isinstance(obj, str):
+        return [obj]
+    if isinstance(obj, BaseModel):
+        return [t for name in type(obj).model_fields for t in all_texts(getattr(obj, name))]
+    if isinstance(obj, (list, tuple)):
+        return [t for item in obj for t in all_texts(item)]
+    return []
+
+
+def test_narrative_day_counts_match_their_buckets():
+    """'逾期 33 天，属于 M2，关注类' in an example must agree with the calculators' buckets."""
+    from calculators import delinquency_bucket
+    from procedures import exercises, rules
+
+    documents = [*procedures.workflow(), *procedures.challenges().values(), procedures.role(), *rules.scripts().values()]
+    documents += [exercises.load(chapter) for chapter in exercises.CHAPTERS]
+    checked = 0
+    for text in (t for d in documents for t in all_texts(d)):
+        for sentence in re.split("[。；]", text):
+            found = re.search(r"逾期 ?(\d+) ?天", sentence)
+            if not found:
+                continue
+            status = delinquency_bucket(int(found.group(1)))
+            for bucket in re.findall(r"\bM[0-7]\b", sentence):
+                assert bucket == status.bucket, sentence
+                checked += 1
+            for category in re.findall(r"(正常|关注|次级|可疑|损失)类", sentence):
+                assert category == status.category, sentence
+                checked += 1
+    assert checked >= 2  # the examples do state buckets; the check is not vacuous
