@@ -58,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
         text = page.read_text(encoding="utf-8")
         page.write_text(text.replace("。", "。\n", 1) + "\n<!-- benchmark edit -->\n", encoding="utf-8")
         edit, edit_runs = timed_build(project, "rebuild after a prose edit")
-        print(f"rebuild after editing {args.page}: {edit:6.1f} s ({edit_runs} page executed; {edit / 5:.2f} × the 5 s target)", flush=True)
+        print(f"rebuild after editing {args.page}: {edit:6.1f} s ({edit_runs} pages executed; {edit / 5:.2f} × the 5 s target)", flush=True)
         site = project / "_build" / "html"
         size = sum(f.stat().st_size for f in site.rglob("*") if f.is_file())
         vendor = sum(f.stat().st_size for f in (site / "_static" / "vendor").rglob("*") if f.is_file())

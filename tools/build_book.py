@@ -6,6 +6,12 @@ This wrapper runs the very same ``jupyter-book`` command (same options, same
 output) with Sphinx's parallel reading, one process per CPU (``HANDBOOK_JOBS``
 overrides), which roughly halves a cold build on two cores.
 
+Start-up: ``jsonschema`` (imported by Jupyter Book to validate ``_config.yml``)
+imports ``rfc3987_syntax`` when it is installed (it is, through the Jupyter
+server's dependencies) and compiles some forty grammars for IRI format checks,
+about 1.3 s on every build.  Format checks are off unless a FormatChecker is
+passed, which Jupyter Book does not do, so the wrapper keeps that module out.
+
 One adjustment makes parallel reading possible: ``sphinx_multitoc_numbering``
 (always loaded by ``sphinx_external_toc``) does not declare whether it is
 parallel-safe, so Sphinx would fall back to serial reading with a warning (an
@@ -35,6 +41,7 @@ def _declare_multitoc_parallel_safe() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    sys.modules.setdefault("rfc3987_syntax", None)  # see the module docstring: unused, 1.3 s to import
     import jupyter_book.cli.main as cli
     import jupyter_book.sphinx as jb_sphinx
 
