@@ -45,8 +45,12 @@ MARKER = "handbook-dependency-digest"
 
 
 def dependency_files() -> list[Path]:
-    """Every source file the executable pages may read: code and data of calculators/ and procedures/."""
+    """Every source file the executable pages may read: code and data of calculators/ and procedures/,
+    and the profile file when $HANDBOOK_PROFILE names one outside the bundled profiles."""
     files = []
+    profile = Path(os.environ.get("HANDBOOK_PROFILE", "").strip() or "cmb")
+    if profile.suffix in (".yml", ".yaml") and profile.is_file():
+        files.append(profile.resolve())
     for folder in DEPENDENCY_DIRS:
         for path in sorted((ROOT / folder).rglob("*")):
             if path.suffix in DEPENDENCY_SUFFIXES and path.is_file() and "__pycache__" not in path.parts:
@@ -59,7 +63,7 @@ def dependency_digest() -> str:
     digest = hashlib.sha256()
     digest.update(os.environ.get("HANDBOOK_PROFILE", "").encode())
     for path in dependency_files():
-        digest.update(str(path.relative_to(ROOT)).encode())
+        digest.update(str(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path).encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
