@@ -13,7 +13,8 @@ JUPYTER_BOOK := $(BIN)/python -m tools.build_book
 JB_FLAGS := -n -W --keep-going
 CONSTRAINTS := requirements/constraints.txt
 
-export HANDBOOK_PROFILE := $(PROFILE)
+# A profile given as a file path is made absolute: pages execute in their own folders.
+export HANDBOOK_PROFILE := $(if $(wildcard $(PROFILE)),$(abspath $(PROFILE)),$(PROFILE))
 
 .DEFAULT_GOAL := help
 .PHONY: help book test test-fast live serve bench clean lock check-data

@@ -24,11 +24,10 @@ os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), os.environ.get
 
 
 def is_myst_notebook(path: Path) -> bool:
-    """A page with jupytext/kernelspec front matter is executable."""
-    if path.suffix != ".md" or BOOK not in path.resolve().parents:
-        return False
-    head = path.read_text(encoding="utf-8")[:600]
-    return head.startswith("---") and "kernelspec:" in head
+    """A page under book/ with jupytext/kernelspec front matter is executable (the build's own test)."""
+    from tools.handbook_sphinx import is_notebook
+
+    return path.suffix == ".md" and BOOK in path.resolve().parents and is_notebook(path.read_text(encoding="utf-8"))
 
 
 class MystNotebookFile(nbval_plugin.IPyNbFile):

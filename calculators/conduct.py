@@ -161,7 +161,7 @@ def _choices(value: Any, field: str, vocabulary: Mapping[str, str]) -> tuple[str
         raise _fail(field, value, "a list of: " + ", ".join(vocabulary), "以下值的列表：" + "、".join(vocabulary))
     out = []
     for index, item in enumerate(value):
-        if item not in vocabulary:
+        if not isinstance(item, str) or item not in vocabulary:
             raise _fail(f"{field}[{index}]", item, "one of: " + ", ".join(vocabulary), "以下之一：" + "、".join(vocabulary))
         out.append(item)
     return tuple(out)
@@ -438,7 +438,7 @@ class Attempt:
         if not isinstance(data, Mapping):
             raise _fail(field, data, "a mapping with time, channel, method, person, answered, content")
         names = {f.name for f in fields(cls)}
-        unknown = sorted(set(data) - names)
+        unknown = sorted(set(data) - names, key=str)
         if unknown:
             raise _fail(f"{field}.{unknown[0]}", unknown[0], "one of: " + ", ".join(sorted(names)))
         return _validated(cls(**{name: data.get(name, _DEFAULTS.get(name)) for name in names}), field)
@@ -468,7 +468,7 @@ def _validated(attempt: Any, field: str) -> Attempt:
     moment = _to_datetime(attempt.time, f"{field}.time")
     for name, vocabulary in (("channel", CHANNELS), ("person", PERSONS), ("content", CONTENTS)):
         value = getattr(attempt, name)
-        if value not in vocabulary:
+        if not isinstance(value, str) or value not in vocabulary:
             raise _fail(f"{field}.{name}", value, "one of: " + ", ".join(vocabulary), "以下之一：" + "、".join(vocabulary))
     method = _text(attempt.method, f"{field}.method")
     for name in ("answered", "customer_consented_to_quiet_hours", "asked_to_stop", "entered_premises", "consent_to_enter"):

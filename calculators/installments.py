@@ -87,14 +87,17 @@ class Plan:
         return remaining
 
 
-def _principal_parts(amount: Decimal, periods: int, rounding: str, remainder_at: str) -> list[Decimal]:
-    """Equal parts rounded with ``rounding``; the rounding remainder goes to the first or last period."""
+def _principal_parts(amount: Decimal, periods: int, rounding: str, remainder_at: str, field: str = "principal") -> list[Decimal]:
+    """Equal parts rounded with ``rounding``; the rounding remainder goes to the first or last period.
+
+    ``field`` names the input an impossible split is reported against.
+    """
     base = round_fen(amount / periods, rounding)
     parts = [base] * periods
     remainder = amount - base * periods
     parts[-1 if remainder_at == "last" else 0] += remainder
     if min(parts) < 0:  # only possible when the parts round up ("up", "half_up", "half_even") on tiny amounts
-        raise CalculatorInputError("principal", str(amount), f"at least {base * (periods - 1)}: the other {periods - 1} parts of "
+        raise CalculatorInputError(field, str(amount), f"at least {base * (periods - 1)}: the other {periods - 1} parts of "
                                    f"{base} (rounded {rounding}) must leave a remainder period that is not negative")
     return parts
 
@@ -279,7 +282,8 @@ def negotiated_plan(
 
     rounding, remainder_at = terms.installment_principal_rounding, terms.installment_remainder
     principal_parts = _principal_parts(principal_left, n, rounding, remainder_at)
-    charge_parts = _principal_parts(charge_total, n, rounding, remainder_at)
+    # The charges part (interest, fees and 违约金 financed) is split like the principal; an error names "interest".
+    charge_parts = _principal_parts(charge_total, n, rounding, remainder_at, field="interest")
     rows, bearing, remaining = [], principal_left, financed
     for k in range(n):
         if basis == "monthly_fee_on_original":

@@ -178,7 +178,7 @@ class Collection:
 def _collection(item: Any, where: str) -> Collection:
     if isinstance(item, Mapping):
         names = {f.name for f in fields(Collection)}
-        unknown = sorted(set(item) - names)
+        unknown = sorted(set(item) - names, key=str)
         if unknown:
             raise _fail(f"{where}.{unknown[0]}", unknown[0], "one of: " + ", ".join(sorted(names)))
         item = Collection(item.get("day"), item.get("method"), item.get("receipt_proved"),

@@ -128,7 +128,8 @@ def overdue_projection(
     principal = balance - paid_total
     interest_owed = fees_owed = ZERO
     unpaid_minimum = max(ZERO, minimum - paid_total)
-    settled = balance - sum((a for d, a in paid if d <= on_time), ZERO) <= terms.tolerance
+    paid_on_time = sum((a for d, a in paid if d <= on_time), ZERO)
+    settled = balance - paid_on_time <= terms.tolerance
     oldest_due: date | None = None
     previous_balance, previous_minimum, previous_statement, previous_due = balance, minimum, first_statement, first_due
 
@@ -137,7 +138,7 @@ def overdue_projection(
         statement = add_months(first_statement, k)
         if k == 1:
             interest = revolving_interest([(posted, balance)], paid, first_statement, first_due, statement, terms)
-            fee = late_fee(minimum, sum((a for d, a in paid if d <= on_time), ZERO), terms, statement_balance=balance)
+            fee = late_fee(minimum, paid_on_time, terms, statement_balance=balance)
         elif settled:
             interest = fee = ZERO
             unpaid_minimum = ZERO

@@ -19,7 +19,7 @@ from .display import yuan
 from .errors import CalculatorInputError
 from .legal import OverdraftRules, overdraft_exposure
 from .scriptlint import RedlineRules, lint
-from .views import View
+from .views import View, field_error
 
 __all__ = [
     "CONDUCT_FIELDS", "CONDUCT_DEFAULTS", "OVERDRAFT_FIELDS", "OVERDRAFT_DEFAULTS", "LINT_FIELDS", "LINT_DEFAULTS",
@@ -174,8 +174,7 @@ def overdraft_view(inputs: Mapping[str, str], rules: OverdraftRules) -> View:
         result = overdraft_exposure(collections, (inputs.get("unpaid_principal") or "").strip(), rules,
                                     overdue_since=(inputs.get("overdue_since") or "").strip(), as_of=as_of)
     except CalculatorInputError as exc:
-        name = exc.field.split("[")[0].split(".")[0]
-        return View(error_field=name if name in OVERDRAFT_FIELDS else "collections", error_message=exc.message_zh)
+        return field_error(exc, OVERDRAFT_FIELDS, fallback="collections")
     summary = {"two_effective": str(result.has_two_effective_collections).lower(), "band": result.band or "",
                "window_end": result.window_end.isoformat() if result.window_end else "", "gap_days": str(result.gap_days or "")}
     if result.has_two_effective_collections:

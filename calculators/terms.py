@@ -83,7 +83,7 @@ FIELD_SPECS: tuple[FieldSpec, ...] = (
     FieldSpec("grace_days", "int", "还款宽限期（天）", "calendar days after the due date in which a payment still counts as on time", low=0, high=31),
     FieldSpec("grace_keeps_interest_free", "bool", "宽限期内还清是否免息", "whether paying in full within the grace days also keeps the interest-free period"),
     FieldSpec("tolerance", "amount", "容差还款金额（元）", "unpaid statement amount up to which the statement counts as paid in full", low=Decimal(0), high=Decimal(1000)),
-    FieldSpec("due_days_after_statement", "int", "账单日至到期还款日天数", "days from the statement date to the due date", low=1, high=60),
+    FieldSpec("due_days_after_statement", "int", "账单日至到期还款日天数", "days from the statement date to the due date (before the next statement date, even in February)", low=1, high=27),
     FieldSpec("late_fee_rate", "rate", "违约金比例", "违约金 as a fraction of the unpaid part of the minimum payment", low=Decimal(0), high=Decimal("0.2")),
     FieldSpec("late_fee_min", "optional_amount", "违约金下限（元）", "smallest 违约金 charged in a cycle; null for none", low=Decimal(0), high=Decimal(10000)),
     FieldSpec("late_fee_max", "optional_amount", "违约金上限（元）", "largest 违约金 charged in a cycle; null for no cap", low=Decimal(0), high=Decimal(100000)),
@@ -216,10 +216,13 @@ class Terms:
     citations: Mapping[str, Citation] = field(repr=False)
 
     def __post_init__(self) -> None:
-        # Every construction path (from_dict, dataclasses.replace, direct) gets the same checks,
-        # so a modified Terms can never carry a value the calculators would misread.
+        # Every construction path (from_dict, dataclasses.replace, direct) gets the same checks and the
+        # same typed values, so a modified Terms can never carry a value the calculators would misread.
         for spec in FIELD_SPECS:
-            _convert(spec, getattr(self, spec.name), spec.name)
+            object.__setattr__(self, spec.name, _convert(spec, getattr(self, spec.name), spec.name))
+        if self.late_fee_min is not None and self.late_fee_max is not None and self.late_fee_min > self.late_fee_max:
+            raise CalculatorInputError("values.late_fee_min.value", self.late_fee_min, f"at most late_fee_max ({self.late_fee_max})",
+                                       allowed_zh=f"不大于违约金上限 {self.late_fee_max}")
 
     def cite(self, name: str) -> Citation:
         """The citation for the value ``name`` (raises ``KeyError`` for an unknown name)."""
@@ -267,10 +270,11 @@ class Terms:
                 raise CalculatorInputError(err.field, err.value, err.allowed, allowed_zh=err.allowed_zh,
                                            location=where("values", spec.name, "value")) from None
             citations[spec.name] = _citation(entry, spec.name, where)
-        terms = cls(**header, **typed, citations=MappingProxyType(citations))
-        if terms.late_fee_min is not None and terms.late_fee_max is not None and terms.late_fee_min > terms.late_fee_max:
-            raise CalculatorInputError("values.late_fee_min.value", terms.late_fee_min, f"at most late_fee_max ({terms.late_fee_max})", location=where("values", "late_fee_min", "value"))
-        return terms
+        try:
+            return cls(**header, **typed, citations=MappingProxyType(citations))
+        except CalculatorInputError as exc:  # a rule across values (floor above cap): name the file and line
+            raise CalculatorInputError(exc.field, exc.value, exc.allowed, allowed_zh=exc.allowed_zh,
+                                       location=where("values", "late_fee_min", "value")) from None
 
     def to_dict(self) -> dict[str, Any]:
         """The profile as JSON-ready data (decimals as strings); ``from_dict`` reads it back.

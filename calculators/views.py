@@ -62,9 +62,10 @@ class View:
         return self.error_field is None
 
 
-def _error(exc: CalculatorInputError, fields: Mapping[str, Any]) -> View:
+def field_error(exc: CalculatorInputError, fields: Mapping[str, Any], fallback: str | None = None) -> View:
+    """The view of an input error: the form field it belongs to (``payments[2]`` -> ``payments``) and its message."""
     name = exc.field.split("[")[0].split(".")[0]
-    return View(error_field=name if name in fields else next(iter(fields)), error_message=exc.message_zh)
+    return View(error_field=name if name in fields else (fallback or next(iter(fields))), error_message=exc.message_zh)
 
 
 def parse_payments(text: str) -> list[tuple[str, str]]:
@@ -130,7 +131,7 @@ def overdue_view(inputs: Mapping[str, str], terms: Terms) -> View:
             (inputs.get("cycles") or "").strip(), terms, payments=payments, posting_date=posting,
         )
     except CalculatorInputError as exc:
-        return _error(exc, OVERDUE_FIELDS)
+        return field_error(exc, OVERDUE_FIELDS)
     head = "<tr><th>期</th><th>账单日</th><th>本金</th><th>利息</th><th>违约金</th><th>欠款合计</th><th>最低还款额</th><th>逾期天数</th><th>账龄</th><th>五级分类</th></tr>"
     body = "".join(
         f"<tr><td>{r.cycle}</td><td>{r.statement_date.isoformat()}</td><td>{yuan(r.principal)}</td><td>{yuan(r.interest)}</td>"
@@ -155,14 +156,15 @@ def overdue_view(inputs: Mapping[str, str], terms: Terms) -> View:
 
 
 def _rate_from_percent(text: str) -> Decimal:
+    """A percentage typed in the form as a fraction (0.66 -> 0.0066); the calculator checks the range."""
     try:
         value = Decimal((text or "").strip().rstrip("%"))
-    except InvalidOperation:
+        if not value.is_finite():
+            raise InvalidOperation
+        return value / 100
+    except ArithmeticError:  # not a number, or beyond what Decimal can hold (e.g. 1e9999999)
         raise CalculatorInputError("monthly_fee_rate", text, "a percentage per period, e.g. 0.66",
                                    allowed_zh="每期费率（百分数），例如 0.66") from None
-    if not value.is_finite():
-        raise CalculatorInputError("monthly_fee_rate", text, "a finite percentage", allowed_zh="有效的百分数")
-    return value / 100
 
 
 def plan_view(inputs: Mapping[str, str], terms: Terms) -> View:
@@ -178,7 +180,7 @@ def plan_view(inputs: Mapping[str, str], terms: Terms) -> View:
     try:
         preset = (inputs.get("preset") or "").strip()
         if preset:
-            if not preset.isdigit() or int(preset) not in terms.installment_rates:
+            if not (preset.isascii() and preset.isdigit()) or int(preset) not in terms.installment_rates:
                 raise CalculatorInputError("preset", preset, "one of the profile's published terms: "
                                            + ", ".join(str(k) for k in terms.installment_rates), allowed_zh="配置中公布的期数")
             periods, rate = int(preset), terms.installment_rates[int(preset)]
@@ -190,7 +192,7 @@ def plan_view(inputs: Mapping[str, str], terms: Terms) -> View:
     except CalculatorInputError as exc:
         if exc.field == "after_period":
             exc = CalculatorInputError("after_period", exc.value, exc.allowed, allowed_zh=exc.allowed_zh)
-        return _error(exc, PLAN_FIELDS)
+        return field_error(exc, PLAN_FIELDS)
     head = "<tr><th>期</th><th>本金</th><th>手续费</th><th>当期还款</th><th>剩余本金</th></tr>"
     body = "".join(
         f"<tr><td>{r.period}</td><td>{yuan(r.principal)}</td><td>{yuan(r.fee)}</td><td>{yuan(r.payment)}</td><td>{yuan(r.remaining)}</td></tr>"

@@ -13,6 +13,7 @@ from datetime import date
 
 import ipywidgets as w
 
+from .display import percent
 from .frontends import TOOLS, load_context
 from .views import View
 
@@ -51,7 +52,7 @@ class ToolWidget:
             return w.Textarea(description=label, value=value, placeholder=hint, style=style,
                               layout=w.Layout(width="100%", height=f"{max(4, value.count(chr(10)) + 2) * 1.6}em"))
         if kind == "select":  # the profile's published installment rates
-            options = [("不用预设", "")] + [(f"{k} 期，每期 {v * 100:.2f}%", str(k)) for k, v in self.context.installment_rates.items()]
+            options = [("不用预设", "")] + [(f"{k} 期，每期 {percent(v)}", str(k)) for k, v in self.context.installment_rates.items()]
             return w.Dropdown(description=label, options=options, value="", style=style)
         return w.Text(description=label, value=value, placeholder=hint, style=style)
 

@@ -319,3 +319,12 @@ def test_interest_working_follows_the_profile_switches(changes):
                                    args=args, ask=ask)
         solution = exercises.solve(exercise, terms)
         assert solution.worked_value == solution.value, changes
+
+
+def test_every_compute_exercise_has_an_independently_stated_answer_for_the_default_profile():
+    """The answer key is not only the calculators' own output: each question states the expected cmb answer."""
+    from procedures import exercises as ex
+
+    missing = [(chapter, item.id) for chapter in ex.CHAPTERS for item in ex.load(chapter).exercises
+               if item.kind == "compute" and "cmb" not in (item.expected or {})]
+    assert missing == []

@@ -10,8 +10,16 @@ import yaml
 from helpers import ROOT
 
 
+IGNORED = {"_build", ".venv", ".git", ".cache", "build", "__pycache__", ".pytest_cache", ".hypothesis", "node_modules"}
+
+
 def tracked_files() -> list[str]:
-    return subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
+    """The repository's files: from git in a checkout, otherwise the tree without build outputs (e.g. an unpacked archive)."""
+    if (ROOT / ".git").exists():
+        return subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
+    return [p.relative_to(ROOT).as_posix() for p in ROOT.rglob("*")
+            if p.is_file() and not IGNORED & set(p.relative_to(ROOT).parts) and not p.name.endswith(".egg-info")
+            and ".egg-info" not in p.as_posix()]
 
 
 def toc_pages() -> list[str]:

@@ -114,9 +114,9 @@ def test_every_citation_resolves_to_display_text():
 
 def test_unknown_source_in_conduct_rules_reports_line(tmp_path):
     path = _copy(tmp_path, "conduct.yml")
-    old = "      - id: cba-2026\n\n  - id: verify-before-disclosure"
+    old = "        where: 第六十八条\n\n  - id: verify-before-disclosure"
     assert old in path.read_text(encoding="utf-8")
-    path.write_text(path.read_text(encoding="utf-8").replace(old, old.replace("cba-2026", "cba-2027")), encoding="utf-8")
+    path.write_text(path.read_text(encoding="utf-8").replace(old, "      - id: cba-2027\n\n  - id: verify-before-disclosure"), encoding="utf-8")
     with pytest.raises(ProcedureFileError) as err:
         rules.conduct_rules(path)
     assert re.search(rf"{re.escape(str(path))}:{_line_of(path, 'cba-2027')}: rules\.\d+\.sources\.\d+\.id: unknown source id 'cba-2027'", str(err.value))

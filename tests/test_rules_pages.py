@@ -23,9 +23,11 @@ PAGES = ["book/rules/index", "book/rules/stages", "book/rules/civil", "book/rule
          "book/scripts/index"]
 
 
-def expected_range(low: int, high: int | None) -> str:
-    """The range as the page must show it, from the calculators' own table."""
-    return f"{low} 天及以上" if high is None else (f"{low} 天" if low == high else f"{low}–{high} 天")
+# The ranges and classes as the page must show them (facts sheet §6), written out by hand.
+EXPECTED_ROWS = {
+    "M0": ("0 天", "正常类"), "M1": ("1–30 天", "关注类"), "M2": ("31–60 天", "关注类"), "M3": ("61–90 天", "关注类"),
+    "M4": ("91–120 天", "次级类"), "M5": ("121–150 天", "可疑类"), "M6": ("151–180 天", "可疑类"), "M7": ("181 天及以上", "损失类"),
+}
 
 
 def classes(low: int, high: int | None) -> list[str]:
@@ -37,7 +39,9 @@ def test_every_stage_appears_with_the_calculators_range_and_class():
     table = stages_table()
     assert len(M_BUCKETS) == 8
     for code, low, high in M_BUCKETS:
-        row = f"| {code} | {expected_range(low, high)} | {'、'.join(c + '类' for c in classes(low, high))} |"
+        days, category = EXPECTED_ROWS[code]
+        assert '、'.join(c + '类' for c in classes(low, high)) == category
+        row = f"| {code} | {days} | {category} |"
         assert row in table, row
         assert delinquency_bucket(low).bucket == code
         if high is not None:
@@ -176,7 +180,7 @@ def test_privacy_scan_is_clean_on_these_files():
 
 def test_days_text_edges():
     assert days_text(0, 0) == "0 天" and days_text(181, None) == "181 天及以上"
-    assert all(days_text(low, high) == expected_range(low, high) for _, low, high in M_BUCKETS)
+    assert {code: days_text(low, high) for code, low, high in M_BUCKETS} == {code: days for code, (days, _) in EXPECTED_ROWS.items()}
 
 
 def test_advice_goes_before_the_references_and_its_sources_are_listed():

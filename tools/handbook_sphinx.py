@@ -47,7 +47,7 @@ MARKER = "handbook-dependency-digest"
 def dependency_files() -> list[Path]:
     """Every source file the executable pages may read: code and data of calculators/ and procedures/,
     and the profile file when $HANDBOOK_PROFILE names one outside the bundled profiles."""
-    files = []
+    files = [ROOT / "_config.yml"]  # pages print edit links built from repository.url
     profile = Path(os.environ.get("HANDBOOK_PROFILE", "").strip() or "cmb")
     if profile.suffix in (".yml", ".yaml") and profile.is_file():
         files.append(profile.resolve())
@@ -68,8 +68,8 @@ def dependency_digest() -> str:
     return digest.hexdigest()[:16]
 
 
-def _is_notebook(source: str) -> bool:
-    """A MyST text notebook has jupytext/kernelspec front matter."""
+def is_notebook(source: str) -> bool:
+    """A MyST text notebook has jupytext/kernelspec front matter (also used by the nbval plugin, conftest.py)."""
     if not source.startswith("---"):
         return False
     end = source.find("\n---", 3)
@@ -77,7 +77,7 @@ def _is_notebook(source: str) -> bool:
 
 
 def _inject_digest(app: Sphinx, docname: str, source: list[str]) -> None:
-    if not _is_notebook(source[0]):
+    if not is_notebook(source[0]):
         return
     for path in app.env.handbook_dependencies:
         app.env.note_dependency(str(path))

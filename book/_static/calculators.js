@@ -27,7 +27,13 @@ function attach(box, call, profileJson) {
   const run = () => {
     const started = performance.now();
     const inputs = Object.fromEntries(new FormData(form).entries());
-    const out = JSON.parse(call(box.dataset.calc, JSON.stringify(inputs), profileJson));
+    let out;
+    try {
+      out = JSON.parse(call(box.dataset.calc, JSON.stringify(inputs), profileJson));
+    } catch (error) {
+      // Not an input error the calculators know: show it rather than leave old figures on screen.
+      out = { ok: false, field: Object.keys(errors)[0], message: "计算出错：" + String(error).split("\n").slice(-2).join(" ") };
+    }
     for (const span of Object.values(errors)) span.textContent = "";
     for (const field of form.querySelectorAll("[aria-invalid]")) field.removeAttribute("aria-invalid");
     if (out.ok) {
@@ -53,9 +59,14 @@ async function boot() {
   try {
     mark("boot");
     // The app (manifest, wheel) downloads while the runtime compiles.
-    const app = fetch(new URL("app/manifest.json", base))
+    const fetchOk = (path) => fetch(new URL(path, base)).then((r) => {
+      if (!r.ok) throw new Error(`${path}: HTTP ${r.status}`);
+      return r;
+    });
+    const app = fetchOk("app/manifest.json")
       .then((r) => r.json())
-      .then(async (manifest) => [manifest, await fetch(new URL("app/" + manifest.wheel, base)).then((r) => r.arrayBuffer())]);
+      .then(async (manifest) => [manifest, await fetchOk("app/" + manifest.wheel).then((r) => r.arrayBuffer())]);
+    app.catch(() => {}); // reported below when awaited; avoids an "unhandled rejection" while the runtime loads
     const { loadPyodide } = await import(new URL("vendor/pyodide/pyodide.mjs", base).href);
     const pyodide = await loadPyodide({ indexURL: new URL("vendor/pyodide/", base).href, stdout: () => {}, stderr: () => {} });
     mark("runtime");
