@@ -58,11 +58,11 @@ def dependency_files() -> list[Path]:
     return files
 
 
-def dependency_digest() -> str:
-    """A digest of the dependency files' contents and the selected profile."""
+def dependency_digest(files: list[Path]) -> str:
+    """A digest of the dependency files' contents (from :func:`dependency_files`) and the selected profile."""
     digest = hashlib.sha256()
     digest.update(os.environ.get("HANDBOOK_PROFILE", "").encode())
-    for path in dependency_files():
+    for path in files:
         digest.update(str(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path).encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
@@ -89,8 +89,9 @@ def _inject_digest(app: Sphinx, docname: str, source: list[str]) -> None:
 
 
 def _env_before_read(app: Sphinx, env, docnames) -> None:
-    env.handbook_dependencies = dependency_files()
-    env.handbook_digest = dependency_digest()
+    # Computed once per build, at config-inited (_prepare_static).
+    env.handbook_dependencies = app.handbook_dependencies
+    env.handbook_digest = app.handbook_digest
     # Create the execution cache's database now, in the main process: with parallel reading
     # (tools/build_book.py) two workers would otherwise race to create its tables.
     config = getattr(env, "mystnb_config", None)
@@ -168,7 +169,9 @@ def _prepare_static(app: Sphinx, config) -> None:
 
     started = time.perf_counter()
     fetch_assets.main(["--dest", str(EXTRA_STATIC / "vendor")])
-    _build_browser_app(dependency_digest())
+    app.handbook_dependencies = dependency_files()
+    app.handbook_digest = dependency_digest(app.handbook_dependencies)
+    _build_browser_app(app.handbook_digest)
     LOG.info(f"[handbook] static assets ready in {time.perf_counter() - started:.1f} s")
 
 
