@@ -52,14 +52,11 @@ test-fast: $(VENV)/.installed-test ## units, doctests and data checks only (no n
 check-data: $(VENV)/.installed-book ## validate every YAML file in procedures/ and the terms profiles
 	$(BIN)/python -m procedures
 
-live: $(VENV)/.installed-live ## start JupyterLab on 127.0.0.1 for trainers (MyST pages open as notebooks)
+live: $(VENV)/.installed-live ## classroom session: JupyterLab on 127.0.0.1 over a scratch copy of the pages
 	@tools/ensure_system_deps.sh fonts
-	@# Open .md pages as notebooks (jupytext) and never fetch news or updates: the session works offline.
-	@mkdir -p $(VENV)/share/jupyter/lab/settings
-	@cp tools/jupyterlab/overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
-	@echo "==> JupyterLab on http://127.0.0.1:$(LIVE_PORT)/ (the URL with its token is printed below; Ctrl-C to stop)"
-	$(BIN)/jupyter lab --no-browser --ip=127.0.0.1 --port=$(LIVE_PORT) --ServerApp.root_dir=. --allow-root \
-	  --LabApp.extension_manager=readonly --LabApp.default_url=/lab/tree/book/calc/overdue-fee.md
+	@# Pages are copied to _build/live and JupyterLab runs in Chinese, offline (tools/live.py): nothing done
+	@# in class changes the handbook.
+	@$(BIN)/python -m tools.live serve --port $(LIVE_PORT)
 
 serve: ## serve the built site on http://127.0.0.1:$(PORT)/ (offline, like an intranet server)
 	@test -f _build/html/index.html || { echo "error: no site yet, run 'make book' first" >&2; exit 1; }

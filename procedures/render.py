@@ -39,7 +39,9 @@ def show(markdown: str):
     """Display Markdown in a notebook (the page build parses it as MyST), profile tokens filled in."""
     from IPython.display import Markdown
 
-    return Markdown(fill_profile(markdown))
+    from .doclinks import live_markdown
+
+    return Markdown(live_markdown(fill_profile(markdown)))
 
 
 @lru_cache(maxsize=1)

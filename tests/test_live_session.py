@@ -1,14 +1,20 @@
-"""`make live`: a local Jupyter server opens the MyST pages as notebooks (jupytext), with no internet."""
+"""`make live`: a classroom session that never touches the handbook's sources.
+
+The session is driven the way a class uses it: the server ``tools.live serve``
+starts (same command line and environment), every page of the classroom copy is
+opened as a session, all its cells run in the page's kernel, the page is saved
+and closed.  Afterwards the repository is byte-for-byte unchanged.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import json
-import os
-import re
+import queue
 import socket
 import subprocess
-import sys
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -18,6 +24,8 @@ from helpers import ROOT
 
 pytestmark = pytest.mark.slow
 
+TOKEN = "handbook-test-token"
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -25,38 +33,155 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def test_live_server_opens_pages_as_notebooks(tmp_path):
-    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
-    assert re.search(r"^live:.*\n(\t.*\n)*\t\$\(BIN\)/jupyter lab ", makefile, re.M), "make live starts JupyterLab"
-    port, token = free_port(), "handbook-test-token"
-    jupyter = Path(sys.executable).with_name("jupyter")
-    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(tmp_path / "config"), "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime")}
-    log = open(tmp_path / "server.log", "w", encoding="utf-8")
-    server = subprocess.Popen(
-        [str(jupyter), "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}", f"--IdentityProvider.token={token}",
-         f"--ServerApp.root_dir={ROOT}", "--allow-root", "--LabApp.extension_manager=readonly"],
-        env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
+def tree_digest() -> str:
+    """Contents of every tracked file plus the list of untracked, unignored ones."""
+    digest = hashlib.sha256()
+    tracked = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True).stdout
+    for name in sorted(filter(None, tracked.split(b"\0"))):
+        path = ROOT / name.decode()
+        digest.update(name + (path.read_bytes() if path.is_file() else b"<gone>"))
+    digest.update(git_status().encode())
+    return digest.hexdigest()
+
+
+def git_status() -> str:
+    return subprocess.run(["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+
+
+class Server:
+    def __init__(self, port: int, runtime: Path):
+        self.base, self.runtime = f"http://127.0.0.1:{port}", runtime
+
+    def api(self, method: str, path: str, body: dict | None = None) -> dict | None:
+        url = f"{self.base}{path}{'&' if '?' in path else '?'}token={TOKEN}"
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(url, data=data, method=method, headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=60) as response:
+            text = response.read().decode()
+        return json.loads(text) if text else None
+
+
+def run_all_cells(connection_file: Path, notebook: dict) -> list[dict]:
+    """Execute every code cell in the page's own kernel; return the outputs of each (as the front end would)."""
+    from jupyter_client import BlockingKernelClient
+
+    client = BlockingKernelClient(connection_file=str(connection_file))
+    client.load_connection_file()
+    client.start_channels()
     try:
-        url = f"http://127.0.0.1:{port}/api/contents/book/calc/overdue-fee.md?type=notebook&content=1&token={token}"
-        deadline = time.time() + 90
-        while True:
-            try:
-                with urllib.request.urlopen(url, timeout=10) as response:
-                    model = json.load(response)
-                break
-            except OSError:
-                if time.time() > deadline or server.poll() is not None:
-                    raise AssertionError((tmp_path / "server.log").read_text(encoding="utf-8")[-3000:])
-                time.sleep(1)
-        assert model["type"] == "notebook"
-        cells = model["content"]["cells"]
-        code = "\n".join(cell["source"] for cell in cells if cell["cell_type"] == "code")
-        assert "OverdueCalculator" in code and "remove-input" in json.dumps([c["metadata"] for c in cells])
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/lab?token={token}", timeout=30) as response:
-            page = response.read().decode()
-        assert "JupyterLab" in page and "cdn.jsdelivr" not in page and "unpkg.com" not in page
+        # Wait on the shell channel (not the heartbeat, which misses beats while a loaded machine starts the kernel).
+        client.kernel_info()
+        client.get_shell_msg(timeout=120)
+        results = []
+        for cell in notebook["cells"]:
+            if cell["cell_type"] != "code":
+                continue
+            msg_id = client.execute(cell["source"], store_history=True)
+            outputs = []
+            while True:
+                try:
+                    message = client.get_iopub_msg(timeout=120)
+                except queue.Empty:
+                    raise AssertionError(f"cell did not finish: {cell['source'][:200]}") from None
+                if message["parent_header"].get("msg_id") != msg_id:
+                    continue
+                kind, content = message["msg_type"], message["content"]
+                if kind in ("stream", "display_data", "execute_result", "error"):
+                    outputs.append({"output_type": kind, **content})
+                if kind == "status" and content["execution_state"] == "idle":
+                    break
+            errors = [o for o in outputs if o["output_type"] == "error"]
+            assert not errors, f"{cell['source'][:200]}\n{errors[0]['ename']}: {errors[0]['evalue']}"
+            results.append(outputs)
+        return results
     finally:
-        server.terminate()
-        server.wait(timeout=30)
-        log.close()
+        client.stop_channels()
+
+
+def test_classroom_session_leaves_the_repository_unchanged(tmp_path):
+    from tools import live
+
+    before, status_before = tree_digest(), git_status()
+    dest = tmp_path / "live"
+    pages = live.prepare(dest)
+    port = free_port()
+    command, env = live.server_command(dest, port, TOKEN)
+    runtime = tmp_path / "runtime"
+    env = {**env, "JUPYTER_CONFIG_DIR": str(tmp_path / "config"), "JUPYTER_RUNTIME_DIR": str(runtime),
+           "JUPYTERLAB_SETTINGS_DIR": str(tmp_path / "user-settings"), "JUPYTERLAB_WORKSPACES_DIR": str(tmp_path / "ws")}
+    live._write_kernel_profile(Path(env["IPYTHONDIR"]))
+    live.install_settings()
+    log_path = tmp_path / "server.log"
+    with open(log_path, "w", encoding="utf-8") as log:
+        server_process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            server = Server(port, runtime)
+            deadline = time.time() + 120
+            while True:
+                try:
+                    kernelspecs = server.api("GET", "/api/kernelspecs")
+                    break
+                except OSError:
+                    if time.time() > deadline or server_process.poll() is not None:
+                        raise AssertionError(log_path.read_text(encoding="utf-8")[-3000:])
+                    time.sleep(1)
+            display_name = kernelspecs["kernelspecs"]["python3"]["spec"]["display_name"]
+            languages = server.api("GET", "/lab/api/translations/")["data"]
+            assert "zh_CN" in languages, "the Chinese language pack is installed"
+            translation = server.api("GET", "/lab/api/settings/@jupyterlab/translation-extension:plugin")
+            assert translation["schema"]["properties"]["locale"]["default"] == "zh_CN", "the interface is Chinese"
+
+            # The start page lists every page in table-of-contents order.
+            start = server.api("GET", f"/api/contents/{urllib.parse.quote(live.START_PAGE)}?content=1")
+            start_text = start["content"]["cells"][0]["source"]
+            positions = [start_text.index(f"]({page.live_path})") for page in pages]
+            assert positions == sorted(positions)
+
+            for page in pages:
+                quoted = urllib.parse.quote(page.live_path)
+                model = server.api("GET", f"/api/contents/{quoted}?content=1&type=notebook")
+                notebook = model["content"]
+                # Opening does not make the page read as modified: its metadata already matches the kernel.
+                assert notebook["metadata"]["kernelspec"]["display_name"] == display_name
+                markdown = "\n".join(c["source"] for c in notebook["cells"] if c["cell_type"] == "markdown")
+                assert "{doc}`" not in markdown, page.docname
+                for cell in notebook["cells"]:
+                    if cell["cell_type"] == "code" and {"remove-cell", "remove-input"} & set(cell["metadata"].get("tags", [])):
+                        assert cell["metadata"]["jupyter"]["source_hidden"] is True, page.docname
+                if not any(c["cell_type"] == "code" for c in notebook["cells"]):
+                    continue
+                session = server.api("POST", "/api/sessions", {"path": page.live_path, "type": "notebook",
+                                                                "name": page.live_path, "kernel": {"name": "python3"}})
+                kernel_id = session["kernel"]["id"]
+                outputs = run_all_cells(runtime / f"kernel-{kernel_id}.json", notebook)
+                if page.docname == "book/intro":
+                    printed = json.dumps(outputs, ensure_ascii=False)
+                    assert ".ipynb)" in printed and "{doc}" not in printed, "printed links point into the copy"
+                # Save as the front end does, then close the page.
+                server.api("PUT", f"/api/contents/{quoted}", {"type": "notebook", "format": "json", "content": notebook})
+                server.api("DELETE", f"/api/sessions/{session['id']}")
+        finally:
+            server_process.terminate()
+            server_process.wait(timeout=30)
+    log_text = log_path.read_text(encoding="utf-8")
+    assert "without encryption" not in log_text, "kernels start quietly"
+    assert "Traceback" not in log_text, log_text[-3000:]
+    assert git_status() == status_before
+    assert tree_digest() == before, "a classroom session changed the repository"
+
+
+def test_classroom_copy_folds_plumbing_and_orders_pages(tmp_path):
+    from tools import live
+
+    pages = live.prepare(tmp_path / "live")
+    files = sorted(p.relative_to(tmp_path / "live").as_posix() for p in (tmp_path / "live").rglob("*.ipynb"))
+    # The file browser's alphabetical order is the book's order.
+    assert files == sorted([live.START_PAGE] + [p.live_path for p in pages])
+    assert [p.live_path for p in pages] == sorted(p.live_path for p in pages)
+    toc_docs = [p.docname for p in pages]
+    assert toc_docs[0] == "book/intro" and len(toc_docs) == len(set(toc_docs))
+    calculator = next(p for p in pages if p.docname == "book/calc/overdue-fee")
+    notebook = json.loads((tmp_path / "live" / calculator.live_path).read_text(encoding="utf-8"))
+    hidden = [c for c in notebook["cells"] if c["cell_type"] == "code" and c["metadata"].get("jupyter", {}).get("source_hidden")]
+    assert hidden, "plumbing cells are folded"
+    assert "运行全部单元格" in "".join(notebook["cells"][1]["source"])
