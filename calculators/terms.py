@@ -30,6 +30,7 @@ __all__ = [
     "Citation",
     "FieldSpec",
     "FIELD_SPECS",
+    "IDENTITY_KEYS",
     "Terms",
     "load_terms",
     "bundled_profiles",
@@ -183,6 +184,12 @@ class Terms:
     issuer: str
     label: str
     currency: str
+    issuer_short: str
+    hotlines: tuple[str, ...]
+    app: str
+    complaint_channel: str
+    footer: str
+    identity_source: str
     daily_rate: Decimal
     interest_basis: str
     payment_effective: str
@@ -237,21 +244,14 @@ class Terms:
         >>> Terms.from_dict({"code": "x"})
         Traceback (most recent call last):
         ...
-        calculators.errors.CalculatorInputError: <dict>:1: issuer=None is not allowed: a non-empty text
+        calculators.errors.CalculatorInputError: <dict>:1: issuer=None is not allowed: a non-empty text: the issuer's full name, e.g. 招商银行
         """
         def where(*path: Any) -> str:
             return f"{origin}:{line_of(lines or {}, path)}"
 
         if not isinstance(data, Mapping):
             raise CalculatorInputError("profile", type(data).__name__, "a mapping with code, issuer, label, currency and values", location=where())
-        header = {}
-        for key in ("code", "issuer", "label", "currency"):
-            value = data.get(key)
-            if not isinstance(value, str) or not value.strip():
-                raise CalculatorInputError(key, value, "a non-empty text", allowed_zh="非空文本", location=where(key))
-            header[key] = value.strip()
-        if not re.fullmatch(r"[a-z0-9_-]+", header["code"]):
-            raise CalculatorInputError("code", header["code"], "lowercase letters, digits, '-' or '_'", location=where("code"))
+        header = _identity(data, where)
         values = data.get("values")
         if not isinstance(values, Mapping):
             raise CalculatorInputError("values", values, "a mapping of value names to {value, source, effective, confidence}", location=where("values"))
@@ -298,7 +298,55 @@ class Terms:
                 "confidence": citation.confidence,
                 "note": citation.note,
             }
-        return {"code": self.code, "issuer": self.issuer, "label": self.label, "currency": self.currency, "values": values}
+        identity = {key: getattr(self, key) for key in IDENTITY_KEYS}
+        identity["hotlines"] = list(self.hotlines)
+        return {**identity, "values": values}
+
+
+#: The header keys of a profile: who the issuer is and how the handbook names it.  Texts may use
+#: the tokens ``⟦issuer⟧ ⟦issuer_short⟧ ⟦hotline⟧ ⟦hotlines⟧ ⟦app⟧``, filled from the same profile,
+#: so a copied profile renamed in ``issuer``/``issuer_short``/``hotlines``/``app`` needs no other edit.
+IDENTITY_KEYS: tuple[str, ...] = ("code", "issuer", "label", "currency", "issuer_short", "hotlines", "app",
+                                  "complaint_channel", "footer", "identity_source")
+_IDENTITY_MEANING = {
+    "code": "the profile's code (lowercase letters, digits, '-' or '_')",
+    "issuer": "the issuer's full name, e.g. 招商银行",
+    "label": "one line describing the profile and how reliable it is",
+    "currency": "the account currency, e.g. CNY",
+    "issuer_short": "the short name staff and customers use, e.g. 招行",
+    "hotlines": "the official customer-service numbers, main one first, each in quotes, e.g. [\"95555\"]",
+    "app": "the official app's name, e.g. 招商银行App",
+    "complaint_channel": "the issuer's own complaint channel, one sentence",
+    "footer": "the issuer-specific part of the page footer (what the figures are and what prevails)",
+    "identity_source": "where the names, numbers and channels above come from",
+}
+_IDENTITY_TOKEN = re.compile(r"⟦(issuer|issuer_short|hotline|hotlines|app)⟧")
+
+
+def _identity(data: Mapping[str, Any], where: Any) -> dict[str, Any]:
+    """The validated header of a profile, identity tokens filled in."""
+    header: dict[str, Any] = {}
+    for key in IDENTITY_KEYS:
+        value = data.get(key)
+        if key == "hotlines":
+            if (isinstance(value, (list, tuple)) and value
+                    and all(isinstance(v, str) and re.fullmatch(r"[0-9][0-9-]{2,19}", v.strip()) for v in value)):
+                header[key] = tuple(v.strip() for v in value)
+                continue
+            raise CalculatorInputError(key, value, _IDENTITY_MEANING[key], allowed_zh="客服电话列表，主号码在前，每个号码加引号，如 [\"95555\"]",
+                                       location=where(key))
+        if not isinstance(value, str) or not value.strip():
+            raise CalculatorInputError(key, value, f"a non-empty text: {_IDENTITY_MEANING[key]}", allowed_zh="非空文本",
+                                       location=where(key))
+        header[key] = value.strip()
+    if not re.fullmatch(r"[a-z0-9_-]+", header["code"]):
+        raise CalculatorInputError("code", header["code"], "lowercase letters, digits, '-' or '_'", location=where("code"))
+    names = {"issuer": header["issuer"], "issuer_short": header["issuer_short"], "hotline": header["hotlines"][0],
+             "hotlines": "、".join(header["hotlines"]), "app": header["app"]}
+    for key in ("app", "label", "complaint_channel", "footer", "identity_source"):  # app first: others may name it
+        header[key] = _IDENTITY_TOKEN.sub(lambda m: names[m.group(1)], header[key])
+        names["app"] = header["app"]
+    return header
 
 
 def _citation(entry: Mapping[str, Any], name: str, where: Any) -> Citation:
