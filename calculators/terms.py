@@ -38,11 +38,14 @@ __all__ = [
     "handbook_terms",
     "PROFILE_DIR",
     "PROFILE_ENV",
+    "DEFAULT_PROFILE",
+    "selected_profile",
 ]
 
 PROFILE_DIR = Path(__file__).with_name("profiles")
 #: Environment variable that selects the handbook's profile at build time.
 PROFILE_ENV = "HANDBOOK_PROFILE"
+#: The profile used when none is selected: the only place the default issuer is named.
 DEFAULT_PROFILE = "cmb"
 
 
@@ -266,6 +269,10 @@ class Terms:
         day: reading it raises :class:`CalculatorInputError` naming the value,
         the date and the earliest date (values the computation does not read do
         not matter).  ``date_field`` names the argument the date came from.
+        When every latest entry is in force on ``day`` the result is these terms
+        themselves.  The calculators call this with the statement date of the
+        cycle a charge belongs to (:func:`calculators.late_fee`,
+        :func:`calculators.overdue_projection`, :func:`calculators.revolving_interest`).
 
         >>> cmb = load_terms("cmb")
         >>> cmb.at("2016-12-31").late_fee_rate, cmb.at("2020-12-31").daily_rate_cap, cmb.at("2021-01-01").daily_rate_cap
@@ -278,6 +285,8 @@ class Terms:
         from .dates import to_date  # the calendar helpers import nothing from here
 
         when = to_date(day, date_field)
+        if self.as_of is None and when >= self._latest_since():
+            return self  # every latest entry is in force: the terms are today's (the common case, no copy)
         values: dict[str, Any] = {}
         citations: dict[str, Citation] = {}
         gaps = False
@@ -292,6 +301,15 @@ class Terms:
         view = cls(**identity, **values, citations=MappingProxyType(citations), history=self.history, as_of=when)
         object.__setattr__(view, "date_field", date_field)
         return view
+
+    def _latest_since(self) -> date:
+        """The date from which every value's latest entry is in force (computed once per object)."""
+        cached = self.__dict__.get("_latest_since_cache")
+        if cached is None:
+            dates = [entries[-1].effective for entries in self.history.values() if entries[-1].effective is not None]
+            cached = max(dates, default=date.min)
+            object.__setattr__(self, "_latest_since_cache", cached)
+        return cached
 
     @classmethod
     def from_dict(cls, data: Any, *, origin: str = "<dict>", lines: Mapping[tuple, int] | None = None) -> "Terms":
@@ -325,8 +343,10 @@ class Terms:
                 low_entry, high_entry = _in_force(history[low], day), _in_force(history[high], day)
                 if low_entry and high_entry and None not in (low_entry.value, high_entry.value) and low_entry.value > high_entry.value:
                     when = f" (entries in force on {day})" if day else ""
+                    index = history[low].index(low_entry)
+                    path = ("values", low, index, "value") if len(history[low]) > 1 else ("values", low, "value")
                     raise CalculatorInputError(f"values.{low}.value", low_entry.value, f"at most {high} ({high_entry.value}){when}",
-                                               allowed_zh=f"不大于{_SPEC_BY_NAME[high].zh} {high_entry.value}", location=where("values", low))
+                                               allowed_zh=f"不大于{_SPEC_BY_NAME[high].zh} {high_entry.value}", location=where(*path))
         return cls(**header, **{name: entry.value for name, entry in latest.items()},
                    citations=MappingProxyType({name: entry.citation for name, entry in latest.items()}),
                    history=MappingProxyType(history))
@@ -552,7 +572,7 @@ def _citation(entry: Mapping[str, Any], label: str, where: Any, path: tuple) -> 
             effective = date.fromisoformat(effective)
         except ValueError:
             pass
-    if effective is not None and not isinstance(effective, date):
+    if effective is not None and (type(effective) is not date):  # a datetime (or a subclass) is not a day
         raise CalculatorInputError(f"{label}.effective", effective, "a date YYYY-MM-DD or null (applies on every date)", location=where(*path, "effective"))
     confidence = entry.get("confidence")
     if not isinstance(confidence, str) or confidence not in _CONFIDENCE:
@@ -629,10 +649,23 @@ def load_terms(name_or_path: str | os.PathLike = DEFAULT_PROFILE) -> Terms:
     return _CACHE[key]
 
 
+def selected_profile() -> str:
+    """The profile name or path the handbook is built with: ``$HANDBOOK_PROFILE``, else :data:`DEFAULT_PROFILE`.
+
+    The one place the default issuer is named; the build extension and the
+    Makefile ask here instead of repeating it.
+
+    >>> import os
+    >>> selected_profile() == (os.environ.get(PROFILE_ENV, "").strip() or DEFAULT_PROFILE)
+    True
+    """
+    return os.environ.get(PROFILE_ENV, "").strip() or DEFAULT_PROFILE
+
+
 def handbook_terms() -> Terms:
-    """The profile the handbook is built with: ``$HANDBOOK_PROFILE`` or ``cmb``.
+    """The profile the handbook is built with (:func:`selected_profile`).
 
     >>> handbook_terms().code in bundled_profiles()
     True
     """
-    return load_terms(os.environ.get(PROFILE_ENV, "").strip() or DEFAULT_PROFILE)
+    return load_terms(selected_profile())
