@@ -296,10 +296,20 @@ class Terms:
             if entry is None:
                 gaps, entry = True, entries[0]  # a placeholder: reading it raises
             values[spec.name], citations[spec.name] = entry.value, entry.citation
-        identity = {key: getattr(self, key) for key in IDENTITY_KEYS}
-        cls = _TermsWithGaps if gaps else Terms
-        view = cls(**identity, **values, citations=MappingProxyType(citations), history=self.history, as_of=when)
-        object.__setattr__(view, "date_field", date_field)
+        for low, high in _ORDERED:  # checked on every change date at load; a value set in code may still clash
+            low_value, high_value = values[low], values[high]
+            if low_value is not None and high_value is not None and low_value > high_value:
+                raise CalculatorInputError(f"values.{low}.value", low_value, f"at most {high} ({high_value}) on {when}",
+                                           allowed_zh=f"不大于{_SPEC_BY_NAME[high].zh} {high_value}（{when}）")
+        # The entries were validated when the profile was read: set the fields without converting them again.
+        view = object.__new__(_TermsWithGaps if gaps else Terms)
+        for key in IDENTITY_KEYS:
+            object.__setattr__(view, key, getattr(self, key))
+        for name, value in values.items():
+            object.__setattr__(view, name, value)
+        for name, value in (("citations", MappingProxyType(citations)), ("history", self.history), ("as_of", when),
+                            ("date_field", date_field)):
+            object.__setattr__(view, name, value)
         return view
 
     def _latest_since(self) -> date:
