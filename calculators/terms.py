@@ -1,10 +1,19 @@
-"""Terms profiles: one issuer's card terms as validated, cited values.
+"""Terms profiles: one issuer's identity and card terms as validated, cited, dated values.
 
 A profile is a YAML file in ``calculators/profiles/`` (or anywhere, given a
-path).  Every value carries its source, its effective date and a confidence
-grade (H/M/L, as in the project's domain-facts sheet), so a page that prints a
-figure can also print where it comes from.  A bank adapts the handbook by
-copying a profile and editing values; no code changes.
+path).  Its header names the issuer (``issuer``, ``issuer_short``, ``hotlines``,
+``app``, ``complaint_channel``, ``footer``; see :data:`IDENTITY_KEYS`), which the
+handbook's ``⟦issuer⟧``-style tokens print.  Every value carries its source, its
+effective date and a confidence grade (H/M/L, as in the project's domain-facts
+sheet), so a page that prints a figure can also print where it comes from.  A
+value that changed over time is a list of such entries, oldest first, as
+OpenFisca keeps legislation parameters: :meth:`Terms.at` gives the terms in
+force on a date, and the calculators call it with the statement date.  A bank
+adapts the handbook by copying a profile and editing it; no code changes.
+
+Each value is declared once, as a field of :class:`Terms` with its kind,
+labels and range (:data:`FIELD_SPECS` is derived from those fields).  Keys the
+format does not know are errors, never ignored.
 
 The :class:`Terms` object and :meth:`Terms.from_dict` use the standard library
 only, so the same code validates profiles in the browser runtime (where the
@@ -23,6 +32,7 @@ from types import MappingProxyType
 from typing import Any, Mapping
 
 from .datafile import line_of
+from .dates import to_date
 from .errors import CalculatorInputError
 from .money import ROUNDING_RULES
 
@@ -282,8 +292,6 @@ class Terms:
         ...
         calculators.errors.CalculatorInputError: statement_date='1999-02-28' is not allowed: a date on or after 1999-03-01: the earliest entry of late_fee_rate in profile cmb
         """
-        from .dates import to_date  # the calendar helpers import nothing from here
-
         when = to_date(day, date_field)
         if self.as_of is None and when >= self._latest_since():
             return self  # every latest entry is in force: the terms are today's (the common case, no copy)
