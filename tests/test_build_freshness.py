@@ -40,7 +40,9 @@ def test_figures_follow_data_and_profile(tmp_path):
     # Change a value in the profile: the page must be re-executed and show the new floor.
     profile = project / "calculators" / "profiles" / "cmb.yml"
     text = profile.read_text(encoding="utf-8")
-    profile.write_text(text.replace("  late_fee_min:\n    value: 10.00", "  late_fee_min:\n    value: 20.00"), encoding="utf-8")
+    old = "    - value: 10.00\n      source: 招商银行违约金最低"  # the entry of late_fee_min in force today
+    assert text.count(old) == 1
+    profile.write_text(text.replace(old, old.replace("10.00", "20.00")), encoding="utf-8")
     second = run_build(project, env=env)
     assert second.returncode == 0, (second.stdout + second.stderr)[-4000:]
     assert "最低 20.00 元" in page_text(project) and "最低 10.00 元" not in page_text(project).split("各内置配置")[0]
