@@ -89,6 +89,10 @@ def _loader_class() -> type:
     return ExactLoader
 
 
+#: ``lines[(KEY_LINE, *path)]`` is the line of the key itself (``lines[path]`` of a block value is the block's first line).
+KEY_LINE = "<key line>"
+
+
 def _walk(node: Any, path: tuple, lines: dict[tuple, int]) -> None:
     lines[path] = node.start_mark.line + 1
     kind = type(node).__name__
@@ -97,8 +101,8 @@ def _walk(node: Any, path: tuple, lines: dict[tuple, int]) -> None:
             key = key_node.value
             if key_node.tag == "tag:yaml.org,2002:int":
                 key = _core_int(key)
-            lines[path + (key,)] = key_node.start_mark.line + 1
-            _walk(value_node, path + (key,), lines)
+            lines[path + (key,)] = lines[(KEY_LINE, *path, key)] = key_node.start_mark.line + 1
+            _walk(value_node, path + (key,), lines)  # a block value: its path then points at the block's first line
     elif kind == "SequenceNode":
         for index, item in enumerate(node.value):
             _walk(item, path + (index,), lines)
@@ -181,7 +185,7 @@ def unknown_key_error(mapping: Any, allowed: Any, *, origin: str, lines: dict[tu
             where = ".".join(str(p) for p in (*path, key))
             return CalculatorInputError(where, str(key), "a known key: " + ", ".join(allowed),
                                         allowed_zh=f"未知的键“{key}”；允许的键：{'、'.join(allowed)}",
-                                        location=f"{origin}:{line_of(lines, (*path, key))}")
+                                        location=f"{origin}:{lines.get((KEY_LINE, *path, key)) or line_of(lines, (*path, key))}")
     return None
 
 

@@ -46,7 +46,7 @@ def check_profile(name_or_path: str) -> str | None:
         check_profile_keys(data, lines, str(path))
         Terms.from_dict(data, origin=str(path), lines=lines)
     except CalculatorInputError as exc:
-        return f"{exc}\n    {exc.message_zh}"
+        return str(exc)
     return None
 
 
