@@ -190,22 +190,30 @@ def unknown_key_error(mapping: Any, allowed: Any, *, origin: str, lines: dict[tu
 
 
 def check_profile_keys(data: Any, lines: dict[tuple, int], origin: str, value_names: Any = None,
-                       top_keys: Any = PROFILE_TOP_KEYS) -> None:
+                       top_keys: Any = None) -> None:
     """Raise for the first unknown key anywhere in a profile: top level, value names, keys of a value entry.
 
     ``value_names`` defaults to the names in :data:`calculators.terms.FIELD_SPECS`;
-    ``top_keys`` to :data:`PROFILE_TOP_KEYS` (a profile format with more header
-    keys passes its own tuple).
+    ``top_keys`` to ``values`` plus every header field of
+    :class:`calculators.terms.Terms` (its dataclass fields that are not values or
+    citations), so a header key added to ``Terms`` is allowed here at once;
+    :data:`PROFILE_TOP_KEYS` is that list for today's ``Terms``.
 
     >>> check_profile_keys({"code": "x", "values": {"daily_rate": {"value": 1, "sorce": "y"}}}, {}, "p.yml")
     Traceback (most recent call last):
     ...
     calculators.errors.CalculatorInputError: p.yml:1: values.daily_rate.sorce='sorce' is not allowed: a known key: value, source, effective, confidence, note
     """
-    if value_names is None:
-        from .terms import FIELD_SPECS
+    if value_names is None or top_keys is None:
+        from dataclasses import fields
 
-        value_names = [spec.name for spec in FIELD_SPECS]
+        from .terms import FIELD_SPECS, Terms
+
+        specs = [spec.name for spec in FIELD_SPECS]
+        value_names = specs if value_names is None else value_names
+        if top_keys is None:
+            header = [f.name for f in fields(Terms) if f.name not in specs and f.name != "citations"]
+            top_keys = [*header, "values"]
     if not isinstance(data, dict):
         return
     error = unknown_key_error(data, top_keys, origin=origin, lines=lines)

@@ -292,3 +292,64 @@ def test_huge_typed_numbers_are_rejected_fast_in_the_views():
     started = time.perf_counter()
     view = plan_view({**PLAN_DEFAULTS, "periods": "1" + "0" * 39, "principal": "1E+1000000"}, handbook_terms())
     assert not view.ok and time.perf_counter() - started < 0.010
+
+
+# ---------------------------------------------------------------- every form, any typed text
+
+
+def test_rule_tool_lines_accept_full_width_punctuation():
+    from calculators.rule_views import CONDUCT_DEFAULTS, conduct_view
+    from procedures.rules import conduct_rules
+
+    plain = conduct_view({"attempts": "2026-03-02 22:00 电话 手机1 本人 未接通 提醒"}, conduct_rules())
+    typed = conduct_view({"attempts": "２０２６－０３－０２　22：00 电话 手机１ 本人 未接通 提醒"}, conduct_rules())
+    assert plain.summary == typed.summary and typed.summary["rules"] == "quiet-hours"
+    bad = conduct_view({"attempts": CONDUCT_DEFAULTS["attempts"] + "\n2026-03-03 25:00 电话 手机1 本人 接通 提醒"}, conduct_rules())
+    assert bad.error_field == "attempts" and bad.error_message == (
+        "联系记录第 5 行：您填的是“2026-03-03 25:00 电话 手机1 本人 接通 提醒”。"
+        "允许：日期 YYYY-MM-DD 和时刻 HH:MM（24 小时制），中间空一格，例如 2026-03-02 21:30。")
+    collections = "２０２６－０３－０１ 电话 有回执\n2026-03-31 信函 有回执"
+    assert overdraft_view({**OVERDRAFT_DEFAULTS, "collections": collections}, overdraft_rules()).summary["window_end"] == "2026-06-30"
+
+
+def test_any_typed_text_gives_a_result_or_a_clean_message_under_a_visible_field():
+    """A seeded fuzz of typed text in every number field: never an exception, never a repr or field id in a message."""
+    import random
+
+    from calculators.frontends import TOOLS, load_context
+
+    rng = random.Random(11)
+    pieces = ["1", "２", "0", ".", "．", ",", "，", "%", "％", "元", "¥", "￥", "RMB", "期", " ", "\u3000", "-", "e", "9" * 30,
+              "abc", "人民币", "1E+1000000", "NaN", "∞", "½", "٣", "\n"]
+    cases = 0
+    for kind in ("overdue", "plan", "overdraft"):
+        tool, context = TOOLS[kind], load_context(kind)
+        texts = [name for name, spec in tool.fields.items() if spec[1] == "text"]
+        for _ in range(400):
+            name = rng.choice(texts)
+            typed = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 6)))
+            view = tool.view({**tool.defaults, name: typed}, context)
+            cases += 1
+            if view.ok:
+                continue
+            assert view.error_field in tool.fields and tool.fields[view.error_field][1] != "select"
+            message = view.error_message
+            assert not re.search(r"Decimal\(|datetime|（[a-z_]+(\[\d+\])?）|\b[a-z]+_[a-z_]+\b", message), (typed, message)
+            assert message.startswith(tool.fields[view.error_field][0].split("（每行")[0]), (typed, message)
+    assert cases == 1200
+
+
+def test_api_chinese_message_shows_values_as_written_not_reprs():
+    message = CalculatorInputError("monthly_fee_rate", Decimal("0.66"), "a fraction", allowed_zh="小数").message_zh
+    assert "0.66" in message and "Decimal(" not in message
+    assert "2026-05-05" in CalculatorInputError("due_date", date(2026, 5, 5), "x").message_zh
+
+
+def test_profile_header_keys_follow_the_terms_dataclass():
+    from dataclasses import fields
+
+    from calculators.datafile import PROFILE_TOP_KEYS
+    from calculators.terms import FIELD_SPECS, Terms
+
+    specs = {spec.name for spec in FIELD_SPECS}
+    assert [f.name for f in fields(Terms) if f.name not in specs and f.name != "citations"] + ["values"] == list(PROFILE_TOP_KEYS)
