@@ -31,7 +31,7 @@ __all__ = [
 
 #: Form fields: name -> (Chinese label, input type, hint).
 OVERDUE_FIELDS: dict[str, tuple[str, str, str]] = {
-    "statement_balance": ("账单金额（元）", "text", "例如 10000"),
+    "statement_balance": ("账单金额（元）", "text", "例如 10000、10,000 或 ¥10,000.00"),
     "minimum_due": ("最低还款额（元）", "text", "账单上的最低还款额"),
     "statement_date": ("账单日", "date", ""),
     "due_date": ("到期还款日", "date", ""),
@@ -40,10 +40,10 @@ OVERDUE_FIELDS: dict[str, tuple[str, str, str]] = {
     "cycles": ("推算期数", "text", "1–120"),
 }
 PLAN_FIELDS: dict[str, tuple[str, str, str]] = {
-    "principal": ("分期本金（元）", "text", "例如 12000"),
-    "periods": ("期数", "text", "1 至配置上限"),
+    "principal": ("分期本金（元）", "text", "例如 12000、12,000 或 ¥12,000"),
+    "periods": ("期数", "text", "1 至配置上限，如 12 或 12期"),
     "preset": ("本行公布费率（可选）", "select", ""),
-    "monthly_fee_rate": ("每期手续费率（%）", "text", "例如 0.66"),
+    "monthly_fee_rate": ("每期手续费率（%）", "text", "百分数，例如 0.66 或 0.66%"),
     "after_period": ("提前还清时点：已还期数", "text", "0 至期数"),
 }
 OVERDUE_DEFAULTS = {"statement_balance": "10000", "minimum_due": "1000", "statement_date": "2026-05-05",
