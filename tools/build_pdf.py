@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import sys
 import tempfile
@@ -32,6 +33,19 @@ PDF_CSS = Path(__file__).resolve().parent / "pdf" / "book.css"
 # Ready to print: MathJax has typeset (when the document has math) and every font has loaded.
 READY = ("(window.MathJax && MathJax.startup && MathJax.startup.promise ? MathJax.startup.promise : Promise.resolve())"
          ".then(() => document.fonts.ready).then(() => true)")
+# Tables (or code) wider than the printed column would lose their right-hand side: list them.
+OVERFLOWS = """(() => {
+  const width = document.body.clientWidth, found = [];
+  for (const el of document.querySelectorAll('table, pre, img, .hb-calc')) {
+    const box = el.getBoundingClientRect();
+    if (box.width > 0 && (box.right > width + 1 || el.scrollWidth > el.clientWidth + 1)) {
+      const page = el.closest('.pdf-page');
+      found.push((page ? page.id : '?') + ': ' + el.tagName.toLowerCase() + ' ' +
+                 Math.round(Math.max(box.right, box.left + el.scrollWidth)) + 'px > ' + width + 'px');
+    }
+  }
+  return found;
+})()"""
 FONT = "'Noto Sans CJK SC','Noto Sans SC','Source Han Sans SC','WenQuanYi Micro Hei',sans-serif"
 
 
@@ -41,7 +55,7 @@ def print_options(title: str, issuer: str) -> dict:
     >>> print_options("手册", "招商银行")["paperWidth"]
     8.27
     """
-    style = f"font-family:{FONT};font-size:7.5pt;color:#555;width:100%;margin:0 14mm;display:flex;"
+    style = f"font-family:{FONT};font-size:7.5pt;color:#555;width:100%;margin:0 0.6in;display:flex;"
     return {
         "paperWidth": 8.27, "paperHeight": 11.69,  # A4, in inches
         "marginTop": 0.75, "marginBottom": 0.7, "marginLeft": 0.6, "marginRight": 0.6,
@@ -93,11 +107,20 @@ def build(html_root: Path, toc_path: Path, config_path: Path, out: Path) -> dict
         source.write_text(final_html, encoding="utf-8")
         browser.load(source.as_uri(), READY)
         out.write_bytes(browser.print_pdf(options))
+        # The printed column (A4 less the margins, at 96 px per inch) with the print stylesheets.
+        column = round((options["paperWidth"] - options["marginLeft"] - options["marginRight"]) * 96)
+        browser.send("Emulation.setEmulatedMedia", {"media": "print"})
+        browser.send("Emulation.setDeviceMetricsOverride", {"width": column, "height": 1000,
+                                                             "deviceScaleFactor": 1, "mobile": False})
+        overflows = browser.evaluate(OVERFLOWS)
     pages = len(page_texts(out))
     if pages != len(draft_texts):
         raise RuntimeError(f"the layout changed between the two prints ({len(draft_texts)} then {pages} pages): "
                            "the page numbers in the contents would be wrong")
-    return {"pages": pages, "bytes": out.stat().st_size, "seconds": time.perf_counter() - started}
+    report = {"pages": pages, "bytes": out.stat().st_size, "seconds": round(time.perf_counter() - started, 1),
+              "contents": numbers, "overflows": overflows, "profile": terms.code, "date": meta["date"]}
+    out.with_suffix(".json").write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+    return report
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -113,6 +136,8 @@ def main(argv: list[str] | None = None) -> int:
     except (FileNotFoundError, LookupError, ChromiumError, RuntimeError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
+    for overflow in result["overflows"]:
+        print(f"warning: wider than the page, its right-hand side is cut off: {overflow}", file=sys.stderr)
     print(f"==> {args.out}: {result['pages']} pages, {result['bytes'] / 1e6:.1f} MB, "
           f"{result['seconds']:.0f} s")
     return 0

@@ -20,6 +20,8 @@ from bs4 import BeautifulSoup, Tag
 from tools.pdf.toc import Entry
 
 ANSWER_WORD = "答案"
+# Emoji with no glyph in the installed fonts (Noto CJK, DejaVu) print as empty boxes: use a text symbol.
+SUBSTITUTES = {"\u2705": "\u2714"}  # ✅ -> ✔
 # Site furniture that has no place on paper (the print stylesheet hides the same on single pages).
 DROP = ["a.headerlink", "script", "noscript", "button", ".prev-next-area", ".toggle-button",
         "details.above-input", "details.below-input", ".hb-calc form", ".hb-calc .hb-status",
@@ -269,6 +271,8 @@ def document(meta: dict[str, str], entries: list[Entry], html_root: Path, extra_
         parts.append(f'<section class="pdf-part pdf-answers" id="pdf-answers"><h1 class="pdf-part-title">'
                      f'练习答案与解析</h1>{appendix}</section>')
     body = "\n".join(parts)
+    for emoji, symbol in SUBSTITUTES.items():
+        body = body.replace(emoji, symbol)
     if numbers is None:
         for index, (_, anchor, _) in enumerate(items):
             body = body.replace(f'id="{anchor}"', f'id="{anchor}" data-pdf-marker="{marker(index)}"', 1)

@@ -131,10 +131,15 @@ class Browser:
         if result.get("errorText"):
             raise ChromiumError(f"cannot open {url}: {result['errorText']}")
         self.wait_event("Page.loadEventFired")
-        value = self.send("Runtime.evaluate", {"expression": ready_expression, "awaitPromise": True,
+        self.evaluate(ready_expression)
+
+    def evaluate(self, expression: str) -> object:
+        """The JSON value of a JavaScript expression (awaited when it is a promise) in the page."""
+        value = self.send("Runtime.evaluate", {"expression": expression, "awaitPromise": True,
                                                "returnByValue": True})
         if "exceptionDetails" in value:
-            raise ChromiumError(f"page not ready: {value['exceptionDetails'].get('text')}")
+            raise ChromiumError(f"script failed: {value['exceptionDetails'].get('text')}")
+        return value["result"].get("value")
 
     def print_pdf(self, options: dict[str, Any]) -> bytes:
         """``Page.printToPDF`` of the loaded page with ``options``; the PDF bytes."""

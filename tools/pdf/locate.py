@@ -8,7 +8,7 @@ from pathlib import Path
 
 
 def page_texts(pdf: Path) -> list[str]:
-    """The text of every page of ``pdf`` (poppler ``pdftotext -layout``), page 1 first.
+    """The text of every page of ``pdf`` in content order (poppler ``pdftotext -raw``), page 1 first.
 
     >>> page_texts(Path("/nonexistent.pdf"))
     Traceback (most recent call last):
@@ -20,7 +20,7 @@ def page_texts(pdf: Path) -> list[str]:
     if shutil.which("pdftotext") is None:
         raise RuntimeError("pdftotext is missing: run 'tools/ensure_system_deps.sh pdf' "
                            "(Debian package poppler-utils)")
-    text = subprocess.run(["pdftotext", "-enc", "UTF-8", "-layout", str(pdf), "-"], check=True,
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", "-raw", str(pdf), "-"], check=True,
                           capture_output=True).stdout.decode("utf-8")
     pages = text.split("\f")
     return pages[:-1] if pages and not pages[-1].strip() else pages
