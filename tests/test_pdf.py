@@ -50,6 +50,17 @@ def printed(tmp_path_factory):
     return {"path": out, "report": report, "texts": page_texts(out), "stderr": run.stderr}
 
 
+@pytest.mark.parametrize("module", ["tools.pdf.toc", "tools.pdf.assemble", "tools.pdf.locate",
+                                    "tools.pdf.chromium", "tools.build_pdf"])
+def test_pdf_tools_doctests(module):
+    """The printer's doctests (tools/ is outside the suite's doctest paths)."""
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0 and result.failed == 0, result
+
+
 def test_make_pdf_builds_the_site_first_then_prints_it():
     """`make pdf` runs the site build, then the printer, with the user's profile (dry run)."""
     plan = subprocess.run(["make", "-n", "pdf", "PROFILE=icbc"], cwd=ROOT, capture_output=True, text=True,
