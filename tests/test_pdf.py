@@ -6,6 +6,7 @@ first), into a temporary folder, by the same command `make pdf` runs after `make
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -68,6 +69,20 @@ def test_make_pdf_builds_the_site_first_then_prints_it():
     build, printer = plan.find("tools.build_book build ."), plan.find("tools.build_pdf")
     assert 0 <= build < printer, plan
     assert "ensure_system_deps.sh fonts pdf" in plan
+
+
+def test_a_site_built_with_another_profile_is_refused(tmp_path):
+    """The title page names the site's issuer: asking for another profile than the site's is an error."""
+    from calculators import bundled_profiles
+
+    if not (SITE / "index.html").is_file():
+        pytest.fail("no built site in _build/html: run `make book` first (make test does)")
+    other = next(p for p in bundled_profiles() if p != handbook_terms().code)
+    run = subprocess.run([sys.executable, "-m", "tools.build_pdf", "--out", str(tmp_path / "x.pdf")], cwd=ROOT,
+                         capture_output=True, text=True, env={**os.environ, "HANDBOOK_PROFILE": other}, timeout=120)
+    assert run.returncode == 1
+    assert f"not '{other}'" in run.stderr and f"PROFILE={other}" in run.stderr, run.stderr
+    assert not (tmp_path / "x.pdf").exists()
 
 
 def test_page_count_is_sane(printed):

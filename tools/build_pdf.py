@@ -79,15 +79,38 @@ def build_date() -> str:
     return moment.date().isoformat()
 
 
+def site_profile(html_root: Path) -> dict[str, str]:
+    """Code, issuer and label of the terms profile the site in ``html_root`` was built with.
+
+    Read from the in-browser calculators' manifest the build writes, and checked against the profile
+    asked for now (``$HANDBOOK_PROFILE``): a PDF must never name one issuer over another's figures.
+
+    >>> site_profile(Path("/nonexistent"))
+    Traceback (most recent call last):
+    ...
+    FileNotFoundError: /nonexistent/_static/app/manifest.json is missing: run 'make book' first
+    """
+    manifest = html_root / "_static" / "app" / "manifest.json"
+    if not manifest.is_file():
+        raise FileNotFoundError(f"{manifest} is missing: run 'make book' first")
+    built = json.loads(manifest.read_text(encoding="utf-8"))["contexts"]["terms"]
+    wanted = handbook_terms()
+    if built["code"] != wanted.code or built["issuer"] != wanted.issuer:
+        raise RuntimeError(f"the site in {html_root} was built with profile '{built['code']}' ({built['issuer']}), "
+                           f"not '{wanted.code}' ({wanted.issuer}): run 'make pdf PROFILE={os.environ.get('HANDBOOK_PROFILE') or wanted.code}' "
+                           "or 'make book' with that profile first")
+    return {"code": built["code"], "issuer": built["issuer"], "label": built["label"]}
+
+
 def build(html_root: Path, toc_path: Path, config_path: Path, out: Path) -> dict:
     """Write the PDF ``out`` from the built site; returns pages, bytes and seconds."""
     started = time.perf_counter()
     if not (html_root / "index.html").is_file():
         raise FileNotFoundError(f"no site in {html_root}: run 'make book' first")
     config = yaml.safe_load(config_path.read_text(encoding="utf-8"))
-    terms = handbook_terms()
-    meta = {"title": str(config.get("title", "")), "issuer": terms.issuer, "label": terms.label,
-            "profile": terms.code, "date": build_date(),
+    terms = site_profile(html_root)
+    meta = {"title": str(config.get("title", "")), "issuer": terms["issuer"], "label": terms["label"],
+            "profile": terms["code"], "date": build_date(),
             "notice": str((config.get("html") or {}).get("extra_footer", ""))}
     entries = read_toc(toc_path)
     css = PDF_CSS.read_text(encoding="utf-8")
@@ -118,7 +141,7 @@ def build(html_root: Path, toc_path: Path, config_path: Path, out: Path) -> dict
         raise RuntimeError(f"the layout changed between the two prints ({len(draft_texts)} then {pages} pages): "
                            "the page numbers in the contents would be wrong")
     report = {"pages": pages, "bytes": out.stat().st_size, "seconds": round(time.perf_counter() - started, 1),
-              "contents": numbers, "overflows": overflows, "profile": terms.code, "date": meta["date"]}
+              "contents": numbers, "overflows": overflows, "profile": terms["code"], "date": meta["date"]}
     out.with_suffix(".json").write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
     return report
 
