@@ -37,6 +37,14 @@ def built_title(entry) -> str:
     return soup.select_one("article.bd-article h1").get_text(" ", strip=True).removesuffix("#").strip()
 
 
+@pytest.fixture(scope="module", autouse=True)
+def pdf_tools():
+    """chromium and poppler-utils (pdftotext, pdffonts): installed like `make pdf` does, else a clear failure."""
+    run = subprocess.run([str(ROOT / "tools" / "ensure_system_deps.sh"), "pdf"], capture_output=True, text=True)
+    if run.returncode != 0:
+        pytest.fail(run.stdout + run.stderr)
+
+
 @pytest.fixture(scope="session")
 def printed(tmp_path_factory):
     """The PDF, its JSON report and its pages' text."""

@@ -38,8 +38,6 @@ def _files(items: list[dict], level: int) -> list[Entry]:
     for item in items or []:
         if "file" in item:
             entries.append(Entry(level, str(item["file"]).removesuffix(".md").removesuffix(".ipynb")))
-        elif "caption" in item or "chapters" in item:  # a nested part-like block: flatten it
-            pass
         entries += _files(item.get("sections", []), level + 1)
     return entries
 
