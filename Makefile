@@ -76,3 +76,9 @@ lock: | $(BIN)/python ## re-resolve and pin every dependency into $(CONSTRAINTS)
 clean: ## remove the built site and caches (keeps .venv and downloaded assets)
 	rm -rf _build .pytest_cache .hypothesis
 	find . -name __pycache__ -not -path './.venv/*' -prune -exec rm -rf {} +
+
+.PHONY: pdf
+pdf: book ## print the handbook as one PDF, _build/pdf/handbook.pdf (headless Debian chromium, offline)
+	@tools/ensure_system_deps.sh fonts pdf
+	@echo "==> printing the handbook with headless chromium (two passes: page numbers, then the final PDF)"
+	$(BIN)/python -m tools.build_pdf

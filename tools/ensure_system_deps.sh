@@ -2,7 +2,8 @@
 # Make sure the Debian packages the handbook needs are present, installing them when we can.
 #   fonts   a CJK font, so charts and diagrams draw Chinese characters, never boxes
 #   browser Debian's chromium, for the browser tests (never a test tool's own browser download)
-# Usage: tools/ensure_system_deps.sh fonts [browser]
+#   pdf     Debian's chromium (prints the PDF) and poppler-utils (pdftotext, pdffonts: page lookup and checks)
+# Usage: tools/ensure_system_deps.sh fonts [browser] [pdf]
 set -euo pipefail
 
 missing=()
@@ -10,7 +11,9 @@ for want in "$@"; do
   case "$want" in
     fonts)   fc-list :lang=zh 2>/dev/null | grep -q . || missing+=(fonts-noto-cjk fontconfig) ;;
     browser) command -v chromium >/dev/null 2>&1 || missing+=(chromium) ;;
-    *) echo "ensure_system_deps: unknown need '$want' (known: fonts, browser)" >&2; exit 2 ;;
+    pdf)     command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+             command -v pdftotext >/dev/null 2>&1 && command -v pdffonts >/dev/null 2>&1 || missing+=(poppler-utils) ;;
+    *) echo "ensure_system_deps: unknown need '$want' (known: fonts, browser, pdf)" >&2; exit 2 ;;
   esac
 done
 ((${#missing[@]})) || exit 0
