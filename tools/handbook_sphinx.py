@@ -211,6 +211,17 @@ def _prepare_static(app: Sphinx, config) -> None:
     LOG.info(f"[handbook] static assets ready in {time.perf_counter() - started:.1f} s")
 
 
+def _fill_footer(app: Sphinx, config) -> None:
+    """The footer names the issuer of the build's terms profile (``⟦issuer⟧`` in ``_config.yml``)."""
+    options = dict(config.html_theme_options or {})
+    footer = options.get("extra_footer")
+    if isinstance(footer, str) and "⟦" in footer:
+        from procedures.render import fill_profile
+
+        options["extra_footer"] = fill_profile(footer)
+        config.html_theme_options = options
+
+
 def _only_toc_pages(app: Sphinx, config) -> None:
     """Read the table-of-contents files and nothing else (runs after sphinx_external_toc parsed _toc.yml)."""
     site_map = getattr(config, "external_site_map", None)
@@ -255,6 +266,7 @@ def _prune_stale_output(app: Sphinx, exception) -> None:
 def setup(app: Sphinx) -> dict:
     app.add_config_value("handbook_build_key", "", "env", types=[str])
     app.connect("config-inited", _only_toc_pages, priority=950)
+    app.connect("config-inited", _fill_footer)
     app.connect("build-finished", _prune_stale_output)
     app.connect("config-inited", _configure_kernels)
     app.connect("config-inited", _write_search_dictionary)
