@@ -6,9 +6,13 @@ keep the test short) is driven through ``make`` only, in the order users do:
 1. ``make book``                       the cmb figures and issuer;
 2. ``make book PROFILE=icbc``          a bundled-profile switch changes no file, yet figures and issuer change;
 3. ``make book``                       back to cmb; a page removed from _toc.yml leaves the site and search index;
-4. ``make book PROFILE=my-bank.yml``   a custom profile file, then an edit to it, changes the figure;
-5. ``make test`` twice                 ``.pytest_cache/README.md`` and a stray ``notes.md`` never become pages;
-6. a page with a warning               the build fails, the published site is untouched, ``make serve`` refuses,
+4. ``make book PROFILE=my-bank.yml``   a custom profile file, then an edit to it, changes the figure
+                                       (every executable page runs again, as for any edit of calculators/ or
+                                       procedures/: they share the digest);
+5. ``make test`` twice                 ``.pytest_cache/README.md`` and a stray ``notes.md`` never become pages,
+                                       and an unchanged rebuild executes nothing;
+6. a prose edit                        re-reads that page only and executes nothing (prose is not code);
+7. a page with a warning               the build fails, the published site is untouched, ``make serve`` refuses,
                                        and the next unchanged ``make book`` fails again; fixed, it passes.
 
 ``VENV=`` points make at the environment running the tests, so nothing is
@@ -57,6 +61,10 @@ def make(project: Path, *args: str, timeout: int = 900) -> subprocess.CompletedP
 
 def output(result: subprocess.CompletedProcess) -> str:
     return re.sub(r"\x1b\[[0-9;]*m", "", result.stdout + result.stderr)
+
+
+def executed(result: subprocess.CompletedProcess) -> list[str]:
+    return sorted(re.findall(r"(book/[\w/-]+)\.md: Executing notebook", output(result)))
 
 
 def passed(result: subprocess.CompletedProcess) -> bool:
@@ -120,6 +128,7 @@ def test_make_commands_in_sequence(tmp_path):
     fifth = make(project, "book", "PROFILE=my-bank.yml")
     assert passed(fifth), output(fifth)[-5000:]
     assert "最低 20.00 元" in example(project) and "最低 10.00 元" not in example(project)
+    assert executed(fifth) == ["book/calc/profile", "book/calc/rules"], executed(fifth)
 
     # 5. `make test` twice in the same checkout (the first run leaves .pytest_cache/README.md), and a stray notes.md.
     (project / "notes.md").write_text("# 我的笔记\n\n不属于手册。\n", encoding="utf-8")
@@ -127,6 +136,7 @@ def test_make_commands_in_sequence(tmp_path):
         tested = make(project, "test", "TESTS=tests/test_scriptlint.py")
         assert passed(tested), f"make test run {attempt}:\n{output(tested)[-5000:]}"
         assert (project / ".pytest_cache" / "README.md").is_file()
+    assert executed(tested) == [] and "0 added, 0 changed, 0 removed" in output(tested), output(tested)[-3000:]
     assert "以下以 招商银行 的配置为例" in example(project)  # make test builds with the default profile
     published = {path.relative_to(site).as_posix() for path in site.rglob("*")}
     strays = [name for name in published if "pytest_cache" in name or name.startswith(("notes", "_sources/notes"))]
@@ -134,7 +144,16 @@ def test_make_commands_in_sequence(tmp_path):
     index = (site / "searchindex.js").read_text(encoding="utf-8")
     assert "pytest_cache" not in index and "我的笔记" not in index
 
-    # 6. A warning fails the build; the published site stays as it was, `make serve` refuses, and the next
+    # 6. A prose edit: only that page is read again, and nothing executes (the cached outputs stay valid).
+    prose = project / "book" / "calc" / "profile.md"
+    prose.write_text(prose.read_text(encoding="utf-8").replace("本页列出本次构建所用的配置", "本页列出本次构建使用的配置"), encoding="utf-8")
+    sixth = make(project, "book")
+    assert passed(sixth), output(sixth)[-5000:]
+    assert executed(sixth) == [], executed(sixth)
+    assert re.findall(r"reading sources\.\.\. .*?(book/[\w/-]+)", output(sixth)) == ["book/calc/profile"], output(sixth)[-3000:]
+    assert "本页列出本次构建使用的配置" in text(project, "book/calc/profile.html")
+
+    # 7. A warning fails the build; the published site stays as it was, `make serve` refuses, and the next
     #    unchanged build fails again.  Fixed, the build passes and the site is published.
     page = project / "book" / "calc" / "profile.md"
     good = page.read_text(encoding="utf-8")
