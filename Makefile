@@ -2,7 +2,7 @@
 # `make help` lists the targets.  Everything runs inside .venv, created on first use.
 
 PYTHON  ?= python3
-VENV    := .venv
+VENV    ?= .venv
 BIN     := $(VENV)/bin
 PROFILE ?= cmb
 PORT    ?= 8000
@@ -15,13 +15,25 @@ CONSTRAINTS := requirements/constraints.txt
 
 # A profile given as a file path is made absolute: pages execute in their own folders.
 export HANDBOOK_PROFILE := $(if $(wildcard $(PROFILE)),$(abspath $(PROFILE)),$(PROFILE))
+# This checkout's packages come first, whatever checkout the environment's editable install points to.
+export PYTHONPATH := $(CURDIR)$(if $(PYTHONPATH),:$(PYTHONPATH))
+
+# `make book VENV=/path/to/venv`: use an existing environment as it is (nothing is installed into it and its
+# editable install is not repointed; this checkout's sources are used through PYTHONPATH).  Otherwise the
+# project's own .venv is created and kept in step with pyproject.toml and the pins.
+ifeq ($(origin VENV),command line)
+  INSTALLED = check-venv
+else
+  INSTALLED = $(VENV)/.installed-$(1)
+endif
 
 .DEFAULT_GOAL := help
-.PHONY: help book test test-fast live serve bench clean lock check-data
+.PHONY: help book test test-fast live serve bench clean lock check-data check-venv
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
-	@echo "  Options: PROFILE=cmb|icbc|ccb|bocom|path/to/profile.yml (terms used for every figure), PORT=8000"
+	@echo "  Options: PROFILE=cmb|icbc|ccb|bocom|path/to/profile.yml (terms used for every figure), PORT=8000,"
+	@echo "           VENV=/path/to/venv (use an existing environment as is), TESTS=tests/test_x.py (make test: only those)"
 
 $(BIN)/python:
 	@echo "==> creating virtual environment in $(VENV)"
@@ -34,22 +46,26 @@ $(VENV)/.installed-%: pyproject.toml $(CONSTRAINTS) | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --constraint $(CONSTRAINTS) --editable ".[$*]"
 	@touch $@ $(if $(filter test live,$*),$(VENV)/.installed-book)
 
-book: $(VENV)/.installed-book ## build the handbook site into _build/html (PROFILE=cmb)
+check-venv:
+	@test -x $(BIN)/python && $(BIN)/python -c "import jupyter_book" 2>/dev/null || \
+	  { echo "error: VENV=$(VENV) is not an environment with jupyter-book (run 'make book' without VENV to create .venv)" >&2; exit 1; }
+
+book: $(call INSTALLED,book) ## build the site into _build/html, published only if the strict build passes (PROFILE=cmb)
 	@tools/ensure_system_deps.sh fonts
 	@echo "==> building the handbook with terms profile '$(PROFILE)' (pages are executed; cached when unchanged)"
 	$(JUPYTER_BOOK) build . $(JB_FLAGS)
 	@echo "==> done: open _build/html/index.html, or run 'make serve' for http://127.0.0.1:$(PORT)/"
 
-test: $(VENV)/.installed-test ## run the whole suite: units, doctests, data, nbval pages, build and browser tests
+test: $(call INSTALLED,test) ## build, then run the whole suite: units, doctests, data, nbval pages, build and browser tests (TESTS=path: only those)
 	@tools/ensure_system_deps.sh fonts browser
 	@$(MAKE) --no-print-directory book PROFILE=$(PROFILE)
 	@echo "==> running the test suite"
-	$(BIN)/python -m pytest --nbval-lax
+	$(BIN)/python -m pytest --nbval-lax $(TESTS)
 
-test-fast: $(VENV)/.installed-test ## units, doctests and data checks only (no notebooks, builds or browser)
+test-fast: $(call INSTALLED,test) ## units, doctests and data checks only (no notebooks, builds or browser)
 	$(BIN)/python -m pytest -m "not browser and not build and not slow"
 
-check-data: $(VENV)/.installed-book ## validate every YAML file in procedures/ and every terms profile (and PROFILE=path)
+check-data: $(call INSTALLED,book) ## validate every YAML file in procedures/ and every terms profile (and PROFILE=path)
 	$(BIN)/python -m procedures $(HANDBOOK_PROFILE) $(ARGS)
 
 live: $(VENV)/.installed-live ## classroom session: JupyterLab on 127.0.0.1 over a scratch copy of the pages
@@ -60,6 +76,7 @@ live: $(VENV)/.installed-live ## classroom session: JupyterLab on 127.0.0.1 over
 
 serve: ## serve the built site on http://127.0.0.1:$(PORT)/ (offline, like an intranet server)
 	@test -f _build/html/index.html || { echo "error: no site yet, run 'make book' first" >&2; exit 1; }
+	@test ! -f _build/html.failed || { cat _build/html.failed >&2; echo "error: the last 'make book' did not succeed: fix it and build again" >&2; exit 1; }
 	$(PYTHON) -m http.server $(PORT) --bind 127.0.0.1 --directory _build/html
 
 bench: $(VENV)/.installed-test ## measure calculators, build times and the browser calculators

@@ -1,17 +1,26 @@
 """The build is strict: an execution error, a dangling reference or any warning fails it, naming the page.
 
 Each case is a tiny fixture book built with the project's own execution and
-parser settings (read from _config.yml) and the Makefile's strict flags.
+parser settings (read from _config.yml) and the Makefile's strict flags.  A
+failing build publishes nothing and fails again when rebuilt unchanged;
+execution errors name the page, the cell and the exception in parallel builds,
+every faulty page in one run; Ctrl-C stops a build with one line.
 """
 
 from __future__ import annotations
 
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
 import yaml
 
-from helpers import ROOT, run_build
+from helpers import ROOT, run_build, strict_flags
 
 pytestmark = pytest.mark.build
 
@@ -38,7 +47,7 @@ def make_fixture_book(folder: Path, page: str, notebook: bool) -> Path:
         "only_build_toc_files": True,
         "execute": {**project["execute"], "cache": str(folder / "_build" / ".jupyter_cache")},
         "parse": project["parse"],
-        "sphinx": {"config": {key: project["sphinx"]["config"][key] for key in ("nb_execution_raise_on_error", "nb_render_markdown_format")}},
+        "sphinx": {"config": {key: project["sphinx"]["config"][key] for key in ("nb_execution_raise_on_error", "nb_execution_show_tb", "nb_render_markdown_format")}},
     }
     folder.mkdir(parents=True)
     (folder / "_config.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
@@ -57,8 +66,86 @@ def test_strict_build(tmp_path, case):
     if problem is None:
         assert result.returncode == 0, output[-3000:]
         assert (book / "_build" / "html" / "page.html").is_file()
+        assert not (book / "_build" / "html.failed").exists()
     else:
-        assert result.returncode != 0, f"{case}: the build should have failed\n{output[-3000:]}"
-        assert problem in output, f"{case}: expected {problem!r} in the build output\n{output[-3000:]}"
-        named = [line for line in output.splitlines() if "page.md" in line or "page.ipynb" in line]
-        assert named, f"{case}: no message names the failing page\n{output[-3000:]}"
+        # Built twice, unchanged: strict every time, and nothing is ever published.
+        for attempt in (1, 2):
+            assert result.returncode != 0, f"{case}: build {attempt} should have failed\n{output[-3000:]}"
+            assert problem in output, f"{case}: expected {problem!r} in the output of build {attempt}\n{output[-3000:]}"
+            named = [line for line in output.splitlines() if "page.md" in line or "page.ipynb" in line]
+            assert named, f"{case}: no message names the failing page\n{output[-3000:]}"
+            assert not (book / "_build" / "html").exists(), f"{case}: a failed build published a site"
+            assert (book / "_build" / "html.failed").is_file()
+            if attempt == 1:
+                result = run_build(book, timeout=300)
+                output = result.stdout + result.stderr
+
+
+def test_failed_build_keeps_the_published_site(tmp_path):
+    book = make_fixture_book(tmp_path / "book", CASES["good"][0], True)
+    assert run_build(book, timeout=300).returncode == 0
+    published = (book / "_build" / "html" / "page.html").read_bytes()
+    (book / "page.md").write_text(NOTEBOOK_FRONT_MATTER + CASES["warning"][0], encoding="utf-8")
+    failed = run_build(book, timeout=300)
+    assert failed.returncode != 0
+    assert (book / "_build" / "html" / "page.html").read_bytes() == published
+    assert "the last build failed" in (book / "_build" / "html.failed").read_text(encoding="utf-8")
+    (book / "page.md").write_text(NOTEBOOK_FRONT_MATTER + CASES["good"][0].replace("1 + 1", "2 + 2"), encoding="utf-8")
+    fixed = run_build(book, timeout=300)
+    assert fixed.returncode == 0, (fixed.stdout + fixed.stderr)[-3000:]
+    assert not (book / "_build" / "html.failed").exists()
+    assert (book / "_build" / "html" / "page.html").read_bytes() != published
+
+
+BROKEN = {
+    "fees": "# 费用\n\n```{code-cell} ipython3\nbalance = 100\nrate = 0\nfee = balance / rate\n```\n",
+    "dates": "# 日期\n\n```{code-cell} ipython3\nimport datetime\ndatetime.date(2026, 2, 30)\n```\n",
+}
+
+
+def test_keep_going_names_every_failing_cell_in_parallel(tmp_path):
+    """Two pages fail in a parallel build (Sphinx reads in parallel from six documents on): both are
+    reported in one run, each with its page, the failing cell's first lines, the exception and the traceback."""
+    book = make_fixture_book(tmp_path / "book", BROKEN["fees"], True)
+    (book / "page.md").unlink()
+    (book / "fees.md").write_text(NOTEBOOK_FRONT_MATTER + BROKEN["fees"], encoding="utf-8")
+    (book / "dates.md").write_text(NOTEBOOK_FRONT_MATTER + BROKEN["dates"], encoding="utf-8")
+    fillers = [f"filler{i}" for i in range(4)]
+    for name in fillers:
+        (book / f"{name}.md").write_text(f"# {name}\n\n正文。\n", encoding="utf-8")
+    chapters = "".join(f"  - file: {name}\n" for name in ["fees", "dates", *fillers])
+    (book / "_toc.yml").write_text(f"format: jb-book\nroot: index\nchapters:\n{chapters}", encoding="utf-8")
+    result = run_build(book, env={"HANDBOOK_JOBS": "2"}, timeout=300)
+    output = re.sub(r"\x1b\[[0-9;]*m", "", result.stdout + result.stderr)
+    assert result.returncode != 0
+    assert re.search(r"fees\.md: WARNING: Executing notebook failed: ZeroDivisionError: division by zero", output), output[-4000:]
+    assert re.search(r"dates\.md: WARNING: Executing notebook failed: ValueError: day is out of range for month", output), output[-4000:]
+    assert "| fee = balance / rate" in output and "| datetime.date(2026, 2, 30)" in output
+    assert output.count("Traceback (most recent call last)") == 2, output[-4000:]  # the cells' own, not the executor's
+    assert "nbclient/client.py" not in output and "jupyter_cache/executors" not in output  # no executor internals
+
+
+def test_ctrl_c_stops_with_one_line(tmp_path):
+    """Ctrl-C (SIGINT to the terminal's process group) during execution: one line, no traceback, status 130."""
+    book = make_fixture_book(tmp_path / "book", "# 慢\n\n```{code-cell} ipython3\nimport time\ntime.sleep(120)\n```\n", True)
+    pythonpath = os.pathsep.join(p for p in (str(book), str(ROOT)) if p)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tools.build_book", "build", str(book), *strict_flags()], cwd=book, text=True,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
+        env={**os.environ, "PYTHONPATH": pythonpath},
+    )
+    seen = []
+    deadline = time.monotonic() + 240
+    for line in process.stdout:  # wait until the page's notebook is executing
+        seen.append(line)
+        if "Executing notebook" in line or time.monotonic() > deadline:
+            break
+    time.sleep(3)
+    os.killpg(process.pid, signal.SIGINT)
+    rest, _ = process.communicate(timeout=60)
+    after = re.sub(r"\x1b\[[0-9;]*m", "", rest)
+    assert process.returncode == 130, "".join(seen) + after
+    assert "Traceback" not in after and "Error" not in after, after
+    assert [line for line in after.splitlines() if line.strip() and "IPKernelApp" not in line] == [
+        "==> build interrupted (Ctrl-C): _build/html was not updated"], after
+    assert not (book / "_build" / "html").exists() and (book / "_build" / "html.failed").is_file()

@@ -136,8 +136,7 @@ def test_the_default_profile_is_named_once(monkeypatch):
     python_files = [p for folder in ("calculators", "procedures", "tools") for p in (ROOT / folder).rglob("*.py")]
     named = [p.relative_to(ROOT).as_posix() for p in python_files
              if re.search(r"""(?:or|=)\s*["']cmb["']\s*\)?\s*$""", p.read_text(encoding="utf-8"), re.M)]
-    # tools/handbook_sphinx.py (the build helper's) still repeats it until it calls selected_profile().
-    assert set(named) - {"tools/handbook_sphinx.py"} == {"calculators/terms.py"}, named
+    assert set(named) == {"calculators/terms.py"}, named
 
 
 def test_profile_identity_is_validated_with_file_and_line(tmp_path):

@@ -15,6 +15,16 @@ What it adds to a plain Jupyter Book 1 build, and why:
   fetched from the npm registry (pinned in ``assets/vendor.json``) and served
   from ``_static/vendor/``; the calculators wheel and profile JSON for the
   in-browser calculators are built into ``_static/app/``.
+* **Every switch rebuilds.** The profile name, the digest of the dependency
+  files (which covers a profile given as a path) and the configuration form the
+  config value ``handbook_build_key`` (``rebuild="env"``): when it changes, Sphinx
+  reads every page again ("config changed"), so switching ``PROFILE`` between
+  two bundled profiles, which changes no file's modification time, rebuilds too.
+* **Only table-of-contents pages.** ``include_patterns`` is set to the files of
+  ``_toc.yml``: caches (``.pytest_cache/README.md``), virtual environments, notes
+  and the rest of the checkout are never read as pages.
+* **No stale pages.** After a build, HTML and source copies of pages that are no
+  longer documents (removed from ``_toc.yml``) are deleted from the output.
 * **Static-site rendering.** ``HANDBOOK_SITE_BUILD=1`` is set for the kernels so
   that calculator pages show the browser form instead of frozen widget snapshots.
 """
@@ -25,6 +35,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -48,7 +59,9 @@ def dependency_files() -> list[Path]:
     """Every source file the executable pages may read: code and data of calculators/ and procedures/,
     and the profile file when $HANDBOOK_PROFILE names one outside the bundled profiles."""
     files = [ROOT / "_config.yml"]  # pages print edit links built from repository.url
-    profile = Path(os.environ.get("HANDBOOK_PROFILE", "").strip() or "cmb")
+    from calculators.terms import selected_profile
+
+    profile = Path(selected_profile())
     if profile.suffix in (".yml", ".yaml") and profile.is_file():
         files.append(profile.resolve())
     for folder in DEPENDENCY_DIRS:
@@ -66,6 +79,30 @@ def dependency_digest(files: list[Path]) -> str:
         digest.update(str(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path).encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
+
+
+def build_key(profile: str, digest: str) -> str:
+    """The value of the ``handbook_build_key`` config value: any change makes Sphinx read every page again.
+
+    >>> build_key("icbc", "0123456789abcdef")
+    'profile=icbc digest=0123456789abcdef'
+    """
+    return f"profile={profile} digest={digest}"
+
+
+def toc_patterns(docnames, suffixes) -> list[str]:
+    """``include_patterns`` for the table-of-contents documents: each docname with each source suffix.
+
+    >>> toc_patterns(["book/intro", "book/calc/rules.md"], [".md", ".ipynb"])
+    ['book/calc/rules.md', 'book/intro.ipynb', 'book/intro.md']
+    """
+    patterns = set()
+    for docname in docnames:
+        if any(docname.endswith(suffix) for suffix in suffixes):
+            patterns.add(docname)
+        else:
+            patterns.update(docname + suffix for suffix in suffixes)
+    return sorted(patterns)
 
 
 def is_notebook(source: str) -> bool:
@@ -172,10 +209,60 @@ def _prepare_static(app: Sphinx, config) -> None:
     app.handbook_dependencies = dependency_files()
     app.handbook_digest = dependency_digest(app.handbook_dependencies)
     _build_browser_app(app.handbook_digest)
+    from calculators.terms import selected_profile
+
+    config.handbook_build_key = build_key(selected_profile(), app.handbook_digest)
     LOG.info(f"[handbook] static assets ready in {time.perf_counter() - started:.1f} s")
 
 
+def _only_toc_pages(app: Sphinx, config) -> None:
+    """Read the table-of-contents files and nothing else (runs after sphinx_external_toc parsed _toc.yml)."""
+    site_map = getattr(config, "external_site_map", None)
+    if site_map is None:
+        return
+    suffixes = list(config.source_suffix)
+    patterns = toc_patterns(list(site_map), suffixes)
+    patterns += [glob + suffix for glob in sorted(site_map.globs()) for suffix in suffixes]
+    config.include_patterns = patterns
+
+
+GENERATED_PAGES = {"genindex", "search", "py-modindex", "index"}
+
+
+def _prune_stale_output(app: Sphinx, exception) -> None:
+    """Delete the HTML pages and source copies of documents that no longer exist (removed from _toc.yml)."""
+    if exception is not None or app.builder.format != "html":
+        return
+    outdir = Path(app.outdir)
+    documents = set(app.env.all_docs) | GENERATED_PAGES | set(app.config.html_additional_pages or {})
+    removed = []
+    for page in outdir.rglob("*.html"):
+        relative = page.relative_to(outdir)
+        if relative.parts[0].startswith("_"):
+            continue
+        if relative.with_suffix("").as_posix() not in documents:
+            page.unlink()
+            removed.append(relative.as_posix())
+    sources = outdir / "_sources"
+    if sources.is_dir():
+        for copy in sources.rglob("*"):
+            name = copy.relative_to(sources).as_posix()
+            stem = re.sub(r"(\.txt)?$", "", name)
+            stem = stem.rsplit(".", 1)[0] if "." in stem.rsplit("/", 1)[-1] else stem
+            if copy.is_file() and stem not in app.env.all_docs:
+                copy.unlink()
+                removed.append(copy.relative_to(outdir).as_posix())
+    if removed:
+        LOG.info(f"[handbook] removed {len(removed)} stale output files: {', '.join(sorted(removed)[:5])}")
+
+
 def setup(app: Sphinx) -> dict:
+    from tools import issuer_footer
+
+    app.add_config_value("handbook_build_key", "", "env", types=[str])
+    app.connect("config-inited", _only_toc_pages, priority=950)
+    app.connect("config-inited", issuer_footer.fill_footer)  # the footer names the build's issuer
+    app.connect("build-finished", _prune_stale_output)
     app.connect("config-inited", _configure_kernels)
     app.connect("config-inited", _write_search_dictionary)
     app.connect("config-inited", _prepare_static)
