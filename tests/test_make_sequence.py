@@ -122,7 +122,8 @@ def test_make_commands_in_sequence(tmp_path):
     fourth = make(project, "book", "PROFILE=my-bank.yml")
     assert passed(fourth), output(fourth)[-5000:]
     assert "以下以 示例城市商业银行 的配置为例" in example(project) and "最低 10.00 元" in example(project)
-    edited = custom.read_text(encoding="utf-8").replace("  late_fee_min:\n    value: 10.00", "  late_fee_min:\n    value: 20.00")
+    in_force = "    - value: 10.00\n      source: 招商银行违约金最低"  # the late_fee_min entry in force today
+    edited = custom.read_text(encoding="utf-8").replace(in_force, in_force.replace("10.00", "20.00"))
     assert edited != custom.read_text(encoding="utf-8")
     custom.write_text(edited, encoding="utf-8")
     fifth = make(project, "book", "PROFILE=my-bank.yml")
