@@ -17,8 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-__all__ = ["read_yaml", "line_of", "yaml_error_line", "unknown_key_error", "PROFILE_ENTRY_KEYS", "PROFILE_TOP_KEYS",
-           "check_profile_keys"]
+__all__ = ["read_yaml", "line_of", "yaml_error_line"]
 
 
 # YAML 1.2 core schema (https://yaml.org/spec/1.2.2/#1032-tag-resolution), plus ISO dates (the data's
@@ -156,72 +155,3 @@ def yaml_error_line(exc: BaseException) -> int:
     """
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     return mark.line + 1 if mark is not None else 1
-
-
-#: The keys of a terms profile (``calculators/profiles/*.yml``) outside ``values``, and of each value entry.
-#: The value names themselves are :data:`calculators.terms.FIELD_SPECS`.
-PROFILE_TOP_KEYS: tuple[str, ...] = ("code", "issuer", "label", "currency", "values")
-PROFILE_ENTRY_KEYS: tuple[str, ...] = ("value", "source", "effective", "confidence", "note")
-
-
-def unknown_key_error(mapping: Any, allowed: Any, *, origin: str, lines: dict[tuple, int], path: tuple = ()) -> Any:
-    """A :class:`~calculators.errors.CalculatorInputError` for the first key of ``mapping`` not in ``allowed``, or ``None``.
-
-    The error names the file and line (``origin:line``), the key, and the allowed keys.
-
-    >>> err = unknown_key_error({"code": "x", "isuer": "y"}, PROFILE_TOP_KEYS, origin="p.yml", lines={("isuer",): 3})
-    >>> str(err)
-    "p.yml:3: isuer='isuer' is not allowed: a known key: code, issuer, label, currency, values"
-    >>> err.message_zh.endswith("未知的键“isuer”；允许的键：code、issuer、label、currency、values")
-    True
-    """
-    from .errors import CalculatorInputError
-
-    if not isinstance(mapping, dict):
-        return None
-    allowed = tuple(allowed)
-    for key in mapping:
-        if key not in allowed:
-            where = ".".join(str(p) for p in (*path, key))
-            return CalculatorInputError(where, str(key), "a known key: " + ", ".join(allowed),
-                                        allowed_zh=f"未知的键“{key}”；允许的键：{'、'.join(allowed)}",
-                                        location=f"{origin}:{lines.get((KEY_LINE, *path, key)) or line_of(lines, (*path, key))}")
-    return None
-
-
-def check_profile_keys(data: Any, lines: dict[tuple, int], origin: str, value_names: Any = None,
-                       top_keys: Any = None) -> None:
-    """Raise for the first unknown key anywhere in a profile: top level, value names, keys of a value entry.
-
-    ``value_names`` defaults to the names in :data:`calculators.terms.FIELD_SPECS`;
-    ``top_keys`` to ``values`` plus every header field of
-    :class:`calculators.terms.Terms` (its dataclass fields that are not values or
-    citations), so a header key added to ``Terms`` is allowed here at once;
-    :data:`PROFILE_TOP_KEYS` is that list for today's ``Terms``.
-
-    >>> check_profile_keys({"code": "x", "values": {"daily_rate": {"value": 1, "sorce": "y"}}}, {}, "p.yml")
-    Traceback (most recent call last):
-    ...
-    calculators.errors.CalculatorInputError: p.yml:1: values.daily_rate.sorce='sorce' is not allowed: a known key: value, source, effective, confidence, note
-    """
-    if value_names is None or top_keys is None:
-        from dataclasses import fields
-
-        from .terms import FIELD_SPECS, Terms
-
-        specs = [spec.name for spec in FIELD_SPECS]
-        value_names = specs if value_names is None else value_names
-        if top_keys is None:
-            header = [f.name for f in fields(Terms) if f.name not in specs and f.name != "citations"]
-            top_keys = [*header, "values"]
-    if not isinstance(data, dict):
-        return
-    error = unknown_key_error(data, top_keys, origin=origin, lines=lines)
-    values = data.get("values")
-    if error is None and isinstance(values, dict):
-        error = unknown_key_error(values, value_names, origin=origin, lines=lines, path=("values",))
-        for name, entry in values.items():
-            if error is None:
-                error = unknown_key_error(entry, PROFILE_ENTRY_KEYS, origin=origin, lines=lines, path=("values", name))
-    if error is not None:
-        raise error

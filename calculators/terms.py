@@ -31,7 +31,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Mapping
 
-from .datafile import line_of
+from .datafile import KEY_LINE, line_of
 from .dates import to_date
 from .errors import CalculatorInputError
 from .money import ROUNDING_RULES
@@ -341,8 +341,9 @@ class Terms:
         ...
         calculators.errors.CalculatorInputError: <dict>:1: issuer=None is not allowed: a non-empty text: the issuer's full name, e.g. 招商银行
         """
-        def where(*path: Any) -> str:
-            return f"{origin}:{line_of(lines or {}, path)}"
+        def where(*path: Any) -> str:  # the line of the key itself when known, else of the deepest known parent
+            known = lines or {}
+            return f"{origin}:{known.get((KEY_LINE, *path)) or line_of(known, path)}"
 
         if not isinstance(data, Mapping):
             raise CalculatorInputError("profile", type(data).__name__, "a mapping with code, issuer, label, currency and values", location=where())

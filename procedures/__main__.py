@@ -20,15 +20,15 @@ from . import ProcedureFileError, validate_all
 def check_profile(name_or_path: str) -> str | None:
     """``None`` when the profile is valid, else its problem as ``file:line: …`` text.
 
-    Stricter than loading: an unknown key anywhere is an error
-    (:func:`calculators.datafile.check_profile_keys`).
+    The same checks as loading (:meth:`calculators.terms.Terms.from_dict`: an unknown key anywhere is an
+    error naming the file, line, key and allowed keys), reported as text.
 
     >>> check_profile("cmb") is None
     True
     >>> check_profile("no/such/profile.yml")
     'no/such/profile.yml: no such file (give a bundled profile name or the path of a profile YAML file)'
     """
-    from calculators.datafile import check_profile_keys, read_yaml, yaml_error_line
+    from calculators.datafile import read_yaml, yaml_error_line
 
     path = PROFILE_DIR / f"{name_or_path}.yml" if "/" not in name_or_path and not name_or_path.endswith((".yml", ".yaml")) else Path(name_or_path)
     if not path.is_file():
@@ -43,7 +43,6 @@ def check_profile(name_or_path: str) -> str | None:
         problem = getattr(exc, "problem", None) or str(exc)
         return f"{path}:{yaml_error_line(exc)}: invalid YAML: {problem}"
     try:
-        check_profile_keys(data, lines, str(path))
         Terms.from_dict(data, origin=str(path), lines=lines)
     except CalculatorInputError as exc:
         return str(exc)

@@ -343,13 +343,3 @@ def test_api_chinese_message_shows_values_as_written_not_reprs():
     message = CalculatorInputError("monthly_fee_rate", Decimal("0.66"), "a fraction", allowed_zh="小数").message_zh
     assert "0.66" in message and "Decimal(" not in message
     assert "2026-05-05" in CalculatorInputError("due_date", date(2026, 5, 5), "x").message_zh
-
-
-def test_profile_header_keys_follow_the_terms_dataclass():
-    from dataclasses import fields
-
-    from calculators.datafile import PROFILE_TOP_KEYS
-    from calculators.terms import FIELD_SPECS, Terms
-
-    specs = {spec.name for spec in FIELD_SPECS}
-    assert [f.name for f in fields(Terms) if f.name not in specs and f.name != "citations"] + ["values"] == list(PROFILE_TOP_KEYS)
