@@ -133,15 +133,12 @@ def form_message(exc: CalculatorInputError, fields: Mapping[str, tuple[str, str,
     line = re.match(r"[a-z_]+\[(\d+)\]", exc.field)
     if line and fields[name][1] == "textarea":  # one line of a list: quote that line, counted from 1
         if re.search(r"第 \d+ 行", rule):  # the parser's message already names and quotes the line
-            return name, f"{label}：{rule}。".replace("）。", "）。").replace("。。", "。")
+            return name, f"{label}：{rule}。".replace("。。", "。")
         rows = [r for r in str(inputs.get(name) or "").splitlines() if r.strip()]
         number = int(line.group(1))
         if number < len(rows):
             return name, f"{label}第 {number + 1} 行：您填的是“{rows[number].strip()}”。{rule_text}。".replace("。。", "。")
-    if root in DERIVED_FIELDS or not typed:
-        shown = f"您填的是“{typed}”。" if typed else "尚未填写。"
-    else:
-        shown = f"您填的是“{typed}”。"
+    shown = f"您填的是“{typed}”。" if typed else "尚未填写。"
     return name, f"{label}：{shown}{rule_text}。".replace("。。", "。")
 
 
