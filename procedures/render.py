@@ -68,24 +68,34 @@ def edit_url(path: str | Path) -> str:
 
 
 def cite(cites: Sequence[schema.Cite]) -> str:
-    """Short inline citation: ``（依据：2011 年《办法》第六十八条；GB/T 45251-2025）``.
+    """Inline citation with each source's binding kind and grade (legend on the 审校记录 page).
 
     >>> cite([schema.Cite(id="measures-2011", where="第六十八条")])
-    '（依据：2011 年《办法》第六十八条）'
+    '（依据：2011 年《办法》第六十八条〔行政法规·部门规章·规范性文件｜M〕）'
     """
     if not cites:
         return ""
-    known = loader.sources()
-    parts = [known[c.id].short + (c.where or "") for c in cites]
+    parts = [loader.cite_label(c) + loader.certainty(c) for c in cites]
     return "（依据：" + "；".join(parts) + "）"
 
 
-def sources_list(cites: Iterable[schema.Cite]) -> str:
-    """The full references of a page: title, number, date in force; each document and each article once.
+def cite_plain(cites: Sequence[schema.Cite]) -> str:
+    """Citations for a table's 依据 column: name, section, binding kind and grade, separated by “；”.
 
-    >>> sources_list([schema.Cite(id="civil-code", where="第一百八十八条"),
-    ...               schema.Cite(id="civil-code", where="第一百八十八条、第一百九十五条")])
-    '- 《中华人民共和国民法典》，2021-01-01 起施行（本页引用：第一百八十八条、第一百九十五条）'
+    >>> cite_plain([schema.Cite(id="civil-code", where="第一百八十八条"), schema.Cite(id="cba-2026")])
+    '《民法典》第一百八十八条〔法律｜H〕；2026 年银行业协会催收指引〔行业自律｜M〕'
+    """
+    return "；".join(loader.cite_label(c) + loader.certainty(c) for c in cites)
+
+
+def sources_list(cites: Iterable[schema.Cite]) -> str:
+    """The full references of a page: title, number, date in force, binding kind, grade, what is unverified, public addresses.
+
+    Each document once, its articles de-duplicated and in the order first cited.
+
+    >>> print(sources_list([schema.Cite(id="civil-code", where="第一百八十八条"),
+    ...                     schema.Cite(id="civil-code", where="第一百八十八条、第一百九十五条")]))
+    - 《中华人民共和国民法典》，2021-01-01 起施行（本页引用：第一百八十八条、第一百九十五条）。约束力：法律；可信度：H（已核原文）。可核对：[原文镜像](https://github.com/LawRefBook/Laws/tree/master/民法典)
     """
     known = loader.sources()
     seen: dict[str, list[str]] = {}
@@ -98,9 +108,18 @@ def sources_list(cites: Iterable[schema.Cite]) -> str:
     for source_id, wheres in seen.items():
         s = known[source_id]
         number = "" if s.number in ("无", s.title) else f"，{s.number}"
-        since = f"，{s.in_force.isoformat()} 起施行" if s.in_force else ""
+        verb = {"监管机构": "挂牌"}.get(s.kind) or {"行业自律": "发布", "推荐性国家标准（参照）": "发布并实施"}.get(s.binding or "", "起施行")
+        since = f"，{s.in_force.isoformat()} {verb}" if s.in_force else ""
         where = f"（本页引用：{'、'.join(wheres)}）" if wheres else ""
-        lines.append(f"- {s.title}{number}{since}{where}")
+        binding = f"约束力：{s.binding}" if s.binding else "机构信息，不是规则出处"
+        grade = f"可信度：{s.grade}（{schema.GRADE_TEXT[s.grade]}）"
+        unverified = f"；待核：{s.unverified}" if s.unverified else ""
+        parts = [f"{s.title}{number}{since}{where}", f"{binding}；{grade}{unverified}"]
+        if s.note:
+            parts.append(s.note.rstrip("。"))
+        if s.addresses:
+            parts.append("可核对：" + "、".join(f"[{a.kind}]({a.url})" for a in s.addresses))
+        lines.append("- " + "。".join(parts))
     return "\n".join(lines)
 
 
@@ -137,7 +156,7 @@ def _checks(items: Sequence[schema.Check]) -> str:
 
 def _escalations(items: Sequence[schema.Escalation]) -> str:
     rows = "\n".join(f"| {e.when} | {e.to} |" for e in items)
-    return "| 出现以下情形 | 升级给 |\n|---|---|\n" + rows
+    return "| 出现以下情形 | 上报或移交给 |\n|---|---|\n" + rows
 
 
 def _talk_section(say: Sequence[schema.Phrase], never: Sequence[schema.Forbidden]) -> str:
