@@ -318,27 +318,41 @@ def workflow_table() -> str:
 
 
 def conduct_markdown() -> str:
-    """The conduct rules (procedures/rules/conduct.yml): parameters, each rule with its sources, unsupported claims."""
-    from calculators.conduct import CHANNELS
+    """The conduct rules (procedures/rules/conduct.yml): limits, each rule with its sources, the warning lines, unsupported claims."""
+    from calculators.conduct import CHANNELS, WARNING_RULES
 
     from . import rules
 
     data = rules.conduct()
     p = data.parameters
+    by_id = {rule.id: rule for rule in data.rules}
     lines = [
         data_box(data, "procedures/rules/conduct.yml"),
-        "| 参数 | 取值 |\n|---|---|\n"
-        f"| 禁止催收时段 | {p.quiet_start} 至次日 {p.quiet_end}（客户同意的除外） |\n"
-        f"| 适用渠道 | {'、'.join(CHANNELS[c] for c in p.quiet_hours_channels)} |\n"
-        f"| 每日有效通话上限（同一债务人） | {p.max_effective_calls_per_day} 次 |\n"
-        f"| 同一联系方式每日未接通上限 | {p.max_unanswered_per_day_per_method} 次 |\n"
-        f"| 录音保存 | 不少于 {p.retention_years} 年；口头还款约定的录音{p.oral_agreement_retention} |\n"
-        f"| 外访人数 | 不少于 {p.field_visit_min_collectors} 人 |",
+        "### 上限与提示线\n\n上限是不得越过的线，不是要用满的指标；提示线是本手册的做法，低于上限但越过提示线的，"
+        "检查器给出提示，由组长复核是否合理、必需。\n\n"
+        "| 项目 | 取值 | 性质 |\n|---|---|---|\n"
+        + f"| 禁止催收时段 | {p.quiet_start} 至次日 {p.quiet_end}（债务人同意的除外） | 规则{cite(by_id['quiet-hours'].sources)} |\n"
+        f"| 适用渠道 | {'、'.join(CHANNELS[c] for c in p.quiet_hours_channels)} | 本手册的解释（信函按寄出时间） |\n"
+        f"| 每日主动有效通话（同一债务人） | 不超过 {p.max_effective_calls_per_day} 次 | 上限{cite(by_id['effective-call-cap'].sources)} |\n"
+        f"| 同一联系方式每日未接通拨打 | 不超过 {p.max_unanswered_per_day_per_method} 次 | 上限{cite(by_id['unanswered-cap'].sources)} |\n"
+        f"| 同一联系方式两次拨打的间隔 | 不少于 {p.warn_min_minutes_between_attempts} 分钟 | 提示线{cite(by_id['short-interval-same-method'].sources)} |\n"
+        f"| 同一人每日语音拨打（各号码合计） | 不超过 {p.warn_max_voice_attempts_per_person_per_day} 次 | 提示线{cite(by_id['daily-attempts-all-methods'].sources)} |\n"
+        f"| 连续联系同一人 | 不超过 {p.warn_max_consecutive_days} 天 | 提示线{cite(by_id['contact-streak'].sources)} |\n"
+        f"| 录音保存 | 不少于 {p.retention_years} 年；口头还款约定的录音{p.oral_agreement_retention}；作为证据的录音保存至结清和结案 | 规则{cite(by_id['recording-retention'].sources)} |\n"
+        f"| 外访人数 | 不少于 {p.field_visit_min_collectors} 人 | 规则{cite(by_id['field-visit-collectors'].sources)} |",
+        "### 规则",
     ]
     for rule in data.rules:
+        if rule.id in WARNING_RULES:
+            continue
         mark = "检查器自动核对" if rule.checked else "人工核对"
         note = f"\n\n  {rule.note}" if rule.note else ""
         lines.append(f"- **{rule.title}**（{mark}）：{rule.text}{cite(rule.sources)}{note}")
+    lines.append("### 提示（不是违规）\n\n检查器在没有违规时也可能给出以下提示：说明联系方式虽未越过上限，但不合理，须组长复核。")
+    for rule_id in WARNING_RULES:
+        rule = by_id[rule_id]
+        note = f"\n\n  {rule.note}" if rule.note else ""
+        lines.append(f"- **{rule.title}**：{rule.text}{cite(rule.sources)}{note}")
     for item in data.unsupported:
         lines.append(f":::{{warning}} 没有依据的说法：{item.claim}\n{item.note}\n:::")
     lines.append("### 依据\n\n" + sources_list(c for rule in data.rules for c in rule.sources))
