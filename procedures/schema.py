@@ -39,6 +39,8 @@ GRADES: tuple[str, ...] = ("H", "M", "L")
 Grade = Literal["H", "M", "L"]
 #: What the reader sees for each grade.
 GRADE_TEXT = {"H": "已核原文", "M": "据二手资料", "L": "未核实"}
+#: Source kinds that are not rules (an agency or a public service cited for its hotline): no binding kind.
+NON_RULE_KINDS: tuple[str, ...] = ("监管机构", "公共服务")
 #: What a public address points at.
 AddressKind = Literal["原文", "原文镜像", "二手报道", "官方页面"]
 
@@ -65,9 +67,9 @@ class Source(Model):
     ``binding`` is how it binds the bank (:data:`BINDING_KINDS`); ``grade`` how
     sure the handbook is of what it says (H/M/L, :data:`GRADE_TEXT`);
     ``unverified`` names what is still to be checked (``文号待核``) and is shown
-    to readers; ``addresses`` are public places to check it.  A regulator cited
-    only for its hotline has ``binding: null`` and ``kind: 监管机构`` (it is
-    not a rule).
+    to readers; ``addresses`` are public places to check it.  A regulator or
+    public service cited only for its hotline has ``binding: null`` and a kind
+    in :data:`NON_RULE_KINDS` (it is not a rule).
     """
 
     id: Slug
@@ -84,8 +86,8 @@ class Source(Model):
 
     @model_validator(mode="after")
     def _binding(self) -> "Source":
-        if self.binding is None and self.kind != "监管机构":
-            raise ValueError(f"source {self.id!r}: binding may be empty only for kind 监管机构 (an agency cited for a contact point)")
+        if self.binding is None and self.kind not in NON_RULE_KINDS:
+            raise ValueError(f"source {self.id!r}: binding may be empty only for kinds {NON_RULE_KINDS} (cited for a contact point, not a rule)")
         return self
 
 
