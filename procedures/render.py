@@ -294,19 +294,38 @@ def fill_profile(text: str, terms=None) -> str:
     return PROFILE_TOKEN.sub(value_of, text)
 
 
+def pinyin_key(word: str) -> tuple[str, ...]:
+    """Dictionary (pinyin) order of a headword: syllables with tone numbers; Latin letters and digits as themselves.
+
+    >>> sorted(["仲裁协议", "保证", "不良信息告知", "催收"], key=pinyin_key)
+    ['保证', '不良信息告知', '催收', '仲裁协议']
+    """
+    from pypinyin import Style, lazy_pinyin
+
+    return tuple(part.strip().lower() for part in lazy_pinyin(word, style=Style.TONE3, neutral_tone_with_five=True)
+                 if part.strip())
+
+
 def glossary_markdown(glossary: schema.Glossary) -> str:
-    """The glossary as a Sphinx glossary (each term gets an anchor and a search entry)."""
+    """The glossary as a Sphinx glossary in pinyin order (each term gets an anchor and a search entry).
+
+    Each entry: the definition, then one line with its sources (binding kind and
+    grade), where figures come from, the English name and "see also".
+    """
     entries = []
-    for term in sorted(glossary.terms, key=lambda t: t.term):
+    for term in sorted(glossary.terms, key=lambda t: pinyin_key(t.term)):
         heading = term.term + "\n" + "".join(f"{alias}\n" for alias in term.aliases)
         cites = term.sources
-        profile_note = ""
+        notes = []
         if PROFILE_TOKEN.search(term.definition):  # figures from the profile: cite the profile, not one bank's description
             cites = [c for c in term.sources if c.id != "cmb-public"]
-            profile_note = "（数值出处见 {doc}`条款配置 </book/calc/profile>`）"
-        body = f"{fill_profile(term.definition)}{cite(cites)}{profile_note}（英文：{term.en}）"
+            notes.append("数值出处：{doc}`条款配置 </book/calc/profile>`")
+        if cites:
+            notes.insert(0, "依据：" + cite_plain(cites))
+        notes.append(f"英文：{term.en}")
         if term.see:
-            body += f" 参见 {{doc}}`/{term.see}`。"
+            notes.append(f"参见 {{doc}}`/{term.see}`")
+        body = fill_profile(term.definition) + "\n\n  " + "。".join(notes) + "。"
         entries.append(heading + "  " + body)
     return "::::{glossary}\n\n" + "\n\n".join(entries) + "\n::::\n"
 
