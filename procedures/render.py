@@ -302,9 +302,11 @@ def fill_profile(text: str, terms=None) -> str:
         if name not in kinds:
             raise KeyError(f"unknown profile token ⟦{name}⟧; known: {sorted(IDENTITY_TOKENS) + ['late_fee_bounds', 'late_fee:N'] + sorted(kinds)}")
         value = getattr(terms, name)
+        if value is None:  # an optional value that is not set (no floor, no cap)
+            return "无"
         if isinstance(value, bool):
             return "是" if value else "否"
-        if kinds[name] == "rate":
+        if kinds[name] in ("rate", "optional_rate"):
             return percent(value)
         if isinstance(value, Decimal):
             return amount(value)
