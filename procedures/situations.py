@@ -60,8 +60,7 @@ class Situation(Reviewed):
     sources: list[Cite] = Field(min_length=1)
 
 
-@lru_cache(maxsize=None)
-def _load(folder: Path) -> dict[str, Situation]:
+def _read(folder: Path) -> dict[str, Situation]:
     items: dict[str, Situation] = {}
     for path in sorted(folder.glob("*.yml")):
         item = load_model(path, Situation)
@@ -71,13 +70,18 @@ def _load(folder: Path) -> dict[str, Situation]:
     return items
 
 
+@lru_cache(maxsize=None)
+def _handbook() -> dict[str, Situation]:
+    return _read(SITUATIONS_DIR)
+
+
 def situations(folder: Path | str | None = None) -> dict[str, Situation]:
     """Every special-situation procedure by id.
 
     >>> "deceased" in situations() and situations()["deceased"].chapter
     'challenges'
     """
-    return dict(_load(Path(folder) if folder is not None else SITUATIONS_DIR))
+    return dict(_handbook() if folder is None else _read(Path(folder)))  # a given folder is always read afresh
 
 
 def situation(situation_id: str) -> Situation:
