@@ -24,8 +24,11 @@ the data):
   number, counted by its label such as ``"手机1"``) on one calendar day; the
   7th and later (default cap 6) are violations.  Each method is counted
   separately.  The two caps are different measures from different documents.
+* ``unrelated-third-party``: a person in ``unrelated_persons`` (anyone who
+  is not the debtor, a guarantor or a contact the debtor gave) is never
+  contacted for collection, whether or not the debtor is reachable.
 * ``third-party-only-when-unreachable``, ``third-party-no-debt-disclosure``,
-  ``third-party-stop-on-request``: a contact or other third party may be
+  ``third-party-stop-on-request``: a contact the debtor gave may be
   contacted only when the debtor has been established as unreachable
   (``debtor_reachable=False``; unknown counts as not established), only to
   verify identity or ask for a call back, and never again on a method whose
@@ -38,6 +41,24 @@ the data):
   ``field-visit-consent-to-enter``: a visit needs at least
   ``field_visit_min_collectors`` collectors, shown identification, and the
   occupant's consent before entering a home or office.
+
+Warnings (:func:`contact_plan_warnings`, also on the result of
+:func:`check_contact_plan` as ``.warnings``) are not violations: they mark
+patterns that stay under every cap but are not "reasonable and necessary",
+with thresholds that are data (``parameters`` in the conduct file, each
+warning rule citing its source, mostly the handbook's own practice):
+
+* ``short-interval-same-method``: a voice attempt (answered or not) on a
+  contact method less than ``warn_min_minutes_between_attempts`` after the
+  previous voice attempt on that method the same day (hourly dialling all day
+  stays under the 6-attempt cap yet is harassment);
+* ``daily-attempts-all-methods``: more than
+  ``warn_max_voice_attempts_per_person_per_day`` voice attempts to one
+  person (debtor or guarantor; a contact by method) in one day, counted
+  across all numbers;
+* ``contact-streak``: one person contacted (any outbound channel in
+  ``warn_streak_channels``) on more than ``warn_max_consecutive_days``
+  consecutive calendar days.
 
 Attempts are counted in time order (equal times in list order); violations
 are returned by attempt index.  Bad input raises
@@ -67,7 +88,10 @@ __all__ = [
     "ConductRules",
     "Attempt",
     "Violation",
+    "ConductWarning",
+    "PlanCheck",
     "check_contact_plan",
+    "contact_plan_warnings",
 ]
 
 #: Contact channels the checker knows, with their Chinese labels.
@@ -82,14 +106,16 @@ CHANNELS: Mapping[str, str] = MappingProxyType({
     "branch": "网点面谈",
 })
 
-#: Who was contacted.  ``contact`` is a person the debtor gave as a contact;
-#: ``third_party`` anyone else; ``unverified`` someone who answered the
+#: Who was contacted.  ``contact`` is a person the debtor gave as a contact
+#: (预留联系人; never a name from the debtor's phone book); ``third_party``
+#: anyone else (colleagues, neighbours, an employer, a number found elsewhere),
+#: who may not be contacted for collection even when the debtor is unreachable; ``unverified`` someone who answered the
 #: debtor's number before their identity was checked.
 PERSONS: Mapping[str, str] = MappingProxyType({
     "debtor": "债务人本人",
     "guarantor": "担保人",
-    "contact": "联系人（债务人提供）",
-    "third_party": "其他第三人",
+    "contact": "预留联系人（债务人提供）",
+    "third_party": "其他第三人（非预留联系人）",
     "unverified": "身份未核实的接听人",
 })
 
@@ -109,6 +135,7 @@ CHECKED_RULES: tuple[str, ...] = (
     "quiet-hours",
     "effective-call-cap",
     "unanswered-cap",
+    "unrelated-third-party",
     "third-party-only-when-unreachable",
     "third-party-no-debt-disclosure",
     "third-party-stop-on-request",
@@ -117,6 +144,13 @@ CHECKED_RULES: tuple[str, ...] = (
     "field-visit-collectors",
     "field-visit-id",
     "field-visit-consent-to-enter",
+)
+
+#: The warnings this module gives (patterns under the caps that are still not reasonable), in listing order.
+WARNING_RULES: tuple[str, ...] = (
+    "short-interval-same-method",
+    "daily-attempts-all-methods",
+    "contact-streak",
 )
 
 
@@ -212,7 +246,7 @@ class ConductRule:
     >>> from procedures.rules import conduct_rules
     >>> rule = conduct_rules().rule("unanswered-cap")
     >>> rule.title, rule.checked, rule.source_text
-    ('同一联系方式每日未接通不超过 6 次', True, '2026 年银行业协会催收指引')
+    ('同一联系方式每日未接通不超过 6 次（上限）', True, '2026 年银行业协会催收指引')
     >>> ConductRule.from_dict(rule.to_dict()) == rule
     True
     """
@@ -251,8 +285,10 @@ _PARAMETERS = (
     "quiet_start", "quiet_end", "quiet_hours_channels",
     "max_effective_calls_per_day", "effective_call_channels", "effective_call_persons",
     "max_unanswered_per_day_per_method", "unanswered_channels",
-    "third_party_persons", "non_debtor_allowed_contents", "recorded_channels",
+    "third_party_persons", "unrelated_persons", "non_debtor_allowed_contents", "recorded_channels",
     "retention_years", "oral_agreement_retention", "field_visit_min_collectors",
+    "warn_min_minutes_between_attempts", "warn_max_voice_attempts_per_person_per_day",
+    "warn_max_consecutive_days", "warn_streak_channels",
 )
 
 
@@ -283,11 +319,16 @@ class ConductRules:
     max_unanswered_per_day_per_method: int
     unanswered_channels: tuple[str, ...]
     third_party_persons: tuple[str, ...]
+    unrelated_persons: tuple[str, ...]
     non_debtor_allowed_contents: tuple[str, ...]
     recorded_channels: tuple[str, ...]
     retention_years: int
     oral_agreement_retention: str
     field_visit_min_collectors: int
+    warn_min_minutes_between_attempts: int
+    warn_max_voice_attempts_per_person_per_day: int
+    warn_max_consecutive_days: int
+    warn_streak_channels: tuple[str, ...]
     rules: Mapping[str, ConductRule]
     unsupported: tuple[tuple[str, str], ...] = ()
 
@@ -321,11 +362,16 @@ class ConductRules:
                 "max_unanswered_per_day_per_method": self.max_unanswered_per_day_per_method,
                 "unanswered_channels": list(self.unanswered_channels),
                 "third_party_persons": list(self.third_party_persons),
+                "unrelated_persons": list(self.unrelated_persons),
                 "non_debtor_allowed_contents": list(self.non_debtor_allowed_contents),
                 "recorded_channels": list(self.recorded_channels),
                 "retention_years": self.retention_years,
                 "oral_agreement_retention": self.oral_agreement_retention,
                 "field_visit_min_collectors": self.field_visit_min_collectors,
+                "warn_min_minutes_between_attempts": self.warn_min_minutes_between_attempts,
+                "warn_max_voice_attempts_per_person_per_day": self.warn_max_voice_attempts_per_person_per_day,
+                "warn_max_consecutive_days": self.warn_max_consecutive_days,
+                "warn_streak_channels": list(self.warn_streak_channels),
             },
             "rules": [rule.to_dict() for rule in self.rules.values()],
             "unsupported": [{"claim": claim, "note": note} for claim, note in self.unsupported],
@@ -361,10 +407,10 @@ class ConductRules:
             if rule.id in rules:
                 raise _fail(f"rules[{index}].id", rule.id, "an id not used by another rule")
             rules[rule.id] = rule
-        missing = [rule_id for rule_id in CHECKED_RULES if rule_id not in rules]
+        missing = [rule_id for rule_id in CHECKED_RULES + WARNING_RULES if rule_id not in rules]
         if missing:
-            raise _fail("rules", missing[0], "every rule the checker applies: " + ", ".join(CHECKED_RULES),
-                        "须包含检查器使用的全部规则：" + "、".join(CHECKED_RULES))
+            raise _fail("rules", missing[0], "every rule the checker applies: " + ", ".join(CHECKED_RULES + WARNING_RULES),
+                        "须包含检查器使用的全部规则：" + "、".join(CHECKED_RULES + WARNING_RULES))
         unsupported = []
         for index, item in enumerate(data.get("unsupported") or ()):
             if not isinstance(item, Mapping):
@@ -381,11 +427,18 @@ class ConductRules:
             max_unanswered_per_day_per_method=_positive_int(params.get("max_unanswered_per_day_per_method"), p + "max_unanswered_per_day_per_method"),
             unanswered_channels=_choices(params.get("unanswered_channels"), p + "unanswered_channels", CHANNELS),
             third_party_persons=_choices(params.get("third_party_persons"), p + "third_party_persons", PERSONS),
+            unrelated_persons=_choices(params.get("unrelated_persons"), p + "unrelated_persons", PERSONS),
             non_debtor_allowed_contents=_choices(params.get("non_debtor_allowed_contents"), p + "non_debtor_allowed_contents", CONTENTS),
             recorded_channels=_choices(params.get("recorded_channels"), p + "recorded_channels", CHANNELS),
             retention_years=_positive_int(params.get("retention_years"), p + "retention_years"),
             oral_agreement_retention=_text(params.get("oral_agreement_retention"), p + "oral_agreement_retention"),
             field_visit_min_collectors=_positive_int(params.get("field_visit_min_collectors"), p + "field_visit_min_collectors"),
+            warn_min_minutes_between_attempts=_positive_int(params.get("warn_min_minutes_between_attempts"),
+                                                            p + "warn_min_minutes_between_attempts"),
+            warn_max_voice_attempts_per_person_per_day=_positive_int(params.get("warn_max_voice_attempts_per_person_per_day"),
+                                                                     p + "warn_max_voice_attempts_per_person_per_day"),
+            warn_max_consecutive_days=_positive_int(params.get("warn_max_consecutive_days"), p + "warn_max_consecutive_days"),
+            warn_streak_channels=_choices(params.get("warn_streak_channels"), p + "warn_streak_channels", CHANNELS),
             rules=MappingProxyType(rules),
             unsupported=tuple(unsupported),
         )
@@ -513,12 +566,52 @@ class Violation:
         return {"index": self.index, "rule_id": self.rule_id, "title": self.title, "message": self.message, "source": self.source}
 
 
+@dataclass(frozen=True)
+class ConductWarning:
+    """A pattern that breaks no cap but is not reasonable: which attempt, which warning rule, why, and the source.
+
+    Distinct from :class:`Violation`: a plan with warnings passes every rule
+    the checker knows, yet a team leader should look at it before it is used.
+
+    >>> from procedures.rules import conduct_rules
+    >>> calls = [Attempt(datetime(2026, 3, 2, 9, 0), "phone", "手机1", "debtor", False, "reminder"),
+    ...          Attempt(datetime(2026, 3, 2, 10, 0), "phone", "手机1", "debtor", False, "reminder")]
+    >>> (w,) = contact_plan_warnings(calls, conduct_rules())
+    >>> w.index, w.rule_id
+    (1, 'short-interval-same-method')
+    """
+
+    index: int
+    rule_id: str
+    title: str
+    message: str
+    source: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"index": self.index, "rule_id": self.rule_id, "title": self.title, "message": self.message, "source": self.source}
+
+
+class PlanCheck(list):
+    """The violations :func:`check_contact_plan` found (a list, as before), with the warnings in ``.warnings``."""
+
+    warnings: list[ConductWarning]
+
+    def __init__(self, violations: Iterable["Violation"], warnings: Iterable[ConductWarning]) -> None:
+        super().__init__(violations)
+        self.warnings = list(warnings)
+
+
 def _when(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%d %H:%M" if moment.second == 0 else "%Y-%m-%d %H:%M:%S")
 
 
-def check_contact_plan(attempts: Iterable[Any], rules: ConductRules) -> list[Violation]:
+def check_contact_plan(attempts: Iterable[Any], rules: ConductRules) -> PlanCheck:
     """List every conduct-rule violation in a planned or logged list of contact attempts.
+
+    The result is a list of :class:`Violation`; its ``warnings`` attribute
+    holds the :class:`ConductWarning` list of :func:`contact_plan_warnings`
+    (patterns under the caps that are still not reasonable).  An empty list
+    with warnings means "no rule broken, but not acceptable as it stands".
 
     ``attempts`` holds :class:`Attempt` objects or mappings of their fields;
     ``rules`` comes from :func:`procedures.rules.conduct_rules` (or
@@ -536,7 +629,7 @@ def check_contact_plan(attempts: Iterable[Any], rules: ConductRules) -> list[Vio
     ... ]
     >>> for v in check_contact_plan(plan, rules):
     ...     print(v.index, v.rule_id, v.source)
-    1 quiet-hours GB/T 45251-2025；2026 年银行业协会催收指引
+    1 quiet-hours GB/T 45251-2025；2026 年银行业协会催收指引；本手册做法·同意夜间联系的四项限制
     2 third-party-no-debt-disclosure 2011 年《办法》第六十八条；GB/T 45251-2025；2026 年银行业协会催收指引；《个人信息保护法》第十条
     >>> check_contact_plan([{"time": "2026-03-02T10:00", "channel": "fax", "method": "x", "person": "debtor",
     ...                      "answered": True, "content": "reminder"}], rules)
@@ -544,12 +637,7 @@ def check_contact_plan(attempts: Iterable[Any], rules: ConductRules) -> list[Vio
     ...
     calculators.errors.CalculatorInputError: attempts[0].channel='fax' is not allowed: one of: phone, ai_call, sms, app, email, letter, visit, branch
     """
-    if not isinstance(rules, ConductRules):
-        raise _fail("rules", type(rules).__name__, "a ConductRules object (procedures.rules.conduct_rules() or ConductRules.from_dict)",
-                    "由 conduct_rules() 或 ConductRules.from_dict() 得到的规则对象")
-    if isinstance(attempts, (str, bytes, Mapping)) or not isinstance(attempts, Iterable):
-        raise _fail("attempts", attempts, "a list of attempts", "联系记录列表")
-    items = [_validated(item, f"attempts[{index}]") for index, item in enumerate(attempts)]
+    items = _checked_input(attempts, rules)
     found: list[tuple[int, int, Violation]] = []
     order = {rule_id: position for position, rule_id in enumerate(CHECKED_RULES)}
 
@@ -581,6 +669,10 @@ def check_contact_plan(attempts: Iterable[Any], rules: ConductRules) -> list[Vio
                 add(index, "unanswered-cap",
                     f"{head}是 {day.isoformat()} 对联系方式“{a.method}”的第 {count} 次未接通拨打，"
                     f"超过同一联系方式每日 {rules.max_unanswered_per_day_per_method} 次。")
+        if a.person in rules.unrelated_persons:
+            add(index, "unrelated-third-party",
+                f"{head}联系了{PERSONS[a.person]}；与债务无关的第三人不因债务人失联而成为可联系对象，"
+                "只有债务人预留的联系人可在确认失联后联系。")
         if a.person in rules.third_party_persons:
             if a.debtor_reachable is not False:
                 state = "债务人仍可联系" if a.debtor_reachable else "未确认债务人失联"
@@ -608,4 +700,84 @@ def check_contact_plan(attempts: Iterable[Any], rules: ConductRules) -> list[Vio
                 add(index, "field-visit-id", f"{head}外访未出示工作证件。")
             if a.entered_premises and not a.consent_to_enter:
                 add(index, "field-visit-consent-to-enter", f"{head}未经同意进入住宅或办公场所。")
-    return [violation for _, _, violation in sorted(found, key=lambda item: (item[0], item[1]))]
+    violations = [violation for _, _, violation in sorted(found, key=lambda item: (item[0], item[1]))]
+    return PlanCheck(violations, _warnings(items, rules))
+
+
+def _checked_input(attempts: Any, rules: Any) -> list[Attempt]:
+    if not isinstance(rules, ConductRules):
+        raise _fail("rules", type(rules).__name__, "a ConductRules object (procedures.rules.conduct_rules() or ConductRules.from_dict)",
+                    "由 conduct_rules() 或 ConductRules.from_dict() 得到的规则对象")
+    if isinstance(attempts, (str, bytes, Mapping)) or not isinstance(attempts, Iterable):
+        raise _fail("attempts", attempts, "a list of attempts", "联系记录列表")
+    return [_validated(item, f"attempts[{index}]") for index, item in enumerate(attempts)]
+
+
+def contact_plan_warnings(attempts: Iterable[Any], rules: ConductRules) -> list[ConductWarning]:
+    """Patterns that stay under every cap but are not reasonable and necessary (see the module notes).
+
+    Thresholds are ``rules.warn_*`` (data).  Sorted by attempt index.
+
+    >>> from procedures.rules import conduct_rules
+    >>> rules = conduct_rules()
+    >>> hourly = [Attempt(datetime(2026, 3, 2, h, 0), "phone", "手机1", "debtor", False, "reminder") for h in range(9, 15)]
+    >>> check_contact_plan(hourly, rules)  # six unanswered attempts: no cap is broken
+    []
+    >>> [w.index for w in contact_plan_warnings(hourly, rules)]  # but every call after the first came within two hours
+    [1, 2, 3, 4, 5]
+    """
+    return _warnings(_checked_input(attempts, rules), rules)
+
+
+def _person_key(a: Attempt) -> tuple[str, str]:
+    """Who was contacted: the debtor and a guarantor by role; anyone else by role and method."""
+    return (a.person, "") if a.person in ("debtor", "guarantor") else (a.person, a.method)
+
+
+def _warnings(items: list[Attempt], rules: ConductRules) -> list[ConductWarning]:
+    found: list[tuple[int, int, ConductWarning]] = []
+    order = {rule_id: position for position, rule_id in enumerate(WARNING_RULES)}
+
+    def add(index: int, rule_id: str, message: str) -> None:
+        rule = rules.rule(rule_id)
+        found.append((index, order[rule_id], ConductWarning(index, rule_id, rule.title, message, rule.source_text)))
+
+    voice = set(rules.effective_call_channels) | set(rules.unanswered_channels)
+    last_on_method: dict[tuple[date, str], datetime] = {}
+    daily: Counter[tuple[date, tuple[str, str]]] = Counter()
+    days_by_person: dict[tuple[str, str], set[date]] = {}
+    streak_flagged: set[tuple[tuple[str, str], date]] = set()
+    gap = rules.warn_min_minutes_between_attempts
+    for index in sorted(range(len(items)), key=lambda i: (items[i].time, i)):
+        a = items[index]
+        day = a.time.date()
+        head = f"第 {index + 1} 条（{_when(a.time)}，{CHANNELS[a.channel]}，{a.method}）"
+        key = _person_key(a)
+        if a.channel in voice:
+            previous = last_on_method.get((day, a.method))
+            if previous is not None:
+                minutes = int((a.time - previous).total_seconds() // 60)
+                if minutes < gap:
+                    add(index, "short-interval-same-method",
+                        f"{head}距同一联系方式上一次拨打只隔 {minutes} 分钟（本手册提示线：间隔不少于 {gap} 分钟）。")
+            last_on_method[(day, a.method)] = a.time
+            if a.person != "unverified":
+                daily[(day, key)] += 1
+                count = daily[(day, key)]
+                if count > rules.warn_max_voice_attempts_per_person_per_day:
+                    add(index, "daily-attempts-all-methods",
+                        f"{head}是 {day.isoformat()} 对{PERSONS[a.person]}的第 {count} 次语音拨打（各号码合计；"
+                        f"本手册提示线：每日不超过 {rules.warn_max_voice_attempts_per_person_per_day} 次）。")
+        if a.channel in rules.warn_streak_channels and a.person != "unverified":
+            days = days_by_person.setdefault(key, set())
+            days.add(day)
+            run, probe = 0, day
+            while probe in days:
+                run += 1
+                probe = date.fromordinal(probe.toordinal() - 1)
+            if run > rules.warn_max_consecutive_days and (key, day) not in streak_flagged:
+                streak_flagged.add((key, day))
+                add(index, "contact-streak",
+                    f"{head}：已连续 {run} 天联系{PERSONS[a.person]}（本手册提示线：连续不超过 {rules.warn_max_consecutive_days} 天，"
+                    "之后应停一停、换方式或复盘方案）。")
+    return [warning for _, _, warning in sorted(found, key=lambda item: (item[0], item[1]))]

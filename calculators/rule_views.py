@@ -29,7 +29,8 @@ __all__ = [
 # Words a trainer types for each vocabulary entry (the English codes are accepted too).
 CHANNEL_WORDS = {"电话": "phone", "外呼": "ai_call", "智能外呼": "ai_call", "短信": "sms", "App": "app", "APP": "app",
                  "邮件": "email", "信函": "letter", "外访": "visit", "网点": "branch"}
-PERSON_WORDS = {"本人": "debtor", "担保人": "guarantor", "联系人": "contact", "第三人": "third_party", "未核实": "unverified"}
+PERSON_WORDS = {"本人": "debtor", "担保人": "guarantor", "联系人": "contact", "预留联系人": "contact", "第三人": "third_party",
+                "未核实": "unverified"}
 ANSWER_WORDS = {"接通": True, "未接通": False}
 CONTENT_WORDS = {"核身": "identity_check", "找人": "locate", "提醒": "reminder", "协商": "negotiation",
                  "告知欠款": "debt_disclosure", "法律告知": "legal_notice", "其他": "other"}
@@ -113,22 +114,31 @@ def parse_attempts(text: str) -> list[dict[str, Any]]:
 
 
 def conduct_view(inputs: Mapping[str, str], rules: ConductRules) -> View:
-    """The contact-plan checker: every violation with its rule and source.
+    """The contact-plan checker: every violation with its rule and source, then the warnings (not violations).
 
     >>> from procedures.rules import conduct_rules
     >>> view = conduct_view(CONDUCT_DEFAULTS, conduct_rules())
-    >>> view.ok, view.summary["violations"], view.summary["rules"]
-    (True, '2', 'quiet-hours third-party-no-debt-disclosure')
+    >>> view.ok, view.summary["violations"], view.summary["rules"], view.summary["warnings"]
+    (True, '2', 'quiet-hours third-party-no-debt-disclosure', '0')
     """
     try:
         attempts = parse_attempts(inputs.get("attempts", ""))
         violations = check_contact_plan(attempts, rules)
     except CalculatorInputError as exc:
         return View(error_field="attempts", error_message=exc.message_zh)
+    warnings = violations.warnings
     summary = {"attempts": str(len(attempts)), "violations": str(len(violations)),
-               "rules": " ".join(v.rule_id for v in violations)}
+               "rules": " ".join(v.rule_id for v in violations), "warnings": str(len(warnings)),
+               "warning_rules": " ".join(w.rule_id for w in warnings)}
+    notes = ""
+    if warnings:
+        items = "".join(f"<li>第 {w.index + 1} 条·{html.escape(w.title)}：{html.escape(w.message)}（依据：{html.escape(w.source)}）</li>"
+                        for w in warnings)
+        notes = (f'<p class="hb-summary">另有 <b>{len(warnings)}</b> 处提示（没有越过上限，但不合理，须组长复核）：</p>'
+                 f'<ul class="hb-warnings">{items}</ul>')
     if not violations:
-        return View(html=f'<p class="hb-summary">{len(attempts)} 条记录，<b>未发现违规</b>。</p>', summary=summary)
+        verdict = "<b>未发现违规</b>" + ("，但有提示，请看下方。" if warnings else "。")
+        return View(html=f'<p class="hb-summary">{len(attempts)} 条记录，{verdict}</p>' + notes, summary=summary)
     body = "".join(
         f"<tr><td>{v.index + 1}</td><td>{html.escape(v.title)}</td><td>{html.escape(v.message)}</td><td>{html.escape(v.source)}</td></tr>"
         for v in violations
@@ -136,7 +146,7 @@ def conduct_view(inputs: Mapping[str, str], rules: ConductRules) -> View:
     return View(
         html=(f'<p class="hb-summary">{len(attempts)} 条记录，发现 <b>{len(violations)}</b> 处违规：</p>'
               '<div class="hb-table-wrap"><table class="table"><thead><tr><th>记录</th><th>规则</th><th>说明</th><th>依据</th></tr></thead>'
-              f"<tbody>{body}</tbody></table></div>"),
+              f"<tbody>{body}</tbody></table></div>" + notes),
         summary=summary,
     )
 

@@ -116,16 +116,81 @@ def iter_cites(obj: object) -> Iterable[schema.Cite]:
             yield from iter_cites(item)
 
 
-def check_references() -> None:
-    """Cross-file rules: cited sources exist; stage links point at stages; glossary terms are unique."""
+def cite_problem(cite: schema.Cite) -> str | None:
+    """What is wrong with a citation (unknown source, or a grade above its source's), or ``None``.
+
+    >>> cite_problem(schema.Cite(id="civil-code", where="第一百八十八条"))
+    >>> cite_problem(schema.Cite(id="cba-2026", grade="H"))
+    "citation of 'cba-2026' claims grade H above the source's grade M"
+    """
     known = sources()
+    if cite.id not in known:
+        return f"unknown source id {cite.id!r}; known: {sorted(known)}"
+    source_grade = known[cite.id].grade
+    if cite.grade and schema.weaker(cite.grade, source_grade) != cite.grade:
+        return f"citation of {cite.id!r} claims grade {cite.grade} above the source's grade {source_grade}"
+    return None
+
+
+def cite_grade(cite: schema.Cite) -> str:
+    """The grade a reader sees for one citation: the source's, lowered by the citation's own.
+
+    >>> cite_grade(schema.Cite(id="civil-code")), cite_grade(schema.Cite(id="civil-code", grade="M"))
+    ('H', 'M')
+    """
+    source_grade = sources()[cite.id].grade
+    return schema.weaker(cite.grade, source_grade) if cite.grade else source_grade
+
+
+def cite_label(cite: schema.Cite) -> str:
+    """A citation's name and section, set apart: an article (``第…``) follows the name, anything else after “·”.
+
+    >>> cite_label(schema.Cite(id="credit-reporting", where="第十六条"))
+    '《征信业管理条例》第十六条'
+    >>> cite_label(schema.Cite(id="civil-procedure-law", where="督促程序一章"))
+    '《民事诉讼法》·督促程序一章'
+    """
+    source = sources()[cite.id]
+    if not cite.where:
+        return source.short
+    joiner = "" if cite.where.startswith(("第", "（")) else "·"
+    return source.short + joiner + cite.where
+
+
+def certainty(cite: schema.Cite) -> str:
+    """How binding and how sure a citation is, as the reader sees it: ``〔司法解释｜H〕``.
+
+    The binding kind (:data:`procedures.schema.BINDING_KINDS`), the grade
+    (:func:`cite_grade`) and the citation's own note on what is unverified.
+
+    >>> certainty(schema.Cite(id="credit-reporting", where="第十六条"))
+    '〔行政法规·部门规章·规范性文件｜H〕'
+    >>> certainty(schema.Cite(id="gbt-45251", note="条款号待核"))
+    '〔推荐性国家标准（参照）｜M｜条款号待核〕'
+    """
+    source = sources()[cite.id]
+    kind = source.binding or "机构信息（非规则）"
+    note = f"｜{cite.note}" if cite.note else ""
+    return f"〔{kind}｜{cite_grade(cite)}{note}〕"
+
+
+@lru_cache(maxsize=None)
+def review_log() -> schema.ReviewLog:
+    """The 2026-11 content-review log (one decision per finding id)."""
+    return load_model(ROOT / "review-log.yml", schema.ReviewLog)
+
+
+def check_references() -> None:
+    """Cross-file rules: cited sources exist and no citation raises its source's grade; stage links point at stages; glossary terms are unique."""
     documents = [(ROOT / "glossary.yml", glossary()), (ROOT / "role.yml", role()), (ROOT / "skills.yml", skills())]
     documents += [(ROOT / "workflow" / f"{p.id}.yml", p) for p in workflow()]
     documents += [(ROOT / "challenges" / f"{c.id}.yml", c) for c in challenges().values()]
+    if (ROOT / "review-log.yml").exists():
+        documents.append((ROOT / "review-log.yml", review_log()))
     for path, document in documents:
-        bad = sorted({c.id for c in iter_cites(document)} - set(known))
-        if bad:
-            raise ProcedureFileError(path, [(1, "sources", f"unknown source id(s) {bad}; known: {sorted(known)}")])
+        problems = sorted({p for p in map(cite_problem, iter_cites(document)) if p})
+        if problems:
+            raise ProcedureFileError(path, [(1, "sources", problem) for problem in problems])
     stage_ids = {p.id for p in workflow()}
     for stage in workflow():
         missing = sorted(set(stage.next) - stage_ids)

@@ -68,24 +68,34 @@ def edit_url(path: str | Path) -> str:
 
 
 def cite(cites: Sequence[schema.Cite]) -> str:
-    """Short inline citation: ``（依据：2011 年《办法》第六十八条；GB/T 45251-2025）``.
+    """Inline citation with each source's binding kind and grade (legend on the 审校记录 page).
 
     >>> cite([schema.Cite(id="measures-2011", where="第六十八条")])
-    '（依据：2011 年《办法》第六十八条）'
+    '（依据：2011 年《办法》第六十八条〔行政法规·部门规章·规范性文件｜M〕）'
     """
     if not cites:
         return ""
-    known = loader.sources()
-    parts = [known[c.id].short + (c.where or "") for c in cites]
+    parts = [loader.cite_label(c) + loader.certainty(c) for c in cites]
     return "（依据：" + "；".join(parts) + "）"
 
 
-def sources_list(cites: Iterable[schema.Cite]) -> str:
-    """The full references of a page: title, number, date in force; each document and each article once.
+def cite_plain(cites: Sequence[schema.Cite]) -> str:
+    """Citations for a table's 依据 column: name, section, binding kind and grade, separated by “；”.
 
-    >>> sources_list([schema.Cite(id="civil-code", where="第一百八十八条"),
-    ...               schema.Cite(id="civil-code", where="第一百八十八条、第一百九十五条")])
-    '- 《中华人民共和国民法典》，2021-01-01 起施行（本页引用：第一百八十八条、第一百九十五条）'
+    >>> cite_plain([schema.Cite(id="civil-code", where="第一百八十八条"), schema.Cite(id="cba-2026")])
+    '《民法典》第一百八十八条〔法律｜H〕；2026 年银行业协会催收指引〔行业自律｜M〕'
+    """
+    return "；".join(loader.cite_label(c) + loader.certainty(c) for c in cites)
+
+
+def sources_list(cites: Iterable[schema.Cite]) -> str:
+    """The full references of a page: title, number, date in force, binding kind, grade, what is unverified, public addresses.
+
+    Each document once, its articles de-duplicated and in the order first cited.
+
+    >>> print(sources_list([schema.Cite(id="civil-code", where="第一百八十八条"),
+    ...                     schema.Cite(id="civil-code", where="第一百八十八条、第一百九十五条")]))
+    - 《中华人民共和国民法典》，2021-01-01 起施行（本页引用：第一百八十八条、第一百九十五条）。约束力：法律；可信度：H（已核原文）。可核对：[原文镜像](https://github.com/LawRefBook/Laws/tree/master/民法典)
     """
     known = loader.sources()
     seen: dict[str, list[str]] = {}
@@ -98,9 +108,18 @@ def sources_list(cites: Iterable[schema.Cite]) -> str:
     for source_id, wheres in seen.items():
         s = known[source_id]
         number = "" if s.number in ("无", s.title) else f"，{s.number}"
-        since = f"，{s.in_force.isoformat()} 起施行" if s.in_force else ""
+        verb = {"监管机构": "挂牌"}.get(s.kind) or {"行业自律": "发布", "推荐性国家标准（参照）": "发布并实施"}.get(s.binding or "", "起施行")
+        since = f"，{s.in_force.isoformat()} {verb}" if s.in_force else ""
         where = f"（本页引用：{'、'.join(wheres)}）" if wheres else ""
-        lines.append(f"- {s.title}{number}{since}{where}")
+        binding = f"约束力：{s.binding}" if s.binding else "机构信息，不是规则出处"
+        grade = f"可信度：{s.grade}（{schema.GRADE_TEXT[s.grade]}）"
+        unverified = f"；待核：{s.unverified}" if s.unverified else ""
+        parts = [f"{s.title}{number}{since}{where}", f"{binding}；{grade}{unverified}"]
+        if s.note:
+            parts.append(s.note.rstrip("。"))
+        if s.addresses:
+            parts.append("可核对：" + "、".join(f"[{a.kind}]({a.url})" for a in s.addresses))
+        lines.append("- " + "。".join(parts))
     return "\n".join(lines)
 
 
@@ -137,7 +156,7 @@ def _checks(items: Sequence[schema.Check]) -> str:
 
 def _escalations(items: Sequence[schema.Escalation]) -> str:
     rows = "\n".join(f"| {e.when} | {e.to} |" for e in items)
-    return "| 出现以下情形 | 升级给 |\n|---|---|\n" + rows
+    return "| 出现以下情形 | 上报或移交给 |\n|---|---|\n" + rows
 
 
 def _talk_section(say: Sequence[schema.Phrase], never: Sequence[schema.Forbidden]) -> str:
@@ -299,27 +318,41 @@ def workflow_table() -> str:
 
 
 def conduct_markdown() -> str:
-    """The conduct rules (procedures/rules/conduct.yml): parameters, each rule with its sources, unsupported claims."""
-    from calculators.conduct import CHANNELS
+    """The conduct rules (procedures/rules/conduct.yml): limits, each rule with its sources, the warning lines, unsupported claims."""
+    from calculators.conduct import CHANNELS, WARNING_RULES
 
     from . import rules
 
     data = rules.conduct()
     p = data.parameters
+    by_id = {rule.id: rule for rule in data.rules}
     lines = [
         data_box(data, "procedures/rules/conduct.yml"),
-        "| 参数 | 取值 |\n|---|---|\n"
-        f"| 禁止催收时段 | {p.quiet_start} 至次日 {p.quiet_end}（客户同意的除外） |\n"
-        f"| 适用渠道 | {'、'.join(CHANNELS[c] for c in p.quiet_hours_channels)} |\n"
-        f"| 每日有效通话上限（同一债务人） | {p.max_effective_calls_per_day} 次 |\n"
-        f"| 同一联系方式每日未接通上限 | {p.max_unanswered_per_day_per_method} 次 |\n"
-        f"| 录音保存 | 不少于 {p.retention_years} 年；口头还款约定的录音{p.oral_agreement_retention} |\n"
-        f"| 外访人数 | 不少于 {p.field_visit_min_collectors} 人 |",
+        "### 上限与提示线\n\n上限是不得越过的线，不是要用满的指标；提示线是本手册的做法，低于上限但越过提示线的，"
+        "检查器给出提示，由组长复核是否合理、必需。\n\n"
+        "| 项目 | 取值 | 性质 |\n|---|---|---|\n"
+        + f"| 禁止催收时段 | {p.quiet_start} 至次日 {p.quiet_end}（债务人同意的除外） | 规则{cite(by_id['quiet-hours'].sources)} |\n"
+        f"| 适用渠道 | {'、'.join(CHANNELS[c] for c in p.quiet_hours_channels)} | 本手册的解释（信函按寄出时间） |\n"
+        f"| 每日主动有效通话（同一债务人） | 不超过 {p.max_effective_calls_per_day} 次 | 上限{cite(by_id['effective-call-cap'].sources)} |\n"
+        f"| 同一联系方式每日未接通拨打 | 不超过 {p.max_unanswered_per_day_per_method} 次 | 上限{cite(by_id['unanswered-cap'].sources)} |\n"
+        f"| 同一联系方式两次拨打的间隔 | 不少于 {p.warn_min_minutes_between_attempts} 分钟 | 提示线{cite(by_id['short-interval-same-method'].sources)} |\n"
+        f"| 同一人每日语音拨打（各号码合计） | 不超过 {p.warn_max_voice_attempts_per_person_per_day} 次 | 提示线{cite(by_id['daily-attempts-all-methods'].sources)} |\n"
+        f"| 连续联系同一人 | 不超过 {p.warn_max_consecutive_days} 天 | 提示线{cite(by_id['contact-streak'].sources)} |\n"
+        f"| 录音保存 | 不少于 {p.retention_years} 年；口头还款约定的录音{p.oral_agreement_retention}；作为证据的录音保存至结清和结案 | 规则{cite(by_id['recording-retention'].sources)} |\n"
+        f"| 外访人数 | 不少于 {p.field_visit_min_collectors} 人 | 规则{cite(by_id['field-visit-collectors'].sources)} |",
+        "### 规则",
     ]
     for rule in data.rules:
+        if rule.id in WARNING_RULES:
+            continue
         mark = "检查器自动核对" if rule.checked else "人工核对"
         note = f"\n\n  {rule.note}" if rule.note else ""
         lines.append(f"- **{rule.title}**（{mark}）：{rule.text}{cite(rule.sources)}{note}")
+    lines.append("### 提示（不是违规）\n\n检查器在没有违规时也可能给出以下提示：说明联系方式虽未越过上限，但不合理，须组长复核。")
+    for rule_id in WARNING_RULES:
+        rule = by_id[rule_id]
+        note = f"\n\n  {rule.note}" if rule.note else ""
+        lines.append(f"- **{rule.title}**：{rule.text}{cite(rule.sources)}{note}")
     for item in data.unsupported:
         lines.append(f":::{{warning}} 没有依据的说法：{item.claim}\n{item.note}\n:::")
     lines.append("### 依据\n\n" + sources_list(c for rule in data.rules for c in rule.sources))

@@ -40,7 +40,7 @@ from calculators.errors import CalculatorInputError
 from calculators.legal import OverdraftRules
 from calculators.scriptlint import NEGATION_MODES, RedlineRules
 
-from .loader import ROOT, ProcedureFileError, load_model, sources
+from .loader import ROOT, ProcedureFileError, cite_label, cite_problem, load_model, sources
 from .schema import Cite, Model, Phrase, Slug, Text
 
 __all__ = [
@@ -111,18 +111,24 @@ class ConductParameters(Model):
     max_unanswered_per_day_per_method: int = Field(ge=1)
     unanswered_channels: list[str] = Field(min_length=1)
     third_party_persons: list[str] = Field(min_length=1)
+    unrelated_persons: list[str]
     non_debtor_allowed_contents: list[str]
     recorded_channels: list[str]
     retention_years: int = Field(ge=1)
     oral_agreement_retention: Text
     field_visit_min_collectors: int = Field(ge=1)
+    warn_min_minutes_between_attempts: int = Field(ge=1)
+    warn_max_voice_attempts_per_person_per_day: int = Field(ge=1)
+    warn_max_consecutive_days: int = Field(ge=1)
+    warn_streak_channels: list[str] = Field(min_length=1)
 
-    @field_validator("quiet_hours_channels", "effective_call_channels", "unanswered_channels", "recorded_channels")
+    @field_validator("quiet_hours_channels", "effective_call_channels", "unanswered_channels", "recorded_channels",
+                     "warn_streak_channels")
     @classmethod
     def _channels(cls, value: list[str]) -> list[str]:
         return _in(CHANNELS, value)
 
-    @field_validator("effective_call_persons", "third_party_persons")
+    @field_validator("effective_call_persons", "third_party_persons", "unrelated_persons")
     @classmethod
     def _persons(cls, value: list[str]) -> list[str]:
         return _in(PERSONS, value)
@@ -332,19 +338,15 @@ class Script(Model):
 def cite_text(cite: Cite) -> str:
     """The display text of a citation: the source's short name plus the article.
 
+    An article (``第…``) follows the name directly; any other ``where`` is set
+    off with “·” so the name and the section never run together.
+
     >>> cite_text(Cite(id="credit-reporting", where="第十六条"))
     '《征信业管理条例》第十六条'
+    >>> cite_text(Cite(id="civil-procedure-law", where="督促程序一章"))
+    '《民事诉讼法》·督促程序一章'
     """
-    source = sources()[cite.id]
-    return source.short + (cite.where or "")
-
-
-def _refs(path: Path, cites: list[Cite]) -> list[dict[str, Any]]:
-    known = sources()
-    bad = sorted({c.id for c in cites} - set(known))
-    if bad:
-        raise ProcedureFileError(path, [(1, "sources", f"unknown source id(s) {bad}; known: {sorted(known)}")])
-    return [{"id": c.id, "where": c.where, "text": cite_text(c)} for c in cites]
+    return cite_label(cite)
 
 
 def _cites(obj: object, loc: tuple = ()) -> list[tuple[tuple, Cite]]:
@@ -360,21 +362,20 @@ def _cites(obj: object, loc: tuple = ()) -> list[tuple[tuple, Cite]]:
 
 def _refs(path: Path, cites: list[Cite], loc: tuple = ()) -> list[dict[str, Any]]:
     """Resolve citations to ``{id, where, text}``; an unknown id is an error at its line."""
-    known = sources()
     for index, cite in enumerate(cites):
-        if cite.id not in known:
+        problem = cite_problem(cite)
+        if problem:
             where = loc + (index, "id")
-            raise ProcedureFileError(path, [(_line(path, *where), ".".join(map(str, where)) or "sources",
-                                             f"unknown source id {cite.id!r}; known: {sorted(known)}")])
+            raise ProcedureFileError(path, [(_line(path, *where), ".".join(map(str, where)) or "sources", problem)])
     return [{"id": c.id, "where": c.where, "text": cite_text(c)} for c in cites]
 
 
 def _check_cites(path: Path, model: BaseModel) -> None:
-    known = sources()
     for loc, cite in _cites(model):
-        if cite.id not in known:
+        problem = cite_problem(cite)
+        if problem:
             where = loc + ("id",)
-            raise ProcedureFileError(path, [(_line(path, *where), ".".join(map(str, where)), f"unknown source id {cite.id!r}; known: {sorted(known)}")])
+            raise ProcedureFileError(path, [(_line(path, *where), ".".join(map(str, where)), problem)])
 
 
 def _line(path: Path, *loc: Any) -> int:
@@ -468,7 +469,7 @@ def conduct_rules(path: Path | str | None = None) -> ConductRules:
 
     >>> rules = conduct_rules()
     >>> rules.rule("quiet-hours").source_text
-    'GB/T 45251-2025；2026 年银行业协会催收指引'
+    'GB/T 45251-2025；2026 年银行业协会催收指引；本手册做法·同意夜间联系的四项限制'
     >>> rules.retention_years, rules.field_visit_min_collectors
     (2, 2)
     """

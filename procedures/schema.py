@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
@@ -23,9 +23,54 @@ class Model(BaseModel):
 
 # --- sources ---------------------------------------------------------------
 
+#: How a source binds the bank (issue 10): the seven kinds every rule shows.
+BINDING_KINDS: tuple[str, ...] = (
+    "法律",
+    "司法解释",
+    "行政法规·部门规章·规范性文件",
+    "推荐性国家标准（参照）",
+    "行业自律",
+    "本行制度",
+    "本手册做法",
+)
+Binding = Literal[BINDING_KINDS]  # type: ignore[valid-type]
+#: Confidence grades: H = primary text seen; M = secondary sources agree; L = not verified.
+GRADES: tuple[str, ...] = ("H", "M", "L")
+Grade = Literal["H", "M", "L"]
+#: What the reader sees for each grade.
+GRADE_TEXT = {"H": "已核原文", "M": "据二手资料", "L": "未核实"}
+#: Source kinds that are not rules (an agency or a public service cited for its hotline): no binding kind.
+NON_RULE_KINDS: tuple[str, ...] = ("监管机构", "公共服务")
+#: What a public address points at.
+AddressKind = Literal["原文", "原文镜像", "二手报道", "官方页面"]
+
+
+def weaker(a: str, b: str) -> str:
+    """The lower of two grades.
+
+    >>> weaker("H", "M"), weaker("L", "M"), weaker("H", "H")
+    ('M', 'L', 'H')
+    """
+    return max(a, b, key=GRADES.index)
+
+
+class Address(Model):
+    """A public place where the reader can check a source (the text or a report of it)."""
+
+    url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")]
+    kind: AddressKind
+
 
 class Source(Model):
-    """A document the handbook cites (law, regulation, standard, bank publication)."""
+    """A document the handbook cites (law, regulation, standard, bank publication).
+
+    ``binding`` is how it binds the bank (:data:`BINDING_KINDS`); ``grade`` how
+    sure the handbook is of what it says (H/M/L, :data:`GRADE_TEXT`);
+    ``unverified`` names what is still to be checked (``文号待核``) and is shown
+    to readers; ``addresses`` are public places to check it.  A regulator or
+    public service cited only for its hotline has ``binding: null`` and a kind
+    in :data:`NON_RULE_KINDS` (it is not a rule).
+    """
 
     id: Slug
     short: Text
@@ -33,7 +78,17 @@ class Source(Model):
     number: Text
     in_force: date | None
     kind: Text
+    binding: Binding | None  # type: ignore[valid-type]
+    grade: Grade
+    unverified: Text | None = None
+    addresses: list[Address] = []
     note: Text | None = None
+
+    @model_validator(mode="after")
+    def _binding(self) -> "Source":
+        if self.binding is None and self.kind not in NON_RULE_KINDS:
+            raise ValueError(f"source {self.id!r}: binding may be empty only for kinds {NON_RULE_KINDS} (cited for a contact point, not a rule)")
+        return self
 
 
 class SourceList(Model):
@@ -41,10 +96,17 @@ class SourceList(Model):
 
 
 class Cite(Model):
-    """A citation: a source id plus the article or section (``where``)."""
+    """A citation: a source id plus the article or section (``where``).
+
+    ``grade`` may lower the source's grade for this point (never raise it:
+    checked by :func:`procedures.loader.check_references`); ``note`` says what is
+    unverified about this point (``条款号待核``) and is shown to readers.
+    """
 
     id: Slug
     where: Text | None = None
+    grade: Grade | None = None
+    note: Text | None = None
 
 
 # --- glossary --------------------------------------------------------------
@@ -186,4 +248,60 @@ class Challenge(Reviewed):
     sources: list[Cite] = Field(min_length=1)
 
 
-Kind = Literal["sources", "glossary", "role", "skills", "procedure", "challenge"]
+# --- the review log (issue 10) ----------------------------------------------
+
+ReviewId = Annotated[str, StringConstraints(pattern=r"^[FCRNL][1-9][0-9]*$")]
+#: 已修正 = fixed as found; 部分采纳 = fixed in part, the rest declined with a reason; 不采纳 = declined.
+Decision = Literal["已修正", "部分采纳", "不采纳"]
+Severity = Literal["错误", "有风险", "缺失", "不清楚"]
+
+
+class ReviewEntry(Model):
+    """One finding of the 2026-11 content review or its errata, and what the handbook did about it."""
+
+    id: ReviewId
+    severity: Severity
+    finding: Text  # the finding in one sentence, in the handbook's words
+    decision: Decision
+    change: Text  # what changed (or, when declined, what stays and why)
+    reason: Text | None = None  # required when the finding is declined or only partly adopted
+    files: list[Text] = Field(min_length=1)  # repository paths that carry the decision
+    sources: list[Cite] = []
+
+    @model_validator(mode="after")
+    def _reason(self) -> "ReviewEntry":
+        if self.decision != "已修正" and not self.reason:
+            raise ValueError(f"{self.id}: a declined or partly adopted finding needs a reason")
+        return self
+
+
+class ReviewGap(Model):
+    """A number the reviewed documents skip (so completeness checks know it is not missing)."""
+
+    id: ReviewId
+    note: Text
+
+
+class ReviewLog(Model):
+    """The review log: the reference ids (as listed in the review and the errata) and one entry per id."""
+
+    reviewed_commit: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{7,40}$")]
+    documents: list[Text] = Field(min_length=1)
+    reference_ids: list[ReviewId] = Field(min_length=1)
+    gaps: list[ReviewGap] = []
+    entries: list[ReviewEntry] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _complete(self) -> "ReviewLog":
+        ids = [e.id for e in self.entries]
+        twice = sorted({i for i in ids if ids.count(i) > 1})
+        if twice:
+            raise ValueError(f"findings decided twice: {twice}")
+        missing = [i for i in self.reference_ids if i not in ids]
+        extra = [i for i in ids if i not in self.reference_ids]
+        if missing or extra:
+            raise ValueError(f"review log incomplete: no entry for {missing}; entries not in reference_ids: {extra}")
+        return self
+
+
+Kind = Literal["sources", "glossary", "role", "skills", "procedure", "challenge", "review-log"]

@@ -9,7 +9,9 @@ enforcement), each in the handbook's procedure template (:class:`Situation`).
 
 :func:`validate` checks what the model alone cannot: the id equals the file
 name, every cited source and every linked script exists, and every ``say`` line
-passes the red-line linter (:func:`calculators.scriptlint.lint`).
+passes the red-line linter (:func:`calculators.scriptlint.lint`).  Pages show
+each citation's binding kind and grade (:func:`procedures.loader.certainty`); a
+citation may lower its source's grade for one point and say what is unverified.
 """
 
 from __future__ import annotations
@@ -155,15 +157,15 @@ def validate(folder: Path | str | None = None) -> int:
 
     folder = Path(folder) if folder is not None else SITUATIONS_DIR
     items = situations(folder)
-    known, library, red = loader.sources(), rules.scripts(), rules.redlines()
+    library, red = rules.scripts(), rules.redlines()
     for item in items.values():
         path = folder / f"{item.id}.yml"
         lines = read_yaml(path)[1]
         for loc, cite in rules._cites(item):
-            if cite.id not in known:
+            problem = loader.cite_problem(cite)  # an unknown source, or a grade above the source's
+            if problem:
                 where = loc + ("id",)
-                raise ProcedureFileError(path, [(line_of(lines, where), ".".join(map(str, where)),
-                                                 f"unknown source id {cite.id!r}; known: {sorted(known)}")])
+                raise ProcedureFileError(path, [(line_of(lines, where), ".".join(map(str, where)), problem)])
         for index, script_id in enumerate(item.scripts):
             if script_id not in library:
                 raise ProcedureFileError(path, [(line_of(lines, ("scripts", index)), f"scripts.{index}",

@@ -61,7 +61,7 @@ def test_quiet_hours_violation_names_rule_and_source(rules):
     (violation,) = check_contact_plan([at(22, 0)], rules)
     assert violation.title == "夜间禁止催收"
     assert "22:00" in violation.message and "08:00" in violation.message
-    assert violation.source == "GB/T 45251-2025；2026 年银行业协会催收指引"
+    assert violation.source == "GB/T 45251-2025；2026 年银行业协会催收指引；本手册做法·同意夜间联系的四项限制"
 
 
 # --- three effective calls a day ------------------------------------------
@@ -95,7 +95,7 @@ def test_effective_calls_counted_in_time_order_not_list_order(rules):
 def test_effective_call_message_and_source(rules):
     violation = check_contact_plan([at(h) for h in (9, 10, 11, 12)], rules)[0]
     assert "第 4 次有效语音交互" in violation.message and "3 次" in violation.message
-    assert violation.source == "GB/T 45251-2025"
+    assert violation.source == "GB/T 45251-2025；本手册做法·接通即计入的从严口径"
 
 
 @settings(max_examples=40, deadline=None)
@@ -182,7 +182,16 @@ def test_contact_never_told_of_the_debt(rules):
 
 def test_third_party_same_rules_and_both_violations_listed(rules):
     attempt = at(10, person="third_party", method="单位座机", content="debt_disclosure", debtor_reachable=True)
-    assert found([attempt], rules) == [(0, "third-party-only-when-unreachable"), (0, "third-party-no-debt-disclosure")]
+    assert found([attempt], rules) == [(0, "unrelated-third-party"), (0, "third-party-only-when-unreachable"),
+                                       (0, "third-party-no-debt-disclosure")]
+
+
+def test_unrelated_third_party_never_callable_even_when_debtor_unreachable(rules):
+    """R1: 其他第三人 do not become contactable because the debtor is unreachable; a 预留联系人 does."""
+    neighbour = at(10, person="third_party", method="邻居", content="locate", debtor_reachable=False)
+    contact = at(10, person="contact", method="联系人1", content="locate", debtor_reachable=False)
+    assert found([neighbour], rules) == [(0, "unrelated-third-party")]
+    assert found([contact], rules) == []
 
 
 def test_debtor_and_guarantor_may_be_told_of_the_debt(rules):

@@ -78,7 +78,7 @@ def test_conduct_parameters_and_sources():
     assert (p.max_effective_calls_per_day, p.max_unanswered_per_day_per_method) == (3, 6)
     assert (p.retention_years, p.field_visit_min_collectors) == (2, 2)
     cited = {r.id: {c.id for c in r.sources} for r in data.rules}
-    assert cited["effective-call-cap"] == {"gbt-45251"}
+    assert cited["effective-call-cap"] == {"gbt-45251", "industry-practice"}
     assert cited["unanswered-cap"] == {"cba-2026"}
     assert "measures-2011" in cited["recording-retention"]
     assert all(CJK.search(r.title) and CJK.search(r.text) for r in data.rules)
@@ -117,7 +117,7 @@ def test_every_citation_resolves_to_display_text():
 
 def test_unknown_source_in_conduct_rules_reports_line(tmp_path):
     path = _copy(tmp_path, "conduct.yml")
-    old = "        where: 第六十八条\n\n  - id: verify-before-disclosure"
+    old = "        where: 第十条、第十三条\n\n  - id: verify-before-disclosure"
     assert old in path.read_text(encoding="utf-8")
     path.write_text(path.read_text(encoding="utf-8").replace(old, "      - id: cba-2027\n\n  - id: verify-before-disclosure"), encoding="utf-8")
     with pytest.raises(ProcedureFileError) as err:

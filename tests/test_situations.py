@@ -146,8 +146,8 @@ def test_locating_uses_only_the_lawful_channels_and_the_defined_triggers():
 def test_vulnerable_customers_get_the_crisis_line_from_a_cited_source():
     item = ITEMS["vulnerable"]
     assert any("12356" in p.text for p in item.say)
-    assert "hotline-12356" in {c.id for c in item.sources}
-    assert "12356" in loader.sources()["hotline-12356"].title
+    assert "crisis-line-12356" in {c.id for c in item.sources}
+    assert "12356" in loader.sources()["crisis-line-12356"].title
 
 
 def test_retention_is_tied_to_settlement_and_legal_hold_not_only_two_years():
