@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -28,8 +28,10 @@ from .money import ROUNDING_RULES
 
 __all__ = [
     "Citation",
+    "Dated",
     "FieldSpec",
     "FIELD_SPECS",
+    "IDENTITY_KEYS",
     "Terms",
     "load_terms",
     "bundled_profiles",
@@ -63,7 +65,7 @@ class FieldSpec:
     """What one profile value means and which values are allowed."""
 
     name: str
-    kind: str  # rate | amount | optional_amount | int | bool | choice | rate_table
+    kind: str  # rate | optional_rate | amount | optional_amount | int | bool | choice | rate_table
     zh: str  # label shown in the handbook
     en: str  # meaning, for code readers
     choices: tuple[str, ...] = ()
@@ -73,42 +75,303 @@ class FieldSpec:
 
 _RULES = tuple(ROUNDING_RULES)
 
-#: The values every profile must define, in the order the handbook lists them.
-FIELD_SPECS: tuple[FieldSpec, ...] = (
-    FieldSpec("daily_rate", "rate", "透支日利率", "daily interest rate on revolving balances", low=Decimal(0), high=Decimal("0.01")),
-    FieldSpec("interest_basis", "choice", "计息方式", "full_balance: every purchase bears interest from its posting date once the statement is not paid in full; unpaid_only: only the part unpaid at the due date bears interest", choices=("full_balance", "unpaid_only")),
-    FieldSpec("payment_effective", "choice", "还款当日计息口径", "same_day: a repayment reduces the interest-bearing balance from its own date; next_day: from the following day", choices=("same_day", "next_day")),
-    FieldSpec("compounding", "choice", "复利", "monthly: billed, unpaid interest bears interest in later cycles; none: only principal does", choices=("monthly", "none")),
-    FieldSpec("interest_rounding", "choice", "利息舍入规则", "rounding of each cycle's interest to the fen", choices=_RULES),
-    FieldSpec("grace_days", "int", "还款宽限期（天）", "calendar days after the due date in which a payment still counts as on time", low=0, high=31),
-    FieldSpec("grace_keeps_interest_free", "bool", "宽限期内还清是否免息", "whether paying in full within the grace days also keeps the interest-free period"),
-    FieldSpec("tolerance", "amount", "容差还款金额（元）", "unpaid statement amount up to which the statement counts as paid in full", low=Decimal(0), high=Decimal(1000)),
-    FieldSpec("due_days_after_statement", "int", "账单日至到期还款日天数", "days from the statement date to the due date (before the next statement date, even in February)", low=1, high=27),
-    FieldSpec("late_fee_rate", "rate", "违约金比例", "违约金 as a fraction of the unpaid part of the minimum payment", low=Decimal(0), high=Decimal("0.2")),
-    FieldSpec("late_fee_min", "optional_amount", "违约金下限（元）", "smallest 违约金 charged in a cycle; null for none", low=Decimal(0), high=Decimal(10000)),
-    FieldSpec("late_fee_max", "optional_amount", "违约金上限（元）", "largest 违约金 charged in a cycle; null for no cap", low=Decimal(0), high=Decimal(100000)),
-    FieldSpec("late_fee_rounding", "choice", "违约金舍入规则", "rounding of the 违约金 to the fen", choices=_RULES),
-    FieldSpec("min_payment_general_ratio", "rate", "最低还款额：一般交易款比例", "share of general transactions (purchases, cash-advance principal) in the minimum payment", low=Decimal(0), high=Decimal(1)),
-    FieldSpec("min_payment_installment_ratio", "rate", "最低还款额：本期分期应还比例", "share of this period's installment amounts", low=Decimal(0), high=Decimal(1)),
-    FieldSpec("min_payment_past_due_ratio", "rate", "最低还款额：上期最低还款额未还部分比例", "share of the previous statement's unpaid minimum", low=Decimal(0), high=Decimal(1)),
-    FieldSpec("min_payment_over_limit_ratio", "rate", "最低还款额：超限金额比例", "share of the over-limit amount", low=Decimal(0), high=Decimal(1)),
-    FieldSpec("min_payment_fees_ratio", "rate", "最低还款额：费用（含违约金）比例", "share of fees including 违约金", low=Decimal(0), high=Decimal(1)),
-    FieldSpec("min_payment_interest_ratio", "rate", "最低还款额：利息比例", "share of interest", low=Decimal(0), high=Decimal(1)),
-    FieldSpec("min_payment_rounding", "choice", "最低还款额舍入规则", "rounding of the proportional parts of the minimum payment", choices=_RULES),
-    FieldSpec("installment_fee_min", "amount", "分期手续费每期下限（元）", "smallest installment fee per period when the fee rate is above zero", low=Decimal(0), high=Decimal(1000)),
-    FieldSpec("installment_fee_rounding", "choice", "分期手续费舍入规则", "rounding of the per-period fee", choices=_RULES),
-    FieldSpec("installment_principal_rounding", "choice", "分期本金舍入规则", "rounding of the equal principal part per period", choices=_RULES),
-    FieldSpec("installment_remainder", "choice", "分期本金尾差所在期", "which period absorbs the rounding remainder of the principal", choices=("last", "first")),
-    FieldSpec("installment_max_periods", "int", "分期最长期数", "longest card installment plan", low=1, high=120),
-    FieldSpec("early_payoff", "choice", "提前还款规则", "what an early payoff costs: remaining principal plus all remaining fees, plus the next fee only, or principal only", choices=("principal_and_all_remaining_fees", "principal_and_next_fee", "principal_only")),
-    FieldSpec("installment_rates", "rate_table", "账单分期每期手续费率", "published bill-installment fee rate per period, by number of periods", low=Decimal(0), high=Decimal("0.1")),
-    FieldSpec("cash_installment_rates", "rate_table", "现金分期每期手续费率", "published cash-installment fee rate per period, by number of periods", low=Decimal(0), high=Decimal("0.1")),
-    FieldSpec("negotiated_max_periods", "int", "个性化分期最长期数", "longest personalised installment agreement (个性化分期)", low=1, high=120),
-    FieldSpec("payment_order_principal_first_after_days", "int", "还款冲抵顺序转为先本金的逾期天数", "days past due above which repayments go to principal first (before: interest and fees first)", low=0, high=3650),
-)
 
-_SPEC_BY_NAME = {spec.name: spec for spec in FIELD_SPECS}
-_CONFIDENCE = ("H", "M", "L")
+def _value(kind: str, zh: str, en: str, *, choices: tuple[str, ...] = (), low: Decimal | int = 0,
+           high: Decimal | int | None = None) -> Any:
+    """Declare one profile value on :class:`Terms`: its kind, labels and allowed range (the one declaration)."""
+    return field(metadata={"spec": {"kind": kind, "zh": zh, "en": en, "choices": choices, "low": low, "high": high}})
+
+
+@dataclass(frozen=True)
+class Dated:
+    """One entry of a profile value: the value and its citation; ``citation.effective`` is the date it applies
+    from (``None``: it applies on every date)."""
+
+    value: Any
+    citation: Citation
+
+    @property
+    def effective(self) -> date | None:
+        return self.citation.effective
+
+
+def _in_force(entries: tuple[Dated, ...], day: date | None) -> Dated | None:
+    """The entry in force on ``day`` (the latest entry when ``day`` is None); None before the earliest entry."""
+    if day is None:
+        return entries[-1]
+    found = None
+    for entry in entries:  # oldest first
+        if entry.effective is None or entry.effective <= day:
+            found = entry
+    return found
+
+
+@dataclass(frozen=True)
+class Terms:
+    """One issuer's terms, each value typed, validated and cited, possibly with dated entries.
+
+    Build one with :func:`load_terms` (YAML) or :meth:`Terms.from_dict`
+    (already-parsed data, e.g. JSON in the browser).  The attributes hold the
+    values of the **latest** entries (today's terms); :meth:`at` gives the terms
+    in force on a date, which the calculators call with the statement date.
+
+    >>> cmb = load_terms("cmb")
+    >>> cmb.daily_rate, cmb.late_fee_min, cmb.late_fee_max
+    (Decimal('0.0005'), Decimal('10.00'), None)
+    >>> cmb.cite("tolerance").confidence
+    'M'
+    >>> cmb.at("2016-12-31").late_fee_name, cmb.at("2016-12-31").late_fee_min, cmb.at("2017-01-01").late_fee_min
+    ('滞纳金', None, Decimal('10.00'))
+    """
+
+    code: str
+    issuer: str
+    label: str
+    currency: str
+    issuer_short: str
+    hotlines: tuple[str, ...]
+    app: str
+    complaint_channel: str
+    footer: str
+    identity_source: str
+    daily_rate: Decimal = _value(
+        "rate", "透支日利率", "daily interest rate on revolving balances", low=Decimal(0), high=Decimal("0.01"))
+    daily_rate_cap: Decimal | None = _value(
+        "optional_rate", "透支日利率上限（监管）", "regulatory ceiling of the daily rate; null when rates are freely agreed",
+        low=Decimal(0), high=Decimal("0.01"))
+    interest_basis: str = _value(
+        "choice", "计息方式", "full_balance: every purchase bears interest from its posting date once the statement is not "
+        "paid in full; unpaid_only: only the part unpaid at the due date bears interest", choices=("full_balance", "unpaid_only"))
+    payment_effective: str = _value(
+        "choice", "还款当日计息口径", "same_day: a repayment reduces the interest-bearing balance from its own date; "
+        "next_day: from the following day", choices=("same_day", "next_day"))
+    compounding: str = _value(
+        "choice", "复利", "monthly: billed, unpaid interest bears interest in later cycles; none: only principal does",
+        choices=("monthly", "none"))
+    interest_rounding: str = _value("choice", "利息舍入规则", "rounding of each cycle's interest to the fen", choices=_RULES)
+    grace_days: int = _value(
+        "int", "还款宽限期（天）", "calendar days after the due date in which a payment still counts as on time", low=0, high=31)
+    grace_keeps_interest_free: bool = _value(
+        "bool", "宽限期内还清是否免息", "whether paying in full within the grace days also keeps the interest-free period")
+    tolerance: Decimal = _value(
+        "amount", "容差还款金额（元）", "unpaid statement amount up to which the statement counts as paid in full",
+        low=Decimal(0), high=Decimal(1000))
+    due_days_after_statement: int = _value(
+        "int", "账单日至到期还款日天数", "days from the statement date to the due date (before the next statement date, "
+        "even in February)", low=1, high=27)
+    late_fee_name: str = _value(
+        "choice", "逾期费用名称", "what the charge for an unmet minimum is called: 滞纳金 (regulated, until 2016) or "
+        "违约金 (set by the card agreement, from 2017-01-01)", choices=("违约金", "滞纳金"))
+    late_fee_rate: Decimal = _value(
+        "rate", "违约金比例", "违约金 as a fraction of the unpaid part of the minimum payment", low=Decimal(0), high=Decimal("0.2"))
+    late_fee_min: Decimal | None = _value(
+        "optional_amount", "违约金下限（元）", "smallest 违约金 charged in a cycle; null for none",
+        low=Decimal(0), high=Decimal(10000))
+    late_fee_max: Decimal | None = _value(
+        "optional_amount", "违约金上限（元）", "largest 违约金 charged in a cycle; null for no cap",
+        low=Decimal(0), high=Decimal(100000))
+    late_fee_rounding: str = _value("choice", "违约金舍入规则", "rounding of the 违约金 to the fen", choices=_RULES)
+    min_payment_general_ratio: Decimal = _value(
+        "rate", "最低还款额：一般交易款比例", "share of general transactions (purchases, cash-advance principal) in the "
+        "minimum payment", low=Decimal(0), high=Decimal(1))
+    min_payment_installment_ratio: Decimal = _value(
+        "rate", "最低还款额：本期分期应还比例", "share of this period's installment amounts", low=Decimal(0), high=Decimal(1))
+    min_payment_past_due_ratio: Decimal = _value(
+        "rate", "最低还款额：上期最低还款额未还部分比例", "share of the previous statement's unpaid minimum",
+        low=Decimal(0), high=Decimal(1))
+    min_payment_over_limit_ratio: Decimal = _value(
+        "rate", "最低还款额：超限金额比例", "share of the over-limit amount", low=Decimal(0), high=Decimal(1))
+    min_payment_fees_ratio: Decimal = _value(
+        "rate", "最低还款额：费用（含违约金）比例", "share of fees including 违约金", low=Decimal(0), high=Decimal(1))
+    min_payment_interest_ratio: Decimal = _value(
+        "rate", "最低还款额：利息比例", "share of interest", low=Decimal(0), high=Decimal(1))
+    min_payment_rounding: str = _value(
+        "choice", "最低还款额舍入规则", "rounding of the proportional parts of the minimum payment", choices=_RULES)
+    installment_fee_min: Decimal = _value(
+        "amount", "分期手续费每期下限（元）", "smallest installment fee per period when the fee rate is above zero",
+        low=Decimal(0), high=Decimal(1000))
+    installment_fee_rounding: str = _value("choice", "分期手续费舍入规则", "rounding of the per-period fee", choices=_RULES)
+    installment_principal_rounding: str = _value(
+        "choice", "分期本金舍入规则", "rounding of the equal principal part per period", choices=_RULES)
+    installment_remainder: str = _value(
+        "choice", "分期本金尾差所在期", "which period absorbs the rounding remainder of the principal", choices=("last", "first"))
+    installment_max_periods: int = _value("int", "分期最长期数", "longest card installment plan", low=1, high=120)
+    early_payoff: str = _value(
+        "choice", "提前还款规则", "what an early payoff costs: remaining principal plus all remaining fees, plus the next "
+        "fee only, or principal only", choices=("principal_and_all_remaining_fees", "principal_and_next_fee", "principal_only"))
+    installment_rates: Mapping[int, Decimal] = _value(
+        "rate_table", "账单分期每期手续费率", "published bill-installment fee rate per period, by number of periods",
+        low=Decimal(0), high=Decimal("0.1"))
+    cash_installment_rates: Mapping[int, Decimal] = _value(
+        "rate_table", "现金分期每期手续费率", "published cash-installment fee rate per period, by number of periods",
+        low=Decimal(0), high=Decimal("0.1"))
+    negotiated_max_periods: int = _value(
+        "int", "个性化分期最长期数", "longest personalised installment agreement (个性化分期)", low=1, high=120)
+    payment_order_principal_first_after_days: int = _value(
+        "int", "还款冲抵顺序转为先本金的逾期天数", "days past due above which repayments go to principal first (before: "
+        "interest and fees first)", low=0, high=3650)
+    #: The citation of each value as shown (the entry in force on ``as_of``, or the latest).
+    citations: Mapping[str, Citation] = field(repr=False)
+    #: Every entry of every value, oldest first (a value set directly applies on every date).
+    history: Mapping[str, tuple[Dated, ...]] = field(default_factory=lambda: MappingProxyType({}), repr=False)
+    #: The date the values are in force on (None: the latest entries).
+    as_of: date | None = None
+
+    def __post_init__(self) -> None:
+        # Every construction path (from_dict, at, dataclasses.replace, direct) gets the same checks and the
+        # same typed values, so a modified Terms can never carry a value the calculators would misread.
+        raw = object.__getattribute__  # a dated view's missing values are read here without raising
+        history = dict(self.history)
+        citations = dict(self.citations)
+        gaps: dict[str, date] = {}
+        for spec in FIELD_SPECS:
+            value = _convert(spec, raw(self, spec.name), spec.name)
+            object.__setattr__(self, spec.name, value)
+            entries = history.get(spec.name)
+            current = _in_force(entries, self.as_of) if entries else None
+            if entries and current is None:
+                gaps[spec.name] = entries[0].effective  # no entry in force on as_of: see at()
+            elif current is None or current.value != value:  # set directly (dataclasses.replace): applies on every date
+                cited = citations.get(spec.name) or Citation("set in code", None, "L")
+                citations[spec.name] = Citation(cited.source, None, cited.confidence, cited.note)
+                history[spec.name] = (Dated(value, citations[spec.name]),)
+        object.__setattr__(self, "history", MappingProxyType(history))
+        object.__setattr__(self, "citations", MappingProxyType(citations))
+        if gaps and not isinstance(self, _TermsWithGaps):
+            name = next(iter(gaps))
+            raise _before_earliest(self, name, gaps[name], "as_of")
+        for low, high in _ORDERED:
+            low_value, high_value = raw(self, low), raw(self, high)
+            if low in gaps or high in gaps or low_value is None or high_value is None or low_value <= high_value:
+                continue
+            raise CalculatorInputError(f"values.{low}.value", low_value, f"at most {high} ({high_value})",
+                                       allowed_zh=f"不大于{_SPEC_BY_NAME[high].zh} {high_value}")
+
+    def cite(self, name: str) -> Citation:
+        """The citation for the value ``name`` (raises ``KeyError`` for an unknown name)."""
+        return self.citations[name]
+
+    def entries(self, name: str) -> tuple[Dated, ...]:
+        """Every entry of the value ``name``, oldest first.
+
+        >>> [(e.effective.isoformat(), e.value) for e in load_terms("cmb").entries("late_fee_name")]
+        [('1999-03-01', '滞纳金'), ('2017-01-01', '违约金')]
+        """
+        return self.history[name]
+
+    def at(self, day: Any, *, date_field: str = "statement_date") -> "Terms":
+        """The terms in force on ``day`` (a date or ``YYYY-MM-DD``): each value from its entry in force then.
+
+        A value whose earliest entry is later than ``day`` has no value on that
+        day: reading it raises :class:`CalculatorInputError` naming the value,
+        the date and the earliest date (values the computation does not read do
+        not matter).  ``date_field`` names the argument the date came from.
+
+        >>> cmb = load_terms("cmb")
+        >>> cmb.at("2016-12-31").late_fee_rate, cmb.at("2020-12-31").daily_rate_cap, cmb.at("2021-01-01").daily_rate_cap
+        (Decimal('0.05'), Decimal('0.0005'), None)
+        >>> cmb.at("1999-02-28").late_fee_rate
+        Traceback (most recent call last):
+        ...
+        calculators.errors.CalculatorInputError: statement_date='1999-02-28' is not allowed: a date on or after 1999-03-01: the earliest entry of late_fee_rate in profile cmb
+        """
+        from .dates import to_date  # the calendar helpers import nothing from here
+
+        when = to_date(day, date_field)
+        values: dict[str, Any] = {}
+        citations: dict[str, Citation] = {}
+        gaps = False
+        for spec in FIELD_SPECS:
+            entries = self.history[spec.name]
+            entry = _in_force(entries, when)
+            if entry is None:
+                gaps, entry = True, entries[0]  # a placeholder: reading it raises
+            values[spec.name], citations[spec.name] = entry.value, entry.citation
+        identity = {key: getattr(self, key) for key in IDENTITY_KEYS}
+        cls = _TermsWithGaps if gaps else Terms
+        view = cls(**identity, **values, citations=MappingProxyType(citations), history=self.history, as_of=when)
+        object.__setattr__(view, "date_field", date_field)
+        return view
+
+    @classmethod
+    def from_dict(cls, data: Any, *, origin: str = "<dict>", lines: Mapping[tuple, int] | None = None) -> "Terms":
+        """Validate parsed profile data (the YAML or JSON structure) into :class:`Terms`.
+
+        ``lines`` (key path to line number) lets errors name the line in the file.
+        A key the profile format does not know is an error, never ignored.
+
+        >>> Terms.from_dict({"code": "x"})
+        Traceback (most recent call last):
+        ...
+        calculators.errors.CalculatorInputError: <dict>:1: issuer=None is not allowed: a non-empty text: the issuer's full name, e.g. 招商银行
+        """
+        def where(*path: Any) -> str:
+            return f"{origin}:{line_of(lines or {}, path)}"
+
+        if not isinstance(data, Mapping):
+            raise CalculatorInputError("profile", type(data).__name__, "a mapping with code, issuer, label, currency and values", location=where())
+        _no_unknown_keys(data, (*IDENTITY_KEYS, "values"), "", where, ())
+        header = _identity(data, where)
+        values = data.get("values")
+        if not isinstance(values, Mapping):
+            raise CalculatorInputError("values", values, "a mapping of value names to {value, source, effective, confidence}", location=where("values"))
+        _no_unknown_keys(values, tuple(_SPEC_BY_NAME), "values.", where, ("values",))
+        history: dict[str, tuple[Dated, ...]] = {}
+        for spec in FIELD_SPECS:
+            history[spec.name] = _entries(spec, values.get(spec.name), where)
+        latest = {name: entries[-1] for name, entries in history.items()}
+        for low, high in _ORDERED:  # each pair in order on every date either of them changes
+            for day in sorted({e.effective for e in history[low] + history[high] if e.effective is not None}) or [None]:
+                low_entry, high_entry = _in_force(history[low], day), _in_force(history[high], day)
+                if low_entry and high_entry and None not in (low_entry.value, high_entry.value) and low_entry.value > high_entry.value:
+                    when = f" (entries in force on {day})" if day else ""
+                    raise CalculatorInputError(f"values.{low}.value", low_entry.value, f"at most {high} ({high_entry.value}){when}",
+                                               allowed_zh=f"不大于{_SPEC_BY_NAME[high].zh} {high_entry.value}", location=where("values", low))
+        return cls(**header, **{name: entry.value for name, entry in latest.items()},
+                   citations=MappingProxyType({name: entry.citation for name, entry in latest.items()}),
+                   history=MappingProxyType(history))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The profile as JSON-ready data (decimals as strings), every dated entry included; ``from_dict`` reads it back.
+
+        >>> cmb = load_terms("cmb")
+        >>> Terms.from_dict(cmb.to_dict()) == cmb
+        True
+        """
+        values: dict[str, Any] = {}
+        for spec in FIELD_SPECS:
+            rows = [_entry_dict(entry) for entry in self.history[spec.name]]
+            values[spec.name] = rows[0] if len(rows) == 1 else rows
+        identity = {key: getattr(self, key) for key in IDENTITY_KEYS}
+        identity["hotlines"] = list(self.hotlines)
+        return {**identity, "values": values}
+
+
+class _TermsWithGaps(Terms):
+    """The terms on a date before the earliest entry of some values: reading one of those raises."""
+
+    def __getattribute__(self, name: str) -> Any:
+        if name in _SPEC_BY_NAME:
+            history = object.__getattribute__(self, "history")
+            as_of = object.__getattribute__(self, "as_of")
+            if _in_force(history[name], as_of) is None:
+                raise _before_earliest(self, name, history[name][0].effective,
+                                       object.__getattribute__(self, "__dict__").get("date_field", "as_of"))
+        return object.__getattribute__(self, name)
+
+    def __repr__(self) -> str:
+        return f"Terms(code={self.code!r}, as_of={self.as_of!r}, values before the earliest entry not shown)"
+
+
+def _before_earliest(terms: Terms, name: str, earliest: date | None, date_field: str) -> CalculatorInputError:
+    as_of = object.__getattribute__(terms, "as_of")
+    code = object.__getattribute__(terms, "code")
+    zh = _SPEC_BY_NAME[name].zh
+    return CalculatorInputError(
+        date_field, as_of.isoformat(),
+        f"a date on or after {earliest}: the earliest entry of {name} in profile {code}",
+        allowed_zh=f"{earliest} 或以后的日期（条款配置 {code} 的“{zh}”（{name}）最早一条自 {earliest} 起，"
+                   f"{as_of.isoformat()} 没有适用的值）")
 
 
 def _convert(spec: FieldSpec, raw: Any, where: str) -> Any:
@@ -131,7 +394,9 @@ def _convert(spec: FieldSpec, raw: Any, where: str) -> Any:
         return number
 
     kind = spec.kind
-    if kind == "rate":
+    if kind in ("rate", "optional_rate"):
+        if raw is None and kind == "optional_rate":
+            return None
         return decimal_in(raw, spec.low, spec.high)
     if kind in ("amount", "optional_amount"):
         if raw is None and kind == "optional_amount":
@@ -162,149 +427,125 @@ def _convert(spec: FieldSpec, raw: Any, where: str) -> Any:
                 raise CalculatorInputError(f"{where}[{periods!r}]", periods, "a whole number of periods ≥ 1", allowed_zh="期数须为正整数")
             table[key] = _convert(FieldSpec(spec.name, "rate", spec.zh, spec.en, low=spec.low, high=spec.high), rate, f"{where}[{key}]")
         return MappingProxyType(dict(sorted(table.items())))
-    raise AssertionError(f"unknown field kind {kind}")  # a programming error in FIELD_SPECS
+    raise AssertionError(f"unknown field kind {kind}")  # a programming error in a _value() declaration
 
 
-@dataclass(frozen=True)
-class Terms:
-    """One issuer's terms, each value typed, validated and cited.
+#: The values every profile must define, in the order the handbook lists them (from the Terms declaration).
+FIELD_SPECS: tuple[FieldSpec, ...] = tuple(
+    FieldSpec(f.name, **f.metadata["spec"]) for f in fields(Terms) if "spec" in f.metadata)
+_SPEC_BY_NAME = {spec.name: spec for spec in FIELD_SPECS}
+_CONFIDENCE = ("H", "M", "L")
+#: Pairs of values that must be in order (lower, upper) whenever both are set.
+_ORDERED = (("late_fee_min", "late_fee_max"), ("daily_rate", "daily_rate_cap"))
+_ENTRY_KEYS = ("value", "source", "effective", "confidence", "note")
 
-    Build one with :func:`load_terms` (YAML) or :meth:`Terms.from_dict`
-    (already-parsed data, e.g. JSON in the browser).
 
-    >>> cmb = load_terms("cmb")
-    >>> cmb.daily_rate, cmb.late_fee_min, cmb.late_fee_max
-    (Decimal('0.0005'), Decimal('10.00'), None)
-    >>> cmb.cite("tolerance").confidence
-    'M'
-    """
+def _no_unknown_keys(data: Mapping[Any, Any], allowed: tuple[str, ...], prefix: str, where: Any, path: tuple) -> None:
+    """A key the format does not know is an error naming the file, the line, the key and the allowed keys."""
+    for key in data:
+        if key not in allowed:
+            raise CalculatorInputError(f"{prefix}{key}", key, "one of the known keys: " + ", ".join(allowed),
+                                       allowed_zh="只能是以下键之一：" + "、".join(allowed) + "（拼写错误？）",
+                                       location=where(*path, key))
 
-    code: str
-    issuer: str
-    label: str
-    currency: str
-    daily_rate: Decimal
-    interest_basis: str
-    payment_effective: str
-    compounding: str
-    interest_rounding: str
-    grace_days: int
-    grace_keeps_interest_free: bool
-    tolerance: Decimal
-    due_days_after_statement: int
-    late_fee_rate: Decimal
-    late_fee_min: Decimal | None
-    late_fee_max: Decimal | None
-    late_fee_rounding: str
-    min_payment_general_ratio: Decimal
-    min_payment_installment_ratio: Decimal
-    min_payment_past_due_ratio: Decimal
-    min_payment_over_limit_ratio: Decimal
-    min_payment_fees_ratio: Decimal
-    min_payment_interest_ratio: Decimal
-    min_payment_rounding: str
-    installment_fee_min: Decimal
-    installment_fee_rounding: str
-    installment_principal_rounding: str
-    installment_remainder: str
-    installment_max_periods: int
-    early_payoff: str
-    installment_rates: Mapping[int, Decimal]
-    cash_installment_rates: Mapping[int, Decimal]
-    negotiated_max_periods: int
-    payment_order_principal_first_after_days: int
-    citations: Mapping[str, Citation] = field(repr=False)
 
-    def __post_init__(self) -> None:
-        # Every construction path (from_dict, dataclasses.replace, direct) gets the same checks and the
-        # same typed values, so a modified Terms can never carry a value the calculators would misread.
-        for spec in FIELD_SPECS:
-            object.__setattr__(self, spec.name, _convert(spec, getattr(self, spec.name), spec.name))
-        if self.late_fee_min is not None and self.late_fee_max is not None and self.late_fee_min > self.late_fee_max:
-            raise CalculatorInputError("values.late_fee_min.value", self.late_fee_min, f"at most late_fee_max ({self.late_fee_max})",
-                                       allowed_zh=f"不大于违约金上限 {self.late_fee_max}")
-
-    def cite(self, name: str) -> Citation:
-        """The citation for the value ``name`` (raises ``KeyError`` for an unknown name)."""
-        return self.citations[name]
-
-    @classmethod
-    def from_dict(cls, data: Any, *, origin: str = "<dict>", lines: Mapping[tuple, int] | None = None) -> "Terms":
-        """Validate parsed profile data (the YAML or JSON structure) into :class:`Terms`.
-
-        ``lines`` (key path to line number) lets errors name the line in the file.
-
-        >>> Terms.from_dict({"code": "x"})
-        Traceback (most recent call last):
-        ...
-        calculators.errors.CalculatorInputError: <dict>:1: issuer=None is not allowed: a non-empty text
-        """
-        def where(*path: Any) -> str:
-            return f"{origin}:{line_of(lines or {}, path)}"
-
-        if not isinstance(data, Mapping):
-            raise CalculatorInputError("profile", type(data).__name__, "a mapping with code, issuer, label, currency and values", location=where())
-        header = {}
-        for key in ("code", "issuer", "label", "currency"):
-            value = data.get(key)
-            if not isinstance(value, str) or not value.strip():
-                raise CalculatorInputError(key, value, "a non-empty text", allowed_zh="非空文本", location=where(key))
-            header[key] = value.strip()
-        if not re.fullmatch(r"[a-z0-9_-]+", header["code"]):
-            raise CalculatorInputError("code", header["code"], "lowercase letters, digits, '-' or '_'", location=where("code"))
-        values = data.get("values")
-        if not isinstance(values, Mapping):
-            raise CalculatorInputError("values", values, "a mapping of value names to {value, source, effective, confidence}", location=where("values"))
-        unknown = sorted(set(values) - set(_SPEC_BY_NAME), key=str)
-        if unknown:
-            raise CalculatorInputError(f"values.{unknown[0]}", unknown[0], "one of the known value names: " + ", ".join(_SPEC_BY_NAME), location=where("values", unknown[0]))
-        typed: dict[str, Any] = {}
-        citations: dict[str, Citation] = {}
-        for spec in FIELD_SPECS:
-            entry = values.get(spec.name)
-            if not isinstance(entry, Mapping) or "value" not in entry:
-                raise CalculatorInputError(f"values.{spec.name}", entry, f"{{value, source, effective, confidence}}: {spec.en}", allowed_zh=f"须提供 value、source、effective、confidence：{spec.zh}", location=where("values", spec.name))
-            try:
-                typed[spec.name] = _convert(spec, entry["value"], f"values.{spec.name}.value")
-            except CalculatorInputError as err:  # name the file and line of the value, as for every other error
-                raise CalculatorInputError(err.field, err.value, err.allowed, allowed_zh=err.allowed_zh,
-                                           location=where("values", spec.name, "value")) from None
-            citations[spec.name] = _citation(entry, spec.name, where)
+def _entries(spec: FieldSpec, raw: Any, where: Any) -> tuple[Dated, ...]:
+    """A value's entries, oldest first: one mapping (applies from its ``effective`` date, or on every date when
+    that is null) or a list of mappings, each with its own ``effective`` date, in increasing date order."""
+    name = spec.name
+    shape = f"{{value, source, effective, confidence}} or a list of them with increasing effective dates: {spec.en}"
+    shape_zh = f"须提供 value、source、effective、confidence（或按生效日期先后排列的多条）：{spec.zh}"
+    dated = isinstance(raw, (list, tuple))
+    items = list(raw) if dated else [raw]
+    if not items:
+        raise CalculatorInputError(f"values.{name}", raw, shape, allowed_zh=shape_zh, location=where("values", name))
+    entries: list[Dated] = []
+    for index, item in enumerate(items):
+        path = ("values", name, index) if dated else ("values", name)
+        label = f"values.{name}" + (f"[{index}]" if dated else "")
+        if not isinstance(item, Mapping) or "value" not in item:
+            raise CalculatorInputError(label, item, shape, allowed_zh=shape_zh, location=where(*path))
+        _no_unknown_keys(item, _ENTRY_KEYS, f"{label}.", where, path)
         try:
-            return cls(**header, **typed, citations=MappingProxyType(citations))
-        except CalculatorInputError as exc:  # a rule across values (floor above cap): name the file and line
-            raise CalculatorInputError(exc.field, exc.value, exc.allowed, allowed_zh=exc.allowed_zh,
-                                       location=where("values", "late_fee_min", "value")) from None
-
-    def to_dict(self) -> dict[str, Any]:
-        """The profile as JSON-ready data (decimals as strings); ``from_dict`` reads it back.
-
-        >>> cmb = load_terms("cmb")
-        >>> Terms.from_dict(cmb.to_dict()) == cmb
-        True
-        """
-        values = {}
-        for spec in FIELD_SPECS:
-            value = getattr(self, spec.name)
-            if isinstance(value, Decimal):
-                value = str(value)
-            elif isinstance(value, Mapping):
-                value = {str(k): str(v) for k, v in value.items()}
-            citation = self.citations[spec.name]
-            values[spec.name] = {
-                "value": value,
-                "source": citation.source,
-                "effective": citation.effective.isoformat() if citation.effective else None,
-                "confidence": citation.confidence,
-                "note": citation.note,
-            }
-        return {"code": self.code, "issuer": self.issuer, "label": self.label, "currency": self.currency, "values": values}
+            value = _convert(spec, item["value"], f"{label}.value")
+        except CalculatorInputError as err:  # name the file and line of the value, as for every other error
+            raise CalculatorInputError(err.field, err.value, err.allowed, allowed_zh=err.allowed_zh,
+                                       location=where(*path, "value")) from None
+        citation = _citation(item, label, where, path)
+        if dated and citation.effective is None:
+            raise CalculatorInputError(f"{label}.effective", None, "a date YYYY-MM-DD (each entry of a dated value says when it applies from)",
+                                       allowed_zh="多条取值时每条都须写生效日期", location=where(*path, "effective"))
+        if entries and citation.effective <= entries[-1].effective:
+            raise CalculatorInputError(f"{label}.effective", citation.effective.isoformat(),
+                                       f"a date after the previous entry's ({entries[-1].effective}): entries oldest first",
+                                       allowed_zh=f"晚于上一条的生效日期 {entries[-1].effective}（按时间先后排列）",
+                                       location=where(*path, "effective"))
+        entries.append(Dated(value, citation))
+    return tuple(entries)
 
 
-def _citation(entry: Mapping[str, Any], name: str, where: Any) -> Citation:
+def _entry_dict(entry: Dated) -> dict[str, Any]:
+    value = entry.value
+    if isinstance(value, Decimal):
+        value = str(value)
+    elif isinstance(value, Mapping):
+        value = {str(k): str(v) for k, v in value.items()}
+    citation = entry.citation
+    return {"value": value, "source": citation.source,
+            "effective": citation.effective.isoformat() if citation.effective else None,
+            "confidence": citation.confidence, "note": citation.note}
+
+
+#: The header keys of a profile: who the issuer is and how the handbook names it.  Texts may use
+#: the tokens ``⟦issuer⟧ ⟦issuer_short⟧ ⟦hotline⟧ ⟦hotlines⟧ ⟦app⟧``, filled from the same profile,
+#: so a copied profile renamed in ``issuer``/``issuer_short``/``hotlines``/``app`` needs no other edit.
+IDENTITY_KEYS: tuple[str, ...] = ("code", "issuer", "label", "currency", "issuer_short", "hotlines", "app",
+                                  "complaint_channel", "footer", "identity_source")
+_IDENTITY_MEANING = {
+    "code": "the profile's code (lowercase letters, digits, '-' or '_')",
+    "issuer": "the issuer's full name, e.g. 招商银行",
+    "label": "one line describing the profile and how reliable it is",
+    "currency": "the account currency, e.g. CNY",
+    "issuer_short": "the short name staff and customers use, e.g. 招行",
+    "hotlines": "the official customer-service numbers, main one first, each in quotes, e.g. [\"95555\"]",
+    "app": "the official app's name, e.g. 招商银行App",
+    "complaint_channel": "the issuer's own complaint channel, one sentence",
+    "footer": "the issuer-specific part of the page footer (what the figures are and what prevails)",
+    "identity_source": "where the names, numbers and channels above come from",
+}
+_IDENTITY_TOKEN = re.compile(r"⟦(issuer|issuer_short|hotline|hotlines|app)⟧")
+
+
+def _identity(data: Mapping[str, Any], where: Any) -> dict[str, Any]:
+    """The validated header of a profile, identity tokens filled in."""
+    header: dict[str, Any] = {}
+    for key in IDENTITY_KEYS:
+        value = data.get(key)
+        if key == "hotlines":
+            if (isinstance(value, (list, tuple)) and value
+                    and all(isinstance(v, str) and re.fullmatch(r"[0-9][0-9-]{2,19}", v.strip()) for v in value)):
+                header[key] = tuple(v.strip() for v in value)
+                continue
+            raise CalculatorInputError(key, value, _IDENTITY_MEANING[key], allowed_zh="客服电话列表，主号码在前，每个号码加引号，如 [\"95555\"]",
+                                       location=where(key))
+        if not isinstance(value, str) or not value.strip():
+            raise CalculatorInputError(key, value, f"a non-empty text: {_IDENTITY_MEANING[key]}", allowed_zh="非空文本",
+                                       location=where(key))
+        header[key] = value.strip()
+    if not re.fullmatch(r"[a-z0-9_-]+", header["code"]):
+        raise CalculatorInputError("code", header["code"], "lowercase letters, digits, '-' or '_'", location=where("code"))
+    names = {"issuer": header["issuer"], "issuer_short": header["issuer_short"], "hotline": header["hotlines"][0],
+             "hotlines": "、".join(header["hotlines"]), "app": header["app"]}
+    for key in ("app", "label", "complaint_channel", "footer", "identity_source"):  # app first: others may name it
+        header[key] = _IDENTITY_TOKEN.sub(lambda m: names[m.group(1)], header[key])
+        names["app"] = header["app"]
+    return header
+
+
+def _citation(entry: Mapping[str, Any], label: str, where: Any, path: tuple) -> Citation:
     source = entry.get("source")
     if not isinstance(source, str) or not source.strip():
-        raise CalculatorInputError(f"values.{name}.source", source, "the document or publication the value comes from", allowed_zh="须注明来源文件", location=where("values", name))
+        raise CalculatorInputError(f"{label}.source", source, "the document or publication the value comes from", allowed_zh="须注明来源文件", location=where(*path))
     effective = entry.get("effective")
     if isinstance(effective, str):
         try:
@@ -312,15 +553,15 @@ def _citation(entry: Mapping[str, Any], name: str, where: Any) -> Citation:
         except ValueError:
             pass
     if effective is not None and not isinstance(effective, date):
-        raise CalculatorInputError(f"values.{name}.effective", effective, "a date YYYY-MM-DD or null (unknown)", location=where("values", name, "effective"))
+        raise CalculatorInputError(f"{label}.effective", effective, "a date YYYY-MM-DD or null (applies on every date)", location=where(*path, "effective"))
     confidence = entry.get("confidence")
     if not isinstance(confidence, str) or confidence not in _CONFIDENCE:
-        raise CalculatorInputError(f"values.{name}.confidence", confidence, "H, M or L", location=where("values", name, "confidence"))
+        raise CalculatorInputError(f"{label}.confidence", confidence, "H, M or L", location=where(*path, "confidence"))
     note = entry.get("note")
     if note is None:
         note = ""
     if not isinstance(note, str):
-        raise CalculatorInputError(f"values.{name}.note", note, "a text", location=where("values", name, "note"))
+        raise CalculatorInputError(f"{label}.note", note, "a text", location=where(*path, "note"))
     return Citation(source.strip(), effective, confidence, note.strip())
 
 

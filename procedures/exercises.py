@@ -44,7 +44,7 @@ from pydantic import Field, field_validator, model_validator
 
 from calculators import (bundled_profiles, handbook_terms, installment_plan, late_fee, load_terms, minimum_payment,
                          negotiated_plan, overdue_projection, revolving_interest)
-from calculators.conduct import CHANNELS, CHECKED_RULES, CONTENTS, PERSONS, check_contact_plan
+from calculators.conduct import CHANNELS, CHECKED_RULES, CONTENTS, PERSONS, WARNING_RULES, check_contact_plan
 from calculators.display import percent, yuan
 from calculators.errors import CalculatorInputError
 from calculators.money import ZERO, round_fen
@@ -215,6 +215,14 @@ class Breach(Model):
     why: Text
 
 
+class Caution(Model):
+    """One warning in a spot exercise's key: attempt number, warning rule id, and why it is not reasonable."""
+
+    attempt: int = Field(ge=1)
+    rule: Literal[WARNING_RULES]  # type: ignore[valid-type]
+    why: Text
+
+
 class SpotExercise(Model):
     kind: Literal["spot"]
     id: Slug
@@ -223,11 +231,12 @@ class SpotExercise(Model):
     question: Text = "这份联系记录中，哪几条违反了哪条规则？"
     log: list[LogEntry] = Field(min_length=2)
     answer: list[Breach] = Field(min_length=1)
+    cautions: list[Caution] = []  # the checker's warnings: under the caps, but not reasonable
     sources: list[Cite] = Field(min_length=1)
 
     @model_validator(mode="after")
     def _attempts_exist(self) -> "SpotExercise":
-        for breach in self.answer:
+        for breach in [*self.answer, *self.cautions]:
             if breach.attempt > len(self.log):
                 raise ValueError(f"answer: attempt {breach.attempt} does not exist (the log has {len(self.log)})")
         return self
@@ -413,6 +422,11 @@ def _work_late_fee(a: dict, t: Terms, _result: Any) -> tuple[list[str], Decimal]
         balance = _amount(a["statement_balance"])
         left = balance - paid
         if left <= t.tolerance:
+            if paid >= minimum:
+                lines.append(f"已还 {yuan(paid)} 元，不低于最低还款额 {yuan(minimum)} 元，所以不收违约金：违约金只看最低还款额是否还足。")
+                lines.append(f"另外，账单未还 {yuan(balance)} − {yuan(paid)} = {yuan(left)} 元，不超过容差 {yuan(t.tolerance)} 元，"
+                             "视同全额还款；容差决定的是这期是否计利息，与违约金无关。")
+                return lines, ZERO
             lines.append(f"账单未还 {yuan(balance)} − {yuan(paid)} = {yuan(left)} 元，不超过容差 {yuan(t.tolerance)} 元，"
                          "视同全额还款，不收违约金。")
             return lines, ZERO
@@ -503,7 +517,8 @@ def _work_installment(a: dict, t: Terms, plan: Any) -> tuple[list[str], dict]:
     first = plan.rows[0]
     raw = round_fen(principal * rate, t.installment_fee_rounding)
     fee = max(raw, t.installment_fee_min) if rate > 0 else raw
-    lines = [f"每期本金：{yuan(principal)} ÷ {n} ≈ {yuan(first.principal)} 元"
+    exact = first.principal * n == principal
+    lines = [f"每期本金：{yuan(principal)} ÷ {n} {'=' if exact else '≈'} {yuan(first.principal)} 元"
              + ("" if all(r.principal == first.principal for r in plan.rows) else "（除不尽的零头按条款配置计入首期或末期）") + "。",
              f"每期手续费按原始本金计：{yuan(principal)} × {percent(rate, 4)} = {yuan(raw)} 元"
              + (f"，低于每期最低 {yuan(t.installment_fee_min)} 元，按最低收取" if fee != raw else "") + "；每期相同，本金减少后也不变。",
@@ -623,7 +638,8 @@ def check_exercise(exercise: Any, terms: Terms | None = None) -> list[str]:
 
     * compute: the working reaches the calculator's value, and ``expected[terms.code]`` (if present) equals it;
     * choice: the correct option has no linter finding; every ``redline: true`` option has at least one;
-    * spot: the key equals exactly the ``(attempt, rule)`` pairs :func:`check_contact_plan` finds.
+    * spot: the key equals exactly the ``(attempt, rule)`` pairs :func:`check_contact_plan` finds, and
+      the cautions exactly its warnings.
     """
     terms = handbook_terms() if terms is None else terms
     found: list[str] = []
@@ -651,6 +667,10 @@ def check_exercise(exercise: Any, terms: Terms | None = None) -> list[str]:
         if actual != keyed:
             found.append(f"{exercise.id}: the checker finds {sorted(actual)}, the key says {sorted(keyed)} "
                          f"(missing from the key: {sorted(actual - keyed)}; not found by the checker: {sorted(keyed - actual)})")
+        warned = {(w.index + 1, w.rule_id) for w in violations.warnings}
+        cautioned = {(c.attempt, c.rule) for c in exercise.cautions}
+        if warned != cautioned:
+            found.append(f"{exercise.id}: the checker warns {sorted(warned)}, the key's cautions say {sorted(cautioned)}")
     return found
 
 
@@ -781,7 +801,12 @@ def _spot_markdown(exercise: SpotExercise) -> str:
                       for b in breaches)
     clean = sorted(set(range(1, len(exercise.log) + 1)) - {b.attempt for b in breaches})
     rest = ("\n\n其余各条（" + "、".join(f"第 {i} 条" for i in clean) + "）没有违反检查规则。") if clean else ""
-    body = (lines + rest + "\n\n本答案与 {doc}`联系记录检查工具 </book/rules/conduct>` 的检查结果一致。"
+    cautions = sorted(exercise.cautions, key=lambda c: (c.attempt, WARNING_RULES.index(c.rule)))
+    notes = ""
+    if cautions:
+        notes = "\n\n没有违规，不等于合理。检查器还会给出以下提示，须组长复核：\n\n" + "\n".join(
+            f"- **第 {c.attempt} 条**·{conduct.rule(c.rule).title}：{c.why}（依据：{conduct.rule(c.rule).source_text}）" for c in cautions)
+    body = (lines + rest + notes + "\n\n本答案与 {doc}`联系记录检查工具 </book/rules/conduct>` 的检查结果（违规和提示）一致。"
             + _origin(exercise.sources))
     return f"{exercise.situation}\n\n{table}\n\n{exercise.question}\n\n" + _answer(body)
 

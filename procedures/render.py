@@ -242,21 +242,38 @@ def skills_markdown(skills: schema.Skills) -> str:
 PROFILE_TOKEN = re.compile(r"⟦([a-z_]+)(?::([0-9.]+))?⟧")
 _CHOICE_ZH = {"down": "截位", "half_up": "四舍五入", "half_even": "银行家舍入", "up": "进位", "last": "最后一期", "first": "第一期"}
 
+#: Tokens that name the issuer (agreed names, see calculators/profiles/cmb.yml): each is a profile header text.
+IDENTITY_TOKENS = {
+    "issuer": lambda t: t.issuer,
+    "issuer_short": lambda t: t.issuer_short,
+    "hotline": lambda t: t.hotlines[0],
+    "hotlines": lambda t: "、".join(t.hotlines),
+    "app": lambda t: t.app,
+    "complaint_channel": lambda t: t.complaint_channel,
+    "footer": lambda t: t.footer,
+    "issuer_label": lambda t: t.label,
+}
+
 
 def fill_profile(text: str, terms=None) -> str:
-    """Replace ``⟦name⟧`` tokens with the terms profile's values, so bank-specific figures follow the profile.
+    """Replace ``⟦name⟧`` tokens with the terms profile's values, so bank-specific names and figures follow the profile.
 
-    ``⟦issuer⟧`` is the issuer; ``⟦late_fee_bounds⟧`` describes the 违约金 floor
-    and cap; ``⟦late_fee:3000⟧`` is :func:`calculators.late_fee` for that unpaid
-    minimum (so a narrative example's figure is computed, not typed); any other
-    name is a profile value (:data:`calculators.terms.FIELD_SPECS`), rates shown
-    as percentages and amounts without trailing zeros.
+    Identity tokens (:data:`IDENTITY_TOKENS`): ``⟦issuer⟧`` full name, ``⟦issuer_short⟧``,
+    ``⟦hotline⟧`` (main customer-service number), ``⟦hotlines⟧`` (all, joined by 、),
+    ``⟦app⟧``, ``⟦complaint_channel⟧``, ``⟦footer⟧``, ``⟦issuer_label⟧``.
+    ``⟦late_fee_bounds⟧`` describes the 违约金 floor and cap; ``⟦late_fee:3000⟧`` is
+    :func:`calculators.late_fee` for that unpaid minimum (so a narrative example's
+    figure is computed, not typed); any other name is a profile value
+    (:data:`calculators.terms.FIELD_SPECS`), rates shown as percentages and amounts
+    without trailing zeros.  An unknown name fails the page: a typo never reaches readers.
 
     >>> from calculators import load_terms
     >>> fill_profile("宽限期 ⟦grace_days⟧ 天，⟦late_fee_rate⟧，⟦late_fee_bounds⟧", load_terms("icbc"))
     '宽限期 3 天，5%，最高 500 元'
     >>> fill_profile("违约金 ⟦late_fee:3000⟧ 元", load_terms("cmb"))
     '违约金 150.00 元'
+    >>> fill_profile("拨打⟦issuer⟧（⟦issuer_short⟧）客服电话 ⟦hotline⟧，或登录⟦app⟧", load_terms("icbc"))
+    '拨打中国工商银行（工行）客服电话 95588，或登录中国工商银行App'
     """
     from decimal import Decimal
 
@@ -276,13 +293,15 @@ def fill_profile(text: str, terms=None) -> str:
             from calculators import late_fee
 
             return f"{late_fee(argument, '0', terms):,.2f}"
-        if name == "issuer":
-            return terms.issuer
+        if name in IDENTITY_TOKENS:
+            return IDENTITY_TOKENS[name](terms)
         if name == "late_fee_bounds":
             bounds = ([f"最低 {amount(terms.late_fee_min)} 元"] if terms.late_fee_min is not None else []) + (
                 [f"最高 {amount(terms.late_fee_max)} 元"] if terms.late_fee_max is not None else [])
             return "，".join(bounds) or "无上下限"
-        value = getattr(terms, name)  # an unknown name fails the page: a typo never reaches readers
+        if name not in kinds:
+            raise KeyError(f"unknown profile token ⟦{name}⟧; known: {sorted(IDENTITY_TOKENS) + ['late_fee_bounds', 'late_fee:N'] + sorted(kinds)}")
+        value = getattr(terms, name)
         if isinstance(value, bool):
             return "是" if value else "否"
         if kinds[name] == "rate":
@@ -294,19 +313,38 @@ def fill_profile(text: str, terms=None) -> str:
     return PROFILE_TOKEN.sub(value_of, text)
 
 
+def pinyin_key(word: str) -> tuple[str, ...]:
+    """Dictionary (pinyin) order of a headword: syllables with tone numbers; Latin letters and digits as themselves.
+
+    >>> sorted(["仲裁协议", "保证", "不良信息告知", "催收"], key=pinyin_key)
+    ['保证', '不良信息告知', '催收', '仲裁协议']
+    """
+    from pypinyin import Style, lazy_pinyin
+
+    return tuple(part.strip().lower() for part in lazy_pinyin(word, style=Style.TONE3, neutral_tone_with_five=True)
+                 if part.strip())
+
+
 def glossary_markdown(glossary: schema.Glossary) -> str:
-    """The glossary as a Sphinx glossary (each term gets an anchor and a search entry)."""
+    """The glossary as a Sphinx glossary in pinyin order (each term gets an anchor and a search entry).
+
+    Each entry: the definition, then one line with its sources (binding kind and
+    grade), where figures come from, the English name and "see also".
+    """
     entries = []
-    for term in sorted(glossary.terms, key=lambda t: t.term):
+    for term in sorted(glossary.terms, key=lambda t: pinyin_key(t.term)):
         heading = term.term + "\n" + "".join(f"{alias}\n" for alias in term.aliases)
         cites = term.sources
-        profile_note = ""
+        notes = []
         if PROFILE_TOKEN.search(term.definition):  # figures from the profile: cite the profile, not one bank's description
             cites = [c for c in term.sources if c.id != "cmb-public"]
-            profile_note = "（数值出处见 {doc}`条款配置 </book/calc/profile>`）"
-        body = f"{fill_profile(term.definition)}{cite(cites)}{profile_note}（英文：{term.en}）"
+            notes.append("数值出处：{doc}`条款配置 </book/calc/profile>`")
+        if cites:
+            notes.insert(0, "依据：" + cite_plain(cites))
+        notes.append(f"英文：{term.en}")
         if term.see:
-            body += f" 参见 {{doc}}`/{term.see}`。"
+            notes.append(f"参见 {{doc}}`/{term.see}`")
+        body = fill_profile(term.definition) + "\n\n  " + "。".join(notes) + "。"
         entries.append(heading + "  " + body)
     return "::::{glossary}\n\n" + "\n\n".join(entries) + "\n::::\n"
 

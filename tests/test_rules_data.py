@@ -101,9 +101,9 @@ def test_legal_data():
     assert len(mo.presumptions.items) == 6 and len(mo.effective_collection.conditions) == 4
     assert {c.where for c in mo.amount.sources} == {"第九条"}
     assert data.limitation.years == 3
-    assert {c.id for c in data.credit_reporting} == {"advance-notice", "retention", "dispute", "complaint"}
+    assert {c.id for c in data.credit_reporting} == {"advance-notice", "retention", "statement", "dispute", "complaint"}
     assert {c.contact for c in data.complaint_channels} >= {"12378", "12363"}
-    assert {r.id for r in data.civil_routes} == {"lawsuit", "payment-order", "arbitration"}
+    assert {r.id for r in data.civil_routes} == {"lawsuit", "payment-order", "arbitration", "enforcement"}
     assert all(r.sources or r.pending_sources for r in data.civil_routes)
 
 
