@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from ._validate import check_terms
@@ -12,7 +13,8 @@ from .terms import Terms
 __all__ = ["late_fee", "minimum_payment"]
 
 
-def late_fee(minimum_due: Amount, paid: Amount, terms: Terms, *, statement_balance: Amount | None = None) -> Decimal:
+def late_fee(minimum_due: Amount, paid: Amount, terms: Terms, *, statement_balance: Amount | None = None,
+             statement_date: date | str | None = None) -> Decimal:
     """The 违约金 for one cycle in which the minimum payment was not met.
 
     Question answered: the customer paid ``paid`` (by the due date, or within
@@ -25,6 +27,9 @@ def late_fee(minimum_due: Amount, paid: Amount, terms: Terms, *, statement_balan
     sets them.  When ``statement_balance`` is given and the statement's unpaid
     part is within the ``tolerance``, the statement counts as paid in full and
     the fee is 0 (pass it: without it the tolerance rule cannot be applied).
+    With ``statement_date`` (the date of the statement whose minimum was not
+    met) the profile's entries in force on that date apply (``terms.at``);
+    without it, the latest entries.
 
     Sources: the regulated 滞纳金 was abolished from 2017-01-01 and the 违约金 is
     set by the card agreement (银发〔2016〕111号); the rate, floor and cap are the
@@ -41,8 +46,12 @@ def late_fee(minimum_due: Amount, paid: Amount, terms: Terms, *, statement_balan
     Decimal('500.00')
     >>> late_fee("300", "295", cmb, statement_balance="3000")   # unpaid 5 of the minimum
     Decimal('10.00')
+    >>> late_fee("100", "0", cmb, statement_date="2016-12-31")   # 滞纳金: 5 %, no floor before 2017
+    Decimal('5.00')
     """
     terms = check_terms(terms)
+    if statement_date is not None:
+        terms = terms.at(statement_date)
     minimum = to_amount(minimum_due, "minimum_due")
     paid_amount = to_amount(paid, "paid")
     if statement_balance is not None:

@@ -55,7 +55,8 @@ def revolving_interest(
     Question answered: the cardholder did (or did not) repay this statement in
     full; how much interest appears on the next statement?
 
-    Rules applied, each from the profile (``terms.cite(name)`` gives the source):
+    Rules applied, each from the profile entry in force on ``statement_date``
+    (``terms.at(statement_date).cite(name)`` gives the source):
 
     * ``tolerance``: if the statement balance minus the payments made by the
       due date (plus ``grace_days`` when ``grace_keeps_interest_free``) is at
@@ -94,6 +95,7 @@ def revolving_interest(
     due = to_date(due_date, "due_date")
     following = to_date(next_statement_date, "next_statement_date")
     date_order(statement_date=statement, due_date=due, next_statement_date=following)
+    terms = terms.at(statement)  # the profile's entries in force on the statement date
     bought = dated_amounts(purchases, "purchases", last=statement)
     paid = dated_amounts(payments, "payments", first=statement + timedelta(days=1), last=following)
 

@@ -96,6 +96,10 @@ def overdue_projection(
       oldest unpaid minimum; bucket and class from :func:`delinquency_bucket`.
     * Payments (cycle 1 only) reduce the principal; a statement whose unpaid part
       is within the tolerance counts as paid in full (no interest, no 违约金).
+    * Dates: the interest and 违约金 billed on a statement belong to the previous
+      statement's cycle and use the profile entries in force on that previous
+      statement date (``terms.at``); a ``statement_date`` before a needed
+      value's earliest entry is refused.
 
     >>> from calculators import load_terms
     >>> p = overdue_projection("10000", "1000", date(2026, 5, 5), date(2026, 5, 23), 3, load_terms("cmb"))
@@ -124,30 +128,33 @@ def overdue_projection(
     if posting_date is None:
         assumptions.append("statement balance posted on the statement date (the least interest)")
     offset = first_due - first_statement
-    on_time = first_due + timedelta(days=terms.grace_days)
+    terms_at = terms.at  # each cycle's charges use the entries in force on the statement date they belong to
+    t = terms_at(first_statement)
+    on_time = first_due + timedelta(days=t.grace_days)
     principal = balance - paid_total
     interest_owed = fees_owed = ZERO
     unpaid_minimum = max(ZERO, minimum - paid_total)
     paid_on_time = sum((a for d, a in paid if d <= on_time), ZERO)
-    settled = balance - paid_on_time <= terms.tolerance
+    settled = balance - paid_on_time <= t.tolerance
     oldest_due: date | None = None
     previous_balance, previous_minimum, previous_statement, previous_due = balance, minimum, first_statement, first_due
 
     rows = []
     for k in range(1, n + 1):
         statement = add_months(first_statement, k)
+        t = terms_at(previous_statement)  # interest and 违约金 billed now belong to the previous statement's cycle
         if k == 1:
-            interest = revolving_interest([(posted, balance)], paid, first_statement, first_due, statement, terms)
-            fee = late_fee(minimum, paid_on_time, terms, statement_balance=balance)
+            interest = revolving_interest([(posted, balance)], paid, first_statement, first_due, statement, t)
+            fee = late_fee(minimum, paid_on_time, t, statement_balance=balance)
         elif settled:
             interest = fee = ZERO
             unpaid_minimum = ZERO
         else:
-            bearing = principal + (interest_owed if terms.compounding == "monthly" else ZERO)
+            bearing = principal + (interest_owed if t.compounding == "monthly" else ZERO)
             interest = round_fen(accrue([(previous_statement + timedelta(days=1), bearing)],
-                                        previous_statement + timedelta(days=1), statement, terms.daily_rate),
-                                 terms.interest_rounding)
-            fee = late_fee(previous_minimum, ZERO, terms, statement_balance=previous_balance)
+                                        previous_statement + timedelta(days=1), statement, t.daily_rate),
+                                 t.interest_rounding)
+            fee = late_fee(previous_minimum, ZERO, t, statement_balance=previous_balance)
             unpaid_minimum = previous_minimum
         if unpaid_minimum > 0 and not settled:
             oldest_due = oldest_due or previous_due
@@ -159,13 +166,14 @@ def overdue_projection(
         if owed > MAX_AMOUNT:  # the next cycle's figures would leave the amounts the functions accept
             raise CalculatorInputError("statement_balance", statement_balance,
                                        f"a balance whose projection stays within {MAX_AMOUNT} (cycle {k} would owe {owed})")
-        new_minimum = min(owed, minimum_payment(principal, terms, previous_unpaid_minimum=unpaid_minimum,
+        t = terms_at(statement)  # this statement's own minimum and tolerance
+        new_minimum = min(owed, minimum_payment(principal, t, previous_unpaid_minimum=unpaid_minimum,
                                                 fees=fee, interest=interest))
         days = (statement - oldest_due).days if oldest_due else 0
         status = delinquency_bucket(days)
         rows.append(ProjectionRow(k, statement, statement + offset, principal, interest, fee, interest_owed, fees_owed,
                                   owed, new_minimum, days, status.bucket, status.category))
-        settled = owed <= terms.tolerance
+        settled = owed <= t.tolerance
         previous_balance, previous_minimum = owed, new_minimum
         previous_statement, previous_due = statement, statement + offset
     return Projection(tuple(rows), tuple(assumptions))
@@ -224,30 +232,31 @@ def minimum_payment_payoff(
     if posted > first:
         raise CalculatorInputError("posting_date", posted.isoformat(), f"on or before the statement date ({first})")
     limit = to_int(max_months, "max_months", minimum=1, maximum=1200)
-    due_after = timedelta(days=terms.due_days_after_statement)
-    shift = timedelta(days=0 if terms.payment_effective == "same_day" else 1)
 
     principal, billed_interest = amount, ZERO
     total_interest = total_paid = ZERO
     rows = []
     for month in range(1, limit + 1):
         statement = add_months(first, month - 1)
+        t = terms.at(statement)  # the profile's entries in force on this statement date
+        due_after = timedelta(days=t.due_days_after_statement)
+        shift = timedelta(days=0 if t.payment_effective == "same_day" else 1)
         owed = principal + billed_interest
-        due_now = minimum_payment(principal, terms, interest=billed_interest)
-        if owed - due_now <= terms.tolerance:
+        due_now = minimum_payment(principal, t, interest=billed_interest)
+        if owed - due_now <= t.tolerance:
             total_paid += owed
             rows.append(PayoffRow(month, statement, owed, owed, ZERO))
             return MinimumPaymentPayoff(month, total_interest, total_paid, tuple(rows))
         due, following = statement + due_after, add_months(first, month)
         if month == 1:  # a minimum of 0 (a profile whose ratios are 0) is no payment at all
-            interest = revolving_interest([(posted, owed)], [(due, due_now)] if due_now > 0 else [], statement, due, following, terms)
+            interest = revolving_interest([(posted, owed)], [(due, due_now)] if due_now > 0 else [], statement, due, following, t)
         else:
-            compounding = terms.compounding == "monthly"
+            compounding = t.compounding == "monthly"
             bearing = principal + (billed_interest if compounding else ZERO)
             reduction = due_now if compounding else due_now - billed_interest
             start = statement + timedelta(days=1)
-            interest = round_fen(accrue([(start, bearing), (due + shift, -reduction)], start, following, terms.daily_rate),
-                                 terms.interest_rounding)
+            interest = round_fen(accrue([(start, bearing), (due + shift, -reduction)], start, following, t.daily_rate),
+                                 t.interest_rounding)
         principal -= due_now - billed_interest
         billed_interest = interest
         total_interest += interest

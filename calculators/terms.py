@@ -1,10 +1,19 @@
-"""Terms profiles: one issuer's card terms as validated, cited values.
+"""Terms profiles: one issuer's identity and card terms as validated, cited, dated values.
 
 A profile is a YAML file in ``calculators/profiles/`` (or anywhere, given a
-path).  Every value carries its source, its effective date and a confidence
-grade (H/M/L, as in the project's domain-facts sheet), so a page that prints a
-figure can also print where it comes from.  A bank adapts the handbook by
-copying a profile and editing values; no code changes.
+path).  Its header names the issuer (``issuer``, ``issuer_short``, ``hotlines``,
+``app``, ``complaint_channel``, ``footer``; see :data:`IDENTITY_KEYS`), which the
+handbook's ``⟦issuer⟧``-style tokens print.  Every value carries its source, its
+effective date and a confidence grade (H/M/L, as in the project's domain-facts
+sheet), so a page that prints a figure can also print where it comes from.  A
+value that changed over time is a list of such entries, oldest first, as
+OpenFisca keeps legislation parameters: :meth:`Terms.at` gives the terms in
+force on a date, and the calculators call it with the statement date.  A bank
+adapts the handbook by copying a profile and editing it; no code changes.
+
+Each value is declared once, as a field of :class:`Terms` with its kind,
+labels and range (:data:`FIELD_SPECS` is derived from those fields).  Keys the
+format does not know are errors, never ignored.
 
 The :class:`Terms` object and :meth:`Terms.from_dict` use the standard library
 only, so the same code validates profiles in the browser runtime (where the
@@ -23,6 +32,7 @@ from types import MappingProxyType
 from typing import Any, Mapping
 
 from .datafile import line_of
+from .dates import to_date
 from .errors import CalculatorInputError
 from .money import ROUNDING_RULES
 
@@ -38,11 +48,14 @@ __all__ = [
     "handbook_terms",
     "PROFILE_DIR",
     "PROFILE_ENV",
+    "DEFAULT_PROFILE",
+    "selected_profile",
 ]
 
 PROFILE_DIR = Path(__file__).with_name("profiles")
 #: Environment variable that selects the handbook's profile at build time.
 PROFILE_ENV = "HANDBOOK_PROFILE"
+#: The profile used when none is selected: the only place the default issuer is named.
 DEFAULT_PROFILE = "cmb"
 
 
@@ -266,6 +279,10 @@ class Terms:
         day: reading it raises :class:`CalculatorInputError` naming the value,
         the date and the earliest date (values the computation does not read do
         not matter).  ``date_field`` names the argument the date came from.
+        When every latest entry is in force on ``day`` the result is these terms
+        themselves.  The calculators call this with the statement date of the
+        cycle a charge belongs to (:func:`calculators.late_fee`,
+        :func:`calculators.overdue_projection`, :func:`calculators.revolving_interest`).
 
         >>> cmb = load_terms("cmb")
         >>> cmb.at("2016-12-31").late_fee_rate, cmb.at("2020-12-31").daily_rate_cap, cmb.at("2021-01-01").daily_rate_cap
@@ -275,9 +292,9 @@ class Terms:
         ...
         calculators.errors.CalculatorInputError: statement_date='1999-02-28' is not allowed: a date on or after 1999-03-01: the earliest entry of late_fee_rate in profile cmb
         """
-        from .dates import to_date  # the calendar helpers import nothing from here
-
         when = to_date(day, date_field)
+        if self.as_of is None and when >= self._latest_since():
+            return self  # every latest entry is in force: the terms are today's (the common case, no copy)
         values: dict[str, Any] = {}
         citations: dict[str, Citation] = {}
         gaps = False
@@ -287,11 +304,30 @@ class Terms:
             if entry is None:
                 gaps, entry = True, entries[0]  # a placeholder: reading it raises
             values[spec.name], citations[spec.name] = entry.value, entry.citation
-        identity = {key: getattr(self, key) for key in IDENTITY_KEYS}
-        cls = _TermsWithGaps if gaps else Terms
-        view = cls(**identity, **values, citations=MappingProxyType(citations), history=self.history, as_of=when)
-        object.__setattr__(view, "date_field", date_field)
+        for low, high in _ORDERED:  # checked on every change date at load; a value set in code may still clash
+            low_value, high_value = values[low], values[high]
+            if low_value is not None and high_value is not None and low_value > high_value:
+                raise CalculatorInputError(f"values.{low}.value", low_value, f"at most {high} ({high_value}) on {when}",
+                                           allowed_zh=f"不大于{_SPEC_BY_NAME[high].zh} {high_value}（{when}）")
+        # The entries were validated when the profile was read: set the fields without converting them again.
+        view = object.__new__(_TermsWithGaps if gaps else Terms)
+        for key in IDENTITY_KEYS:
+            object.__setattr__(view, key, getattr(self, key))
+        for name, value in values.items():
+            object.__setattr__(view, name, value)
+        for name, value in (("citations", MappingProxyType(citations)), ("history", self.history), ("as_of", when),
+                            ("date_field", date_field)):
+            object.__setattr__(view, name, value)
         return view
+
+    def _latest_since(self) -> date:
+        """The date from which every value's latest entry is in force (computed once per object)."""
+        cached = self.__dict__.get("_latest_since_cache")
+        if cached is None:
+            dates = [entries[-1].effective for entries in self.history.values() if entries[-1].effective is not None]
+            cached = max(dates, default=date.min)
+            object.__setattr__(self, "_latest_since_cache", cached)
+        return cached
 
     @classmethod
     def from_dict(cls, data: Any, *, origin: str = "<dict>", lines: Mapping[tuple, int] | None = None) -> "Terms":
@@ -325,8 +361,10 @@ class Terms:
                 low_entry, high_entry = _in_force(history[low], day), _in_force(history[high], day)
                 if low_entry and high_entry and None not in (low_entry.value, high_entry.value) and low_entry.value > high_entry.value:
                     when = f" (entries in force on {day})" if day else ""
+                    index = history[low].index(low_entry)
+                    path = ("values", low, index, "value") if len(history[low]) > 1 else ("values", low, "value")
                     raise CalculatorInputError(f"values.{low}.value", low_entry.value, f"at most {high} ({high_entry.value}){when}",
-                                               allowed_zh=f"不大于{_SPEC_BY_NAME[high].zh} {high_entry.value}", location=where("values", low))
+                                               allowed_zh=f"不大于{_SPEC_BY_NAME[high].zh} {high_entry.value}", location=where(*path))
         return cls(**header, **{name: entry.value for name, entry in latest.items()},
                    citations=MappingProxyType({name: entry.citation for name, entry in latest.items()}),
                    history=MappingProxyType(history))
@@ -552,7 +590,7 @@ def _citation(entry: Mapping[str, Any], label: str, where: Any, path: tuple) -> 
             effective = date.fromisoformat(effective)
         except ValueError:
             pass
-    if effective is not None and not isinstance(effective, date):
+    if effective is not None and (type(effective) is not date):  # a datetime (or a subclass) is not a day
         raise CalculatorInputError(f"{label}.effective", effective, "a date YYYY-MM-DD or null (applies on every date)", location=where(*path, "effective"))
     confidence = entry.get("confidence")
     if not isinstance(confidence, str) or confidence not in _CONFIDENCE:
@@ -629,10 +667,23 @@ def load_terms(name_or_path: str | os.PathLike = DEFAULT_PROFILE) -> Terms:
     return _CACHE[key]
 
 
+def selected_profile() -> str:
+    """The profile name or path the handbook is built with: ``$HANDBOOK_PROFILE``, else :data:`DEFAULT_PROFILE`.
+
+    The one place the default issuer is named; the build extension and the
+    Makefile ask here instead of repeating it.
+
+    >>> import os
+    >>> selected_profile() == (os.environ.get(PROFILE_ENV, "").strip() or DEFAULT_PROFILE)
+    True
+    """
+    return os.environ.get(PROFILE_ENV, "").strip() or DEFAULT_PROFILE
+
+
 def handbook_terms() -> Terms:
-    """The profile the handbook is built with: ``$HANDBOOK_PROFILE`` or ``cmb``.
+    """The profile the handbook is built with (:func:`selected_profile`).
 
     >>> handbook_terms().code in bundled_profiles()
     True
     """
-    return load_terms(os.environ.get(PROFILE_ENV, "").strip() or DEFAULT_PROFILE)
+    return load_terms(selected_profile())

@@ -302,9 +302,11 @@ def fill_profile(text: str, terms=None) -> str:
         if name not in kinds:
             raise KeyError(f"unknown profile token ⟦{name}⟧; known: {sorted(IDENTITY_TOKENS) + ['late_fee_bounds', 'late_fee:N'] + sorted(kinds)}")
         value = getattr(terms, name)
+        if value is None:  # an optional value that is not set (no floor, no cap)
+            return "无"
         if isinstance(value, bool):
             return "是" if value else "否"
-        if kinds[name] == "rate":
+        if kinds[name] in ("rate", "optional_rate"):
             return percent(value)
         if isinstance(value, Decimal):
             return amount(value)
@@ -427,3 +429,51 @@ def redlines_markdown() -> str:
         covered = "、".join(by_line.get(line.id, [])) or "（不适用于话术文本，人工核对）"
         lines.append(f"| {line.name} | {line.rule}{cite(line.sources)} | {covered} |")
     return "\n".join(lines) + "\n"
+
+
+def certainty_legend() -> str:
+    """The legend of binding kinds and grades that every citation carries (〔约束力｜可信度〕)."""
+    from .schema import BINDING_KINDS, GRADE_TEXT
+
+    kinds = "、".join(BINDING_KINDS)
+    grades = "；".join(f"{grade}（{text}）" for grade, text in GRADE_TEXT.items())
+    return (":::{admonition} 怎么读引用后的〔约束力｜可信度〕\n:class: note\n\n"
+            f"- **约束力**：出处对本行的约束程度，分七类：{kinds}。推荐性国家标准是参照执行，行业自律规范约束会员单位，"
+            "本行制度以各行现行制度为准，本手册做法是本手册为了可操作而定的做法，没有条文依据。\n"
+            f"- **可信度**：{grades}。H 指读过原文文本（法律数据库的公开镜像），M 指多份二手资料一致但未见官方文本，L 指未核实。"
+            "单条引用可以比出处整体更低，并注明待核之处（如“条款号待核”“文号待核”）。\n:::\n")
+
+
+def review_log_markdown() -> str:
+    """The 审校记录 page body: what was reviewed, the counts by decision, one table row per finding, the references.
+
+    >>> text = review_log_markdown()
+    >>> "| F1 |" in text and "| N4 |" in text and "C14" in text
+    True
+    """
+    log = loader.review_log()
+    counts: dict[str, int] = {}
+    for entry in log.entries:
+        counts[entry.decision] = counts.get(entry.decision, 0) + 1
+    summary = "、".join(f"{decision} {n} 项" for decision, n in counts.items())
+    gaps = "；".join(f"{gap.id}：{gap.note}" for gap in log.gaps)
+
+    def cell(text: str) -> str:
+        return text.replace("|", "｜").replace("\n", " ")
+
+    rows = []
+    for entry in log.entries:
+        what = entry.change + (f"<br>**理由**：{entry.reason}" if entry.reason else "")
+        files = "<br>".join(f"`{path}`" for path in entry.files)
+        basis = cite_plain(entry.sources) if entry.sources else "—"
+        rows.append(f"| {entry.id} | {entry.severity} | {cell(entry.finding)} | **{entry.decision}** | {cell(what)} | {files} | {cell(basis)} |")
+    return "\n\n".join([
+        data_box(None, "procedures/review-log.yml"),
+        f"审校对象：本手册提交 `{log.reviewed_commit}` 时的全部页面、数据和练习。审校文件："
+        + "；".join(log.documents) + f"。共 {len(log.entries)} 项，{summary}。编号说明：{gaps}",
+        "处理结果分四种：**已修正**；**部分采纳**（理由写明未采纳的部分）；**不采纳**（写明理由）；"
+        "**转交**（需要修改的文字在其他维护人负责的文件中，条目写明应改成什么）。",
+        certainty_legend(),
+        "## 逐条处理\n\n| 编号 | 性质 | 审校意见 | 处理 | 改了什么 | 文件 | 依据 |\n|---|---|---|---|---|---|---|\n" + "\n".join(rows),
+        "## 依据\n\n" + sources_list(c for entry in log.entries for c in entry.sources),
+    ]) + "\n"

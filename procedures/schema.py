@@ -251,8 +251,9 @@ class Challenge(Reviewed):
 # --- the review log (issue 10) ----------------------------------------------
 
 ReviewId = Annotated[str, StringConstraints(pattern=r"^[FCRNL][1-9][0-9]*$")]
-#: 已修正 = fixed as found; 部分采纳 = fixed in part, the rest declined with a reason; 不采纳 = declined.
-Decision = Literal["已修正", "部分采纳", "不采纳"]
+#: 已修正 = fixed as found; 部分采纳 = fixed in part, the rest declined with a reason; 不采纳 = declined;
+#: 转交 = the text sits in a file another maintainer owns: the entry says exactly what to change there.
+Decision = Literal["已修正", "部分采纳", "不采纳", "转交"]
 Severity = Literal["错误", "有风险", "缺失", "不清楚"]
 
 

@@ -191,7 +191,9 @@ def test_fuzz_every_public_function(tmp_path: Path, monkeypatch: pytest.MonkeyPa
                  "dup.yml": text.replace("code: cmb", "code: cmb\ncode: x").encode()}
     for spec_name in ("daily_rate", "grace_days", "tolerance", "interest_basis", "installment_rates", "late_fee_min"):
         for value in ("abc", "-1", "1e999", "[]", "{}", "null", "true", "0x10", "１２"):
-            marker = f"  {spec_name}:\n    value: "
+            marker = f"  {spec_name}:\n    value: "  # one entry, or the first of a dated list
+            if marker not in text:
+                marker = f"  {spec_name}:\n    - value: "
             start = text.index(marker) + len(marker)
             end = text.index("\n", start)
             bad_files[f"{spec_name}-{len(bad_files)}.yml"] = (text[:start] + value + text[end:]).encode()
@@ -212,7 +214,7 @@ def test_fuzz_every_public_function(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     base = CMB.to_dict()
     spec_names = list(base["values"])
     for _ in range(800):
-        data = {**base, "values": {k: dict(v) for k, v in base["values"].items()}}
+        data = {**base, "values": {k: [dict(e) for e in v] if isinstance(v, list) else dict(v) for k, v in base["values"].items()}}
         for _ in range(rng.choice((1, 1, 2, 3))):
             where = rng.random()
             if where < 0.15:
@@ -225,6 +227,7 @@ def test_fuzz_every_public_function(tmp_path: Path, monkeypatch: pytest.MonkeyPa
                 break
             else:
                 entry = data["values"][rng.choice(spec_names)]
+                entry = rng.choice(entry) if isinstance(entry, list) else entry  # one entry of a dated value
                 entry[rng.choice(("value", "value", "value", "source", "effective", "confidence", "note"))] = _random_garbage(rng)
         counter.run("Terms.from_dict", lambda: Terms.from_dict(data), None, data if not isinstance(data, dict) else "…")
     covered.add("Terms")

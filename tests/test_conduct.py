@@ -319,3 +319,89 @@ def test_rules_data_must_define_every_checked_rule(rules):
     with pytest.raises(CalculatorInputError) as err:
         ConductRules.from_dict(data)
     assert err.value.value == "unanswered-cap"
+
+
+# --- warnings: under the caps but not reasonable (thresholds are data) ----------------------------
+
+from calculators.conduct import contact_plan_warnings  # noqa: E402
+
+
+def warned(attempts, rules) -> list[tuple[int, str]]:
+    return [(w.index, w.rule_id) for w in contact_plan_warnings(attempts, rules)]
+
+
+def test_warning_thresholds_are_data_with_sources(rules):
+    assert (rules.warn_min_minutes_between_attempts, rules.warn_max_voice_attempts_per_person_per_day,
+            rules.warn_max_consecutive_days) == (120, 6, 14)
+    for rule_id in ("short-interval-same-method", "daily-attempts-all-methods", "contact-streak"):
+        assert "本手册做法" in rules.rule(rule_id).source_text
+
+
+@pytest.mark.parametrize(("gap_minutes", "warning"), [(119, True), (120, False), (60, True), (180, False)])
+def test_short_interval_on_one_number_both_sides(rules, gap_minutes, warning):
+    first = at(9, 0, answered=False)
+    second = Attempt(first.time + timedelta(minutes=gap_minutes), "phone", "手机1", "debtor", False, "reminder")
+    assert warned([first, second], rules) == ([(1, "short-interval-same-method")] if warning else [])
+    assert found([first, second], rules) == []  # a warning is never a violation
+
+
+def test_short_interval_counts_each_number_and_each_day_separately(rules):
+    assert warned([at(9, answered=False), at(9, 30, method="手机2", answered=False)], rules) == []
+    late, early = at(21, 0, answered=False), at(8, 0, day=DAY + timedelta(days=1), answered=False)
+    assert warned([late, early], rules) == []
+
+
+def test_hourly_dialling_all_day_passes_the_caps_but_is_warned(rules):
+    """The R6 case: six unanswered calls an hour apart break no cap; every call after the first is warned."""
+    hourly = [at(h, answered=False) for h in range(9, 15)]
+    assert found(hourly, rules) == []
+    assert warned(hourly, rules) == [(i, "short-interval-same-method") for i in range(1, 6)]
+    assert check_contact_plan(hourly, rules).warnings == contact_plan_warnings(hourly, rules)
+
+
+@pytest.mark.parametrize(("calls", "warned_from"), [(6, None), (7, 6), (8, 6)])
+def test_daily_attempts_across_numbers_both_sides(rules, calls, warned_from):
+    # alternate two numbers, three hours apart per number, so no spacing warning and no per-number cap
+    attempts = [at(8 + (i // 2) * 3 if i % 2 == 0 else 9 + (i // 2) * 3, 30 if i >= 6 else 0, method=f"手机{i % 2 + 1}",
+                   answered=False) for i in range(calls)]
+    result = [w for w in warned(attempts, rules) if w[1] == "daily-attempts-all-methods"]
+    expected = [] if warned_from is None else [(i, "daily-attempts-all-methods") for i in range(warned_from, calls)]
+    assert result == expected
+    assert found(attempts, rules) == []
+
+
+def test_daily_total_is_per_person(rules):
+    debtor = [at(8 + 2 * i, answered=False, method=f"手机{i % 2 + 1}") for i in range(6)]
+    guarantor = [at(9, person="guarantor", method="担保人手机", answered=False)]
+    assert [w for w in warned(debtor + guarantor, rules) if w[1] == "daily-attempts-all-methods"] == []
+
+
+@pytest.mark.parametrize(("days", "warned_days"), [(14, []), (15, [14]), (17, [14, 15, 16])])
+def test_contact_streak_both_sides(rules, days, warned_days):
+    attempts = [at(10, day=DAY + timedelta(days=d), channel="sms", answered=False) for d in range(days)]
+    assert [w for w in warned(attempts, rules) if w[1] == "contact-streak"] == [(d, "contact-streak") for d in warned_days]
+    assert found(attempts, rules) == []
+
+
+def test_contact_streak_is_broken_by_a_day_without_contact(rules):
+    days = [d for d in range(16) if d != 7]  # a pause on day 7: two runs of 7 and 8 days
+    attempts = [at(10, day=DAY + timedelta(days=d), channel="sms", answered=False) for d in days]
+    assert warned(attempts, rules) == []
+
+
+def test_contact_streak_flags_one_attempt_per_day(rules):
+    attempts = [at(10, day=DAY + timedelta(days=d), channel="sms", answered=False) for d in range(15)]
+    attempts.append(at(18, day=DAY + timedelta(days=14), channel="sms", answered=False))
+    assert [w for w in warned(attempts, rules) if w[1] == "contact-streak"] == [(14, "contact-streak")]
+
+
+def test_warning_thresholds_follow_the_data(rules):
+    data = rules.to_dict()
+    data["parameters"]["warn_min_minutes_between_attempts"] = 30
+    looser = ConductRules.from_dict(data)
+    pair = [at(9, answered=False), at(9, 45, answered=False)]
+    assert warned(pair, rules) == [(1, "short-interval-same-method")]
+    assert warned(pair, looser) == []
+    data["parameters"]["warn_max_consecutive_days"] = 0
+    with pytest.raises(CalculatorInputError):
+        ConductRules.from_dict(data)

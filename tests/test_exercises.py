@@ -189,7 +189,7 @@ def test_seeded_missing_spot_breach_is_caught(tmp_path):
 
 def test_seeded_wrong_choice_key_is_caught(tmp_path):
     path = _copy(tmp_path, "rules")
-    _edit(path, "        why: 如实说明保存期限和异议途径。\n        correct: true\n", "        why: 如实说明保存期限和异议途径。\n")
+    _edit(path, "        why: 如实说明保存期限从还清时算起，以及异议途径；不承诺记录一定会消失，因为欠款不还清，记录不会自动消失。\n        correct: true\n", "        why: 如实说明保存期限从还清时算起，以及异议途径；不承诺记录一定会消失，因为欠款不还清，记录不会自动消失。\n")
     _edit(path, "        why: 虚构“黑名单”，夸大后果。\n        redline: true\n", "        why: 虚构“黑名单”，夸大后果。\n        correct: true\n")
     found = exercises.problems(exercises.load_path(path))
     assert len(found) == 1 and "blacklist-forever: the correct option A crosses a red line" in found[0]
@@ -197,7 +197,7 @@ def test_seeded_wrong_choice_key_is_caught(tmp_path):
 
 def test_seeded_redline_option_the_linter_does_not_flag_is_caught(tmp_path):
     path = _copy(tmp_path, "rules")
-    _edit(path, "        why: 说法错误：不良记录自不良行为终止之日起还要保存 5 年，不会马上消除。\n",
+    _edit(path, "        why: 说法错误：不良记录在还清（不良行为终止）之后还要保存 5 年，不会马上消除。\n",
           "        why: 说法错误：不良记录自不良行为终止之日起还要保存 5 年，不会马上消除。\n        redline: true\n")
     found = exercises.problems(exercises.load_path(path))
     assert found == ["blacklist-forever: option C is marked redline but the linter finds nothing in it"]

@@ -50,10 +50,11 @@ def regulatory_figures() -> dict[str, set[str]]:
         "未接通": {str(conduct.max_unanswered_per_day_per_method)},
         "有效催收": {str(overdraft.min_gap_days), str(overdraft.months_after)},
         "恶意透支": bands | {str(overdraft.months_after)},
-        "诉讼时效": {str(rules.legal().limitation.years)},
+        "诉讼时效": {str(rules.legal().limitation.years)} | {n for n in numbers(rules.legal().limitation.practice) if n == "20"},
+        "失联": set(numbers(rules.conduct().rules[[r.id for r in rules.conduct().rules].index("third-party-only-when-unreachable")].text)),
         "支付令": {n for n in numbers(legal_text) if n == "15"},
         "征信": {n for n in numbers(legal_text) if n == "5"},
-        "征信异议": {n for n in numbers(legal_text) if n == "20"},
+        "征信异议": {n for n in numbers(legal_text) if n in ("20", "30")},
         "投诉": {n for n in numbers(legal_text) if n in ("12378", "12363")},
         "违约金": {str(pboc_2016.year)},
         "滞纳金": {str(pboc_2016.year), str(pboc_2016.month), str(pboc_2016.day), "5"},  # the abolished 5 % (2016 notice)
