@@ -215,3 +215,43 @@ def test_a_file_whose_id_differs_from_its_name_is_rejected(tmp_path):
     path.rename(path.with_name("elsewhere.yml"))
     with pytest.raises(ProcedureFileError, match="must equal the file name 'elsewhere'"):
         situations.validate(path.parent)
+
+
+# --- the review's guards, applied to the special situations too ----------------------------------------------
+
+
+def test_rendered_situation_pages_have_no_english_identifiers_or_configuration_keys():
+    from test_review_guards import _identifiers
+
+    from calculators.conduct import Attempt
+    from calculators.terms import FIELD_SPECS
+    from procedures.render import fill_profile
+
+    keys = {spec.name for spec in FIELD_SPECS} | set(rules.conduct_rules().to_dict()["parameters"]) | set(Attempt.__dataclass_fields__)
+    keys = {key for key in keys if "_" in key}
+    texts = {s.id: fill_profile(situation_markdown(s)) for s in ITEMS.values()}
+    texts["situations-table"] = fill_profile(situations.situations_table())
+    assert {where: sorted(ids) for where, text in texts.items() if (ids := _identifiers(text))} == {}
+    for where, text in texts.items():
+        assert "⟦" not in text, where  # every profile token is one the profile fills
+        for key in keys:
+            assert not re.search(rf"(?<![\w/]){re.escape(key)}(?![\w/])", text), f"{where}: {key}"
+
+
+def test_every_situation_citation_shows_a_binding_kind_and_a_grade():
+    known = loader.sources()
+    for item in ITEMS.values():
+        for cite in loader.iter_cites(item):
+            assert loader.cite_problem(cite) is None, (item.id, cite)
+        # each procedure rests on at least one source that binds (law, rule, standard, guideline or bank policy)
+        assert any(known[c.id].binding not in (None, "本手册做法") for c in item.sources), item.id
+        text = situation_markdown(item)
+        assert "约束力：" in text and "可信度：" in text
+
+
+def test_nothing_said_in_a_situation_announces_a_report_or_a_retention_without_its_start():
+    for item in ITEMS.values():
+        for phrase in item.say:
+            assert not re.search(r"有效催收|数额较大|数额巨大|三个月|恶意透支|立案标准|(我们|银行|本行).{0,6}报案", phrase.text), phrase.text
+            if "保存 5 年" in phrase.text:
+                assert "还清" in phrase.text or "终止" in phrase.text, phrase.text
