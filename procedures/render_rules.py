@@ -22,7 +22,7 @@ from typing import Any, Iterable, Sequence
 from calculators.conduct import CHANNELS
 
 from . import loader, rules, schema
-from .render import cite, data_box, edit_url, page_info, sources_list
+from .render import cite, cite_plain, data_box, edit_url, page_info, sources_list
 
 __all__ = [
     "MOVE_ON",
@@ -93,18 +93,18 @@ def category_text(categories: Sequence[str]) -> str:
 
 
 def _sources_text(cites: Iterable[schema.Cite]) -> str:
-    """Citations as plain text for a table cell (``2011 年《办法》第六十八条；GB/T 45251-2025``)."""
-    return "；".join(rules.cite_text(c) for c in cites)
+    """Citations for a table cell, each with its binding kind and grade (``《民法典》第一百八十八条〔法律｜H〕``)."""
+    return cite_plain(list(cites))
 
 
 def redline_rule(category_id: str) -> str:
     """A linter category's rule with its sources, as a sentence for the pages.
 
-    >>> redline_rule("fake-blacklist").endswith("《征信业管理条例》第十六条）")
+    >>> redline_rule("fake-blacklist").endswith("《征信业管理条例》第十六条〔行政法规·部门规章·规范性文件｜H〕）")
     True
     """
-    category = rules.redlines().category(category_id)
-    return category.rule + "（依据：" + "；".join(ref.text for ref in category.sources) + "）"
+    category = next(c for c in rules.redlines_data().categories if c.id == category_id)
+    return category.rule + cite(category.sources)
 
 
 # --- stages -----------------------------------------------------------------

@@ -286,3 +286,26 @@ def test_the_identifier_lint_catches_what_it_should():
     assert _identifiers("按条款配置中的 `grace_keeps_interest_free` 处理") == {"grace_keeps_interest_free"}
     assert _identifiers("由 calculators.scriptlint 核对，用 make live 打开") == {"calculators.scriptlint", "make live"}
     assert _identifiers("数据文件：`procedures/rules/conduct.yml`，见 [此处](https://x.example/a_b)") == set()
+
+
+def test_every_rendered_citation_shows_binding_kind_and_grade():
+    """Every inline “（依据：…）” on a rendered page names a binding kind and a grade for each source it lists."""
+    marker = re.compile(r"〔(" + "|".join(map(re.escape, (*schema.BINDING_KINDS, "机构信息（非规则）"))) + r")｜[HML](｜[^〕]+)?〕")
+    for where, text in _rendered().items():
+        if where.startswith("book/") or where.startswith("exercises/"):
+            continue  # static prose and exercise answers cite through the data pages
+        for body in _citations(text):
+            parts = [p for p in re.split(r"；(?![^〔]*〕)", body) if p]
+            assert all(marker.search(part) for part in parts), f"{where}: {body}"
+
+
+def _citations(text: str) -> list[str]:
+    """The bodies of “（依据：…）”, matching nested full-width parentheses."""
+    bodies = []
+    for start in [m.end() for m in re.finditer("（依据：", text)]:
+        depth, i = 1, start
+        while depth and i < len(text):
+            depth += {"（": 1, "）": -1}.get(text[i], 0)
+            i += 1
+        bodies.append(text[start:i - 1])
+    return bodies
