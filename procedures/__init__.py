@@ -3,7 +3,9 @@
 Files: ``sources.yml`` (cited documents), ``glossary.yml``, ``role.yml``,
 ``skills.yml``, ``workflow/*.yml`` (one per stage, procedure template) and
 ``challenges/*.yml``.  Load them through these functions; a malformed file
-raises :class:`ProcedureFileError` naming file, line and field.
+raises :class:`ProcedureFileError` naming file, line and field.  The special
+situations (deceased debtors, complaints, agents, customers abroad …) are
+``situations/*.yml`` in the same template, loaded by :mod:`procedures.situations`.
 
 Check every file from the command line: ``python -m procedures``.
 """

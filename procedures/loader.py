@@ -205,10 +205,10 @@ def check_references() -> None:
 
 def validate_all() -> int:
     """Load every knowledge-base file and check cross-references; returns the number of files checked."""
-    from . import exercises, rules  # the rules, scripts, stages and exercise files
+    from . import exercises, rules, situations  # the rules, scripts, stages, exercise and special-situation files
 
     check_references()
-    return 4 + len(workflow()) + len(challenges()) + rules.validate() + exercises.validate()
+    return 4 + len(workflow()) + len(challenges()) + rules.validate() + exercises.validate() + situations.validate()
 
 
 def search_terms() -> list[str]:

@@ -263,7 +263,7 @@ def scripts_by_stage(library: dict[str, rules.Script] | None = None) -> str:
     """Which scripts apply in which stage; consecutive stages with the same list share one row.
 
     >>> table = scripts_by_stage()
-    >>> "| M0 |" in table and "| M1–M7 |" in table and "script-promise-to-pay" in table
+    >>> "| M0 |" in table and "| M1–M2 |" in table and "| M3–M7 |" in table and "script-promise-to-pay" in table
     True
     """
     library = rules.scripts() if library is None else library

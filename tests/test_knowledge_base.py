@@ -120,7 +120,10 @@ def test_narrative_day_counts_match_their_buckets():
     from calculators import delinquency_bucket
     from procedures import exercises, rules
 
+    from procedures import situations
+
     documents = [*procedures.workflow(), *procedures.challenges().values(), procedures.role(), *rules.scripts().values()]
+    documents += list(situations.situations().values())
     documents += [exercises.load(chapter) for chapter in exercises.CHAPTERS]
     checked = 0
     for text in (t for d in documents for t in all_texts(d)):

@@ -52,7 +52,10 @@ def test_stages_link_procedures_scripts_and_move_on():
 
 def test_script_library_covers_the_situations():
     assert set(rules.scripts()) == {"identity-check", "identity-questioned", "cannot-pay", "angry-customer", "stop-family-calls",
-                                     "promise-to-pay", "installment-or-waiver", "card-stolen", "disputes-debt"}
+                                     "promise-to-pay", "installment-or-waiver", "card-stolen", "disputes-debt",
+                                     # the special situations (procedures/situations/)
+                                     "deceased-family", "vulnerable-customer", "credit-dispute", "third-party-agent",
+                                     "outsourcing-notice", "spouse-asks", "court-question"}
     for script in rules.scripts().values():
         assert script.say and script.never_say and script.sources
         assert all(CJK.search(p.text) for p in script.say)

@@ -1,0 +1,178 @@
+"""Special-situation procedures: the cases the five workflow stages do not cover on their own.
+
+One file per situation, ``procedures/situations/<id>.yml`` (a deceased debtor, a
+vulnerable customer, a complaint, a representative, a 失联 debtor, a fraud
+claim, recordings, outside agencies, relief, a customer abroad, a spouse, court
+enforcement), each in the handbook's procedure template (:class:`Situation`).
+``chapter`` says which chapter of the book the page sits in; the page is
+``book/<chapter>/<id>.md`` and renders :func:`situation_markdown`.
+
+:func:`validate` checks what the model alone cannot: the id equals the file
+name, every cited source and every linked script exists, and every ``say`` line
+passes the red-line linter (:func:`calculators.scriptlint.lint`).  Pages show
+each citation's binding kind and grade (:func:`procedures.loader.certainty`); a
+citation may lower its source's grade for one point and say what is unverified.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+
+from . import loader, rules
+from .loader import ROOT, ProcedureFileError, load_model
+from .render import _bullets, _checks, _escalations, _steps, _talk_section, page_info, sources_list
+from .schema import Check, Cite, Escalation, Forbidden, Performer, Phrase, Reviewed, Slug, Step, Text
+
+__all__ = ["SITUATIONS_DIR", "CHAPTER_NAMES", "Situation", "situations", "situation", "page_path",
+           "situation_markdown", "situations_table", "validate"]
+
+SITUATIONS_DIR = ROOT / "situations"
+#: The book chapters a situation page may sit in, with their Chinese names.
+CHAPTER_NAMES = {"workflow": "工作流程", "challenges": "常见挑战", "rules": "规则与合规"}
+
+
+class Situation(Reviewed):
+    """One special situation in the procedure template.
+
+    Purpose · who does it, with what authority · inputs · steps · what to say and
+    never say · compliance checks · outputs · when to escalate · sources, with the
+    owner and last-reviewed date.  ``scripts`` links the script library entries
+    for the situation.
+    """
+
+    id: Slug
+    chapter: Literal["workflow", "challenges", "rules"]
+    title: Text
+    summary: Text
+    purpose: Text
+    performers: list[Performer] = Field(min_length=1)
+    inputs: list[Text] = Field(min_length=1)
+    steps: list[Step] = Field(min_length=3)
+    say: list[Phrase] = Field(min_length=1)
+    never_say: list[Forbidden] = Field(min_length=1)
+    compliance: list[Check] = Field(min_length=1)
+    outputs: list[Text] = Field(min_length=1)
+    escalate: list[Escalation] = Field(min_length=1)
+    scripts: list[Slug] = []
+    example: Text | None = None  # fictional people only
+    sources: list[Cite] = Field(min_length=1)
+
+
+def _read(folder: Path) -> dict[str, Situation]:
+    items: dict[str, Situation] = {}
+    for path in sorted(folder.glob("*.yml")):
+        item = load_model(path, Situation)
+        if item.id != path.stem:
+            raise ProcedureFileError(path, [(1, "id", f"must equal the file name {path.stem!r}")])
+        items[item.id] = item
+    return items
+
+
+@lru_cache(maxsize=None)
+def _handbook() -> dict[str, Situation]:
+    return _read(SITUATIONS_DIR)
+
+
+def situations(folder: Path | str | None = None) -> dict[str, Situation]:
+    """Every special-situation procedure by id.
+
+    >>> "deceased" in situations() and situations()["deceased"].chapter
+    'challenges'
+    """
+    return dict(_handbook() if folder is None else _read(Path(folder)))  # a given folder is always read afresh
+
+
+def situation(situation_id: str) -> Situation:
+    """One situation by id.
+
+    >>> situation("court-enforcement").title
+    '法院强制执行：限制消费与失信名单'
+    """
+    known = situations()
+    if situation_id not in known:
+        raise KeyError(f"no situation {situation_id!r}; known: {sorted(known)}")
+    return known[situation_id]
+
+
+def page_path(item: Situation) -> str:
+    """The book page (without ``.md``) that renders ``item``.
+
+    >>> page_path(situation("locate"))
+    'book/workflow/locate'
+    """
+    return f"book/{item.chapter}/{item.id}"
+
+
+def situation_markdown(item: Situation) -> str:
+    """One situation page in the procedure template, under the owner / last-reviewed / edit-link box."""
+    from .render_rules import script_link
+
+    library = rules.scripts()
+    parts = [
+        page_info(item, f"procedures/situations/{item.id}.yml"),
+        item.summary,
+        "## 目的\n\n" + item.purpose,
+        "## 谁来做、有何权限\n\n| 岗位 | 权限 |\n|---|---|\n" + "\n".join(f"| {p.role} | {p.authority} |" for p in item.performers),
+        "## 需要的信息\n\n" + _bullets(item.inputs),
+        "## 步骤\n\n" + _steps(item.steps),
+        "## 话术要点\n\n" + _talk_section(item.say, item.never_say),
+    ]
+    if item.scripts:
+        parts.append("完整话术见话术库：" + "、".join(script_link(library[s]) for s in item.scripts) + "。")
+    parts += [
+        "## 合规检查\n\n" + _checks(item.compliance),
+        "## 产出\n\n" + _bullets(item.outputs),
+        "## 何时升级\n\n" + _escalations(item.escalate),
+    ]
+    if item.example:
+        parts.append(":::{admonition} 案例（人物均为虚构）\n:class: hb-example\n\n" + item.example + "\n:::")
+    parts.append("## 依据\n\n" + sources_list(loader.iter_cites(item)))
+    return "\n\n".join(parts) + "\n"
+
+
+def situations_table() -> str:
+    """Every special situation with its chapter, its one-line summary and a link to its page, chapter by chapter.
+
+    >>> table = situations_table()
+    >>> "{doc}`法院强制执行：限制消费与失信名单 </book/rules/court-enforcement>`" in table
+    True
+    """
+    items = sorted(situations().values(), key=lambda s: list(CHAPTER_NAMES).index(s.chapter))
+    rows = "\n".join(f"| {CHAPTER_NAMES[s.chapter]} | {{doc}}`{s.title} </{page_path(s)}>` | {s.summary} |" for s in items)
+    return "| 所在章节 | 情形 | 要点 |\n|---|---|---|\n" + rows + "\n"
+
+
+def validate(folder: Path | str | None = None) -> int:
+    """Load every situation and check sources, script links and the say lines; returns the number of files.
+
+    >>> validate() >= 12
+    True
+    """
+    from calculators.datafile import line_of, read_yaml
+    from calculators.scriptlint import lint
+
+    folder = Path(folder) if folder is not None else SITUATIONS_DIR
+    items = situations(folder)
+    library, red = rules.scripts(), rules.redlines()
+    for item in items.values():
+        path = folder / f"{item.id}.yml"
+        lines = read_yaml(path)[1]
+        for loc, cite in rules._cites(item):
+            problem = loader.cite_problem(cite)  # an unknown source, or a grade above the source's
+            if problem:
+                where = loc + ("id",)
+                raise ProcedureFileError(path, [(line_of(lines, where), ".".join(map(str, where)), problem)])
+        for index, script_id in enumerate(item.scripts):
+            if script_id not in library:
+                raise ProcedureFileError(path, [(line_of(lines, ("scripts", index)), f"scripts.{index}",
+                                                 f"unknown script {script_id!r}; known: {sorted(library)}")])
+        for index, phrase in enumerate(item.say):
+            found = lint(phrase.text, red)
+            if found:
+                raise ProcedureFileError(path, [(line_of(lines, ("say", index, "text")), f"say.{index}.text",
+                                                 "the red-line linter flags " + "; ".join(f"{f.name}: {f.text!r}" for f in found))])
+    return len(items)
