@@ -308,3 +308,21 @@ def test_long_text_is_linted_in_linear_time(rules, length):
     # linear: four times the text takes far less than sixteen times as long (the quadratic version took 7 s)
     assert timings[length] < 8 * max(timings[length // 4], 0.002), timings
     assert timings[length] < 0.15, timings  # bench/bench_linter.py prints the figure (target 50 ms)
+
+
+def test_clean_result_says_what_was_checked_and_is_not_an_approval(rules):
+    from calculators.rule_views import lint_view
+
+    view = lint_view({"text": "您好，请问是李女士本人吗？"}, rules)
+    assert view.summary["findings"] == "0" and "未发现越过红线的表述" in view.html
+    assert f"已检查：{len(rules.categories)} 类红线说法的规则" in view.html and "统计模型" in view.html
+    assert all(c.name in view.html for c in rules.categories) and "这不是合规审核结论" in view.html
+
+
+def test_result_separates_rule_findings_from_model_flags(rules):
+    from calculators.rule_views import lint_view
+
+    view = lint_view({"text": "你媳妇有工资，叫她帮你还。你就是个老赖。"}, rules)
+    assert view.summary["categories"] == "third-party-pay insult"
+    assert "<b>1</b> 处越过红线的表述、<b>1</b> 句可能越线、需复核" in view.html
+    assert "<b>可能越线，需复核</b>（模型依据的词：" in view.html and "这不是合规审核结论" in view.html
