@@ -239,7 +239,11 @@ _DEFAULT: list[LintModel] = []
 
 
 def default_model() -> LintModel:
-    """The model shipped with the package (``lintmodel.json``), loaded once."""
+    """The model shipped with the package (``lintmodel.json``), loaded once.
+
+    >>> default_model() is default_model() and default_model().categories[0]
+    'borrow-elsewhere'
+    """
     if not _DEFAULT:
         _DEFAULT.append(LintModel.from_dict(json.loads(MODEL_PATH.read_text(encoding="utf-8"))))
     return _DEFAULT[0]

@@ -21,7 +21,11 @@ _QUOTE_CHARS = re.compile("[" + re.escape("".join(QUOTE_PAIRS) + "".join(QUOTE_P
 
 @lru_cache(maxsize=64)
 def alternation(words: tuple[str, ...]) -> re.Pattern | None:
-    """One compiled regex that finds any of ``words`` (longest first), or ``None`` for no words."""
+    """One compiled regex that finds any of ``words`` (longest first), or ``None`` for no words.
+
+    >>> alternation(("不", "不会")).search("我们不会").group(), alternation(())
+    ('不会', None)
+    """
     if not words:
         return None
     return re.compile("|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)))

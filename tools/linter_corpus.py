@@ -88,7 +88,12 @@ Predictor = Callable[[str], set[str]]
 
 
 def lint_predictor(rules, model=None) -> Predictor:
-    """The categories ``calculators.scriptlint.lint`` reports for a text (``model=None``: rules only)."""
+    """The categories ``calculators.scriptlint.lint`` reports for a text (``model=None``: rules only).
+
+    >>> from procedures.rules import redlines
+    >>> lint_predictor(redlines())("你就是个老赖。")
+    {'insult'}
+    """
     from calculators.scriptlint import lint
 
     return lambda text: {f.category for f in lint(text, rules, model)}
@@ -102,6 +107,11 @@ def evaluate(items: Iterable[Item], predict: Predictor) -> dict:
     * per category: ``recall`` (its items flagged at all), ``category_recall`` (flagged with this category),
       ``precision`` (items flagged with this category that carry it as their label);
     * ``missed`` and ``false_alarms``: the texts, for inspection.
+
+    >>> items = [Item("坏", "insult", "a"), Item("好", OK, "b"), Item("也好", OK, "c")]
+    >>> m = evaluate(items, lambda text: {"insult"} if "坏" in text or "也" in text else set())
+    >>> m["recall"], m["false_alarm_rate"], m["categories"]["insult"]["precision"]
+    (1.0, 0.5, 0.5)
     """
     items = list(items)
     per: dict[str, dict[str, int]] = defaultdict(lambda: {"n": 0, "detected": 0, "right": 0, "assigned": 0, "assigned_right": 0})
