@@ -257,3 +257,11 @@ def test_self_test_command_prints_the_figures(capsys):
     assert main(["--self-test"]) == 0
     out = capsys.readouterr().out
     assert "card       precision" in out and "recall 100.0%" in out
+
+
+def test_grouped_numbers_inside_longer_runs_of_numbers_not_flagged():
+    # drawing coordinates and tables: four-digit groups in a long run of numbers are not card numbers
+    card = card_number("622588", 16)
+    run = "M 1075 2566 C " + " ".join(card[i:i + 4] for i in range(0, 16, 4)) + " 480 1152"
+    assert kinds(run) == []
+    assert kinds(f"手机 {MOBILE} 2026 年") == ["mobile"]  # a solid number next to other numbers still counts

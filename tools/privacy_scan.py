@@ -168,20 +168,19 @@ def _glued_ok(line: str, start: int) -> bool:
 
 
 def _chunks(token: str) -> list[tuple[int, str, tuple[int, ...]]]:
-    """Candidate numbers in a token: (offset, text, group lengths) of every run of up to six space-separated
-    chunks that uses one kind of separator, longest first."""
-    chunks = token.split(" ")
-    starts = []
-    offset = 0
-    for chunk in chunks:
-        starts.append(offset)
-        offset += len(chunk) + 1
+    """Candidate numbers in a token: (offset, text, group lengths) of the whole token (if it uses one kind of
+    separator), then of each space-separated chunk of it that is one solid run of at least 11 digits
+    (a mobile number followed by " 2026年").  A grouped number inside a longer run of numbers (drawing coordinates, tables)
+    is not a candidate."""
     out = []
-    for i in range(len(chunks)):
-        for j in range(min(len(chunks), i + 6), i, -1):
-            text = " ".join(chunks[i:j])
-            if len(set(re.findall(r"[ .-]", text))) <= 1:
-                out.append((starts[i], text, tuple(len(g) for g in re.split(r"[ .-]", text))))
+    if len(set(re.findall(r"[ .-]", token))) <= 1:
+        out.append((0, token, tuple(len(g) for g in re.split(r"[ .-]", token))))
+    if " " in token:
+        offset = 0
+        for chunk in token.split(" "):
+            if len(chunk) >= 11 and re.fullmatch(r"[0-9]+[Xx]?", chunk):
+                out.append((offset, chunk, (len(chunk),)))
+            offset += len(chunk) + 1
     return out
 
 
