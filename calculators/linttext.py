@@ -117,7 +117,7 @@ class TextIndex:
                     found.append((open_at, close_at))
         return found
 
-    def is_mention(self, quote: tuple[int, int], before_cues: Sequence[str], after_cues: Sequence[str], reach: int = 8) -> bool:
+    def is_mention(self, quote: tuple[int, int], before_cues: Sequence[str], after_cues: Sequence[str], reach: int = 12) -> bool:
         """A quotation that is talked about (a training example, a report, a rule), not said to the customer:
         a cue such as “不要说” just before it or “属于” just after it."""
         open_at, close_at = quote
