@@ -155,6 +155,10 @@ def test_classroom_session_leaves_the_repository_unchanged(tmp_path):
                 kernel_id = session["kernel"]["id"]
                 outputs = run_all_cells(runtime / f"kernel-{kernel_id}.json", notebook)
                 if page.docname == "book/intro":
+                    hook = {"cell_type": "code", "source": "print(sorted(getattr(cb, '__name__', '') for cb in "
+                                                            "get_ipython().events.callbacks['pre_run_cell']))"}
+                    checked = run_all_cells(runtime / f"kernel-{kernel_id}.json", {"cells": [hook]})
+                    assert "refresh_data_caches" in json.dumps(checked), "data edits are picked up on re-run"
                     printed = json.dumps(outputs, ensure_ascii=False)
                     assert ".ipynb)" in printed and "{doc}" not in printed, "printed links point into the copy"
                 # Save as the front end does, then close the page.
@@ -185,3 +189,21 @@ def test_classroom_copy_folds_plumbing_and_orders_pages(tmp_path):
     hidden = [c for c in notebook["cells"] if c["cell_type"] == "code" and c["metadata"].get("jupyter", {}).get("source_hidden")]
     assert hidden, "plumbing cells are folded"
     assert "运行全部单元格" in "".join(notebook["cells"][1]["source"])
+
+
+def test_data_edits_empty_the_loaders_caches(monkeypatch):
+    """In a classroom kernel, an edited YAML file is read again on the next cell (no stale lru_cache)."""
+    import procedures
+    from procedures import loader
+    from tools import live
+
+    stamps = iter([("first",), ("first",), ("edited",)])
+    monkeypatch.setattr(live, "data_stamp", lambda root=live.ROOT: next(stamps))
+    monkeypatch.setattr(live, "_last_stamp", ())
+    procedures.procedure("contact")
+    cached = [f for f in vars(loader).values() if callable(getattr(f, "cache_info", None)) and f.cache_info().currsize]
+    assert cached, "the loaders cache what they read"
+    assert live.refresh_data_caches() == 0  # first look: records the state
+    assert live.refresh_data_caches() == 0  # unchanged
+    assert live.refresh_data_caches() > 0   # a data file changed: caches emptied
+    assert all(f.cache_info().currsize == 0 for f in cached)
