@@ -10,7 +10,9 @@ copied into ``_build/live/`` as a notebook, and JupyterLab is rooted there:
   lists chapters as the book does; ``00-目录.ipynb`` links every page.
 * **Plumbing folded.**  Cells the site hides (``remove-cell``, ``remove-input``,
   ``hide-input``...) are collapsed (``source_hidden``), so a class sees prose,
-  parameters and results; a trainer can still unfold them.
+  parameters and results; a trainer can still unfold them.  A cell tagged
+  ``parameters`` (a teaching page's example numbers) stays open: changing it and
+  running all cells updates the page's figures and checks.
 * **Links that work.**  ``{doc}`` references become relative notebook links, in
   the pages and (through ``HANDBOOK_LIVE_LINKS``) in Markdown the pages print.
 * **Nothing reads as modified.**  The copy carries the kernel's own metadata, so
@@ -38,6 +40,8 @@ DEFAULT_DEST = ROOT / "_build" / "live"
 START_PAGE = "00-目录.ipynb"
 # Cells that the site hides from readers: folded in the classroom copy.
 PLUMBING_TAGS = {"remove-cell", "remove-input", "hide-input", "hide-cell"}
+# A teaching page's example numbers: hidden on the site, shown first in class for a trainer to change.
+TEACHING_TAG = "parameters"
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
 
@@ -116,7 +120,7 @@ def classroom_notebook(source: Path, page: Page, pages: list[Page]):
             cell.source = rewrite_doc_links(cell.source, page.docname, links, titles)
         elif cell.cell_type == "code":
             tags = set(cell.metadata.get("tags", []))
-            if tags & PLUMBING_TAGS:
+            if tags & PLUMBING_TAGS and TEACHING_TAG not in tags:
                 cell.metadata.setdefault("jupyter", {})["source_hidden"] = True
                 if "remove-cell" in tags:
                     cell.metadata["jupyter"]["outputs_hidden"] = True
