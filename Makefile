@@ -63,7 +63,7 @@ live: $(VENV)/.installed-live ## start JupyterLab on 127.0.0.1 for trainers (MyS
 
 serve: ## serve the built site on http://127.0.0.1:$(PORT)/ (offline, like an intranet server)
 	@test -f _build/html/index.html || { echo "error: no site yet, run 'make book' first" >&2; exit 1; }
-	$(PYTHON) -m http.server $(PORT) --bind 127.0.0.1 --directory _build/html
+	$(PYTHON) -m tools.serve --port $(PORT) --directory _build/html
 
 bench: $(VENV)/.installed-test ## measure calculators, build times and the browser calculators
 	$(BIN)/python bench/bench_calculators.py
