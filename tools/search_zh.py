@@ -7,7 +7,7 @@ This module makes both sides cut the same way:
 
 * **Index side.** :class:`HandbookChinese` is Sphinx's Chinese search language
   plus :func:`number_terms`: times, percentages and counted figures
-  ("22:00", "5%", "60期", "5年") become index terms (jieba cuts "22:00" into
+  ("22:00", "5%", "60期", "5年", hotlines as "#12378") become index terms (jieba cuts "22:00" into
   "22", ":", "00", and Sphinx drops bare numbers).
 * **Query side.** After the build, :func:`write_search_data` writes
   ``_static/hb-search-data.js``: every term of the search index with its
@@ -52,12 +52,13 @@ splitQuery = function (query) {
 def number_terms(text: str) -> list[str]:
     """Index terms for the figures in ``text``: times, decimals, percentages, figures with a unit.
 
-    Bare whole numbers are left out (Sphinx never indexes them); "22 点" is the time 22:00.
+    Bare whole numbers are left out (Sphinx never indexes them), except numbers of five digits or more
+    (hotlines such as 12378), indexed as ``#12378``; "22 点" is the time 22:00.
 
     >>> number_terms("不得在 22:00 至次日 8：00 催收；分 60 期，费率 0.5%，保存 5 年，共 3 人")
     ['22:00', '8:00', '60期', '0.5%', '5年']
-    >>> number_terms("晚上 22 点以后")
-    ['22:00']
+    >>> number_terms("晚上 22 点以后，投诉打 12378")
+    ['22:00', '#12378']
     """
     terms = []
     for match in NUMBER.finditer(text):
@@ -70,6 +71,8 @@ def number_terms(text: str) -> list[str]:
                 terms.append(number)
         elif unit or not number.isdigit():
             terms.append(number + unit)
+        elif len(number) >= 5:
+            terms.append("#" + number)  # a hotline or document number: Sphinx never indexes bare digits
     return terms
 
 
@@ -93,7 +96,8 @@ def read_lexicon(path: Path = LEXICON) -> dict:
 
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     return {"question": [str(w) for w in data["question"]],
-            "colloquial": {str(k): [str(w) for w in v] for k, v in data["colloquial"].items()}}
+            "colloquial": {str(k): [str(w) for w in v] for k, v in data["colloquial"].items()},
+            "secondary": [str(p) for p in data.get("secondary", [])]}
 
 
 def _load_index(outdir: Path) -> dict:
@@ -118,8 +122,41 @@ def search_data(index: dict, lexicon: dict, groups: list[list[str]], freq, total
         "maxLen": max((len(w) for w in words), default=1),
         "stop": sorted(set(lexicon["question"])),
         "colloquial": lexicon["colloquial"],
+        "secondary": lexicon.get("secondary", []),
         "groups": groups,
     }
+
+
+def _page_text(page: str) -> str:
+    """The readable text of a built page's main content (what Sphinx indexed), tags and scripts removed.
+
+    >>> _page_text('<nav>x</nav><main><h1>夜间</h1><script>var a;</script><p>22:00 &amp; 催收</p></main>')
+    ' 夜间 22:00 & 催收 '
+    """
+    import html
+
+    start, end = page.find("<main"), page.rfind("</main>")
+    body = page[start:end] if start >= 0 and end > start else page
+    body = re.sub(r"<(script|style)\b.*?</\1>", " ", body, flags=re.S)
+    body = re.sub(r"<[^>]+>", " ", body[body.find(">") + 1:] if body.startswith("<main") else body)
+    return html.unescape(re.sub(r"[ \t]+", " ", body))
+
+
+def term_frequencies(outdir: Path, index: dict, split) -> tuple[dict, list[int]]:
+    """How often each indexed term occurs on each page (only counts above 1; 1 is implied by the index),
+    and each page's length in terms: the ranking's term-frequency signal, which Sphinx's index lacks."""
+    vocabulary = set(index["terms"])
+    counts: dict[str, dict[int, int]] = {}
+    lengths = []
+    for doc, filename in enumerate(index["docnames"]):
+        path = outdir / f"{filename}.html"
+        words = [w.lower() for w in split(_page_text(path.read_text(encoding="utf-8")))] if path.is_file() else []
+        lengths.append(len(words))
+        for word in words:
+            if word in vocabulary:
+                counts.setdefault(word, {}).setdefault(doc, 0)
+                counts[word][doc] += 1
+    return {w: [[d, n] for d, n in sorted(per.items()) if n > 1] for w, per in counts.items() if any(n > 1 for n in per.values())}, lengths
 
 
 def write_search_data(outdir: Path, dict_path: str | None) -> Path:
@@ -132,7 +169,10 @@ def write_search_data(outdir: Path, dict_path: str | None) -> Path:
     if dict_path and Path(dict_path).is_file():
         jieba.load_userdict(dict_path)  # the build's glossary dictionary (Sphinx loaded it in this process too)
     groups = [[t.term, *t.aliases] for t in glossary().terms if t.aliases]
-    data = search_data(_load_index(outdir), read_lexicon(), groups, jieba.dt.FREQ.get, jieba.dt.total)
+    index = _load_index(outdir)
+    data = search_data(index, read_lexicon(), groups, jieba.dt.FREQ.get, jieba.dt.total)
+    language = HandbookChinese({"dict": dict_path or ""})
+    data["tf"], data["lengths"] = term_frequencies(outdir, index, language.split)
     target = outdir / "_static" / DATA_JS
     target.write_text("window.HB_SEARCH_DATA = " + json.dumps(data, ensure_ascii=False, separators=(",", ":")) + ";\n",
                       encoding="utf-8")

@@ -24,6 +24,7 @@
         if (whole && Number(number) <= 24) terms.push(number + ":00");
         else if (!whole) terms.push(number);
       } else if (unit || !whole) terms.push(number + unit);
+      else if (number.length >= 5) terms.push("#" + number); // hotlines, as the index has them (tools/search_zh.py)
     }
     return terms;
   }
@@ -75,77 +76,106 @@
     return [...new Set(terms)];
   }
 
-  // Groups of equivalent words: glossary term + aliases, colloquial word + handbook words.
+  // Groups of equivalent words: glossary term + aliases, colloquial word + handbook words. Each member has a
+  // factor: the handbook's own words count fully, a colloquial word found literally counts half.
   const glossaryGroup = new Map();
   for (const group of data.groups) for (const word of group) glossaryGroup.set(word.toLowerCase(), group.map((w) => w.toLowerCase()));
   function expand(term) {
-    const words = new Set([term, ...(glossaryGroup.get(term) || [])]);
+    const members = new Map([[term, term in data.colloquial ? 0.5 : 1]]);
+    for (const alias of glossaryGroup.get(term) || []) if (!members.has(alias)) members.set(alias, 1);
     for (const word of data.colloquial[term] || []) {
-      words.add(word.toLowerCase());
-      for (const alias of glossaryGroup.get(word) || []) words.add(alias);
+      members.set(word.toLowerCase(), 1);
+      for (const alias of glossaryGroup.get(word.toLowerCase()) || []) if (!members.has(alias)) members.set(alias, 1);
     }
-    return [...words];
+    return members;
   }
 
   const asList = (files) => (files === undefined ? [] : Array.isArray(files) ? files : [files]);
+  const secondary = (data.secondary || []).map((pattern) => new RegExp("^" + pattern.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*") + "$"));
 
   Search._performSearch = (query, searchTerms) => {
     const index = Search._index;
     const docCount = index.docnames.length;
-    // A term inside a longer query word (e.g. 分期 in 个性化分期) is part of that word's group, not a group of its own.
+    // A term inside a longer query word (e.g. 电话 in 打电话) belongs to that word's group, not to a group of its own.
     const terms = [...searchTerms];
     const groups = terms
       .filter((t) => !terms.some((other) => other !== t && other.length > t.length && other.includes(t)))
-      .map((t) => expand(t).concat(terms.filter((o) => o !== t && t.includes(o))));
+      .map((t) => {
+        const members = expand(t);
+        for (const part of terms) if (part !== t && t.includes(part) && !members.has(part)) members.set(part, 0.8);
+        return members;
+      });
     if (!groups.length) return [];
     const idf = (word) => {
       const df = new Set([...asList(index.terms[word]), ...asList(index.titleterms[word])]).size;
       return df ? Math.log(1 + docCount / df) : 0;
     };
-    // Glossary pages (their anchors are glossary terms) repeat every word: they rank after the pages that explain it.
-    const glossaryDocs = new Set();
-    for (const entries of Object.values(index.indexentries)) for (const [file, id] of entries) if (String(id).startsWith("term-")) glossaryDocs.add(file);
+    // Pages that repeat what others explain rank after them: glossaries (their anchors are glossary terms) and
+    // the pages matching data.secondary (tools/search_lexicon.yml: the chapter exercises).
+    const demoted = new Set();
+    for (const entries of Object.values(index.indexentries)) for (const [file, id] of entries) if (String(id).startsWith("term-")) demoted.add(file);
+    index.docnames.forEach((name, file) => { if (secondary.some((re) => re.test(name))) demoted.add(file); });
 
-    const pageScore = new Map(); // file -> [groups covered, weight]
-    for (const group of groups) {
-      const best = new Map();
-      for (const word of group) {
-        const weight = idf(word);
-        for (const file of asList(index.terms[word])) best.set(file, Math.max(best.get(file) || 0, weight));
-        for (const file of asList(index.titleterms[word])) best.set(file, Math.max(best.get(file) || 0, weight * 1.5));
-      }
-      for (const [file, weight] of best) {
-        const [covered, total] = pageScore.get(file) || [0, 0];
-        pageScore.set(file, [covered + 1, total + weight]);
-      }
-    }
-    let need = groups.length <= 2 ? groups.length : Math.ceil(groups.length * 0.6);
-    const maxCovered = Math.max(0, ...[...pageScore.values()].map(([covered]) => covered));
-    need = Math.max(1, Math.min(need, maxCovered));
-    const score = (file) => {
-      const [covered, weight] = pageScore.get(file);
-      return (covered * 10 + weight) * (glossaryDocs.has(file) ? 0.5 : 1);
+    // Weight of a word on a page: BM25 (rarity × saturated frequency, shorter pages weigh more); a heading
+    // counts half again. A group counts its best member, plus a quarter for every further member found.
+    const lengths = data.lengths || [];
+    const avgLength = lengths.reduce((a, b) => a + b, 0) / Math.max(1, lengths.length) || 1;
+    const tf = (word, file) => {
+      const row = (data.tf[word] || []).find(([doc]) => doc === file);
+      return row ? row[1] : 1;
     };
-    const results = [];
-    const listed = (file) => pageScore.has(file) && pageScore.get(file)[0] >= need;
-    for (const file of pageScore.keys()) {
-      if (!listed(file)) continue;
-      results.push([index.docnames[file], index.titles[file], "", null, score(file), index.filenames[file]]);
+    const bm25 = (word, file) => {
+      const n = tf(word, file);
+      const norm = 1 - 0.75 + 0.75 * (lengths[file] || avgLength) / avgLength;
+      return (n * 2.2) / (n + 1.2 * norm);
+    };
+    const pageWeight = new Map(); // file -> [sum of weights, number of groups found]
+    let possible = 0;
+    for (const group of groups) {
+      const perFile = new Map();
+      let best = 0;
+      for (const [word, factor] of group) {
+        const rarity = idf(word) * factor;
+        best = Math.max(best, rarity);
+        const files = new Map();
+        for (const file of asList(index.terms[word])) files.set(file, rarity * bm25(word, file));
+        // Sphinx lists a word of a page's title under titleterms only (not terms): count it, and half again.
+        for (const file of asList(index.titleterms[word])) files.set(file, rarity * bm25(word, file) * 1.5);
+        for (const [file, w] of files) perFile.set(file, [...(perFile.get(file) || []), [w, rarity]]);
+      }
+      possible += best;
+      for (const [file, weights] of perFile) {
+        weights.sort((a, b) => b[0] - a[0]);
+        const w = weights[0][0] + 0.25 * weights.slice(1).reduce((a, [b]) => a + b, 0);
+        const [sum, covered] = pageWeight.get(file) || [0, 0];
+        pageWeight.set(file, [sum + w, covered + 1]);
+      }
     }
-    // Sections: a heading holding query words, on a page that is listed.
+
+    if (!possible) return [];
+    // Listed: pages holding most of the question's words (60 %; all of one or two), or the best there are.
+    const bestCovered = Math.max(...[...pageWeight.values()].map(([, covered]) => covered));
+    const need = Math.min(Math.ceil(0.6 * groups.length), bestCovered);
+    const listed = (file) => pageWeight.has(file) && pageWeight.get(file)[1] >= need;
+    const score = (file) => (100 * pageWeight.get(file)[0] / possible) * (demoted.has(file) ? 0.6 : 1);
+    const results = [];
+    for (const file of pageWeight.keys()) {
+      if (listed(file)) results.push([index.docnames[file], index.titles[file], "", null, score(file), index.filenames[file]]);
+    }
+    // Sections: a heading holding query words, on a listed page, ranks just above its page.
     for (const [title, places] of Object.entries(index.alltitles)) {
       const lower = title.toLowerCase();
-      const inTitle = groups.filter((group) => group.some((word) => lower.includes(word))).length;
+      const inTitle = groups.filter((group) => [...group.keys()].some((word) => lower.includes(word))).length;
       if (!inTitle) continue;
       for (const [file, id] of places) {
         if (!id || !listed(file) || title === index.titles[file]) continue;
         results.push([index.docnames[file], `${index.titles[file]} > ${title}`, "#" + id, null, score(file) + 2 * inTitle + 1, index.filenames[file]]);
       }
     }
-    // Glossary entries: below the pages that explain the word.
+    // Glossary entries: after the pages that explain the word.
     for (const [entry, places] of Object.entries(index.indexentries)) {
       const word = entry.toLowerCase();
-      if (!groups.some((group) => group.includes(word))) continue;
+      if (!groups.some((group) => group.has(word))) continue;
       for (const [file, id] of places) results.push([index.docnames[file], `${index.titles[file]} > ${entry}`, id ? "#" + id : "", null, 1, index.filenames[file]]);
     }
     results.sort((a, b) => a[4] - b[4] || (a[1] < b[1] ? 1 : -1)); // ascending: the page shows results.pop() first
