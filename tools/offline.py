@@ -2,8 +2,8 @@
 
 ``book/_static/hb-sw.js`` is copied to the site root as ``hb-sw.js`` (a worker
 controls only pages under its own folder) with ``__HB_VERSION__`` replaced by
-a digest of the pinned vendor assets and the calculators app, so a new
-Pyodide or a new wheel gets a new cache and the old one is deleted.
+a digest of ``_static/`` and the search index, so a new Pyodide, a new wheel
+or a new theme file gets a new cache and the old one is deleted.
 ``hb-offline.js`` (on every page) registers it.
 """
 
@@ -17,17 +17,19 @@ WORKER = ROOT / "book" / "_static" / "hb-sw.js"
 
 
 def assets_version(outdir: Path) -> str:
-    """A digest of ``assets/vendor.json`` and the calculators app in the built site (12 hex digits).
+    """A digest of everything the worker keeps cache-first: ``_static/`` (vendor assets, the calculators app,
+    theme files) and the search index (12 hex digits). Any change gives a new worker and a fresh cache.
 
     >>> len(assets_version(Path("/nonexistent")))
     12
     """
-    digest = hashlib.sha256((ROOT / "assets" / "vendor.json").read_bytes())
-    app = outdir / "_static" / "app"
-    for path in sorted(app.glob("*")) if app.is_dir() else []:
+    digest = hashlib.sha256()
+    static = outdir / "_static"
+    files = sorted(p for p in static.rglob("*") if p.is_file()) if static.is_dir() else []
+    for path in files + [outdir / "searchindex.js"]:
         if path.is_file():
-            digest.update(path.name.encode())
-            digest.update(path.read_bytes())
+            digest.update(path.relative_to(outdir).as_posix().encode())
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()[:12]
 
 

@@ -3,8 +3,8 @@
 Like ``python -m http.server`` (loopback only, no other dependency), plus what
 makes the in-browser calculator engine download once per reader:
 
-* **Cache headers** (:func:`cache_control`): Sphinx's checksummed files
-  (``?v=…``) are immutable for a year; the pinned vendor assets
+* **Cache headers** (:func:`cache_control`): Sphinx's and the theme's checksummed
+  files (``?v=…``, ``?digest=…``) are immutable for a year; the pinned vendor assets
   (``_static/vendor/``: Pyodide, MathJax…, versions in ``assets/vendor.json``)
   are fresh for a day, then revalidated; pages, the calculators app and the
   service worker are always revalidated (``no-cache``: a 304 costs a few
@@ -40,15 +40,15 @@ COMPRESSIBLE = {".html", ".js", ".mjs", ".css", ".json", ".svg", ".txt", ".wasm"
 def cache_control(url_path: str) -> str:
     """The Cache-Control header for a request path (with its query string).
 
-    >>> cache_control("/_static/styles/theme.css?v=8ff9e9d4")
-    'public, max-age=31536000, immutable'
+    >>> cache_control("/_static/styles/theme.css?v=8ff9e9d4"), cache_control("/_static/scripts/bootstrap.js?digest=55c2")
+    ('public, max-age=31536000, immutable', 'public, max-age=31536000, immutable')
     >>> cache_control("/_static/vendor/pyodide/pyodide.asm.wasm")
     'public, max-age=86400'
     >>> cache_control("/book/calc/overdue-fee.html"), cache_control("/_static/app/manifest.json")
     ('no-cache', 'no-cache')
     """
     parts = urlsplit(url_path)
-    if any(p.startswith("v=") for p in parts.query.split("&")):
+    if any(p.startswith(("v=", "digest=")) for p in parts.query.split("&")):
         return IMMUTABLE
     if parts.path.startswith("/_static/vendor/"):
         return VENDOR

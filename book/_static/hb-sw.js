@@ -1,8 +1,8 @@
 // Service worker of the handbook site (registered by hb-offline.js; copied to the site root by tools/offline.py,
 // which fills in the version). It keeps the in-browser calculator engine, so a second calculator page and a repeat
 // visit load it from this cache, offline too; pages and other files are fetched fresh and kept for offline reading.
-const VERSION = "__HB_VERSION__"; // digest of the pinned vendor assets and the calculators wheel (changes with them)
-const ASSETS = `hb-assets-${VERSION}`; // Pyodide, vendor scripts, the calculators app, checksummed theme files
+const VERSION = "__HB_VERSION__"; // digest of _static/ and the search index (tools/offline.py): changes with them
+const ASSETS = `hb-assets-${VERSION}`; // Pyodide, vendor scripts, the calculators app, theme files, search index
 const PAGES = `hb-pages-${VERSION}`;
 
 self.addEventListener("install", () => self.skipWaiting());
@@ -13,9 +13,9 @@ self.addEventListener("activate", (event) => {
   })());
 });
 
-// Versioned files: the vendor folder (pinned in assets/vendor.json), the calculators app (its digest is VERSION)
-// and Sphinx's checksummed static files (?v=…).
-const versioned = (url) => url.pathname.includes("/_static/vendor/") || url.pathname.includes("/_static/app/") || url.searchParams.has("v");
+// Versioned files (their digest is VERSION): everything under _static/ (Pyodide, the calculators app, theme
+// scripts and styles) and the search index. Pages are fetched fresh (network first).
+const versioned = (url) => url.pathname.includes("/_static/") || url.pathname.endsWith("/searchindex.js");
 
 async function cacheFirst(request) {
   const cache = await caches.open(ASSETS);
