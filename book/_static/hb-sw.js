@@ -22,7 +22,7 @@ async function cacheFirst(request) {
   const hit = await cache.match(request, { ignoreVary: true });
   if (hit) return hit;
   const response = await fetch(request);
-  if (response.ok && response.status === 200) await cache.put(request, response.clone());
+  if (response.ok && response.status === 200) await cache.put(request, response.clone()).catch(() => {});
   return response;
 }
 
@@ -30,7 +30,7 @@ async function networkFirst(request) {
   const cache = await caches.open(PAGES);
   try {
     const response = await fetch(request);
-    if (response.ok && response.status === 200) await cache.put(request, response.clone());
+    if (response.ok && response.status === 200) await cache.put(request, response.clone()).catch(() => {});
     return response;
   } catch (error) {
     const hit = await cache.match(request, { ignoreSearch: request.mode === "navigate" });
@@ -59,5 +59,7 @@ self.addEventListener("fetch", (event) => {
   const request = event.request;
   const url = new URL(request.url);
   if (request.method !== "GET" || url.origin !== self.location.origin || request.headers.has("range")) return;
-  event.respondWith(versioned(url) ? cacheFirst(request) : networkFirst(request));
+  if (versioned(url)) event.respondWith(cacheFirst(request));
+  // Pages and their images: fresh from the server, kept for offline reading. Anything else is left to the browser.
+  else if (request.mode === "navigate" || request.destination === "image") event.respondWith(networkFirst(request));
 });
