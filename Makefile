@@ -49,8 +49,8 @@ test: $(VENV)/.installed-test ## run the whole suite: units, doctests, data, nbv
 test-fast: $(VENV)/.installed-test ## units, doctests and data checks only (no notebooks, builds or browser)
 	$(BIN)/python -m pytest -m "not browser and not build and not slow"
 
-check-data: $(VENV)/.installed-book ## validate every YAML file in procedures/ and the terms profiles
-	$(BIN)/python -m procedures
+check-data: $(VENV)/.installed-book ## validate every YAML file in procedures/ and every terms profile (and PROFILE=path)
+	$(BIN)/python -m procedures $(HANDBOOK_PROFILE) $(ARGS)
 
 live: $(VENV)/.installed-live ## start JupyterLab on 127.0.0.1 for trainers (MyST pages open as notebooks)
 	@tools/ensure_system_deps.sh fonts

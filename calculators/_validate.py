@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, Iterable
 
 from .dates import to_date
-from .errors import CalculatorInputError
+from .errors import FIELD_LABELS_ZH, CalculatorInputError
 from .money import FEN, to_amount
 from .terms import Terms
 
@@ -17,6 +17,39 @@ def check_terms(terms: Any) -> Terms:
         raise CalculatorInputError("terms", terms, "a Terms object from load_terms(), e.g. load_terms('cmb')",
                                    allowed_zh="由 load_terms() 载入的条款配置")
     return terms
+
+
+#: How far before the statement date a purchase on it may have been posted (input domain, not a bank rule):
+#: a statement bills one cycle's purchases, so a posting date more than a year earlier is a typo, and the
+#: interest it would produce is not an answer to any real question.
+MAX_POSTING_DAYS = 366
+
+
+def earliest_posting(statement: date) -> date:
+    """The earliest posting date accepted for a purchase on the statement of ``statement``.
+
+    >>> earliest_posting(date(2026, 5, 5))
+    datetime.date(2025, 5, 4)
+    """
+    return statement - timedelta(days=MAX_POSTING_DAYS)
+
+
+def posting_date(value: Any, statement: date, field: str = "posting_date") -> date:
+    """A posting date within :data:`MAX_POSTING_DAYS` days before the statement date, up to the statement date.
+
+    >>> posting_date("2026-04-30", date(2026, 5, 5))
+    datetime.date(2026, 4, 30)
+    >>> posting_date("2023-04-30", date(2026, 5, 5))
+    Traceback (most recent call last):
+    ...
+    calculators.errors.CalculatorInputError: posting_date='2023-04-30' is not allowed: a date from 2025-05-04 to 2026-05-05 (at most 366 days before the statement date)
+    """
+    day = to_date(value, field)
+    first = earliest_posting(statement)
+    if not first <= day <= statement:
+        raise CalculatorInputError(field, value, f"a date from {first} to {statement} (at most {MAX_POSTING_DAYS} days before the statement date)",
+                                   allowed_zh=f"{first} 至 {statement} 之间的日期（不晚于账单日，最早为账单日前 {MAX_POSTING_DAYS} 天）")
+    return day
 
 
 def dated_amounts(items: Any, field: str, *, first: date | None = None, last: date | None = None) -> list[tuple[date, Decimal]]:
@@ -42,5 +75,6 @@ def date_order(**named: date) -> None:
     names = list(named)
     for before, after in zip(names, names[1:]):
         if not named[before] < named[after]:
+            label = FIELD_LABELS_ZH.get(before, before)
             raise CalculatorInputError(after, named[after].isoformat(), f"a date after {before} ({named[before].isoformat()})",
-                                       allowed_zh=f"须晚于 {named[before].isoformat()}")
+                                       allowed_zh=f"晚于{label}（{named[before].isoformat()}）的日期")

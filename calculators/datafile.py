@@ -3,7 +3,10 @@
 Shared by the terms profiles and the procedure files so that a bad file is
 reported as ``file:line: field: problem``.  Numbers with a decimal point are
 read as :class:`~decimal.Decimal` (never binary floats), dates as
-:class:`datetime.date`.  PyYAML is imported on first read only, so the
+:class:`datetime.date`, and plain scalars by the YAML 1.2 core schema: ``060``
+is sixty (not YAML 1.1 octal 48) and ``yes``/``no``/``on``/``off`` stay text
+(only ``true``/``false`` are booleans).  An impossible date (``2021-02-30``) is
+an error at its own line.  PyYAML is imported on first read only, so the
 pure-standard-library core (and the browser runtime) can import this module.
 """
 
@@ -14,19 +17,59 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-__all__ = ["read_yaml", "line_of"]
+__all__ = ["read_yaml", "line_of", "yaml_error_line", "unknown_key_error", "PROFILE_ENTRY_KEYS", "PROFILE_TOP_KEYS",
+           "check_profile_keys"]
+
+
+# YAML 1.2 core schema (https://yaml.org/spec/1.2.2/#1032-tag-resolution), plus ISO dates (the data's
+# ``effective: 2026-01-01``).  No YAML 1.1 octal (``060`` is 60), sexagesimal (``9:30`` stays text),
+# ``yes``/``no``/``on``/``off`` booleans (they stay text) or ``<<`` merge keys.
+_CORE_RESOLVERS: tuple[tuple[str, str, str], ...] = (
+    ("tag:yaml.org,2002:null", r"^(?:~|null|Null|NULL|)$", "~nN"),
+    ("tag:yaml.org,2002:bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
+    ("tag:yaml.org,2002:int", r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", "-+0123456789"),
+    ("tag:yaml.org,2002:float", r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
+     "-+0123456789."),
+    ("tag:yaml.org,2002:timestamp", r"^[0-9][0-9][0-9][0-9]-[0-9][0-9]?-[0-9][0-9]?$", "0123456789"),
+)
+
+
+def _core_int(text: str) -> int:
+    """A YAML 1.2 core-schema integer: decimal (``060`` is 60), ``0o`` octal or ``0x`` hexadecimal."""
+    if text.startswith(("0o", "0x")):
+        return int(text[2:], 8 if text[1] == "o" else 16)
+    return int(text, 10)
 
 
 @lru_cache(maxsize=1)
 def _loader_class() -> type:
-    """A SafeLoader that keeps decimals exact and refuses duplicate keys."""
+    """A SafeLoader with the YAML 1.2 core schema that keeps decimals exact and refuses duplicate keys."""
+    import re
+    from datetime import date
+
     import yaml
 
     class ExactLoader(yaml.SafeLoader):
         pass
 
+    ExactLoader.yaml_implicit_resolvers = {}  # replace, not extend, the YAML 1.1 resolvers of SafeLoader
+    for tag, pattern, first in _CORE_RESOLVERS:
+        ExactLoader.add_implicit_resolver(tag, re.compile(pattern), list(first))
+
     def construct_decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decimal:
-        return Decimal(loader.construct_scalar(node).replace("_", ""))
+        text = loader.construct_scalar(node)
+        return Decimal(text.replace(".", "", 1) if text.lstrip("+-").lower() in (".inf", ".nan") else text)
+
+    def construct_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
+        return _core_int(loader.construct_scalar(node))
+
+    def construct_date(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> date:
+        text = loader.construct_scalar(node)
+        try:
+            year, month, day = (int(part) for part in text.split("-"))
+            return date(year, month, day)
+        except ValueError as exc:  # 2021-02-30: report the value's own line, not the document's
+            raise yaml.constructor.ConstructorError(None, None, f"{text!r} is not a calendar date ({exc})", node.start_mark) from None
 
     def construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
         seen: dict[Any, int] = {}
@@ -40,8 +83,14 @@ def _loader_class() -> type:
         return loader.construct_mapping(node, deep=deep)
 
     ExactLoader.add_constructor("tag:yaml.org,2002:float", construct_decimal)
+    ExactLoader.add_constructor("tag:yaml.org,2002:int", construct_int)
+    ExactLoader.add_constructor("tag:yaml.org,2002:timestamp", construct_date)
     ExactLoader.add_constructor("tag:yaml.org,2002:map", construct_mapping)
     return ExactLoader
+
+
+#: ``lines[(KEY_LINE, *path)]`` is the line of the key itself (``lines[path]`` of a block value is the block's first line).
+KEY_LINE = "<key line>"
 
 
 def _walk(node: Any, path: tuple, lines: dict[tuple, int]) -> None:
@@ -51,9 +100,9 @@ def _walk(node: Any, path: tuple, lines: dict[tuple, int]) -> None:
         for key_node, value_node in node.value:
             key = key_node.value
             if key_node.tag == "tag:yaml.org,2002:int":
-                key = int(key)
-            lines[path + (key,)] = key_node.start_mark.line + 1
-            _walk(value_node, path + (key,), lines)
+                key = _core_int(key)
+            lines[path + (key,)] = lines[(KEY_LINE, *path, key)] = key_node.start_mark.line + 1
+            _walk(value_node, path + (key,), lines)  # a block value: its path then points at the block's first line
     elif kind == "SequenceNode":
         for index, item in enumerate(node.value):
             _walk(item, path + (index,), lines)
@@ -93,3 +142,86 @@ def line_of(lines: dict[tuple, int], loc: tuple) -> int:
         if tuple(loc[:end]) in lines:
             return lines[tuple(loc[:end])]
     return 1
+
+
+def yaml_error_line(exc: BaseException) -> int:
+    """The 1-based line a PyYAML error points at (its problem mark, else its context mark), or 1.
+
+    >>> import yaml
+    >>> try:
+    ...     yaml.safe_load("a: 1\\nb: [2\\n")
+    ... except yaml.YAMLError as err:
+    ...     yaml_error_line(err)
+    3
+    """
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    return mark.line + 1 if mark is not None else 1
+
+
+#: The keys of a terms profile (``calculators/profiles/*.yml``) outside ``values``, and of each value entry.
+#: The value names themselves are :data:`calculators.terms.FIELD_SPECS`.
+PROFILE_TOP_KEYS: tuple[str, ...] = ("code", "issuer", "label", "currency", "values")
+PROFILE_ENTRY_KEYS: tuple[str, ...] = ("value", "source", "effective", "confidence", "note")
+
+
+def unknown_key_error(mapping: Any, allowed: Any, *, origin: str, lines: dict[tuple, int], path: tuple = ()) -> Any:
+    """A :class:`~calculators.errors.CalculatorInputError` for the first key of ``mapping`` not in ``allowed``, or ``None``.
+
+    The error names the file and line (``origin:line``), the key, and the allowed keys.
+
+    >>> err = unknown_key_error({"code": "x", "isuer": "y"}, PROFILE_TOP_KEYS, origin="p.yml", lines={("isuer",): 3})
+    >>> str(err)
+    "p.yml:3: isuer='isuer' is not allowed: a known key: code, issuer, label, currency, values"
+    >>> err.message_zh.endswith("未知的键“isuer”；允许的键：code、issuer、label、currency、values")
+    True
+    """
+    from .errors import CalculatorInputError
+
+    if not isinstance(mapping, dict):
+        return None
+    allowed = tuple(allowed)
+    for key in mapping:
+        if key not in allowed:
+            where = ".".join(str(p) for p in (*path, key))
+            return CalculatorInputError(where, str(key), "a known key: " + ", ".join(allowed),
+                                        allowed_zh=f"未知的键“{key}”；允许的键：{'、'.join(allowed)}",
+                                        location=f"{origin}:{lines.get((KEY_LINE, *path, key)) or line_of(lines, (*path, key))}")
+    return None
+
+
+def check_profile_keys(data: Any, lines: dict[tuple, int], origin: str, value_names: Any = None,
+                       top_keys: Any = None) -> None:
+    """Raise for the first unknown key anywhere in a profile: top level, value names, keys of a value entry.
+
+    ``value_names`` defaults to the names in :data:`calculators.terms.FIELD_SPECS`;
+    ``top_keys`` to ``values`` plus every header field of
+    :class:`calculators.terms.Terms` (its dataclass fields that are not values or
+    citations), so a header key added to ``Terms`` is allowed here at once;
+    :data:`PROFILE_TOP_KEYS` is that list for today's ``Terms``.
+
+    >>> check_profile_keys({"code": "x", "values": {"daily_rate": {"value": 1, "sorce": "y"}}}, {}, "p.yml")
+    Traceback (most recent call last):
+    ...
+    calculators.errors.CalculatorInputError: p.yml:1: values.daily_rate.sorce='sorce' is not allowed: a known key: value, source, effective, confidence, note
+    """
+    if value_names is None or top_keys is None:
+        from dataclasses import fields
+
+        from .terms import FIELD_SPECS, Terms
+
+        specs = [spec.name for spec in FIELD_SPECS]
+        value_names = specs if value_names is None else value_names
+        if top_keys is None:
+            header = [f.name for f in fields(Terms) if f.name not in specs and f.name != "citations"]
+            top_keys = [*header, "values"]
+    if not isinstance(data, dict):
+        return
+    error = unknown_key_error(data, top_keys, origin=origin, lines=lines)
+    values = data.get("values")
+    if error is None and isinstance(values, dict):
+        error = unknown_key_error(values, value_names, origin=origin, lines=lines, path=("values",))
+        for name, entry in values.items():
+            if error is None:
+                error = unknown_key_error(entry, PROFILE_ENTRY_KEYS, origin=origin, lines=lines, path=("values", name))
+    if error is not None:
+        raise error

@@ -63,6 +63,18 @@ def _repr(value: Any) -> str:
         return f"<{type(value).__name__} too large to display>"
 
 
+def _plain(value: Any) -> str:
+    """A value as a reader would write it: ``0.66`` not ``Decimal('0.66')``, ``2026-05-05`` not ``datetime.date(…)``."""
+    from datetime import date
+    from decimal import Decimal
+
+    if isinstance(value, Decimal) and value.is_finite() and abs(value.adjusted()) < 40:
+        return str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return _repr(value)
+
+
 class CalculatorInputError(ValueError):
     """Bad input to a calculator: which field, what value, what is allowed.
 
@@ -101,7 +113,7 @@ class CalculatorInputError(ValueError):
     def message_zh(self) -> str:
         """The same message for Chinese readers (used by widgets and the browser form)."""
         label = FIELD_LABELS_ZH.get(self.field.split("[")[0], self.field)
-        shown = self.value if isinstance(self.value, str) else _repr(self.value)
+        shown = self.value if isinstance(self.value, str) else _plain(self.value)
         text = f"{label}（{self.field}）输入有误：{shown}。允许：{self.allowed_zh}"
         if self.source:
             text += f"（依据：{self.source}）"

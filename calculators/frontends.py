@@ -23,7 +23,7 @@ from .rule_views import (CONDUCT_DEFAULTS, CONDUCT_FIELDS, LINT_DEFAULTS, LINT_F
                          conduct_view, lint_view, overdraft_view)
 from .scriptlint import RedlineRules
 from .terms import Terms
-from .views import OVERDUE_DEFAULTS, OVERDUE_FIELDS, PLAN_DEFAULTS, PLAN_FIELDS, View, overdue_view, plan_view
+from .views import OVERDUE_DEFAULTS, OVERDUE_FIELDS, PLAN_DEFAULTS, PLAN_FIELDS, View, overdue_view, plan_view, preset_fill
 
 __all__ = ["Tool", "TOOLS", "load_context", "contexts_for_browser", "form_html", "browser_call"]
 
@@ -79,24 +79,31 @@ def form_html(kind: str, context: Any = None, defaults: Mapping[str, str] | None
     controls = []
     for name, (label, input_type, hint) in tool.fields.items():
         value = html.escape(values.get(name, ""))
+        ident = f"hb-{kind}-{name}"
+        # The error and warning texts sit under the field, outside the <label>, linked to the control.
+        common = f'name="{name}" id="{ident}" aria-describedby="{ident}-error {ident}-warning"'
         if input_type == "textarea":
             rows = max(3, value.count("\n") + 2)
-            control = f'<textarea name="{name}" rows="{rows}" placeholder="{html.escape(hint)}">{value}</textarea>'
-        elif input_type == "select":  # the profile's published installment rates
+            control = f'<textarea {common} rows="{rows}" placeholder="{html.escape(hint)}">{value}</textarea>'
+        elif input_type == "select":  # the profile's published installment rates; each fills the fields it sets
             options = ['<option value="">不用预设，手动填写期数和费率</option>'] + [
-                f'<option value="{k}">{k} 期，每期 {percent(v)}</option>' for k, v in context.installment_rates.items()]
-            control = f'<select name="{name}">{"".join(options)}</select>'
+                f'<option value="{k}" data-fill="{html.escape(json.dumps(preset_fill(str(k), context)))}">{k} 期，每期 {percent(v)}</option>'
+                for k, v in context.installment_rates.items()]
+            control = f'<select {common}>{"".join(options)}</select>'
         else:
-            control = f'<input name="{name}" type="{input_type}" value="{value}" placeholder="{html.escape(hint)}">'
-        wide = ' class="hb-wide"' if input_type == "textarea" else ""
-        controls.append(f'<label{wide}>{html.escape(label)}{control}<span class="hb-error" data-for="{name}"></span></label>')
+            mode = ' inputmode="decimal"' if input_type == "text" else ""
+            control = f'<input {common} type="{input_type}"{mode} value="{value}" placeholder="{html.escape(hint)}">'
+        wide = " hb-wide" if input_type == "textarea" else ""
+        controls.append(f'<div class="hb-field{wide}"><label for="{ident}">{html.escape(label)}</label>{control}'
+                        f'<span class="hb-error" id="{ident}-error" data-for="{name}" role="alert"></span>'
+                        f'<span class="hb-warning" id="{ident}-warning" data-for="{name}" aria-live="polite"></span></div>')
     example = tool.view(values, context)
     shown = example.html if example.ok else f"<p>{html.escape(example.error_message or '')}</p>"
     return (
         f'<div class="hb-calc" data-calc="{kind}" data-context="{tool.context}">'
         f'<form autocomplete="off" onsubmit="return false">{"".join(controls)}</form>'
         '<p class="hb-status" role="status">浏览器计算引擎未加载：下面是按默认输入在构建时算出的示例。'
-        '加载完成后，修改任一输入即可实时重算（全部在本机浏览器中完成，不联网）。</p>'
+        '加载完成后，修改任一输入，停顿片刻即自动重算（全部在本机浏览器中完成，不联网）。</p>'
         f'<div class="hb-result" aria-live="polite">{shown}</div></div>'
     )
 
@@ -105,7 +112,9 @@ _CONTEXTS: dict[tuple[str, str], Any] = {}
 
 
 def browser_call(kind: str, payload: str, context_json: str) -> str:
-    """Entry point for the in-browser forms: JSON inputs in, JSON ``{ok, html, summary}`` or ``{ok, field, message}`` out.
+    """Entry point for the in-browser forms: JSON inputs in, JSON ``{ok, html, summary, warnings}`` or ``{ok, field, message}`` out.
+
+    ``warnings`` is a list of ``[field, message]`` plausibility notes shown under their fields.
 
     >>> from calculators import load_terms
     >>> out = json.loads(browser_call("plan", json.dumps(PLAN_DEFAULTS), json.dumps(load_terms("cmb").to_dict())))
@@ -118,5 +127,6 @@ def browser_call(kind: str, payload: str, context_json: str) -> str:
         _CONTEXTS[key] = tool.from_dict(json.loads(context_json))
     view = tool.view(json.loads(payload), _CONTEXTS[key])
     if view.ok:
-        return json.dumps({"ok": True, "html": view.html, "summary": view.summary}, ensure_ascii=False)
+        return json.dumps({"ok": True, "html": view.html, "summary": view.summary, "warnings": [list(w) for w in view.warnings]},
+                          ensure_ascii=False)
     return json.dumps({"ok": False, "field": view.error_field, "message": view.error_message}, ensure_ascii=False)

@@ -33,6 +33,8 @@ Counting rules, and why:
 * **Amount bands** (第八条) compare the unpaid principal with the thresholds
   from the data, the lower bound inclusive: 49,999.99 is below 数额较大 and
   50,000.00 is in it.
+* A collection dated **after** ``as_of`` had not happened on the date checked:
+  it is left out and listed in ``excluded`` with that reason.
 
 Standard library only (runs in the browser).
 """
@@ -275,7 +277,7 @@ def overdraft_exposure(collections: Iterable[Any], unpaid_principal: Any, rules:
     yet repaid, in yuan (interest, 违约金 and fees excluded, 第九条).
     ``overdue_since``: the first day the overdraft was beyond the limit or the
     term.  ``as_of`` (optional): the date to compare with the end of the three
-    months.
+    months; collections dated after it are left out and reported in ``excluded``.
 
     >>> from procedures.rules import overdraft_rules
     >>> log = [Collection(date(2026, 3, 1), "phone", receipt_proved=True),
@@ -302,6 +304,8 @@ def overdraft_exposure(collections: Iterable[Any], unpaid_principal: Any, rules:
         reasons = []
         if item.day < start:
             reasons.append(f"早于透支超过限额或期限之日（{start.isoformat()}）")
+        if today is not None and item.day > today:
+            reasons.append(f"晚于核对日期（{today.isoformat()}），核对时尚未发生")
         if not (item.receipt_proved or item.cardholder_evaded):
             reasons.append("无法证明持卡人收悉")
         if not item.compliant:

@@ -99,6 +99,13 @@ def to_int(value: Any, field: str, *, minimum: int, maximum: int | None = None, 
 
     >>> to_int("12", "periods", minimum=1, maximum=60)
     12
+
+    A huge exponent is rejected at once, not expanded into a million digits:
+
+    >>> to_int(Decimal("1E+1000000"), "periods", minimum=1, maximum=60)
+    Traceback (most recent call last):
+    ...
+    calculators.errors.CalculatorInputError: periods=Decimal('1E+1000000') is not allowed: a whole number ≥ 1 and ≤ 60
     """
     bounds = f"a whole number ≥ {minimum}" + (f" and ≤ {maximum}" if maximum is not None else "")
     bounds_zh = f"整数，不小于 {minimum}" + (f"、不大于 {maximum}" if maximum is not None else "")
@@ -108,8 +115,8 @@ def to_int(value: Any, field: str, *, minimum: int, maximum: int | None = None, 
         number = value
     elif isinstance(value, str) and re.fullmatch(r"[+-]?[0-9]{1,4000}", value.strip()):
         number = int(value.strip())
-    elif isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():
-        number = int(value)
+    elif isinstance(value, Decimal) and value.is_finite() and value.adjusted() < 4000 and value == value.to_integral_value():
+        number = int(value)  # bounded first: int(Decimal('1E+1000000')) would build a million-digit integer
     else:
         raise CalculatorInputError(field, value, bounds, allowed_zh=bounds_zh, source=source)
     if number < minimum or (maximum is not None and number > maximum):

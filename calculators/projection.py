@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Sequence
 
 from ._validate import check_terms, dated_amounts, date_order
+from ._validate import posting_date as check_posting_date
 from .dates import add_months, to_date
 from .delinquency import delinquency_bucket
 from .errors import CalculatorInputError
@@ -112,13 +113,12 @@ def overdue_projection(
     n = to_int(cycles, "cycles", minimum=1, maximum=MAX_CYCLES)
     second_statement = add_months(first_statement, 1)
     date_order(statement_date=first_statement, due_date=first_due, next_statement_date=second_statement)
-    posted = first_statement if posting_date is None else to_date(posting_date, "posting_date")
-    if posted > first_statement:
-        raise CalculatorInputError("posting_date", posted.isoformat(), f"on or before the statement date ({first_statement})")
+    posted = first_statement if posting_date is None else check_posting_date(posting_date, first_statement)
     paid = dated_amounts(payments, "payments", first=first_statement + timedelta(days=1), last=second_statement)
     paid_total = sum((amount for _, amount in paid), ZERO)
     if paid_total > balance:
-        raise CalculatorInputError("payments", str(paid_total), f"payments totalling at most the statement balance ({balance})")
+        raise CalculatorInputError("payments", str(paid_total), f"payments totalling at most the statement balance ({balance})",
+                                   allowed_zh=f"已还款合计不超过账单金额 {balance} 元")
 
     assumptions = ["no payment after the first cycle", "no new purchases or fees other than 违约金"]
     if posting_date is None:
@@ -220,9 +220,7 @@ def minimum_payment_payoff(
     terms = check_terms(terms)
     amount = to_amount(balance, "balance", minimum=FEN)
     first = to_date(statement_date, "statement_date")
-    posted = first if posting_date is None else to_date(posting_date, "posting_date")
-    if posted > first:
-        raise CalculatorInputError("posting_date", posted.isoformat(), f"on or before the statement date ({first})")
+    posted = first if posting_date is None else check_posting_date(posting_date, first)
     limit = to_int(max_months, "max_months", minimum=1, maximum=1200)
     due_after = timedelta(days=terms.due_days_after_statement)
     shift = timedelta(days=0 if terms.payment_effective == "same_day" else 1)

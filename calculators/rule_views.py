@@ -17,9 +17,10 @@ from typing import Any, Mapping
 from .conduct import CHANNELS, CONTENTS, PERSONS, ConductRules, check_contact_plan
 from .display import yuan
 from .errors import CalculatorInputError
+from .inputs import normalize_text
 from .legal import OverdraftRules, overdraft_exposure
 from .scriptlint import RedlineRules, lint
-from .views import View, field_error
+from .views import View, field_error, read_inputs
 
 __all__ = [
     "CONDUCT_FIELDS", "CONDUCT_DEFAULTS", "OVERDRAFT_FIELDS", "OVERDRAFT_DEFAULTS", "LINT_FIELDS", "LINT_DEFAULTS",
@@ -56,6 +57,7 @@ OVERDRAFT_FIELDS = {
 }
 OVERDRAFT_DEFAULTS = {"unpaid_principal": "52000", "overdue_since": "2026-02-10", "as_of": "2026-07-01",
                       "collections": "2026-03-01 电话 有回执\n2026-03-20 信函 无回执\n2026-03-31 信函 有回执"}
+OVERDRAFT_KINDS = {"unpaid_principal": "amount"}
 LINT_FIELDS = {"text": ("待检查的话术（粘贴草稿）", "textarea", "每句一行或整段粘贴")}
 LINT_DEFAULTS = {"text": "您好，请问是李女士本人吗？我是信用卡中心的工作人员。您的账户已经逾期，"
                          "今天再不还钱，我们就把情况告诉您的单位和家人。"}
@@ -72,7 +74,7 @@ def _lookup(word: str, words: Mapping[str, Any], codes: Mapping[str, str], numbe
         return words[word]
     if word in codes:
         return word
-    raise CalculatorInputError(f"attempts[{number}]", word, f"one of {', '.join(words)} (or {', '.join(codes)}) in line {number}: {line}",
+    raise CalculatorInputError(f"attempts[{number - 1}]", word, f"one of {', '.join(words)} (or {', '.join(codes)}) in line {number}: {line}",
                                allowed_zh=f"{zh}须为以下之一：{'、'.join(words)}（第 {number} 行：{line}）")
 
 
@@ -83,9 +85,9 @@ def parse_attempts(text: str) -> list[dict[str, Any]]:
     '2026-03-02T21:59'
     """
     attempts = []
-    rows = [line for line in (text or "").splitlines() if line.strip()]
+    rows = [normalize_text(line) for line in (text or "").splitlines() if line.strip()]
     for index, line in enumerate(rows):
-        field = f"attempts[{index + 1}]"
+        field = f"attempts[{index}]"
         words = _words(line)
         if len(words) < 7:
             raise CalculatorInputError(field, line, "date time channel method person answered content [flags]",
@@ -124,7 +126,10 @@ def conduct_view(inputs: Mapping[str, str], rules: ConductRules) -> View:
         attempts = parse_attempts(inputs.get("attempts", ""))
         violations = check_contact_plan(attempts, rules)
     except CalculatorInputError as exc:
-        return View(error_field="attempts", error_message=exc.message_zh)
+        if re.fullmatch(r"attempts\[\d+\]\.time", exc.field):  # the form takes date and time as two words
+            exc = CalculatorInputError(exc.field, exc.value, exc.allowed,
+                                       allowed_zh="日期 YYYY-MM-DD 和时刻 HH:MM（24 小时制），中间空一格，例如 2026-03-02 21:30")
+        return field_error(exc, CONDUCT_FIELDS, inputs=inputs)
     summary = {"attempts": str(len(attempts)), "violations": str(len(violations)),
                "rules": " ".join(v.rule_id for v in violations)}
     if not violations:
@@ -148,10 +153,10 @@ def parse_collections(text: str) -> list[dict[str, Any]]:
     [{'day': '2026-03-01', 'method': '电话', 'receipt_proved': True, 'cardholder_evaded': False, 'compliant': True}]
     """
     items = []
-    rows = [line for line in (text or "").splitlines() if line.strip()]
+    rows = [normalize_text(line) for line in (text or "").splitlines() if line.strip()]
     for index, line in enumerate(rows):
         words = _words(line)
-        field = f"collections[{index + 1}]"
+        field = f"collections[{index}]"
         if len(words) < 3 or words[2] not in ("有回执", "无回执") or any(w not in ("逃避", "不合规") for w in words[3:]):
             raise CalculatorInputError(field, line, "date method 有回执|无回执 [逃避] [不合规]",
                                        allowed_zh=f"第 {index + 1} 行须写：送达日期 方式 有回执/无回执 [逃避] [不合规]")
@@ -169,12 +174,13 @@ def overdraft_view(inputs: Mapping[str, str], rules: OverdraftRules) -> View:
     ('2026-06-30', '数额较大')
     """
     try:
+        typed = read_inputs(inputs, OVERDRAFT_KINDS)
         collections = parse_collections(inputs.get("collections", ""))
-        as_of = (inputs.get("as_of") or "").strip() or None
-        result = overdraft_exposure(collections, (inputs.get("unpaid_principal") or "").strip(), rules,
-                                    overdue_since=(inputs.get("overdue_since") or "").strip(), as_of=as_of)
+        as_of = typed.get("as_of") or None
+        result = overdraft_exposure(collections, typed.get("unpaid_principal", ""), rules,
+                                    overdue_since=typed.get("overdue_since", ""), as_of=as_of)
     except CalculatorInputError as exc:
-        return field_error(exc, OVERDRAFT_FIELDS, fallback="collections")
+        return field_error(exc, OVERDRAFT_FIELDS, fallback="collections", inputs=inputs, kinds=OVERDRAFT_KINDS)
     summary = {"two_effective": str(result.has_two_effective_collections).lower(), "band": result.band or "",
                "window_end": result.window_end.isoformat() if result.window_end else "", "gap_days": str(result.gap_days or "")}
     if result.has_two_effective_collections:
@@ -205,7 +211,7 @@ def lint_view(inputs: Mapping[str, str], rules: RedlineRules) -> View:
     try:
         findings = lint(inputs.get("text", ""), rules)
     except CalculatorInputError as exc:
-        return View(error_field="text", error_message=exc.message_zh)
+        return field_error(exc, LINT_FIELDS, inputs=inputs)
     summary = {"findings": str(len(findings)), "categories": " ".join(f.category for f in findings)}
     if not findings:
         return View(html='<p class="hb-summary"><b>未发现越过红线的表述。</b>（检查器只识别常见说法，不能代替合规审核。）</p>', summary=summary)

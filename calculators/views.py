@@ -11,24 +11,27 @@ Standard library only.
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any, Mapping
 
 from .display import percent, yuan
 from .errors import CalculatorInputError
+from .fees import minimum_payment
+from .inputs import NOT_A_NUMBER, normalize_number, normalize_text
 from .installments import installment_plan
 from .projection import overdue_projection
 from .terms import Terms
 
 __all__ = [
-    "View", "OVERDUE_FIELDS", "PLAN_FIELDS", "OVERDUE_DEFAULTS", "PLAN_DEFAULTS",
-    "parse_payments", "overdue_view", "plan_view",
+    "View", "OVERDUE_FIELDS", "PLAN_FIELDS", "OVERDUE_DEFAULTS", "PLAN_DEFAULTS", "OVERDUE_KINDS", "PLAN_KINDS",
+    "read_inputs", "form_message", "parse_payments", "overdue_view", "plan_view", "preset_fill",
 ]
 
 #: Form fields: name -> (Chinese label, input type, hint).
 OVERDUE_FIELDS: dict[str, tuple[str, str, str]] = {
-    "statement_balance": ("账单金额（元）", "text", "例如 10000"),
+    "statement_balance": ("账单金额（元）", "text", "例如 10000、10,000 或 ¥10,000.00"),
     "minimum_due": ("最低还款额（元）", "text", "账单上的最低还款额"),
     "statement_date": ("账单日", "date", ""),
     "due_date": ("到期还款日", "date", ""),
@@ -37,53 +40,143 @@ OVERDUE_FIELDS: dict[str, tuple[str, str, str]] = {
     "cycles": ("推算期数", "text", "1–120"),
 }
 PLAN_FIELDS: dict[str, tuple[str, str, str]] = {
-    "principal": ("分期本金（元）", "text", "例如 12000"),
-    "periods": ("期数", "text", "1 至配置上限"),
+    "principal": ("分期本金（元）", "text", "例如 12000、12,000 或 ¥12,000"),
+    "periods": ("期数", "text", "1 至配置上限，如 12 或 12期"),
     "preset": ("本行公布费率（可选）", "select", ""),
-    "monthly_fee_rate": ("每期手续费率（%）", "text", "例如 0.66"),
+    "monthly_fee_rate": ("每期手续费率（%）", "text", "百分数，例如 0.66 或 0.66%"),
     "after_period": ("提前还清时点：已还期数", "text", "0 至期数"),
 }
 OVERDUE_DEFAULTS = {"statement_balance": "10000", "minimum_due": "1000", "statement_date": "2026-05-05",
                     "due_date": "2026-05-23", "posting_date": "", "payments": "", "cycles": "6"}
 PLAN_DEFAULTS = {"principal": "12000", "periods": "12", "preset": "", "monthly_fee_rate": "0.66", "after_period": "3"}
+#: How each typed number is read (:func:`calculators.inputs.normalize_number`): which unit words it may carry.
+OVERDUE_KINDS = {"statement_balance": "amount", "minimum_due": "amount", "cycles": "integer"}
+PLAN_KINDS = {"principal": "amount", "periods": "integer", "monthly_fee_rate": "percent", "after_period": "integer"}
+#: Plausible monthly fee rates (fractions): outside them a warning, not an error, asks the user to check the unit.
+PLAUSIBLE_MONTHLY_FEE = (Decimal("0.001"), Decimal("0.02"))
+#: A posting date further back than this before the statement date gets a warning (the API bound is wider).
+PLAUSIBLE_POSTING_DAYS = 60
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 @dataclass(frozen=True)
 class View:
-    """What a front end shows: result HTML, or the field in error and the message for it."""
+    """What a front end shows: result HTML, or the field in error and the message for it.
+
+    ``warnings`` are ``(field, message)`` pairs: plausibility notes shown under
+    their field next to a result that was computed (unusual, not invalid, input).
+    """
 
     html: str = ""
     error_field: str | None = None
     error_message: str | None = None
     summary: dict[str, str] = field(default_factory=dict)
+    warnings: tuple[tuple[str, str], ...] = ()
 
     @property
     def ok(self) -> bool:
         return self.error_field is None
 
 
-def field_error(exc: CalculatorInputError, fields: Mapping[str, Any], fallback: str | None = None) -> View:
-    """The view of an input error: the form field it belongs to (``payments[2]`` -> ``payments``) and its message."""
-    name = exc.field.split("[")[0].split(".")[0]
-    return View(error_field=name if name in fields else (fallback or next(iter(fields))), error_message=exc.message_zh)
+#: Values the calculators derive from a form field: their errors are shown under that field.
+DERIVED_FIELDS = {"next_statement_date": "due_date", "purchases": "posting_date"}
+_SENTENCE = "(set by the preset) or empty"
+_GENERIC_ZH = {"amount": "金额（元），最多两位小数", "integer": "整数", "percent": "百分数", "date": "日期，格式 YYYY-MM-DD"}
+
+
+def read_inputs(inputs: Mapping[str, Any], kinds: Mapping[str, str]) -> dict[str, str]:
+    """The form's text with every number normalised (:func:`~calculators.inputs.normalize_number`), other text NFKC'd.
+
+    >>> read_inputs({"principal": "￥１２,０００元", "periods": "１２期", "monthly_fee_rate": "0.66％"}, PLAN_KINDS)
+    {'principal': '12000', 'periods': '12', 'monthly_fee_rate': '0.66'}
+    """
+    out = {}
+    for name, value in inputs.items():
+        text = "" if value is None else str(value)
+        out[name] = normalize_number(text, name, kinds[name]) if name in kinds else normalize_text(text).strip()
+    return out
+
+
+def _is_chinese(text: str | None) -> bool:
+    return bool(text) and bool(_CJK.search(text or ""))
+
+
+def form_message(exc: CalculatorInputError, fields: Mapping[str, tuple[str, str, str]], inputs: Mapping[str, Any],
+                 kinds: Mapping[str, str] | None = None) -> tuple[str, str]:
+    """``(field, message)`` for an input error, in the form's own words: the field the user sees, its label, what was typed.
+
+    Never a Python repr or an internal field id: the label comes from ``fields``,
+    the quoted value from ``inputs`` (what the user typed), the rule from the
+    error's Chinese text (a generic one for the field's kind if it has none).
+
+    >>> exc = CalculatorInputError("periods", 61, "a whole number ≥ 1 and ≤ 60", allowed_zh="整数，不小于 1、不大于 60")
+    >>> form_message(exc, PLAN_FIELDS, {"periods": "６１期"})
+    ('periods', '期数：您填的是“６１期”。允许：整数，不小于 1、不大于 60。')
+    """
+    root = exc.field.split("[")[0].split(".")[0]
+    name = DERIVED_FIELDS.get(root, root)
+    if name not in fields:
+        name = next((n for n in fields if fields[n][1] != "select"), next(iter(fields)))
+    label = fields[name][0].split("（每行")[0]
+    kind = (kinds or {}).get(name) or ("date" if fields[name][1] == "date" else None)
+    rule = exc.allowed_zh if _is_chinese(exc.allowed_zh) else _GENERIC_ZH.get(kind or "", "请按提示填写")
+    if exc.allowed == NOT_A_NUMBER or exc.allowed.endswith(_SENTENCE):  # a full sentence naming the cause
+        rule_text = rule
+    elif root in DERIVED_FIELDS:
+        rule_text = {"next_statement_date": f"到期还款日须早于下一账单日（{exc.value}，即账单日后一个月）",
+                     "purchases": f"记账日{rule}"}[root]
+    else:
+        rule_text = "允许：" + rule
+    if exc.source:
+        rule_text += f"（依据：{exc.source}）"
+    typed = str(inputs.get(name) or "").strip()
+    line = re.match(r"[a-z_]+\[(\d+)\]", exc.field)
+    if line and fields[name][1] == "textarea":  # one line of a list: quote that line, counted from 1
+        if re.search(r"第 \d+ 行", rule):  # the parser's message already names and quotes the line
+            return name, f"{label}：{rule}。".replace("。。", "。")
+        rows = [r for r in str(inputs.get(name) or "").splitlines() if r.strip()]
+        number = int(line.group(1))
+        if number < len(rows):
+            return name, f"{label}第 {number + 1} 行：您填的是“{rows[number].strip()}”。{rule_text}。".replace("。。", "。")
+    shown = f"您填的是“{typed}”。" if typed else "尚未填写。"
+    return name, f"{label}：{shown}{rule_text}。".replace("。。", "。")
+
+
+def field_error(exc: CalculatorInputError, fields: Mapping[str, Any], fallback: str | None = None,
+                inputs: Mapping[str, Any] | None = None, kinds: Mapping[str, str] | None = None) -> View:
+    """The view of an input error: the form field it belongs to (``payments[2]`` -> ``payments``) and its message.
+
+    With ``inputs`` (what was typed) the message is :func:`form_message`'s; without, the calculator's own.
+    """
+    root = exc.field.split("[")[0].split(".")[0]
+    known = root in fields or root in DERIVED_FIELDS
+    if inputs is None:
+        return View(error_field=root if root in fields else (fallback or next(iter(fields))), error_message=exc.message_zh)
+    name, message = form_message(exc, fields, inputs, kinds)
+    return View(error_field=name if known or not fallback else fallback, error_message=message)
 
 
 def parse_payments(text: str) -> list[tuple[str, str]]:
-    """One payment per line, ``YYYY-MM-DD amount`` (a comma or spaces between).
+    """One payment per line, ``YYYY-MM-DD amount`` (a comma or spaces between; the amount as typed in any field).
 
-    >>> parse_payments("2026-05-20 300\\n2026-05-23, 200.5")
-    [('2026-05-20', '300'), ('2026-05-23', '200.5')]
+    >>> parse_payments("2026-05-20 300\\n2026-05-23, 200.5\\n２０２６－０５－２５　￥1,000元")
+    [('2026-05-20', '300'), ('2026-05-23', '200.5'), ('2026-05-25', '1000')]
     """
     payments = []
     for number, line in enumerate((text or "").splitlines(), 1):
-        line = line.strip()
+        line = normalize_text(line).strip()
         if not line:
             continue
-        parts = line.replace("，", ",").replace(",", " ").split()
-        if len(parts) != 2:
+        parts = re.fullmatch(r"(\S+?)[\s,]+(\S.*)", line)
+        if not parts or not re.fullmatch(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}", parts.group(1)):
             raise CalculatorInputError(f"payments[{number - 1}]", line, "one payment per line: YYYY-MM-DD amount",
                                        allowed_zh="每行一笔：日期 金额，例如 2026-05-20 300")
-        payments.append((parts[0], parts[1]))
+        try:
+            amount = normalize_number(parts.group(2), f"payments[{number - 1}]", "amount")
+        except CalculatorInputError as exc:
+            raise CalculatorInputError(f"payments[{number - 1}]", line, "one payment per line: YYYY-MM-DD amount",
+                                       allowed_zh=f"每行一笔：日期 金额；金额{exc.allowed_zh}") from None
+        payments.append((parts.group(1), amount))
     return payments
 
 
@@ -123,15 +216,21 @@ def overdue_view(inputs: Mapping[str, str], terms: Terms) -> View:
     'cycles'
     """
     try:
+        typed = read_inputs(inputs, OVERDUE_KINDS)
         payments = parse_payments(inputs.get("payments", ""))
-        posting = (inputs.get("posting_date") or "").strip() or None
+        posting = typed.get("posting_date") or None
         projection = overdue_projection(
-            (inputs.get("statement_balance") or "").strip(), (inputs.get("minimum_due") or "").strip(),
-            (inputs.get("statement_date") or "").strip(), (inputs.get("due_date") or "").strip(),
-            (inputs.get("cycles") or "").strip(), terms, payments=payments, posting_date=posting,
+            typed.get("statement_balance", ""), typed.get("minimum_due", ""), typed.get("statement_date", ""),
+            typed.get("due_date", ""), typed.get("cycles", ""), terms, payments=payments, posting_date=posting,
         )
     except CalculatorInputError as exc:
-        return field_error(exc, OVERDUE_FIELDS)
+        if exc.field == "minimum_due" and exc.allowed != NOT_A_NUMBER and re.fullmatch(r"[0-9.]+", str(exc.value)):
+            balance = Decimal(typed["statement_balance"])
+            if Decimal(str(exc.value)) > balance:
+                exc = CalculatorInputError("minimum_due", exc.value, exc.allowed,
+                                           allowed_zh=f"不大于账单金额（{yuan(balance)} 元）的金额，最多两位小数")
+        return field_error(exc, OVERDUE_FIELDS, inputs=inputs, kinds=OVERDUE_KINDS)
+    warnings = _overdue_warnings(typed, terms)
     head = "<tr><th>期</th><th>账单日</th><th>本金</th><th>利息</th><th>违约金</th><th>欠款合计</th><th>最低还款额</th><th>逾期天数</th><th>账龄</th><th>五级分类</th></tr>"
     body = "".join(
         f"<tr><td>{r.cycle}</td><td>{r.statement_date.isoformat()}</td><td>{yuan(r.principal)}</td><td>{yuan(r.interest)}</td>"
@@ -152,19 +251,59 @@ def overdue_view(inputs: Mapping[str, str], terms: Terms) -> View:
         f'条款配置：{html.escape(terms.issuer)}（{html.escape(terms.code)}）。假设：{html.escape(assumption)}。</p>'
         f'<div class="hb-table-wrap"><table class="table hb-figures"><thead>{head}</thead><tbody>{body}</tbody></table></div>{chart}'
     )
-    return View(html=result, summary=summary)
+    return View(html=result, summary=summary, warnings=warnings)
+
+
+def _overdue_warnings(typed: Mapping[str, str], terms: Terms) -> tuple[tuple[str, str], ...]:
+    """Plausibility notes for valid but unusual overdue-calculator input (the inputs were already accepted)."""
+    from datetime import date
+
+    notes = []
+    if typed.get("posting_date"):
+        gap = (date.fromisoformat(typed["statement_date"]) - date.fromisoformat(typed["posting_date"])).days
+        if gap > PLAUSIBLE_POSTING_DAYS:
+            notes.append(("posting_date", f"提示：记账日早于账单日 {gap} 天（超过 {PLAUSIBLE_POSTING_DAYS} 天）。"
+                                          "一期账单的消费通常在上一账单日之后记账，请核对年份和月份。"))
+    balance, minimum = Decimal(typed["statement_balance"]), Decimal(typed["minimum_due"])
+    usual = minimum_payment(balance, terms)
+    if minimum > usual:
+        notes.append(("minimum_due", f"提示：最低还款额 {yuan(minimum)} 元高于按本配置对一般消费计算的 {yuan(usual)} 元"
+                                     f"（账单金额的 {percent(terms.min_payment_general_ratio)}）。账单含分期、上期未还、超限或费用时属正常；"
+                                     "否则请核对是否把账单金额填进了最低还款额。"))
+    return tuple(notes)
 
 
 def _rate_from_percent(text: str) -> Decimal:
-    """A percentage typed in the form as a fraction (0.66 -> 0.0066); the calculator checks the range."""
+    """A percentage typed in the form (already normalised, no ``%``) as a fraction (0.66 -> 0.0066)."""
     try:
-        value = Decimal((text or "").strip().rstrip("%"))
+        value = Decimal(text or "")
         if not value.is_finite():
             raise InvalidOperation
         return value / 100
     except ArithmeticError:  # not a number, or beyond what Decimal can hold (e.g. 1e9999999)
         raise CalculatorInputError("monthly_fee_rate", text, "a percentage per period, e.g. 0.66",
-                                   allowed_zh="每期费率（百分数），例如 0.66") from None
+                                   allowed_zh=_RATE_ZH) from None
+
+
+_RATE_ZH = "百分数，不小于 0、小于 10（单位 %，可不写 % 号），例如每期 0.66% 填 0.66"
+
+
+def preset_fill(preset: str, terms: Terms) -> dict[str, str]:
+    """The form fields a published preset sets, as the text they show (the rate as a percent).
+
+    >>> from calculators import load_terms
+    >>> cmb = load_terms("cmb")
+    >>> preset_fill(str(min(cmb.installment_rates)), cmb)  # doctest: +ELLIPSIS
+    {'periods': '3', 'monthly_fee_rate': '...'}
+    """
+    periods = int(preset)
+    return {"periods": str(periods), "monthly_fee_rate": _percent_text(terms.installment_rates[periods])}
+
+
+def _percent_text(rate: Decimal) -> str:
+    """A fraction as the plain percent number the rate field takes: 0.0066 -> '0.66'."""
+    text = f"{rate * 100:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def plan_view(inputs: Mapping[str, str], terms: Terms) -> View:
@@ -178,21 +317,28 @@ def plan_view(inputs: Mapping[str, str], terms: Terms) -> View:
     'periods'
     """
     try:
-        preset = (inputs.get("preset") or "").strip()
+        typed = read_inputs(inputs, PLAN_KINDS)
+        preset = typed.get("preset", "")
         if preset:
-            if not (preset.isascii() and preset.isdigit()) or int(preset) not in terms.installment_rates:
+            if not (preset.isascii() and preset.isdigit() and len(preset) < 5) or int(preset) not in terms.installment_rates:
                 raise CalculatorInputError("preset", preset, "one of the profile's published terms: "
                                            + ", ".join(str(k) for k in terms.installment_rates), allowed_zh="配置中公布的期数")
             periods, rate = int(preset), terms.installment_rates[int(preset)]
+            _check_preset_fields(typed, preset, terms)
         else:
-            periods, rate = (inputs.get("periods") or "").strip(), _rate_from_percent(inputs.get("monthly_fee_rate", ""))
-        plan = installment_plan((inputs.get("principal") or "").strip(), periods, rate, terms)
-        after = (inputs.get("after_period") or "").strip()
+            periods, rate = typed.get("periods", ""), _rate_from_percent(typed.get("monthly_fee_rate", ""))
+        plan = installment_plan(typed.get("principal", ""), periods, rate, terms)
+        after = typed.get("after_period", "")
         payoff = plan.payoff_amount(after) if after else None
     except CalculatorInputError as exc:
-        if exc.field == "after_period":
-            exc = CalculatorInputError("after_period", exc.value, exc.allowed, allowed_zh=exc.allowed_zh)
-        return field_error(exc, PLAN_FIELDS)
+        if exc.field == "monthly_fee_rate" and exc.allowed != NOT_A_NUMBER:  # the form takes a percent, not the API's fraction
+            exc = CalculatorInputError("monthly_fee_rate", exc.value, exc.allowed, allowed_zh=_RATE_ZH)
+        return field_error(exc, PLAN_FIELDS, inputs=inputs, kinds=PLAN_KINDS)
+    warnings = ()
+    low, high = PLAUSIBLE_MONTHLY_FEE
+    if not preset and plan.rate > 0 and not low <= plan.rate <= high:
+        warnings = (("monthly_fee_rate", f"提示：每期费率 {percent(plan.rate, 4)} {'低于' if plan.rate < low else '高于'}常见范围"
+                                         f"（{percent(low)} 至 {percent(high)}）。本栏按百分数填写：每期 0.66% 填 0.66，不是 0.0066。"),)
     head = "<tr><th>期</th><th>本金</th><th>手续费</th><th>当期还款</th><th>剩余本金</th></tr>"
     body = "".join(
         f"<tr><td>{r.period}</td><td>{yuan(r.principal)}</td><td>{yuan(r.fee)}</td><td>{yuan(r.payment)}</td><td>{yuan(r.remaining)}</td></tr>"
@@ -211,4 +357,21 @@ def plan_view(inputs: Mapping[str, str], terms: Terms) -> View:
         f'单利法（总费用÷平均占用本金）{summary["apr_simple"]}；实际年利率 {summary["effective_annual_rate"]}。{payoff_text}</p>'
         f'<div class="hb-table-wrap"><table class="table hb-figures"><thead>{head}</thead><tbody>{body}</tbody></table></div>{chart}'
     )
-    return View(html=result, summary=summary)
+    return View(html=result, summary=summary, warnings=warnings)
+
+
+def _check_preset_fields(typed: Mapping[str, str], preset: str, terms: Terms) -> None:
+    """With a preset chosen, a 期数 or rate that disagrees with it is an error, never silently replaced."""
+    fill = preset_fill(preset, terms)
+    label = f"{preset} 期，每期 {percent(terms.installment_rates[int(preset)])}"
+    for name, expected in fill.items():
+        shown = typed.get(name, "")
+        if not shown:
+            continue
+        try:
+            same = Decimal(shown) == Decimal(expected)
+        except ArithmeticError:
+            same = False
+        if not same:
+            raise CalculatorInputError(name, shown, f"{expected} {_SENTENCE}",
+                                       allowed_zh=f"已选预设“{label}”，本栏应为 {expected}；要改请先把预设改为“不用预设”")

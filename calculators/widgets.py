@@ -1,21 +1,26 @@
 """ipywidgets front ends of the two calculators, for trainers in JupyterLab or Voila.
 
-Thin views over :mod:`calculators.views`: every change of an input recomputes
-through the public API; a bad input shows the calculator's message next to its
-field (never a traceback) and clears the result, so no stale figure stays on
-screen.  Test them without a browser: set ``calc.inputs[name].value`` and read
-``calc.errors[name].value`` and ``calc.result.value``.
+Thin views over :mod:`calculators.views`: a change of an input recomputes
+through the public API (text boxes when typing pauses: on Enter or when the box
+loses focus, ``continuous_update=False``); a bad input shows the form's message
+under its field (never a traceback) and clears the result, so no stale figure
+stays on screen; a plausibility warning shows under its field next to the
+result.  A published preset fills in the fields it sets and locks them, so what
+is shown is what is computed.  Test them without a browser: set
+``calc.inputs[name].value`` and read ``calc.errors[name].value``,
+``calc.warnings[name].value`` and ``calc.result.value``.
 """
 
 from __future__ import annotations
 
+import html
 from datetime import date
 
 import ipywidgets as w
 
 from .display import percent
 from .frontends import TOOLS, load_context
-from .views import View
+from .views import View, preset_fill
 
 __all__ = ["ToolWidget", "OverdueCalculator", "PlanCalculator", "ContactPlanChecker", "OverdraftTracker", "ScriptLinter"]
 
@@ -32,15 +37,27 @@ class ToolWidget:
         self.fields, self.defaults = self.tool.fields, self.tool.defaults
         self.inputs: dict[str, w.Widget] = {name: self._control(name, spec) for name, spec in self.fields.items()}
         self.errors = {name: w.HTML(layout=w.Layout(min_height="1.2em")) for name in self.fields}
+        self.warnings = {name: w.HTML() for name in self.fields}
         self.result = w.HTML()
         self.view: View | None = None
-        rows = [w.VBox([self.inputs[name], self.errors[name]]) for name in self.fields]
+        self._filling = False
+        rows = [w.VBox([self.inputs[name], self.errors[name], self.warnings[name]]) for name in self.fields]
         columns = "repeat(2, 1fr)" if len(rows) > 1 else "1fr"
         header = w.HTML(f"<p><b>{self.tool.title}</b></p>")
         self.widget = w.VBox([header, w.GridBox(rows, layout=w.Layout(grid_template_columns=columns)), self.result])
         for control in self.inputs.values():
             control.observe(self.update, names="value")
         self.update()
+
+    def fill(self, values: dict[str, str], *, lock: bool) -> None:
+        """Set several inputs at once (one recompute, by the caller) and lock or unlock them."""
+        self._filling = True
+        try:
+            for name, value in values.items():
+                self.inputs[name].value = value
+                self.inputs[name].disabled = lock
+        finally:
+            self._filling = False
 
     def _control(self, name: str, spec: tuple[str, str, str]) -> w.Widget:
         label, kind, hint = spec
@@ -49,12 +66,12 @@ class ToolWidget:
         if kind == "date":
             return w.DatePicker(description=label, value=date.fromisoformat(value) if value else None, style=style)
         if kind == "textarea":
-            return w.Textarea(description=label, value=value, placeholder=hint, style=style,
+            return w.Textarea(description=label, value=value, placeholder=hint, style=style, continuous_update=False,
                               layout=w.Layout(width="100%", height=f"{max(4, value.count(chr(10)) + 2) * 1.6}em"))
         if kind == "select":  # the profile's published installment rates
             options = [("不用预设", "")] + [(f"{k} 期，每期 {percent(v)}", str(k)) for k, v in self.context.installment_rates.items()]
             return w.Dropdown(description=label, options=options, value="", style=style)
-        return w.Text(description=label, value=value, placeholder=hint, style=style)
+        return w.Text(description=label, value=value, placeholder=hint, style=style, continuous_update=False)
 
     def values(self) -> dict[str, str]:
         """The current inputs as the text the view expects (dates as ISO strings, empty when unset)."""
@@ -65,10 +82,15 @@ class ToolWidget:
         return out
 
     def update(self, _change=None) -> None:
+        if self._filling:
+            return
         self.view = self.tool.view(self.values(), self.context)
+        notes = dict(self.view.warnings)
         for name, label in self.errors.items():
             message = self.view.error_message if name == self.view.error_field else ""
-            label.value = f'<span style="color:#b42318">{message}</span>' if message else ""
+            label.value = f'<span role="alert" style="color:#b42318">{html.escape(message)}</span>' if message else ""
+            note = notes.get(name, "")
+            self.warnings[name].value = f'<span style="color:#8a5a00">{html.escape(note)}</span>' if note else ""
         self.result.value = self.view.html if self.view.ok else "<p><i>请先更正上面标红的输入。</i></p>"
 
     def _repr_mimebundle_(self, **kwargs):
@@ -95,9 +117,26 @@ class PlanCalculator(ToolWidget):
     >>> calc = PlanCalculator()
     >>> calc.view.summary["apr"], calc.view.summary["apr_simple"]
     ('14.31%', '14.62%')
+
+    Choosing a published preset fills in 期数 and 费率 and locks them:
+
+    >>> calc.inputs["preset"].value = "3"
+    >>> calc.inputs["periods"].value, calc.inputs["periods"].disabled, calc.view.summary["periods"]
+    ('3', True, '3')
     """
 
     kind = "plan"
+
+    def update(self, change=None) -> None:
+        if change is not None and not self._filling and change.get("owner") is self.inputs["preset"]:
+            preset = change["new"]
+            if preset:
+                self.fill(preset_fill(preset, self.context), lock=True)
+            else:
+                self.fill({}, lock=False)
+                for name in ("periods", "monthly_fee_rate"):
+                    self.inputs[name].disabled = False
+        super().update(change)
 
 
 class ContactPlanChecker(ToolWidget):

@@ -1,12 +1,77 @@
-"""``python -m procedures``: validate every knowledge-base file and report what was checked."""
+"""``python -m procedures [PROFILE ...]``: validate the knowledge base and every terms profile.
+
+Checks every YAML file of the knowledge base, every bundled profile in
+``calculators/profiles/`` and each profile given (a bundled name or a file
+path; ``make check-data PROFILE=path``).  A bad file is reported as
+``file:line: problem`` with exit status 1, never as a traceback.
+"""
+
+from __future__ import annotations
 
 import sys
+from pathlib import Path
+
+from calculators.errors import CalculatorInputError
+from calculators.terms import PROFILE_DIR, Terms
 
 from . import ProcedureFileError, validate_all
 
-try:
-    count = validate_all()
-except ProcedureFileError as error:
-    print(f"procedures: invalid\n{error}", file=sys.stderr)
-    sys.exit(1)
-print(f"procedures: {count} files valid, all cross-references resolve")
+
+def check_profile(name_or_path: str) -> str | None:
+    """``None`` when the profile is valid, else its problem as ``file:line: …`` text.
+
+    Stricter than loading: an unknown key anywhere is an error
+    (:func:`calculators.datafile.check_profile_keys`).
+
+    >>> check_profile("cmb") is None
+    True
+    >>> check_profile("no/such/profile.yml")
+    'no/such/profile.yml: no such file (give a bundled profile name or the path of a profile YAML file)'
+    """
+    from calculators.datafile import check_profile_keys, read_yaml, yaml_error_line
+
+    path = PROFILE_DIR / f"{name_or_path}.yml" if "/" not in name_or_path and not name_or_path.endswith((".yml", ".yaml")) else Path(name_or_path)
+    if not path.is_file():
+        return f"{name_or_path}: no such file (give a bundled profile name or the path of a profile YAML file)"
+    try:
+        data, lines = read_yaml(path)
+    except UnicodeDecodeError as exc:
+        return f"{path}:1: not UTF-8 text ({exc.reason} at byte {exc.start})"
+    except OSError as exc:
+        return f"{path}: cannot be read ({exc.strerror or exc})"
+    except Exception as exc:  # noqa: BLE001 - a YAML syntax or constructor error: report it with its line
+        problem = getattr(exc, "problem", None) or str(exc)
+        return f"{path}:{yaml_error_line(exc)}: invalid YAML: {problem}"
+    try:
+        check_profile_keys(data, lines, str(path))
+        Terms.from_dict(data, origin=str(path), lines=lines)
+    except CalculatorInputError as exc:
+        return str(exc)
+    return None
+
+
+def main(argv: list[str]) -> int:
+    """Validate everything; print one line per problem; return the exit status."""
+    if any(arg in ("-h", "--help") for arg in argv):
+        print(__doc__.strip())
+        return 0
+    profiles = [p.stem for p in sorted(PROFILE_DIR.glob("*.yml"))] + [a for a in argv if a.strip()]
+    problems = [problem for problem in map(check_profile, dict.fromkeys(profiles)) if problem]
+    if problems:
+        print("profiles: invalid\n" + "\n".join(problems), file=sys.stderr)
+        return 1
+    try:
+        count = validate_all()
+    except ProcedureFileError as error:
+        print(f"procedures: invalid\n{error}", file=sys.stderr)
+        return 1
+    except CalculatorInputError as error:  # e.g. an exercise that names a profile or figure that does not load
+        print(f"procedures: invalid\n{error}", file=sys.stderr)
+        return 1
+    print(f"procedures: {count} files valid, all cross-references resolve; profiles: {len(dict.fromkeys(profiles))} valid "
+          f"({', '.join(dict.fromkeys(profiles))})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -8,7 +8,7 @@ from typing import Iterable, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from calculators.datafile import line_of, read_yaml
+from calculators.datafile import line_of, read_yaml, yaml_error_line
 
 from . import schema
 
@@ -36,9 +36,8 @@ def load_model(path: Path | str, model: type[M]) -> M:
     path = Path(path)
     try:
         data, lines = read_yaml(path)
-    except Exception as exc:  # YAML syntax: report its position the same way
-        mark = getattr(exc, "problem_mark", None)
-        raise ProcedureFileError(path, [((mark.line + 1) if mark else 1, "(file)", str(getattr(exc, "problem", exc)))]) from None
+    except Exception as exc:  # YAML syntax or an impossible value (2021-02-30): report its position the same way
+        raise ProcedureFileError(path, [(yaml_error_line(exc), "(file)", str(getattr(exc, "problem", None) or exc))]) from None
     try:
         return model.model_validate(data)
     except ValidationError as exc:

@@ -10,7 +10,7 @@ import pytest
 
 from calculators import CalculatorInputError, handbook_terms, installment_plan, overdue_projection
 from calculators.display import percent, yuan
-from calculators.views import OVERDUE_DEFAULTS, PLAN_DEFAULTS
+from calculators.views import OVERDUE_DEFAULTS, PLAN_DEFAULTS, PLAN_FIELDS, PLAN_KINDS, form_message, overdue_view
 
 pytestmark = pytest.mark.browser
 
@@ -31,7 +31,7 @@ def open_ready(page, site_url, path):
 
 
 def submit(page, values: dict[str, str]) -> None:
-    """Set form fields and wait until the calculator has recomputed once more."""
+    """Set form fields and wait until the calculator has recomputed and no recompute is pending (typing is debounced)."""
     before = int(page.get_attribute(".hb-calc", "data-computed") or 0)
     for name, value in values.items():
         field = page.locator(f".hb-calc [name='{name}']")
@@ -39,7 +39,7 @@ def submit(page, values: dict[str, str]) -> None:
             field.select_option(value)
         else:
             field.fill(value)
-    page.wait_for_function(f"Number(document.querySelector('.hb-calc').dataset.computed) > {before}")
+    page.wait_for_function(f"(b => Number(b.dataset.computed) > {before} && b.dataset.pending === '0')(document.querySelector('.hb-calc'))")
 
 
 def table(page) -> list[list[str]]:
@@ -85,7 +85,10 @@ def test_overdue_bad_input_shows_the_calculators_message(page, site_url):
     submit(page, {"minimum_due": "20000"})  # more than the statement balance
     with pytest.raises(CalculatorInputError) as expected:
         overdue_projection("10000", "20000", date(2026, 5, 5), date(2026, 5, 23), 6, handbook_terms())
-    assert field_error(page, "minimum_due") == expected.value.message_zh
+    # The form's own words (issue 11): label, what was typed, the rule; the API error gives the field.
+    assert expected.value.field == "minimum_due"
+    assert field_error(page, "minimum_due") == overdue_view({**OVERDUE_DEFAULTS, "minimum_due": "20000"}, handbook_terms()).error_message
+    assert field_error(page, "minimum_due") == "最低还款额（元）：您填的是“20000”。允许：不大于账单金额（10,000.00 元）的金额，最多两位小数。"
     assert table(page) == []  # no stale figures next to an error
     submit(page, {"minimum_due": "1000"})
     assert field_error(page, "minimum_due") == "" and len(table(page)) == 6
@@ -129,8 +132,9 @@ def test_plan_bad_input_shows_the_calculators_message(page, site_url):
     submit(page, {"periods": "61"})
     with pytest.raises(CalculatorInputError) as expected:
         installment_plan("12000", "61", Decimal("0.0066"), handbook_terms())
-    assert field_error(page, "periods") == expected.value.message_zh
-    assert "60" in expected.value.message_zh and table(page) == []
+    _, message = form_message(expected.value, PLAN_FIELDS, {**PLAN_DEFAULTS, "periods": "61"}, PLAN_KINDS)
+    assert field_error(page, "periods") == message
+    assert message.startswith("期数：您填的是“61”。允许：整数，不小于 1、不大于 60") and table(page) == []
 
 
 @pytest.mark.parametrize("path", [OVERDUE, PLAN])
@@ -201,3 +205,101 @@ def test_linter_flags_and_clears(page, site_url):
     assert [r[1] for r in table(page)] == [f"“{f.text}”" for f in expected] and expected
     submit(page, {"text": "您好，请问是李女士本人吗？"})
     assert "未发现" in page.inner_text(".hb-result") and table(page) == []
+
+
+# --- issue 11: typed variants, presets, errors where the user looks, typing pauses ---------------------
+
+PLAN_TYPED = [
+    {"principal": "12,000", "periods": "１２", "monthly_fee_rate": "0.66％"},
+    {"principal": "￥12,000.00", "periods": "12期", "monthly_fee_rate": "０．６６"},
+    {"principal": "12000元", "periods": "１２期", "monthly_fee_rate": "0.66%", "after_period": "３期"},
+    {"principal": "RMB 12000", "periods": "12", "monthly_fee_rate": "0.66"},
+    {"principal": "1，2000", "periods": "12"},  # a misplaced comma is rejected, then corrected below
+]
+
+
+def test_plan_form_gives_the_plain_figures_for_every_typed_variant(page, site_url):
+    foreign, errors = open_ready(page, site_url, PLAN)
+    plan = installment_plan("12000", 12, Decimal("0.0066"), handbook_terms())
+    plain = expected_plan_rows(plan)
+    for variant in PLAN_TYPED[:-1]:
+        submit(page, {**PLAN_DEFAULTS, **variant})
+        assert table(page) == plain, variant
+        assert yuan(plan.payoff_amount(3)) in page.inner_text(".hb-summary")
+    submit(page, PLAN_TYPED[-1])
+    assert table(page) == [] and "千分位逗号的位置不对" in field_error(page, "principal") and "“1，2000”" in field_error(page, "principal")
+    submit(page, {"principal": "1,2000".replace(",", "")})
+    assert table(page) == plain and field_error(page, "principal") == ""
+    assert foreign == [] and errors == []
+
+
+def test_overdue_form_gives_the_plain_figures_for_every_typed_variant(page, site_url):
+    open_ready(page, site_url, OVERDUE)
+    projection = overdue_projection("10000", "1000", date(2026, 5, 5), date(2026, 5, 23), 6, handbook_terms(),
+                                    payments=[(date(2026, 5, 20), "1000")])
+    for variant in ({"statement_balance": "10,000", "minimum_due": "1，000", "cycles": "６", "payments": "2026-05-20 1,000"},
+                    {"statement_balance": "￥10,000.00", "minimum_due": "1000元", "cycles": "6期", "payments": "２０２６－０５－２０　￥1000元"},
+                    {"statement_balance": "RMB 10000", "minimum_due": "¥1,000", "cycles": "６期", "payments": "2026-05-20, 1000"}):
+        submit(page, variant)
+        assert table(page) == expected_overdue_rows(projection), variant
+
+
+def test_preset_fills_and_locks_the_fields_and_typing_is_used(page, site_url):
+    terms = handbook_terms()
+    open_ready(page, site_url, PLAN)
+    if not terms.installment_rates:  # this profile publishes no rates: manual entry only, nothing to fill
+        assert page.locator(".hb-calc select[name='preset'] option").count() == 1
+        return
+    periods = min(terms.installment_rates)
+    submit(page, {"preset": str(periods)})
+    shown = {name: page.input_value(f".hb-calc [name='{name}']") for name in ("periods", "monthly_fee_rate")}
+    assert shown["periods"] == str(periods) and Decimal(shown["monthly_fee_rate"]) / 100 == terms.installment_rates[periods]
+    assert page.locator(".hb-calc [name='periods']").evaluate("e => e.readOnly") is True
+    plan = installment_plan("12000", periods, terms.installment_rates[periods], terms)
+    assert table(page) == expected_plan_rows(plan)
+    submit(page, {"preset": ""})  # back to manual entry: fields editable, same values, same figures
+    assert page.locator(".hb-calc [name='periods']").evaluate("e => e.readOnly") is False and table(page) == expected_plan_rows(plan)
+    submit(page, {"periods": "6"})  # a newly typed value is used, never ignored
+    assert len(table(page)) == 6
+
+
+def test_errors_are_linked_announced_and_outside_the_label(page, site_url):
+    open_ready(page, site_url, OVERDUE)
+    submit(page, {"due_date": "2026-06-10"})  # after the next statement date: a derived-date error
+    message = field_error(page, "due_date")
+    assert message.startswith("到期还款日：") and "下一账单日（2026-06-05" in message
+    assert field_error(page, "statement_balance") == "" and table(page) == []
+    control = page.locator(".hb-calc [name='due_date']")
+    assert control.get_attribute("aria-invalid") == "true"
+    described = control.get_attribute("aria-describedby").split()
+    error = page.locator(f"#{described[0]}")
+    assert error.inner_text() == message and error.get_attribute("role") == "alert"
+    assert page.locator(".hb-calc label .hb-error").count() == 0
+    assert page.locator("label[for='hb-overdue-due_date']").inner_text() == "到期还款日"
+    for text in page.eval_on_selector_all(".hb-calc .hb-error", "es => es.map(e => e.textContent)"):
+        assert "Decimal(" not in text and "_date" not in text
+
+
+def test_plan_rate_warning_advises_the_percent_format(page, site_url):
+    open_ready(page, site_url, PLAN)
+    submit(page, {"monthly_fee_rate": "0.0066"})
+    warning = page.inner_text(".hb-calc .hb-warning[data-for='monthly_fee_rate']")
+    assert "0.66% 填 0.66" in warning and len(table(page)) == 12  # a warning, not an error
+    submit(page, {"monthly_fee_rate": "12"})
+    assert "0.66% 填 0.66" in field_error(page, "monthly_fee_rate") and "0.0075" not in field_error(page, "monthly_fee_rate")
+
+
+@pytest.mark.parametrize("path,name,text", [
+    (PLAN, "principal", "36,000元"),
+    (LINTER, "text", "您好，请问是李女士本人吗？我是信用卡中心的工作人员，想和您确认一下还款安排。"),
+])
+def test_forms_recompute_when_typing_pauses_not_on_every_keystroke(page, site_url, path, name, text):
+    open_ready(page, site_url, path)
+    box = page.locator(".hb-calc")
+    before = int(box.get_attribute("data-computed"))
+    field = page.locator(f".hb-calc [name='{name}']")
+    field.fill("")
+    field.press_sequentially(text, delay=20)  # keystrokes 20 ms apart: one pause, at the end
+    page.wait_for_function(f"(b => Number(b.dataset.computed) > {before} && b.dataset.pending === '0')(document.querySelector('.hb-calc'))")
+    page.wait_for_timeout(500)
+    assert int(box.get_attribute("data-computed")) - before <= 2  # the emptying and the typed text, not one per keystroke

@@ -9,6 +9,7 @@ import pytest
 
 from calculators import CalculatorInputError, handbook_terms, installment_plan, load_terms, overdue_projection
 from calculators.display import percent, yuan
+from calculators.views import OVERDUE_DEFAULTS, OVERDUE_FIELDS, form_message
 from calculators.widgets import ContactPlanChecker, OverdraftTracker, OverdueCalculator, PlanCalculator, ScriptLinter
 
 
@@ -30,7 +31,10 @@ def test_overdue_calculator_shows_the_error_next_to_the_field_and_recovers():
     calc.inputs["due_date"].value = date(2026, 5, 1)  # before the statement date
     with pytest.raises(CalculatorInputError) as expected:
         overdue_projection("10000", "1000", date(2026, 5, 5), date(2026, 5, 1), 6, handbook_terms())
-    assert expected.value.message_zh in calc.errors["due_date"].value
+    # The form's own words (issue 11): its label, what was typed, the calculator's rule; no internal field id.
+    field, message = form_message(expected.value, OVERDUE_FIELDS, {**OVERDUE_DEFAULTS, "due_date": "2026-05-01"})
+    assert field == "due_date" and message == "到期还款日：您填的是“2026-05-01”。允许：晚于账单日（2026-05-05）的日期。"
+    assert message in calc.errors["due_date"].value
     assert all(label.value == "" for name, label in calc.errors.items() if name != "due_date")
     assert "<table" not in calc.result.value  # no stale figures next to an error
     calc.inputs["due_date"].value = date(2026, 5, 23)
@@ -72,7 +76,7 @@ def test_rule_tools():
     tracker.inputs["unpaid_principal"].value = "500000"
     assert tracker.view.summary["band"] == "数额巨大"
     tracker.inputs["unpaid_principal"].value = "abc"
-    assert "未还本金" in tracker.errors["unpaid_principal"].value
+    assert "未还透支本金（元，不含利息、违约金、费用）：您填的是“abc”。请填数字。" in tracker.errors["unpaid_principal"].value
     linter = ScriptLinter()
     linter.inputs["text"].value = "我是公安局的，你的案子已经立案了。"
     assert "impersonation" in linter.view.summary["categories"].split()

@@ -2,8 +2,8 @@
 //
 // Pages with a <div class="hb-calc" data-calc="…" data-context="…"> form get a live tool: this module
 // loads Pyodide (served by this site from _static/vendor/pyodide), unpacks the project's own wheel
-// (_static/app/*.whl, built during the book build) and calls calculators.frontends.browser_call on every
-// input change. No rule lives here: the Python package computes and renders; this file only moves text.
+// (_static/app/*.whl, built during the book build) and calls calculators.frontends.browser_call when
+// typing pauses or a choice changes. No rule lives here: the Python package computes and renders; this file only moves text.
 // Until the runtime is ready, the page keeps the worked example computed at build time.
 
 const boxes = Array.from(document.querySelectorAll(".hb-calc"));
@@ -20,11 +20,20 @@ function setStatus(text, state) {
   window.hbCalculators.state = state;
 }
 
+// Typing recomputes when it pauses (DEBOUNCE_MS), so a long text is not re-run on every keystroke;
+// a choice (select, date picker) or Enter recomputes at once.
+const DEBOUNCE_MS = 300;
+
 function attach(box, call, profileJson) {
   const form = box.querySelector("form");
   const result = box.querySelector(".hb-result");
-  const errors = Object.fromEntries(Array.from(box.querySelectorAll(".hb-error")).map((e) => [e.dataset.for, e]));
+  const byField = (selector) => Object.fromEntries(Array.from(box.querySelectorAll(selector)).map((e) => [e.dataset.for, e]));
+  const errors = byField(".hb-error");
+  const warnings = byField(".hb-warning");
+  let timer = null;
   const run = () => {
+    clearTimeout(timer);
+    timer = null;
     const started = performance.now();
     const inputs = Object.fromEntries(new FormData(form).entries());
     let out;
@@ -35,10 +44,12 @@ function attach(box, call, profileJson) {
       out = { ok: false, field: Object.keys(errors)[0], message: "计算出错：" + String(error).split("\n").slice(-2).join(" ") };
     }
     for (const span of Object.values(errors)) span.textContent = "";
+    for (const span of Object.values(warnings)) span.textContent = "";
     for (const field of form.querySelectorAll("[aria-invalid]")) field.removeAttribute("aria-invalid");
     if (out.ok) {
       result.innerHTML = out.html;
       result.classList.remove("hb-stale");
+      for (const [field, message] of out.warnings || []) if (warnings[field]) warnings[field].textContent = message;
     } else {
       (errors[out.field] || Object.values(errors)[0]).textContent = out.message;
       form.elements[out.field]?.setAttribute("aria-invalid", "true");
@@ -46,11 +57,50 @@ function attach(box, call, profileJson) {
     }
     const elapsed = performance.now() - started;
     window.hbCalculators.lastComputeMs = elapsed;
+    box.dataset.pending = "0";
     box.dataset.computed = String(Number(box.dataset.computed || 0) + 1);
     if (window.hbCalculators.firstResultMs === null) window.hbCalculators.firstResultMs = performance.now();
   };
-  form.addEventListener("input", run);
-  form.addEventListener("change", run);
+  const schedule = (delay) => {
+    clearTimeout(timer);
+    box.dataset.pending = "1";
+    timer = setTimeout(run, delay);
+  };
+  // A preset (an <option data-fill>) writes the values it sets into their fields and locks them: what is
+  // shown is what is computed. Choosing "no preset" unlocks them, keeping the values.
+  const applyPreset = (select) => {
+    const option = select.selectedOptions[0];
+    const fill = option && option.dataset.fill ? JSON.parse(option.dataset.fill) : null;
+    for (const name of select.dataset.fills ? select.dataset.fills.split(" ") : []) {
+      const field = form.elements[name];
+      if (!field) continue;
+      if (fill && name in fill) field.value = fill[name];
+      field.readOnly = Boolean(fill);
+      if (fill) field.setAttribute("aria-readonly", "true");
+      else field.removeAttribute("aria-readonly");
+    }
+  };
+  for (const select of form.querySelectorAll("select")) {
+    const names = new Set();
+    for (const option of select.options) if (option.dataset.fill) Object.keys(JSON.parse(option.dataset.fill)).forEach((n) => names.add(n));
+    select.dataset.fills = Array.from(names).join(" ");
+    applyPreset(select);
+  }
+  form.addEventListener("input", (event) => {
+    if (event.target.tagName === "SELECT") return; // handled by "change"
+    schedule(event.target.type === "date" ? 0 : DEBOUNCE_MS);
+  });
+  form.addEventListener("change", (event) => {
+    if (event.target.tagName === "SELECT") {
+      applyPreset(event.target);
+      schedule(0);
+    } else if (timer === null && event.target.type === "date") {
+      schedule(0);
+    }
+  });
+  form.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && event.target.tagName === "INPUT") schedule(0);
+  });
   run();
 }
 
@@ -75,7 +125,7 @@ async function boot() {
     const call = pyodide.runPython("from calculators.frontends import browser_call\nbrowser_call");
     mark("package");
     for (const box of boxes) attach(box, call, JSON.stringify(manifest.contexts[box.dataset.context]));
-    setStatus("浏览器计算引擎已就绪：修改任一输入即实时重算（在本机浏览器中完成，不联网）。", "ready");
+    setStatus("浏览器计算引擎已就绪：修改任一输入，停顿片刻即自动重算（在本机浏览器中完成，不联网）。", "ready");
   } catch (error) {
     setStatus("浏览器计算引擎加载失败（" + error + "）。下面仍是构建时算出的示例；交互计算请使用交互版。", "failed");
   }

@@ -1,0 +1,135 @@
+"""The one normaliser for numbers typed into a form, a widget or the browser form.
+
+People type numbers the way they see them printed: full-width digits from a
+Chinese input method (``１２``), grouping commas (``1,000``, ``1，000``), a
+currency sign or unit (``¥1000``, ``￥1,000.50``, ``1000元``, ``RMB 1000``), a
+period count with its unit (``１２期``) or a percent with its sign (``0.66％``).
+:func:`normalize_number` turns each of these into the plain ASCII text the
+calculators parse (``"1000"``, ``"1000.50"``, ``"12"``, ``"0.66"``), so the same
+typed text gives the same figures everywhere; every view and widget, and the
+site form (the same Python, in Pyodide), calls it.  Anything else is rejected
+with a Chinese message that names the cause (``请只填数字，不要带单位``), never
+guessed.  Standard library only.
+
+Field kinds:
+
+* ``"amount"``: yuan; accepts ``¥`` / ``￥`` / ``RMB`` / ``人民币`` before and ``元`` after.
+* ``"integer"``: a whole number such as 期数; accepts ``期`` after.
+* ``"percent"``: a percent such as 每期手续费率（%）; accepts ``%`` / ``％`` after.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from .errors import CalculatorInputError
+
+__all__ = ["KINDS", "NOT_A_NUMBER", "normalize_number", "normalize_text"]
+
+#: The field kinds :func:`normalize_number` knows, with the unit words each accepts.
+KINDS = ("amount", "integer", "percent")
+#: The ``allowed`` text of the normaliser's errors; their ``allowed_zh`` is a full Chinese sentence naming the cause.
+NOT_A_NUMBER = "a plain number"
+_MAX_LENGTH = 40  # longer than any amount the calculators accept, written with every grouping comma
+_PREFIXES = {"amount": ("人民币", "RMB", "¥")}
+_SUFFIXES = {"amount": ("人民币", "元", "RMB"), "integer": ("期",), "percent": ("%",)}
+_UNIT_NAMES = {"amount": "元", "integer": "期", "percent": "%"}
+_PLAIN = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
+_GROUPED = re.compile(r"[+-]?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?")
+_SPACES = re.compile(r"\s+")
+
+
+def normalize_text(text: str) -> str:
+    """NFKC-normalise typed text: full-width digits, letters, ``．``, ``：``, ``，`` and ``％`` become ASCII.
+
+    >>> normalize_text("２０２６－０５－２０　３００．５")
+    '2026-05-20 300.5'
+    >>> normalize_text("21：30")
+    '21:30'
+    """
+    return unicodedata.normalize("NFKC", text or "")
+
+
+def _fail(field: str, typed: str, cause: str) -> CalculatorInputError:
+    return CalculatorInputError(field, typed, NOT_A_NUMBER, allowed_zh=cause)
+
+
+def _strip_unit(text: str, kind: str) -> str:
+    """Remove one accepted currency sign or unit word (case-insensitive RMB) and the spaces around it."""
+    upper = text.upper()
+    for prefix in _PREFIXES.get(kind, ()):
+        if upper.startswith(prefix):
+            text, upper = text[len(prefix):].strip(), upper[len(prefix):].strip()
+            break
+    for suffix in _SUFFIXES.get(kind, ()):
+        if upper.endswith(suffix):
+            text = text[: len(text) - len(suffix)].strip()
+            break
+    return text
+
+
+def normalize_number(typed: str, field: str, kind: str) -> str:
+    """The plain ASCII number in ``typed``, or a :class:`CalculatorInputError` whose Chinese text names the cause.
+
+    ``kind`` is one of :data:`KINDS`.  An empty field gives ``""`` (the
+    calculator reports a missing value in its own words).  The result is text:
+    the calculators parse and range-check it exactly as before.
+
+    >>> [normalize_number(t, "principal", "amount") for t in ("１２", "1,000", "1，000", "1000元", "¥1000", "￥1,000.50", "RMB 1000")]
+    ['12', '1000', '1000', '1000', '1000', '1000.50', '1000']
+    >>> normalize_number("１２期", "periods", "integer"), normalize_number("0.66％", "monthly_fee_rate", "percent")
+    ('12', '0.66')
+    >>> normalize_number("12个月", "periods", "integer")
+    Traceback (most recent call last):
+    ...
+    calculators.errors.CalculatorInputError: periods='12个月' is not allowed: a plain number
+    >>> try:
+    ...     normalize_number("1,00", "principal", "amount")
+    ... except CalculatorInputError as err:
+    ...     print(err.allowed_zh)
+    千分位逗号的位置不对：逗号应每三位一个（例如 1,000 或 12,345.67），也可以不写逗号
+    """
+    if kind not in KINDS:
+        raise ValueError(f"unknown field kind {kind!r}; one of {KINDS}")  # a programming error, not bad input
+    raw = typed if isinstance(typed, str) else ("" if typed is None else str(typed))
+    if len(raw) > _MAX_LENGTH * 4:  # checked before any work: a pasted page is not a number
+        raise _fail(field, raw[:20] + "…", f"内容太长：这里只填一个数字（不超过 {_MAX_LENGTH} 个字符）")
+    text = _SPACES.sub(" ", normalize_text(raw)).strip()
+    if not text:
+        return ""
+    if len(text) > _MAX_LENGTH:
+        raise _fail(field, raw, f"内容太长：这里只填一个数字（不超过 {_MAX_LENGTH} 个字符）")
+    number = _strip_unit(text, kind)
+    if _PLAIN.fullmatch(number):
+        return number
+    if _GROUPED.fullmatch(number):
+        return number.replace(",", "")
+    raise _fail(field, raw, _cause(number, kind))
+
+
+def _cause(text: str, kind: str) -> str:
+    """Why ``text`` (already without an accepted unit) is not a number of this kind, in Chinese."""
+    unit = _UNIT_NAMES[kind]
+    if not text:
+        return f"只写了单位，没有数字：请填数字，例如 {'1000' if kind == 'amount' else '12' if kind == 'integer' else '0.66'}"
+    if "%" in text:
+        return "本栏不是百分数：请只填数字，不要带 %" if kind != "percent" else "% 只能写在数字后面，例如 0.66%"
+    if "元" in text or "¥" in text or "RMB" in text.upper():
+        return ("本栏不是金额：请只填数字，不要带“元”或货币符号" if kind != "amount"
+                else "货币符号写在数字前、“元”写在数字后，各写一次即可，例如 ¥1000 或 1000元")
+    if "期" in text:
+        return "本栏不是期数：请只填数字，不要带“期”" if kind != "integer" else "“期”只能写在数字后面，例如 12期"
+    if re.search(r"[0-9] +[0-9]", text):
+        return "数字中间不要有空格（分隔千位请用逗号，或不分隔）"
+    if "," in text:
+        return "千分位逗号的位置不对：逗号应每三位一个（例如 1,000 或 12,345.67），也可以不写逗号"
+    if text.count(".") > 1:
+        return "小数点只能有一个"
+    if re.fullmatch(r"[+-]?[0-9.]+[eE][+-]?[0-9]+", text):
+        return "请直接写出数字，不要用科学计数法（如 1e3）"
+    if re.fullmatch(r"[+-]?\.[0-9]+|[+-]?[0-9]+\.", text):
+        return "小数点前后都要有数字，例如 0.5"
+    if re.search(r"[0-9]", text):
+        return f"请只填数字，不要带单位或其他文字（本栏单位：{unit}，可不写）"
+    return "请填数字"

@@ -1,0 +1,167 @@
+"""Issue 11, item 6: YAML read by the 1.2 core schema, unknown keys and impossible dates reported at their line,
+and ``make check-data`` (``python -m procedures``) checking every profile without ever showing a traceback."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from calculators import CalculatorInputError, load_terms
+from calculators.datafile import check_profile_keys, read_yaml
+from calculators.terms import PROFILE_DIR, bundled_profiles
+from procedures import ProcedureFileError
+from procedures.loader import load_model
+from procedures import schema
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _yaml(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "data.yml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_yaml_is_read_with_the_1_2_core_schema(tmp_path):
+    data, lines = read_yaml(_yaml(tmp_path, "\n".join([
+        "octal_looking: 060", "octal: 0o17", "hex: 0x1F", "yes_word: yes", "no_word: no", "on_word: on", "Off_word: Off",
+        "y: y", "time: 09:30", "bool: true", "Bool: False", "null_value: null", "tilde: ~", "rate: 0.0005", "exp: 1e3",
+        "underscored: 1_000", "day: 2026-01-31", "signed: -12", "text: 060a", "sexagesimal: 190:20:30",
+    ]) + "\n"))
+    assert data == {
+        "octal_looking": 60, "octal": 15, "hex": 31, "yes_word": "yes", "no_word": "no", "on_word": "on", "Off_word": "Off",
+        "y": "y", "time": "09:30", "bool": True, "Bool": False, "null_value": None, "tilde": None, "rate": Decimal("0.0005"),
+        "exp": Decimal("1e3"), "underscored": "1_000", "day": date(2026, 1, 31), "signed": -12, "text": "060a",
+        "sexagesimal": "190:20:30",
+    }
+    assert type(data["octal_looking"]) is int and type(data["rate"]) is Decimal
+    assert lines[("time",)] == 9
+
+
+def test_impossible_date_is_reported_at_its_own_line(tmp_path):
+    path = _yaml(tmp_path, "a: 1\nb:\n  c: 2\n  when: 2021-02-30\n")
+    with pytest.raises(Exception) as info:
+        read_yaml(path)
+    assert info.value.problem_mark.line + 1 == 4 and "2021-02-30" in str(info.value)
+
+
+def _bad_profile(tmp_path: Path, old: str, new: str, name: str = "bad.yml") -> tuple[Path, int]:
+    text = (PROFILE_DIR / "cmb.yml").read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    path = tmp_path / name
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return path, text[:text.index(old)].count("\n") + 1
+
+
+def test_impossible_effective_date_in_a_profile_names_its_line(tmp_path):
+    path, line = _bad_profile(tmp_path, "    effective: 2021-01-01\n    confidence: M\n  interest_basis:",
+                              "    effective: 2021-02-30\n    confidence: M\n  interest_basis:")
+    with pytest.raises(CalculatorInputError) as info:
+        load_terms(path)
+    assert str(info.value).startswith(f"{path}:{line}: ") and "2021-02-30" in str(info.value)
+
+
+def test_octal_looking_value_in_a_profile_is_decimal(tmp_path):
+    path, _ = _bad_profile(tmp_path, "  grace_days:\n    value: 3\n", "  grace_days:\n    value: 03\n")
+    assert load_terms(path).grace_days == 3
+    path, _ = _bad_profile(tmp_path, "  grace_days:\n    value: 3\n", "  grace_days:\n    value: yes\n", "bool.yml")
+    with pytest.raises(CalculatorInputError, match=r"values.grace_days.value='yes' is not allowed"):
+        load_terms(path)
+
+
+@pytest.mark.parametrize("old,new,key,allowed", [
+    ("currency: CNY\n", "currency: CNY\nissuer_nickname: 招行\n", "issuer_nickname", "code, issuer, label, currency, values"),
+    ("  grace_days:\n    value: 3\n", "  grace_day:\n    value: 3\n", "values.grace_day", "daily_rate, interest_basis"),
+    ("  grace_days:\n    value: 3\n", "  grace_days:\n    value: 3\n    valeu: 4\n", "values.grace_days.valeu",
+     "value, source, effective, confidence, note"),
+])
+def test_unknown_profile_key_names_file_line_key_and_allowed_keys(tmp_path, old, new, key, allowed):
+    path, line = _bad_profile(tmp_path, old, new)
+    data, lines = read_yaml(path)
+    with pytest.raises(CalculatorInputError) as info:
+        check_profile_keys(data, lines, str(path))
+    message = str(info.value)
+    new_line = line + new.count("\n") - 1 if key.endswith("valeu") or key == "issuer_nickname" else line
+    assert message.startswith(f"{path}:{new_line}: {key}=") and allowed in message
+    assert "未知的键" in info.value.allowed_zh
+    for name in bundled_profiles():  # the bundled profiles have no unknown key
+        check_profile_keys(*read_yaml(PROFILE_DIR / f"{name}.yml"), origin=f"{name}.yml")
+
+
+def test_procedure_file_with_an_impossible_date_names_its_line(tmp_path):
+    path = tmp_path / "sources.yml"
+    path.write_text("sources:\n  - id: x\n    title: t\n    issued: 2021-02-30\n", encoding="utf-8")
+    with pytest.raises(ProcedureFileError) as info:
+        load_model(path, schema.SourceList)
+    assert info.value.problems[0][0] == 4 and "2021-02-30" in info.value.problems[0][2]
+
+
+def _check_data(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "procedures", *args], cwd=cwd, capture_output=True, text=True, timeout=300)
+
+
+def test_check_data_validates_every_bundled_profile():
+    done = _check_data()
+    assert done.returncode == 0, done.stderr
+    assert f"profiles: {len(bundled_profiles())} valid ({', '.join(bundled_profiles())})" in done.stdout
+
+
+@pytest.mark.parametrize("case", ["unknown-key", "syntax", "bad-date", "not-utf8", "missing", "directory", "empty", "list"])
+def test_check_data_reports_a_bad_profile_without_a_traceback(tmp_path, case):
+    text = (PROFILE_DIR / "cmb.yml").read_text(encoding="utf-8")
+    path = tmp_path / "profile.yml"
+    expected = str(path)
+    if case == "unknown-key":
+        path.write_text(text.replace("currency: CNY\n", "currency: CNY\nhotline: 95555\n"), encoding="utf-8")
+        expected = f"{path}:15: hotline='hotline' is not allowed: a known key: code, issuer, label, currency, values"
+    elif case == "syntax":
+        path.write_text(text.replace("    value: 0.0005\n", "    value: [0.0005\n"), encoding="utf-8")
+        expected = f"{path}:"
+    elif case == "bad-date":
+        path.write_text(text.replace("effective: 2021-01-01", "effective: 2021-02-30", 1), encoding="utf-8")
+        expected = f"{path}:19: invalid YAML: '2021-02-30' is not a calendar date"
+    elif case == "not-utf8":
+        path.write_bytes(text.encode("gb18030"))
+        expected = f"{path}:1: not UTF-8 text"
+    elif case == "missing":
+        path = tmp_path / "nothing.yml"
+        expected = f"{path}: no such file"
+    elif case == "directory":
+        path = tmp_path
+        expected = f"{path}: no such file"
+    elif case == "empty":
+        path.write_text("", encoding="utf-8")
+        expected = f"{path}:1: profile='NoneType' is not allowed"
+    else:
+        path.write_text("- 1\n- 2\n", encoding="utf-8")
+        expected = f"{path}:1: profile='list' is not allowed"
+    done = _check_data(str(path))
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr + done.stdout
+    assert expected in done.stderr, done.stderr
+
+
+def test_check_data_reports_a_broken_bundled_profile(tmp_path, monkeypatch, capsys):
+    import procedures.__main__ as check
+
+    folder = tmp_path / "profiles"
+    folder.mkdir()
+    for name in bundled_profiles():
+        (folder / f"{name}.yml").write_text((PROFILE_DIR / f"{name}.yml").read_text(encoding="utf-8"), encoding="utf-8")
+    (folder / "broken.yml").write_text("code: broken\nissuer: [\n", encoding="utf-8")
+    monkeypatch.setattr(check, "PROFILE_DIR", folder)
+    assert check.main([]) == 1
+    err = capsys.readouterr().err
+    assert f"{folder / 'broken.yml'}:3: invalid YAML" in err and "Traceback" not in err
+
+
+def test_make_check_data_takes_a_profile_path(tmp_path):
+    path, _ = _bad_profile(tmp_path, "  grace_days:\n    value: 3\n", "  grace_days:\n    value: 3\n    valeu: 4\n")
+    done = subprocess.run(["make", "--no-print-directory", "check-data", f"PROFILE={path}"], cwd=ROOT, capture_output=True,
+                          text=True, timeout=600)
+    assert done.returncode != 0 and "valeu" in done.stderr and "Traceback" not in done.stderr
