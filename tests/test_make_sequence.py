@@ -32,6 +32,7 @@ from pathlib import Path
 
 import pytest
 
+from calculators import load_terms
 from helpers import copy_project
 
 pytestmark = [pytest.mark.build, pytest.mark.slow]
@@ -92,7 +93,7 @@ def test_make_commands_in_sequence(tmp_path):
     assert passed(first), output(first)[-5000:]
     assert "以下以 招商银行 的配置为例" in example(project) and "最低 10.00 元" in example(project)
     assert "招商银行 （ cmb ）" in text(project, "book/calc/profile.html")
-    assert "招商银行数字为公开描述的典型条款" in text(project, "book/calc/profile.html")  # the footer
+    assert load_terms("cmb").footer in text(project, "book/calc/profile.html")  # the footer names the build's issuer
     assert (site / f"{EXTRA_PAGE}.html").is_file()
 
     # 2. Another bundled profile: no file changes, every figure and the issuer must.
@@ -103,7 +104,7 @@ def test_make_commands_in_sequence(tmp_path):
     assert "以下以 中国工商银行 的配置为例" in rules and "最高 500.00 元" in rules and "最低 10.00 元" not in rules
     profile_page = text(project, "book/calc/profile.html")
     assert "中国工商银行 （ icbc ）" in profile_page and "招商银行 （ cmb ）" not in profile_page
-    assert "中国工商银行数字为公开描述的典型条款" in profile_page
+    assert load_terms("icbc").footer in profile_page and load_terms("cmb").footer not in profile_page
 
     # 3. Back to the default, and one page taken out of the table of contents.
     toc.write_text(TOC.format(extra=""), encoding="utf-8")
