@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Mapping
 
 from ._validate import check_terms
 from .errors import CalculatorInputError
@@ -229,10 +229,11 @@ def negotiated_plan(
     ...                        waivers={"late_fees": "600"})
     >>> plan.principal, plan.rows[0].payment, plan.rows[-1].payment, plan.total_fee
     (Decimal('53000.00'), Decimal('883.33'), Decimal('883.53'), Decimal('0.00'))
-    >>> negotiated_plan("50000", 61, load_terms("cmb"))
+    >>> negotiated_plan("50000", 61, load_terms("cmb"))  # doctest: +NORMALIZE_WHITESPACE
     Traceback (most recent call last):
     ...
-    calculators.errors.CalculatorInputError: periods=61 is not allowed: a whole number ≥ 1 and ≤ 60 (source: 《商业银行信用卡业务监督管理办法》（银监会令 2011 年第 2 号）第七十条：个性化分期最长不超过 5 年)
+    calculators.errors.CalculatorInputError: periods=61 is not allowed: a whole number ≥ 1 and ≤ 60
+    (source: 《商业银行信用卡业务监督管理办法》（银监会令 2011 年第 2 号）第七十条：个性化分期最长不超过 5 年)
     """
     terms = check_terms(terms)
     owed_principal = to_amount(principal, "principal")
@@ -270,7 +271,8 @@ def negotiated_plan(
     financed = principal_left + charge_total
 
     if monthly_fee_rate is not None and annual_interest_rate is not None:
-        raise CalculatorInputError("annual_interest_rate", annual_interest_rate, "not together with monthly_fee_rate: a plan has one cost, a fee or an interest rate")
+        raise CalculatorInputError("annual_interest_rate", annual_interest_rate,
+                                   "not together with monthly_fee_rate: a plan has one cost, a fee or an interest rate")
     if monthly_fee_rate is not None:
         rate = to_rate(monthly_fee_rate, "monthly_fee_rate", minimum=Decimal(0), maximum=_MAX_MONTHLY_RATE, inclusive_max=False)
         basis, payoff = "monthly_fee_on_original", terms.early_payoff

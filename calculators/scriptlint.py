@@ -38,7 +38,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
-from .conduct import SourceRef, _fail, _sources, _text
+from .compliance.ruledata import SourceRef
+from .compliance.ruledata import fail as _fail
+from .compliance.ruledata import sources as _sources
+from .compliance.ruledata import text as _text
 
 __all__ = ["NEGATION_MODES", "Pattern", "Redline", "LintCategory", "RedlineRules", "Finding", "lint"]
 

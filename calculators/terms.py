@@ -288,10 +288,11 @@ class Terms:
         >>> cmb = load_terms("cmb")
         >>> cmb.at("2016-12-31").late_fee_rate, cmb.at("2020-12-31").daily_rate_cap, cmb.at("2021-01-01").daily_rate_cap
         (Decimal('0.05'), Decimal('0.0005'), None)
-        >>> cmb.at("1999-02-28").late_fee_rate
+        >>> cmb.at("1999-02-28").late_fee_rate  # doctest: +NORMALIZE_WHITESPACE
         Traceback (most recent call last):
         ...
-        calculators.errors.CalculatorInputError: statement_date='1999-02-28' is not allowed: a date on or after 1999-03-01: the earliest entry of late_fee_rate in profile cmb
+        calculators.errors.CalculatorInputError: statement_date='1999-02-28' is not allowed:
+        a date on or after 1999-03-01: the earliest entry of late_fee_rate in profile cmb
         """
         when = to_date(day, date_field)
         if self.as_of is None and when >= self._latest_since():
@@ -539,7 +540,8 @@ def _entry_dict(entry: Dated) -> dict[str, Any]:
 def _citation(entry: Mapping[str, Any], label: str, where: Any, path: tuple) -> Citation:
     source = entry.get("source")
     if not isinstance(source, str) or not source.strip():
-        raise CalculatorInputError(f"{label}.source", source, "the document or publication the value comes from", allowed_zh="须注明来源文件", location=where(*path))
+        raise CalculatorInputError(f"{label}.source", source, "the document or publication the value comes from",
+                                   allowed_zh="须注明来源文件", location=where(*path))
     effective = entry.get("effective")
     if isinstance(effective, str):
         try:

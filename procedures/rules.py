@@ -6,19 +6,19 @@ Files (all under ``procedures/``):
   when to move on.  Day ranges and the five-category class come from
   :mod:`calculators.delinquency`, never from the data (:func:`stage_table`).
 * ``rules/conduct.yml``: the conduct rules and their parameters
-  → :func:`conduct_rules` gives a :class:`calculators.conduct.ConductRules`.
+  → :func:`conduct_rules` gives a :class:`calculators.compliance.conduct.ConductRules`.
 * ``rules/redlines.yml``: the eight red lines and the linter categories
   → :func:`redlines` gives a :class:`calculators.scriptlint.RedlineRules`.
 * ``rules/legal.yml``: malicious overdraft, civil routes, limitation, credit
   reporting, complaint channels → :func:`legal` (model) and
-  :func:`overdraft_rules` (a :class:`calculators.legal.OverdraftRules`).
+  :func:`overdraft_rules` (a :class:`calculators.compliance.overdraft.OverdraftRules`).
 * ``scripts/*.yml``: the script library → :func:`scripts`.
 
 Every loader validates against a model so that a bad file raises
 :class:`procedures.loader.ProcedureFileError` naming the file, the line and the
 field.  Citations (``{id, where}``) are resolved to display text with
 :func:`procedures.loader.sources`, so the stdlib rule objects carry their
-sources as text (:class:`calculators.conduct.SourceRef`) and can be sent to the
+sources as text (:class:`calculators.compliance.conduct.SourceRef`) and can be sent to the
 browser as JSON (``to_dict()``) and rebuilt there (``from_dict()``).
 :func:`validate` loads everything and checks the cross-references.
 """
@@ -34,13 +34,13 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, field_validator, model_validator
 
 from calculators.datafile import line_of, read_yaml
-from calculators.conduct import CHANNELS, CONTENTS, PERSONS, ConductRules
+from calculators.compliance.conduct import CHANNELS, CONTENTS, PERSONS, ConductRules
 from calculators.delinquency import LOAN_CATEGORIES, M_BUCKETS, delinquency_bucket
 from calculators.errors import CalculatorInputError
-from calculators.legal import OverdraftRules
+from calculators.compliance.overdraft import OverdraftRules
 from calculators.scriptlint import NEGATION_MODES, RedlineRules
 
-from .loader import ROOT, ProcedureFileError, cite_label, cite_problem, load_model, sources
+from .loader import ROOT, ProcedureFileError, cite_label, cite_problem, load_model
 from .schema import Cite, Model, Phrase, Slug, Text
 
 __all__ = [
@@ -407,7 +407,8 @@ def _stages(path: Path) -> StageFile:
     buckets = [s.bucket for s in model.stages]
     expected = [row[0] for row in M_BUCKETS]
     if buckets != expected:
-        raise ProcedureFileError(path, [(_line(path, "stages"), "stages", f"buckets must be exactly {expected} in order (calculators.delinquency.M_BUCKETS), found {buckets}")])
+        raise ProcedureFileError(path, [(_line(path, "stages"), "stages",
+                                         f"buckets must be exactly {expected} in order (calculators.delinquency.M_BUCKETS), found {buckets}")])
     return model
 
 
@@ -465,7 +466,7 @@ def conduct(path: Path | str | None = None) -> ConductFile:
 
 
 def conduct_rules(path: Path | str | None = None) -> ConductRules:
-    """The conduct rules as the stdlib object :func:`calculators.conduct.check_contact_plan` takes.
+    """The conduct rules as the stdlib object :func:`calculators.compliance.conduct.check_contact_plan` takes.
 
     >>> rules = conduct_rules()
     >>> rules.rule("quiet-hours").source_text
@@ -522,7 +523,7 @@ def legal(path: Path | str | None = None) -> LegalFile:
 
 
 def overdraft_rules(path: Path | str | None = None) -> OverdraftRules:
-    """The stdlib thresholds object for :func:`calculators.legal.overdraft_exposure`.
+    """The stdlib thresholds object for :func:`calculators.compliance.overdraft.overdraft_exposure`.
 
     >>> overdraft_rules().sources[0].text
     '法释〔2009〕19号（2018 年修正）第七条'
@@ -585,7 +586,8 @@ def validate() -> int:
                                                        f"unknown script {script_id!r}; known: {sorted(library)}")])
             if stage.bucket not in library[script_id].stages:
                 path = SCRIPTS_DIR / f"{script_id}.yml"
-                raise ProcedureFileError(path, [(_line(path, "stages"), "stages", f"{stage.bucket} lists this script but the script does not list {stage.bucket}")])
+                raise ProcedureFileError(path, [(_line(path, "stages"), "stages",
+                                                 f"{stage.bucket} lists this script but the script does not list {stage.bucket}")])
     for script in library.values():
         for bucket in script.stages:
             s_index = next(i for i, s in enumerate(stage_list) if s.bucket == bucket)
@@ -601,7 +603,8 @@ def validate() -> int:
         for index, item in enumerate(script.never_say):
             if item.redline is not None and item.redline not in category_ids:
                 path = SCRIPTS_DIR / f"{script.id}.yml"
-                raise ProcedureFileError(path, [(_line(path, "never_say", index, "redline"), f"never_say.{index}.redline", f"unknown linter category {item.redline!r}; known: {sorted(category_ids)}")])
+                raise ProcedureFileError(path, [(_line(path, "never_say", index, "redline"), f"never_say.{index}.redline",
+                                                 f"unknown linter category {item.redline!r}; known: {sorted(category_ids)}")])
     from calculators.scriptlint import lint
 
     red_file = RULES_DIR / "redlines.yml"
@@ -609,5 +612,6 @@ def validate() -> int:
         for index, pattern in enumerate(category.patterns):
             if category.id not in {f.category for f in lint(pattern.example, rules)}:
                 where = ("categories", c_index, "patterns", index, "example")
-                raise ProcedureFileError(red_file, [(_line(red_file, *where), ".".join(map(str, where)), f"the example {pattern.example!r} is not flagged as {category.id}")])
+                raise ProcedureFileError(red_file, [(_line(red_file, *where), ".".join(map(str, where)),
+                                                     f"the example {pattern.example!r} is not flagged as {category.id}")])
     return 4 + len(library)

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from calculators.conduct import ConductRules
+from calculators.compliance.conduct import ConductRules
 from calculators.delinquency import M_BUCKETS, delinquency_bucket
-from calculators.legal import OverdraftRules
+from calculators.compliance.overdraft import OverdraftRules
 from calculators.scriptlint import RedlineRules
 from procedures import loader, rules
 from procedures.loader import ProcedureFileError
@@ -131,7 +131,7 @@ def test_stdlib_objects_round_trip_as_json():
     assert OverdraftRules.from_dict(json.loads(json.dumps(rules.overdraft_rules().to_dict()))) == rules.overdraft_rules()
 
 
-@pytest.mark.parametrize("module", ["conduct", "legal", "scriptlint"])
+@pytest.mark.parametrize("module", ["compliance/conduct", "compliance/overdraft", "compliance/ruledata", "scriptlint"])
 def test_checker_modules_import_only_stdlib_and_calculators(module):
     tree = ast.parse((ROOT / "calculators" / f"{module}.py").read_text(encoding="utf-8"))
     for node in ast.walk(tree):
@@ -191,7 +191,8 @@ def test_unknown_source_id_reports_line_and_field(tmp_path):
     folder.mkdir()
     source = rules.SCRIPTS_DIR / "cannot-pay.yml"
     path = folder / "cannot-pay.yml"
-    path.write_text(source.read_text(encoding="utf-8").replace("  - id: measures-2011\n    where: 第七十条", "  - id: measures-2099\n    where: 第七十条"), encoding="utf-8")
+    text = source.read_text(encoding="utf-8").replace("  - id: measures-2011\n    where: 第七十条", "  - id: measures-2099\n    where: 第七十条")
+    path.write_text(text, encoding="utf-8")
     with pytest.raises(ProcedureFileError) as err:
         rules.scripts(folder)
     assert f"{path}:{_line_of(path, 'measures-2099')}: sources.0.id: unknown source id 'measures-2099'" in str(err.value)

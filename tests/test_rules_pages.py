@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from calculators.conduct import CHANNELS
+from calculators.compliance.conduct import CHANNELS
 from calculators.delinquency import LOAN_CATEGORIES, M_BUCKETS, delinquency_bucket
 from calculators.scriptlint import lint
 from procedures import loader, render_rules, rules

@@ -46,9 +46,14 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, Iterable, Mapping
 
-from .conduct import SourceRef, _bool, _fail, _positive_int, _sources, _text
-from .dates import add_months, to_date
-from .money import to_amount
+from ..dates import add_months, to_date
+from ..money import to_amount
+from .ruledata import SourceRef
+from .ruledata import boolean as _bool
+from .ruledata import fail as _fail
+from .ruledata import positive_int as _positive_int
+from .ruledata import sources as _sources
+from .ruledata import text as _text
 
 __all__ = ["DISCLAIMER", "AmountBand", "OverdraftRules", "Collection", "OverdraftExposure", "amount_band", "overdraft_exposure"]
 

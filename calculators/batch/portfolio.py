@@ -113,14 +113,14 @@ from typing import Any, Callable, Mapping
 import numpy as np
 import pandas as pd
 
-from ._validate import check_terms
-from .dates import MAX_DATE, MIN_DATE, to_date
-from .delinquency import LOAN_CATEGORIES, M_BUCKETS, delinquency_bucket
-from .errors import CalculatorInputError
-from .fees import late_fee
-from .interest import revolving_interest
-from .money import MAX_AMOUNT
-from .terms import Terms
+from .._validate import check_terms
+from ..dates import MAX_DATE, MIN_DATE, to_date
+from ..delinquency import LOAN_CATEGORIES, M_BUCKETS, delinquency_bucket
+from ..errors import CalculatorInputError
+from ..fees import late_fee
+from ..interest import revolving_interest
+from ..money import MAX_AMOUNT
+from ..terms import Terms
 
 __all__ = [
     "CSV_COLUMNS",
@@ -708,14 +708,15 @@ def read_accounts(path_or_buffer: Any) -> pd.DataFrame:
     >>> read_accounts(io.StringIO(header + good))[["statement_balance_fen", "paid_date"]]
        statement_balance_fen paid_date
     0                 100050       NaT
-    >>> read_accounts(io.StringIO(header + good + "A2,2026-05-05,2026-05-23,2026-06-05,2026-04-30,1e3,100,0,,0\\n"))
+    >>> read_accounts(io.StringIO(header + good + "A2,2026-05-05,2026-05-23,2026-06-05,2026-04-30,1e3,100,0,,0\\n"))  # doctest: +NORMALIZE_WHITESPACE
     Traceback (most recent call last):
     ...
-    calculators.errors.CalculatorInputError: <buffer>, line 3 (data row 2): statement_balance='1e3' is not allowed: an amount in yuan: digits with at most 2 decimals, from 0 to 1000000000000.00
+    calculators.errors.CalculatorInputError: <buffer>, line 3 (data row 2): statement_balance='1e3' is not allowed:
+    an amount in yuan: digits with at most 2 decimals, from 0 to 1000000000000.00
     """
     if isinstance(path_or_buffer, (bytes, bytearray)) or not (isinstance(path_or_buffer, (str, os.PathLike)) or hasattr(path_or_buffer, "read")):
-        raise CalculatorInputError("path_or_buffer", path_or_buffer if isinstance(path_or_buffer, (str, int, float, type(None))) else type(path_or_buffer).__name__,
-                                   "the path of a CSV file or an open text file")
+        shown = path_or_buffer if isinstance(path_or_buffer, (str, int, float, type(None))) else type(path_or_buffer).__name__
+        raise CalculatorInputError("path_or_buffer", shown, "the path of a CSV file or an open text file")
     origin = _origin(path_or_buffer)
     try:
         text = pd.read_csv(path_or_buffer, dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8", skipinitialspace=False)
@@ -763,7 +764,8 @@ def read_accounts_dask(urlpath: Any, *, blocksize: str | int = "64MB") -> Any:
     from dask import delayed
     from dask.bytes import read_bytes
 
-    if not isinstance(urlpath, (str, os.PathLike, list, tuple)) or (isinstance(urlpath, (list, tuple)) and not all(isinstance(p, (str, os.PathLike)) for p in urlpath)):
+    paths = urlpath if isinstance(urlpath, (list, tuple)) else [urlpath]
+    if not isinstance(urlpath, (str, os.PathLike, list, tuple)) or not all(isinstance(p, (str, os.PathLike)) for p in paths):
         raise CalculatorInputError("urlpath", urlpath if isinstance(urlpath, (str, int, float, type(None))) else type(urlpath).__name__,
                                    "a CSV path, a glob pattern or a list of paths")
     if isinstance(blocksize, bool) or not isinstance(blocksize, (int, str)) or (isinstance(blocksize, int) and blocksize < 1):

@@ -3,8 +3,8 @@
 Same contract as :mod:`calculators.views`: text inputs in (what a form or a
 widget holds), a :class:`~calculators.views.View` out (result HTML, or the
 field in error and the checker's own message).  The short line formats below
-are a view concern only; every rule lives in :mod:`calculators.conduct`,
-:mod:`calculators.legal` and :mod:`calculators.scriptlint` and their data.
+are a view concern only; every rule lives in :mod:`calculators.compliance.conduct`,
+:mod:`calculators.compliance.overdraft` and :mod:`calculators.scriptlint` and their data.
 Standard library only (runs in the browser).
 """
 
@@ -14,12 +14,12 @@ import html
 import re
 from typing import Any, Mapping
 
-from .conduct import CHANNELS, CONTENTS, PERSONS, ConductRules, check_contact_plan
-from .display import yuan
-from .errors import CalculatorInputError
+from ..compliance.conduct import CHANNELS, CONTENTS, PERSONS, ConductRules, check_contact_plan
+from ..compliance.overdraft import OverdraftRules, overdraft_exposure
+from ..display import yuan
+from ..errors import CalculatorInputError
+from ..scriptlint import RedlineRules, lint
 from .inputs import normalize_text
-from .legal import OverdraftRules, overdraft_exposure
-from .scriptlint import RedlineRules, lint
 from .views import View, field_error, read_inputs
 
 __all__ = [
