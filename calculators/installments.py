@@ -11,6 +11,7 @@ from ._validate import check_terms
 from .errors import CalculatorInputError
 from .irr import monthly_irr
 from .money import FEN, ZERO, Amount, quantize_rate, round_fen, to_amount, to_int, to_rate
+from .terms import Terms
 
 __all__ = ["PlanRow", "Plan", "installment_plan", "negotiated_plan", "WAIVABLE"]
 
@@ -124,7 +125,7 @@ def _measure(kind: str, principal: Decimal, rate: Decimal, basis: str, rows: lis
     )
 
 
-def installment_plan(principal: Amount, periods: int, monthly_fee_rate: Amount, terms) -> Plan:
+def installment_plan(principal: Amount, periods: int, monthly_fee_rate: Amount, terms: Terms) -> Plan:
     """A card installment plan: equal principal, a flat monthly fee on the original principal.
 
     Question answered: what does the customer pay each month, what does the
@@ -184,7 +185,7 @@ def _allocate_down_payment(down: Decimal, charges: dict[str, Decimal], principal
 def negotiated_plan(
     principal: Amount,
     periods: int,
-    terms,
+    terms: Terms,
     *,
     interest: Amount = 0,
     fees: Amount = 0,

@@ -108,7 +108,7 @@ import os
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, overload
 
 import numpy as np
 import pandas as pd
@@ -176,10 +176,11 @@ _CATEGORY_DTYPE = pd.CategoricalDtype(_CATEGORY_NAMES, ordered=True)
 def _check_tables() -> None:
     """The bucket tables must cover 0, 1, 2, … without gaps for ``searchsorted`` to be exact."""
     for table, low_at in ((M_BUCKETS, 1), (LOAN_CATEGORIES, 2)):
-        expected = 0
+        expected: int | None = 0
         for row in table:
             assert row[low_at] == expected, table  # a programming error in calculators.delinquency
-            expected = None if row[low_at + 1] is None else row[low_at + 1] + 1
+            high = row[low_at + 1]
+            expected = None if high is None else int(high) + 1
         assert expected is None, table
 
 
@@ -222,6 +223,10 @@ def _fraction(terms: Terms, name: str) -> tuple[int, int]:
     return num, den
 
 
+@overload
+def _fen(terms: Terms, name: str) -> int: ...
+@overload
+def _fen(terms: Terms, name: str, *, optional: bool) -> int | None: ...
 def _fen(terms: Terms, name: str, *, optional: bool = False) -> int | None:
     value = getattr(terms, name)
     if value is None and optional:
@@ -528,6 +533,10 @@ def _fen_to_yuan(value: Any, field: str) -> Decimal:
     return Decimal(int(value)).scaleb(-2)
 
 
+@overload
+def _day(value: Any, field: str) -> date: ...
+@overload
+def _day(value: Any, field: str, *, empty_ok: bool) -> date | None: ...
 def _day(value: Any, field: str, *, empty_ok: bool = False) -> date | None:
     nat = value is pd.NaT or (isinstance(value, np.datetime64) and np.isnat(value))
     if empty_ok and (value is None or nat or (isinstance(value, str) and not value.strip())):
@@ -582,7 +591,7 @@ def scalar_cycle(row: Mapping[str, Any], terms: Terms) -> dict[str, Any]:
         raise CalculatorInputError("paid_date", paid_day.isoformat(), "a date after statement_date and on or before next_statement_date")
 
     purchases = [(posting, balance)] if balance > 0 else []
-    payments = [(paid_day, paid)] if paid > 0 else []
+    payments = [(paid_day, paid)] if paid_day is not None else []  # paid > 0 exactly when paid_day is set (checked above)
     if posting > statement:  # checked here too: with a zero balance there is no purchase for revolving_interest to check
         raise CalculatorInputError("posting_date", posting.isoformat(), f"on or before the statement date ({statement})")
     interest = revolving_interest(purchases, payments, statement, due, following, terms)
@@ -764,8 +773,8 @@ def read_accounts_dask(urlpath: Any, *, blocksize: str | int = "64MB") -> Any:
     from dask import delayed
     from dask.bytes import read_bytes
 
-    paths = urlpath if isinstance(urlpath, (list, tuple)) else [urlpath]
-    if not isinstance(urlpath, (str, os.PathLike, list, tuple)) or not all(isinstance(p, (str, os.PathLike)) for p in paths):
+    candidates = urlpath if isinstance(urlpath, (list, tuple)) else [urlpath]
+    if not isinstance(urlpath, (str, os.PathLike, list, tuple)) or not all(isinstance(p, (str, os.PathLike)) for p in candidates):
         raise CalculatorInputError("urlpath", urlpath if isinstance(urlpath, (str, int, float, type(None))) else type(urlpath).__name__,
                                    "a CSV path, a glob pattern or a list of paths")
     if isinstance(blocksize, bool) or not isinstance(blocksize, (int, str)) or (isinstance(blocksize, int) and blocksize < 1):

@@ -636,7 +636,7 @@ def check_contact_plan(attempts: Iterable[Any], rules: ConductRules) -> PlanChec
         if a.answered and a.channel in rules.recorded_channels and a.recorded is False:
             add(index, "call-recording", f"{head}已接通的催收通话未录音。")
         if a.channel == "visit":
-            if a.collectors_present < rules.field_visit_min_collectors:
+            if a.collectors_present is not None and a.collectors_present < rules.field_visit_min_collectors:  # a visit has it (validated)
                 add(index, "field-visit-collectors",
                     f"{head}外访在场催收人员 {a.collectors_present} 人，少于 {rules.field_visit_min_collectors} 人。")
             if not a.id_shown:

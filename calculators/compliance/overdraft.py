@@ -188,8 +188,9 @@ def _collection(item: Any, where: str) -> Collection:
         unknown = sorted(set(item) - names, key=str)
         if unknown:
             raise _fail(f"{where}.{unknown[0]}", unknown[0], "one of: " + ", ".join(sorted(names)))
-        item = Collection(item.get("day"), item.get("method"), item.get("receipt_proved"),
-                          item.get("cardholder_evaded", False), item.get("compliant", True), item.get("note") or "")
+        get: Any = item.get  # the values are checked just below, whatever they are
+        item = Collection(get("day"), get("method"), get("receipt_proved"),
+                          get("cardholder_evaded", False), get("compliant", True), get("note") or "")
     if not isinstance(item, Collection):
         raise _fail(where, item, "a Collection or a mapping {day, method, receipt_proved, cardholder_evaded, compliant, note}",
                     "催收记录（日期、方式、是否能证明收悉等）")
@@ -330,7 +331,7 @@ def overdraft_exposure(collections: Iterable[Any], unpaid_principal: Any, rules:
     band = amount_band(principal, rules)
     found = second_index is not None
     first = log[first_index] if first_index is not None else None
-    second = log[second_index] if found else None
+    second = log[second_index] if second_index is not None else None
     window_end = add_months(second.day, rules.months_after) if second else None
     exceeded_from = window_end + timedelta(days=1) if window_end else None
     return OverdraftExposure(
@@ -339,7 +340,7 @@ def overdraft_exposure(collections: Iterable[Any], unpaid_principal: Any, rules:
         second=second,
         first_index=first_index if found else None,
         second_index=second_index,
-        gap_days=(second.day - first.day).days if found and first else None,
+        gap_days=(second.day - first.day).days if second and first else None,
         window_end=window_end,
         exceeded_from=exceeded_from,
         window_passed=(today >= exceeded_from) if today is not None and exceeded_from is not None else None,

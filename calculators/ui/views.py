@@ -218,8 +218,8 @@ def overdue_view(inputs: Mapping[str, str], terms: Terms) -> View:
     'cycles'
     """
     try:
-        typed = read_inputs(inputs, OVERDUE_KINDS)
-        payments = parse_payments(inputs.get("payments", ""))
+        typed: dict[str, Any] = read_inputs(inputs, OVERDUE_KINDS)  # form text: the API parses and checks it
+        payments: list[Any] = parse_payments(inputs.get("payments", ""))  # ISO dates as text: the API reads them
         posting = typed.get("posting_date") or None
         projection = overdue_projection(
             typed.get("statement_balance", ""), typed.get("minimum_due", ""), typed.get("statement_date", ""),
@@ -320,7 +320,7 @@ def plan_view(inputs: Mapping[str, str], terms: Terms) -> View:
     'periods'
     """
     try:
-        typed = read_inputs(inputs, PLAN_KINDS)
+        typed: dict[str, Any] = read_inputs(inputs, PLAN_KINDS)  # form text: the API parses and checks it
         preset = typed.get("preset", "")
         if preset:
             if not (preset.isascii() and preset.isdigit() and len(preset) < 5) or int(preset) not in terms.installment_rates:
@@ -337,7 +337,7 @@ def plan_view(inputs: Mapping[str, str], terms: Terms) -> View:
         if exc.field == "monthly_fee_rate" and exc.allowed != NOT_A_NUMBER:  # the form takes a percent, not the API's fraction
             exc = CalculatorInputError("monthly_fee_rate", exc.value, exc.allowed, allowed_zh=_RATE_ZH)
         return field_error(exc, PLAN_FIELDS, inputs=inputs, kinds=PLAN_KINDS)
-    warnings = ()
+    warnings: tuple[tuple[str, str], ...] = ()
     low, high = PLAUSIBLE_MONTHLY_FEE
     if not preset and plan.rate > 0 and not low <= plan.rate <= high:
         warnings = (("monthly_fee_rate", f"提示：每期费率 {percent(plan.rate, 4)} {'低于' if plan.rate < low else '高于'}常见范围"
