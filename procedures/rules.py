@@ -153,10 +153,42 @@ class Unsupported(Model):
     note: Text
 
 
+#: ``⟦name⟧`` in a conduct rule's title, text or note: the value of parameter ``name`` (written once, in ``parameters``).
+PARAMETER_TOKEN = re.compile(r"⟦([a-z_]+)⟧")
+
+
+def fill_parameters(text: str, parameters: ConductParameters) -> str:
+    """``text`` with each ``⟦parameter⟧`` token replaced by that conduct parameter's value.
+
+    >>> fill_parameters("每日不超过 ⟦max_effective_calls_per_day⟧ 次", conduct().parameters)
+    '每日不超过 3 次'
+    """
+    values = parameters.model_dump()
+
+    def value(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in values or isinstance(values[name], list):
+            known = ", ".join(k for k, v in values.items() if not isinstance(v, list))
+            raise ValueError(f"unknown parameter token ⟦{name}⟧ (known: {known})")
+        return str(values[name])
+
+    return PARAMETER_TOKEN.sub(value, text)
+
+
 class ConductFile(Model):
     parameters: ConductParameters
     rules: list[ConductRuleModel] = Field(min_length=1)
     unsupported: list[Unsupported] = []
+
+    @model_validator(mode="after")
+    def _quote_parameters(self) -> "ConductFile":
+        """Rule texts quote the parameters as ``⟦name⟧`` tokens: filled here, so every reader sees the values."""
+        for rule in self.rules:
+            for name in ("title", "text", "note"):
+                text = getattr(rule, name)
+                if text is not None:
+                    object.__setattr__(rule, name, fill_parameters(text, self.parameters))
+        return self
 
 
 # --- red lines --------------------------------------------------------------

@@ -167,6 +167,37 @@ def test_bad_value_reports_file_line_and_field(tmp_path):
     assert f"{path}:{line}: parameters.max_effective_calls_per_day:" in str(err.value)
 
 
+def test_rule_texts_quote_the_parameters_written_once():
+    data = rules.conduct()
+    raw = (rules.RULES_DIR / "conduct.yml").read_text(encoding="utf-8")
+    assert "⟦max_effective_calls_per_day⟧" in raw and "不超过 3 次" not in raw  # the file quotes, never restates
+    by_id = {r.id: r for r in data.rules}
+    assert by_id["effective-call-cap"].title == "每日主动有效通话不超过 3 次（上限）"
+    assert "当天尝试拨打不宜超过 6 次。6 次是上限" in by_id["unanswered-cap"].text
+    assert by_id["quiet-hours"].text.startswith("每日 22:00 至次日 08:00 不得")
+    assert by_id["field-visit-collectors"].title == "外访至少 2 人"
+    assert "至少保存 2 年备查" in by_id["recording-retention"].text
+    assert not any("⟦" in (r.title + r.text + (r.note or "")) for r in data.rules)
+    engine = rules.conduct_rules()
+    assert engine.rules["effective-call-cap"].title == by_id["effective-call-cap"].title
+
+
+def test_a_changed_parameter_changes_every_text_that_quotes_it(tmp_path):
+    path = _copy(tmp_path, "conduct.yml")
+    path.write_text(path.read_text(encoding="utf-8").replace("max_effective_calls_per_day: 3", "max_effective_calls_per_day: 2"), encoding="utf-8")
+    by_id = {r.id: r for r in rules.conduct(path).rules}
+    assert by_id["effective-call-cap"].title == "每日主动有效通话不超过 2 次（上限）"
+    assert "与每日 2 次有效通话上限" in by_id["unanswered-cap"].note
+    assert rules.conduct_rules(path).max_effective_calls_per_day == 2
+
+
+def test_an_unknown_parameter_token_is_an_error(tmp_path):
+    path = _copy(tmp_path, "conduct.yml")
+    path.write_text(path.read_text(encoding="utf-8").replace("⟦retention_years⟧ 年备查", "⟦retention_yaers⟧ 年备查"), encoding="utf-8")
+    with pytest.raises(ProcedureFileError, match="unknown parameter token ⟦retention_yaers⟧"):
+        rules.conduct(path)
+
+
 def test_unknown_channel_reports_its_line(tmp_path):
     path = _copy(tmp_path, "conduct.yml")
     path.write_text(path.read_text(encoding="utf-8").replace("unanswered_channels: [phone, ai_call]", "unanswered_channels: [phone, pigeon]"), encoding="utf-8")
