@@ -26,7 +26,6 @@ browser as JSON (``to_dict()``) and rebuilt there (``from_dict()``).
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
@@ -37,7 +36,7 @@ from calculators.datafile import line_of, read_yaml
 from calculators.compliance.conduct import CHANNELS, CONTENTS, PERSONS, ConductRules
 from calculators.delinquency import LOAN_CATEGORIES, M_BUCKETS, delinquency_bucket
 from calculators.errors import CalculatorInputError
-from calculators.compliance.overdraft import OverdraftRules
+from calculators.compliance.overdraft import AmountBand, OverdraftRules
 from calculators.scriptlint import NEGATION_MODES, RedlineRules
 
 from .loader import ROOT, ProcedureFileError, cite_label, cite_problem, load_model
@@ -262,14 +261,9 @@ class EffectiveCollection(Model):
     sources: Cites = Field(min_length=1)
 
 
-class BandModel(Model):
-    name: Text
-    minimum: Decimal = Field(gt=0, decimal_places=2)
-
-
 class HistoryModel(Model):
     version: Text
-    bands: list[BandModel] = Field(min_length=1)
+    bands: list[AmountBand] = Field(min_length=1)
     sources: Cites = Field(min_length=1)
 
 
@@ -287,7 +281,7 @@ class MaliciousOverdraft(Model):
     window_counting: Text
     window_sources: Cites = Field(min_length=1)
     amount: AmountBasis
-    bands: list[BandModel] = Field(min_length=1)
+    bands: list[AmountBand] = Field(min_length=1)  # the engine's dataclass, validated by pydantic (no mirror model)
     bands_sources: Cites = Field(min_length=1)
     history: list[HistoryModel] = []
     repayment: Cited

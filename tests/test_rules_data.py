@@ -257,3 +257,22 @@ def test_bad_regex_reports_its_line(tmp_path):
     message = str(err.value)
     assert f"{path}:{_line_of(path, '((后果自负')}: categories[0].patterns[2].regex" in message
     assert "a valid regular expression" in message
+
+
+@pytest.mark.parametrize("replacement, message", [
+    ('    - name: 数额较大\n      minimum: "50000.00"\n      extra: 1\n', "bands.0.extra: Unexpected keyword argument"),
+    ('    - name: 数额较大\n      minimum: "0"\n', "bands.0: Value error, minimum=Decimal('0') is not allowed"),
+    ('    - name: 数额较大\n      minimum: "50000.001"\n', "minimum=Decimal('50000.001') is not allowed"),
+    ('    - name: ""\n      minimum: "50000.00"\n', "name='' is not allowed: a non-empty text"),
+])
+def test_amount_bands_are_the_engines_dataclass_validated_from_yaml(tmp_path, replacement, message):
+    # One declaration: AmountBand (calculators.compliance.overdraft) is the type pydantic validates the YAML into.
+    from calculators.compliance.overdraft import AmountBand
+
+    assert all(type(b) is AmountBand for b in rules.legal().malicious_overdraft.bands)
+    path = _copy(tmp_path, "legal.yml")
+    original = '    - name: 数额较大\n      minimum: "50000.00"\n'
+    path.write_text(path.read_text(encoding="utf-8").replace(original, replacement, 1), encoding="utf-8")
+    with pytest.raises(ProcedureFileError, match=re.escape(message)) as err:
+        rules.legal(path)
+    assert f"{path}:6" in str(err.value)  # the band's own line (64-66)

@@ -44,9 +44,10 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any, Iterable, Mapping
+from typing import Any, ClassVar, Iterable, Mapping
 
 from ..dates import add_months, to_date
+from ..errors import CalculatorInputError
 from ..money import to_amount
 from .ruledata import SourceRef
 from .ruledata import boolean as _bool
@@ -67,10 +68,28 @@ DISCLAIMER = (
 
 @dataclass(frozen=True)
 class AmountBand:
-    """One amount band: its name and lower bound (inclusive) in yuan of unpaid principal."""
+    """One amount band: its name and lower bound (inclusive) in yuan of unpaid principal.
+
+    Declared once: ``procedures/rules.py`` validates the YAML bands into this class with pydantic
+    (``__pydantic_config__`` below is read there), the browser builds it from JSON; both go through
+    the checks in ``__post_init__``.
+
+    >>> AmountBand("数额较大", "50000").minimum
+    Decimal('50000.00')
+    >>> AmountBand("", "50000")
+    Traceback (most recent call last):
+    ...
+    calculators.errors.CalculatorInputError: name='' is not allowed: a non-empty text
+    """
+
+    __pydantic_config__: ClassVar[dict[str, Any]] = {"extra": "forbid"}
 
     name: str
     minimum: Decimal
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "name", _text(self.name, "name"))
+        object.__setattr__(self, "minimum", to_amount(self.minimum, "minimum", minimum=Decimal("0.01")))
 
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "minimum": str(self.minimum)}
@@ -147,10 +166,14 @@ def _bands(value: Any, where: str) -> tuple[AmountBand, ...]:
     for i, item in enumerate(value):
         if not isinstance(item, Mapping):
             raise _fail(f"{where}[{i}]", item, "a mapping {name, minimum}")
-        minimum = to_amount(item.get("minimum"), f"{where}[{i}].minimum", minimum=Decimal("0.01"))
-        if bands and minimum <= bands[-1].minimum:
+        try:
+            get: Any = item.get  # whatever the values are: __post_init__ checks them
+            band = AmountBand(get("name"), get("minimum"))
+        except CalculatorInputError as err:  # name the band: bands[1].minimum
+            raise CalculatorInputError(f"{where}[{i}].{err.field}", err.value, err.allowed, allowed_zh=err.allowed_zh) from None
+        if bands and band.minimum <= bands[-1].minimum:
             raise _fail(f"{where}[{i}].minimum", item.get("minimum"), f"an amount above the previous band's minimum ({bands[-1].minimum})")
-        bands.append(AmountBand(_text(item.get("name"), f"{where}[{i}].name"), minimum))
+        bands.append(band)
     if not bands:
         raise _fail(where, value, "at least one band")
     return tuple(bands)
