@@ -21,8 +21,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from calculators.lintmodel import default_model  # noqa: E402
-from calculators.scriptlint import lint  # noqa: E402
+from calculators.compliance.redline_model import default_model  # noqa: E402
+from calculators.compliance.redlines import lint  # noqa: E402
 from procedures.rules import redlines  # noqa: E402
 from tools.linter_corpus import evaluate, lint_predictor, load, split  # noqa: E402
 

@@ -28,8 +28,8 @@ from .installments import Plan, PlanRow, installment_plan, negotiated_plan
 from .interest import revolving_interest
 from .compliance.overdraft import Collection, OverdraftExposure, OverdraftRules, amount_band, overdraft_exposure
 from .projection import MinimumPaymentPayoff, Projection, minimum_payment_payoff, overdue_projection
-from .scriptlint import Finding, RedlineRules
-from .scriptlint import lint as lint_script
+from .compliance.redlines import Finding, RedlineRules
+from .compliance.redlines import lint as lint_script
 from .terms import Citation, Terms, bundled_profiles, handbook_terms, load_terms
 from .moved import install as _install_moved_paths
 

@@ -32,6 +32,9 @@ MOVED: dict[str, str] = {
     "calculators.frontends": "calculators.ui.frontends",
     "calculators.inputs": "calculators.ui.inputs",
     "calculators.cjkfont": "calculators.ui.cjkfont",
+    "calculators.scriptlint": "calculators.compliance.redlines",
+    "calculators.lintmodel": "calculators.compliance.redline_model",
+    "calculators.linttext": "calculators.compliance.redline_text",
 }
 
 

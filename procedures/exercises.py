@@ -48,7 +48,7 @@ from calculators.compliance.conduct import CHANNELS, CHECKED_RULES, CONTENTS, PE
 from calculators.display import percent, yuan
 from calculators.errors import CalculatorInputError
 from calculators.money import ZERO, round_fen
-from calculators.scriptlint import lint
+from calculators.compliance.redlines import lint
 from calculators.terms import Terms
 
 from . import loader, rules

@@ -8,7 +8,7 @@ Files (all under ``procedures/``):
 * ``rules/conduct.yml``: the conduct rules and their parameters
   → :func:`conduct_rules` gives a :class:`calculators.compliance.conduct.ConductRules`.
 * ``rules/redlines.yml``: the eight red lines and the linter categories
-  → :func:`redlines` gives a :class:`calculators.scriptlint.RedlineRules`.
+  → :func:`redlines` gives a :class:`calculators.compliance.redlines.RedlineRules`.
 * ``rules/legal.yml``: malicious overdraft, civil routes, limitation, credit
   reporting, complaint channels → :func:`legal` (model) and
   :func:`overdraft_rules` (a :class:`calculators.compliance.overdraft.OverdraftRules`).
@@ -37,7 +37,7 @@ from calculators.compliance.conduct import CHANNELS, CONTENTS, PERSONS, ConductR
 from calculators.delinquency import LOAN_CATEGORIES, M_BUCKETS, delinquency_bucket
 from calculators.errors import CalculatorInputError
 from calculators.compliance.overdraft import AmountBand, OverdraftRules
-from calculators.scriptlint import NEGATION_MODES, RedlineRules
+from calculators.compliance.redlines import NEGATION_MODES, RedlineRules
 
 from .loader import ROOT, ProcedureFileError, cite_label, cite_problem, load_model
 from .schema import Cite, Model, Phrase, Slug, Text
@@ -528,7 +528,7 @@ def redlines_data(path: Path | str | None = None) -> RedlinesFile:
 
 
 def redlines(path: Path | str | None = None) -> RedlineRules:
-    """The red lines and linter categories as the stdlib object :func:`calculators.scriptlint.lint` takes.
+    """The red lines and linter categories as the stdlib object :func:`calculators.compliance.redlines.lint` takes.
 
     >>> [r.id for r in redlines().redlines]
     ['privacy', 'abuse', 'impersonation', 'misleading', 'fees-or-borrowing', 'public-notice', 'private-device', 'enter-premises']
@@ -635,7 +635,7 @@ def validate() -> int:
                 path = SCRIPTS_DIR / f"{script.id}.yml"
                 raise ProcedureFileError(path, [(_line(path, "never_say", index, "redline"), f"never_say.{index}.redline",
                                                  f"unknown linter category {item.redline!r}; known: {sorted(category_ids)}")])
-    from calculators.scriptlint import lint
+    from calculators.compliance.redlines import lint
 
     red_file = RULES_DIR / "redlines.yml"
     for c_index, category in enumerate(rules.categories):

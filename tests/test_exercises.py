@@ -19,7 +19,7 @@ import pytest
 
 from calculators import bundled_profiles, handbook_terms, late_fee, load_terms
 from calculators.compliance.conduct import check_contact_plan
-from calculators.scriptlint import lint
+from calculators.compliance.redlines import lint
 from procedures import exercises, rules
 from procedures.exercises import CHAPTERS, ChoiceExercise, ComputeExercise, SpotExercise
 from procedures.loader import ProcedureFileError

@@ -152,8 +152,6 @@ def layer(module: str) -> int:
     sub = rest.partition(".")[0]
     if not rest:
         return 2
-    if module in ("calculators.scriptlint", "calculators.lintmodel", "calculators.linttext"):  # the red-line linter, until it moves to compliance/
-        return 1
     return {"compliance": 1, "batch": 3, "ui": 5}.get(sub, 0)
 
 
@@ -191,8 +189,7 @@ def test_engine_core_and_compliance_use_only_the_standard_library():
 
 # procedures/situations.py uses render.py's section helpers; the `directives` branch replaces both with
 # templates (procedures/templates/procedure.md.j2), after which this entry must go.
-PENDING_PRIVATE = {("procedures.situations", "procedures.render"),
-                   ("calculators.lintmodel", "calculators.linttext")}  # the linter's, until the move to compliance/
+PENDING_PRIVATE = {("procedures.situations", "procedures.render")}
 
 
 def test_no_private_name_is_imported_from_another_module():

@@ -13,7 +13,7 @@ import pytest
 from calculators.compliance.conduct import ConductRules
 from calculators.delinquency import M_BUCKETS, delinquency_bucket
 from calculators.compliance.overdraft import OverdraftRules
-from calculators.scriptlint import RedlineRules
+from calculators.compliance.redlines import RedlineRules
 from procedures import loader, rules
 from procedures.loader import ProcedureFileError
 
@@ -131,7 +131,7 @@ def test_stdlib_objects_round_trip_as_json():
     assert OverdraftRules.from_dict(json.loads(json.dumps(rules.overdraft_rules().to_dict()))) == rules.overdraft_rules()
 
 
-@pytest.mark.parametrize("module", ["compliance/conduct", "compliance/overdraft", "compliance/ruledata", "scriptlint"])
+@pytest.mark.parametrize("module", ["compliance/conduct", "compliance/overdraft", "compliance/ruledata", "compliance/redlines"])
 def test_checker_modules_import_only_stdlib_and_calculators(module):
     tree = ast.parse((ROOT / "calculators" / f"{module}.py").read_text(encoding="utf-8"))
     for node in ast.walk(tree):

@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from calculators.errors import CalculatorInputError
-from calculators.scriptlint import RedlineRules, lint
+from calculators.compliance.redlines import RedlineRules, lint
 from procedures.rules import redlines, scripts
 
 ROOT = Path(__file__).resolve().parent.parent

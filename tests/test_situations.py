@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel
 
-from calculators.scriptlint import lint
+from calculators.compliance.redlines import lint
 from procedures import ProcedureFileError, exercises, loader, rules, situations
 from procedures.situations import page_path, situation_markdown
 

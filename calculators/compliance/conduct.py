@@ -560,7 +560,7 @@ def check_contact_plan(attempts: Iterable[Any], rules: ConductRules) -> PlanChec
     ``rules`` comes from :func:`procedures.rules.conduct_rules` (or
     :meth:`ConductRules.from_dict`).  The result is sorted by attempt index;
     an empty list means no rule the checker knows is broken (red lines in
-    what is said are for :func:`calculators.scriptlint.lint`).
+    what is said are for :func:`calculators.compliance.redlines.lint`).
 
     >>> from procedures.rules import conduct_rules
     >>> rules = conduct_rules()

@@ -19,7 +19,7 @@ from typing import Any, Callable, Mapping
 from ..compliance.conduct import ConductRules
 from ..compliance.overdraft import OverdraftRules
 from ..display import percent
-from ..scriptlint import RedlineRules
+from ..compliance.redlines import RedlineRules
 from ..terms import Terms
 from .rule_views import (
     CONDUCT_DEFAULTS,

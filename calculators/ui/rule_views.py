@@ -4,7 +4,7 @@ Same contract as :mod:`calculators.views`: text inputs in (what a form or a
 widget holds), a :class:`~calculators.views.View` out (result HTML, or the
 field in error and the checker's own message).  The short line formats below
 are a view concern only; every rule lives in :mod:`calculators.compliance.conduct`,
-:mod:`calculators.compliance.overdraft` and :mod:`calculators.scriptlint` and their data.
+:mod:`calculators.compliance.overdraft` and :mod:`calculators.compliance.redlines` and their data.
 Standard library only (runs in the browser).
 """
 
@@ -18,8 +18,8 @@ from ..compliance.conduct import CHANNELS, CONTENTS, PERSONS, ConductRules, chec
 from ..compliance.overdraft import OverdraftRules, overdraft_exposure
 from ..display import yuan
 from ..errors import CalculatorInputError
-from ..lintmodel import default_model
-from ..scriptlint import Finding, RedlineRules, lint
+from ..compliance.redline_model import default_model
+from ..compliance.redlines import Finding, RedlineRules, lint
 from .inputs import normalize_text
 from .views import View, field_error, read_inputs
 
