@@ -29,7 +29,7 @@ else
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help book test test-fast live serve bench clean lock check-data check-venv
+.PHONY: help book test test-fast lint live serve bench clean lock check-data check-venv
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -57,7 +57,8 @@ book: $(call INSTALLED,book) ## build the site into _build/html, published only 
 	$(JUPYTER_BOOK) build . $(JB_FLAGS)
 	@echo "==> done: open _build/html/index.html, or run 'make serve' for http://127.0.0.1:$(PORT)/"
 
-test: $(call INSTALLED,test) ## build, then run the whole suite: units, doctests, data, nbval pages, build and browser tests (TESTS=path: only those)
+test: $(call INSTALLED,test) ## lint, build, then run the whole suite: units, doctests, data, nbval pages, build and browser tests (TESTS=path: only those)
+	@$(MAKE) --no-print-directory lint
 	@tools/ensure_system_deps.sh fonts browser pdf
 	@$(MAKE) --no-print-directory book PROFILE=$(PROFILE)
 	@echo "==> running the test suite"
@@ -65,6 +66,10 @@ test: $(call INSTALLED,test) ## build, then run the whole suite: units, doctests
 
 test-fast: $(call INSTALLED,test) ## units, doctests and data checks only (no notebooks, builds or browser)
 	$(BIN)/python -m pytest -m "not browser and not build and not slow"
+
+lint: $(call INSTALLED,test) ## ruff (one line length, pyproject.toml) and mypy (strict on the calculators core)
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 check-data: $(call INSTALLED,book) ## validate every YAML file in procedures/ and every terms profile (and PROFILE=path)
 	$(BIN)/python -m procedures $(HANDBOOK_PROFILE) $(ARGS)

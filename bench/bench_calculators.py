@@ -4,7 +4,7 @@ Prints, one figure per line:
 
 * one 60-month ``installment_plan`` and one 12-cycle ``overdue_projection``
   (best of several ``timeit`` repeats; target ≤ 1 ms each);
-* 1,000,000 accounts through ``calculators.portfolio.apply_cycle``
+* 1,000,000 accounts through ``calculators.batch.portfolio.apply_cycle``
   (best of 3; target ≤ 2 s);
 * the scalar loop (``scalar_cycle``: the public ``late_fee``,
   ``revolving_interest`` and ``delinquency_bucket`` per account) timed in the
@@ -35,7 +35,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from calculators import installment_plan, load_terms, overdue_projection  # noqa: E402
-from calculators.portfolio import apply_cycle, random_accounts, scalar_cycle  # noqa: E402
+from calculators.batch.portfolio import apply_cycle, random_accounts, scalar_cycle  # noqa: E402
 
 PLAN_TARGET_S = 1e-3
 PORTFOLIO_TARGET_S = 2.0

@@ -21,8 +21,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from calculators.lintmodel import default_model  # noqa: E402
-from calculators.scriptlint import lint  # noqa: E402
+from calculators.compliance.redline_model import default_model  # noqa: E402
+from calculators.compliance.redlines import lint  # noqa: E402
 from procedures.rules import redlines  # noqa: E402
 from tools.linter_corpus import evaluate, lint_predictor, load, split  # noqa: E402
 
@@ -91,8 +91,8 @@ def main(argv: list[str] | None = None) -> int:
     for name in ("rules", "model", "combined"):
         m = figures[name]
         print(f"{name:<16}{m['recall']:>8.1%}{m['false_alarm_rate']:>14.1%}{m['precision']:>11.1%}")
-    print(f"\nper category (rules + model): recall = flagged at all; category recall = flagged with this category;"
-          f"\nprecision = of the items given this category, how many carry it")
+    print("\nper category (rules + model): recall = flagged at all; category recall = flagged with this category;"
+          "\nprecision = of the items given this category, how many carry it")
     print(f"{'category':<24}{'n':>4}{'recall':>8}{'cat. recall':>13}{'precision':>11}")
     for name, s in c["categories"].items():
         if s["n"]:

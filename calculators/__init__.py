@@ -12,7 +12,7 @@ and the red-line linter (:func:`lint_script`); their rules are data loaded by
 ``procedures.rules`` (``conduct_rules()``, ``overdraft_rules()``, ``redlines()``).
 
 The core imports nothing outside the standard library, so it also runs in the
-browser (Pyodide).  ``calculators.portfolio`` (pandas), ``calculators.widgets``
+browser (Pyodide).  ``calculators.batch.portfolio`` (pandas), ``calculators.ui.widgets``
 (ipywidgets) and :func:`load_terms` reading YAML (PyYAML) are imported on use.
 
 >>> from calculators import load_terms, late_fee
@@ -20,17 +20,20 @@ browser (Pyodide).  ``calculators.portfolio`` (pandas), ``calculators.widgets``
 Decimal('40.00')
 """
 
-from .conduct import Attempt, ConductRules, Violation, check_contact_plan
+from .compliance.conduct import Attempt, ConductRules, Violation, check_contact_plan
 from .delinquency import DelinquencyStatus, delinquency_bucket
 from .errors import CalculatorInputError
 from .fees import late_fee, minimum_payment
 from .installments import Plan, PlanRow, installment_plan, negotiated_plan
 from .interest import revolving_interest
-from .legal import Collection, OverdraftExposure, OverdraftRules, amount_band, overdraft_exposure
+from .compliance.overdraft import Collection, OverdraftExposure, OverdraftRules, amount_band, overdraft_exposure
 from .projection import MinimumPaymentPayoff, Projection, minimum_payment_payoff, overdue_projection
-from .scriptlint import Finding, RedlineRules
-from .scriptlint import lint as lint_script
+from .compliance.redlines import Finding, RedlineRules
+from .compliance.redlines import lint as lint_script
 from .terms import Citation, Terms, bundled_profiles, handbook_terms, load_terms
+from .moved import install as _install_moved_paths
+
+_install_moved_paths()  # calculators.views, calculators.legal ...: deprecated paths of moved modules
 
 __all__ = [
     "Attempt",

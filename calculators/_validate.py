@@ -39,10 +39,11 @@ def posting_date(value: Any, statement: date, field: str = "posting_date") -> da
 
     >>> posting_date("2026-04-30", date(2026, 5, 5))
     datetime.date(2026, 4, 30)
-    >>> posting_date("2023-04-30", date(2026, 5, 5))
+    >>> posting_date("2023-04-30", date(2026, 5, 5))  # doctest: +NORMALIZE_WHITESPACE
     Traceback (most recent call last):
     ...
-    calculators.errors.CalculatorInputError: posting_date='2023-04-30' is not allowed: a date from 2025-05-04 to 2026-05-05 (at most 366 days before the statement date)
+    calculators.errors.CalculatorInputError: posting_date='2023-04-30' is not allowed: a date from 2025-05-04 to 2026-05-05
+    (at most 366 days before the statement date)
     """
     day = to_date(value, field)
     first = earliest_posting(statement)

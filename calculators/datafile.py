@@ -15,7 +15,7 @@ from __future__ import annotations
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 __all__ = ["read_yaml", "line_of", "yaml_error_line"]
 
@@ -131,7 +131,7 @@ def read_yaml(path: Path | str) -> tuple[Any, dict[tuple, int]]:
         loader.dispose()
 
 
-def line_of(lines: dict[tuple, int], loc: tuple) -> int:
+def line_of(lines: Mapping[tuple[Any, ...], int], loc: tuple[Any, ...]) -> int:
     """The line of the deepest known prefix of ``loc`` (a missing key points at its parent).
 
     >>> line_of({(): 1, ("a",): 2, ("a", "b"): 3}, ("a", "c"))

@@ -43,7 +43,7 @@ class DelinquencyStatus:
     category_en: str
 
 
-def _find(table: tuple, days: int, low_index: int) -> tuple:
+def _find(table: tuple[tuple[Any, ...], ...], days: int, low_index: int) -> tuple[Any, ...]:
     for row in table:
         low, high = row[low_index], row[low_index + 1]
         if days >= low and (high is None or days <= high):

@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Mapping
 
 from ._validate import check_terms
 from .errors import CalculatorInputError
 from .irr import monthly_irr
 from .money import FEN, ZERO, Amount, quantize_rate, round_fen, to_amount, to_int, to_rate
+from .terms import Terms
 
 __all__ = ["PlanRow", "Plan", "installment_plan", "negotiated_plan", "WAIVABLE"]
 
@@ -124,7 +125,7 @@ def _measure(kind: str, principal: Decimal, rate: Decimal, basis: str, rows: lis
     )
 
 
-def installment_plan(principal: Amount, periods: int, monthly_fee_rate: Amount, terms) -> Plan:
+def installment_plan(principal: Amount, periods: int, monthly_fee_rate: Amount, terms: Terms) -> Plan:
     """A card installment plan: equal principal, a flat monthly fee on the original principal.
 
     Question answered: what does the customer pay each month, what does the
@@ -184,7 +185,7 @@ def _allocate_down_payment(down: Decimal, charges: dict[str, Decimal], principal
 def negotiated_plan(
     principal: Amount,
     periods: int,
-    terms,
+    terms: Terms,
     *,
     interest: Amount = 0,
     fees: Amount = 0,
@@ -229,10 +230,11 @@ def negotiated_plan(
     ...                        waivers={"late_fees": "600"})
     >>> plan.principal, plan.rows[0].payment, plan.rows[-1].payment, plan.total_fee
     (Decimal('53000.00'), Decimal('883.33'), Decimal('883.53'), Decimal('0.00'))
-    >>> negotiated_plan("50000", 61, load_terms("cmb"))
+    >>> negotiated_plan("50000", 61, load_terms("cmb"))  # doctest: +NORMALIZE_WHITESPACE
     Traceback (most recent call last):
     ...
-    calculators.errors.CalculatorInputError: periods=61 is not allowed: a whole number ≥ 1 and ≤ 60 (source: 《商业银行信用卡业务监督管理办法》（银监会令 2011 年第 2 号）第七十条：个性化分期最长不超过 5 年)
+    calculators.errors.CalculatorInputError: periods=61 is not allowed: a whole number ≥ 1 and ≤ 60
+    (source: 《商业银行信用卡业务监督管理办法》（银监会令 2011 年第 2 号）第七十条：个性化分期最长不超过 5 年)
     """
     terms = check_terms(terms)
     owed_principal = to_amount(principal, "principal")
@@ -270,7 +272,8 @@ def negotiated_plan(
     financed = principal_left + charge_total
 
     if monthly_fee_rate is not None and annual_interest_rate is not None:
-        raise CalculatorInputError("annual_interest_rate", annual_interest_rate, "not together with monthly_fee_rate: a plan has one cost, a fee or an interest rate")
+        raise CalculatorInputError("annual_interest_rate", annual_interest_rate,
+                                   "not together with monthly_fee_rate: a plan has one cost, a fee or an interest rate")
     if monthly_fee_rate is not None:
         rate = to_rate(monthly_fee_rate, "monthly_fee_rate", minimum=Decimal(0), maximum=_MAX_MONTHLY_RATE, inclusive_max=False)
         basis, payoff = "monthly_fee_on_original", terms.early_payoff

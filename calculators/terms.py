@@ -225,7 +225,7 @@ class Terms:
         "int", "还款冲抵顺序转为先本金的逾期天数", "days past due above which repayments go to principal first (before: "
         "interest and fees first)", low=0, high=3650)
     #: The citation of each value as shown (the entry in force on ``as_of``, or the latest).
-    citations: Mapping[str, Citation] = field(repr=False)
+    citations: Mapping[str, Citation] = field(repr=False)  # type: ignore[misc]  # the values above have no default: _value() is field(metadata=...)
     #: Every entry of every value, oldest first (a value set directly applies on every date).
     history: Mapping[str, tuple[Dated, ...]] = field(default_factory=lambda: MappingProxyType({}), repr=False)
     #: The date the values are in force on (None: the latest entries).
@@ -244,7 +244,9 @@ class Terms:
             entries = history.get(spec.name)
             current = _in_force(entries, self.as_of) if entries else None
             if entries and current is None:
-                gaps[spec.name] = entries[0].effective  # no entry in force on as_of: see at()
+                first = entries[0].effective
+                assert first is not None  # an undated entry is in force on every date
+                gaps[spec.name] = first  # no entry in force on as_of: see at()
             elif current is None or current.value != value:  # set directly (dataclasses.replace): applies on every date
                 cited = citations.get(spec.name) or Citation("set in code", None, "L")
                 citations[spec.name] = Citation(cited.source, None, cited.confidence, cited.note)
@@ -288,10 +290,11 @@ class Terms:
         >>> cmb = load_terms("cmb")
         >>> cmb.at("2016-12-31").late_fee_rate, cmb.at("2020-12-31").daily_rate_cap, cmb.at("2021-01-01").daily_rate_cap
         (Decimal('0.05'), Decimal('0.0005'), None)
-        >>> cmb.at("1999-02-28").late_fee_rate
+        >>> cmb.at("1999-02-28").late_fee_rate  # doctest: +NORMALIZE_WHITESPACE
         Traceback (most recent call last):
         ...
-        calculators.errors.CalculatorInputError: statement_date='1999-02-28' is not allowed: a date on or after 1999-03-01: the earliest entry of late_fee_rate in profile cmb
+        calculators.errors.CalculatorInputError: statement_date='1999-02-28' is not allowed:
+        a date on or after 1999-03-01: the earliest entry of late_fee_rate in profile cmb
         """
         if type(day) is date and self.as_of is None and self._latest_since() <= day <= MAX_DATE:
             return self  # every latest entry is in force: the terms are today's (the common case, no copy)
@@ -333,7 +336,7 @@ class Terms:
         return cached
 
     @classmethod
-    def from_dict(cls, data: Any, *, origin: str = "<dict>", lines: Mapping[tuple, int] | None = None) -> "Terms":
+    def from_dict(cls, data: Any, *, origin: str = "<dict>", lines: Mapping[tuple[Any, ...], int] | None = None) -> "Terms":
         """Validate parsed profile data (the YAML or JSON structure) into :class:`Terms`.
 
         ``lines`` (key path to line number) lets errors name the line in the file.
@@ -361,7 +364,8 @@ class Terms:
             history[spec.name] = _entries(spec, values.get(spec.name), where)
         latest = {name: entries[-1] for name, entries in history.items()}
         for low, high in _ORDERED:  # each pair in order on every date either of them changes
-            for day in sorted({e.effective for e in history[low] + history[high] if e.effective is not None}) or [None]:
+            days: list[date | None] = [*sorted({e.effective for e in history[low] + history[high] if e.effective is not None})]
+            for day in days or [None]:
                 low_entry, high_entry = _in_force(history[low], day), _in_force(history[high], day)
                 if low_entry and high_entry and None not in (low_entry.value, high_entry.value) and low_entry.value > high_entry.value:
                     when = f" (entries in force on {day})" if day else ""
@@ -448,7 +452,7 @@ def _convert(spec: FieldSpec, raw: Any, where: str) -> Any:
             raise fail("an amount in yuan with at most 2 decimal places", "金额最多两位小数")
         return number.quantize(Decimal("0.01"))
     if kind == "int":
-        if isinstance(raw, bool) or not isinstance(raw, int) or not spec.low <= raw <= spec.high:
+        if isinstance(raw, bool) or not isinstance(raw, int) or not (spec.low <= raw and (spec.high is None or raw <= spec.high)):
             raise fail(f"a whole number from {spec.low} to {spec.high}", f"{spec.low} 至 {spec.high} 的整数")
         return raw
     if kind == "bool":
@@ -482,7 +486,7 @@ _ORDERED = (("late_fee_min", "late_fee_max"), ("daily_rate", "daily_rate_cap"))
 _ENTRY_KEYS = ("value", "source", "effective", "confidence", "note")
 
 
-def _no_unknown_keys(data: Mapping[Any, Any], allowed: tuple[str, ...], prefix: str, where: Any, path: tuple) -> None:
+def _no_unknown_keys(data: Mapping[Any, Any], allowed: tuple[str, ...], prefix: str, where: Any, path: tuple[Any, ...]) -> None:
     """A key the format does not know is an error naming the file, the line, the key and the allowed keys."""
     for key in data:
         if key not in allowed:
@@ -517,7 +521,8 @@ def _entries(spec: FieldSpec, raw: Any, where: Any) -> tuple[Dated, ...]:
         if dated and citation.effective is None:
             raise CalculatorInputError(f"{label}.effective", None, "a date YYYY-MM-DD (each entry of a dated value says when it applies from)",
                                        allowed_zh="多条取值时每条都须写生效日期", location=where(*path, "effective"))
-        if entries and citation.effective <= entries[-1].effective:
+        previous = entries[-1].effective if entries else None
+        if citation.effective is not None and previous is not None and citation.effective <= previous:
             raise CalculatorInputError(f"{label}.effective", citation.effective.isoformat(),
                                        f"a date after the previous entry's ({entries[-1].effective}): entries oldest first",
                                        allowed_zh=f"晚于上一条的生效日期 {entries[-1].effective}（按时间先后排列）",
@@ -538,10 +543,11 @@ def _entry_dict(entry: Dated) -> dict[str, Any]:
             "confidence": citation.confidence, "note": citation.note}
 
 
-def _citation(entry: Mapping[str, Any], label: str, where: Any, path: tuple) -> Citation:
+def _citation(entry: Mapping[str, Any], label: str, where: Any, path: tuple[Any, ...]) -> Citation:
     source = entry.get("source")
     if not isinstance(source, str) or not source.strip():
-        raise CalculatorInputError(f"{label}.source", source, "the document or publication the value comes from", allowed_zh="须注明来源文件", location=where(*path))
+        raise CalculatorInputError(f"{label}.source", source, "the document or publication the value comes from",
+                                   allowed_zh="须注明来源文件", location=where(*path))
     effective = entry.get("effective")
     if isinstance(effective, str):
         try:
@@ -581,7 +587,7 @@ def _is_file(path: Path) -> bool:
         return False
 
 
-def load_terms(name_or_path: str | os.PathLike = DEFAULT_PROFILE) -> Terms:
+def load_terms(name_or_path: str | os.PathLike[str] = DEFAULT_PROFILE) -> Terms:
     """Load a terms profile by bundled name (``"cmb"``) or by path to a YAML file.
 
     Errors name the file, the line, the value and what is allowed.

@@ -21,9 +21,9 @@ from .loader import (
     search_terms,
     skills,
     sources,
-    validate_all,
     workflow,
 )
+from .validate import validate_all
 
 __all__ = [
     "ProcedureFileError",

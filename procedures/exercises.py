@@ -21,7 +21,7 @@ field.  Three kinds of exercise:
     option has no finding, every option marked ``redline: true`` has at least one.
 ``spot``
     A fictional contact log in the input form of
-    :func:`calculators.conduct.check_contact_plan` (plus a Chinese ``note`` per
+    :func:`calculators.compliance.conduct.check_contact_plan` (plus a Chinese ``note`` per
     attempt).  The key lists ``(attempt number, rule id)`` pairs and must equal
     exactly what the checker finds with :func:`procedures.rules.conduct_rules`.
 
@@ -44,11 +44,11 @@ from pydantic import Field, field_validator, model_validator
 
 from calculators import (bundled_profiles, handbook_terms, installment_plan, late_fee, load_terms, minimum_payment,
                          negotiated_plan, overdue_projection, revolving_interest)
-from calculators.conduct import CHANNELS, CHECKED_RULES, CONTENTS, PERSONS, WARNING_RULES, check_contact_plan
+from calculators.compliance.conduct import CHANNELS, CHECKED_RULES, CONTENTS, PERSONS, WARNING_RULES, check_contact_plan
 from calculators.display import percent, yuan
 from calculators.errors import CalculatorInputError
 from calculators.money import ZERO, round_fen
-from calculators.scriptlint import lint
+from calculators.compliance.redlines import lint
 from calculators.terms import Terms
 
 from . import loader, rules
@@ -177,7 +177,7 @@ class ChoiceExercise(Model):
 
 
 class LogEntry(Model):
-    """One attempt of a contact log: the fields of :class:`calculators.conduct.Attempt` plus a Chinese ``note``."""
+    """One attempt of a contact log: the fields of :class:`calculators.compliance.conduct.Attempt` plus a Chinese ``note``."""
 
     time: datetime
     channel: Literal[tuple(CHANNELS)]  # type: ignore[valid-type]
@@ -790,7 +790,8 @@ def _flags(entry: LogEntry) -> str:
 
 def _spot_markdown(exercise: SpotExercise) -> str:
     rows = "\n".join(
-        f"| {i} | {e.time.month} 月 {e.time.day} 日 {e.time:%H:%M} | {CHANNELS[e.channel]}（{e.method}） | {PERSONS[e.person]} | {'是' if e.answered else '否'} | "
+        f"| {i} | {e.time.month} 月 {e.time.day} 日 {e.time:%H:%M} | {CHANNELS[e.channel]}（{e.method}） | {PERSONS[e.person]} | "
+        f"{'是' if e.answered else '否'} | "
         f"{CONTENTS[e.content]} | {_flags(e)} | {e.note} |"
         for i, e in enumerate(exercise.log, 1)
     )

@@ -203,14 +203,6 @@ def check_references() -> None:
             seen.add(word)
 
 
-def validate_all() -> int:
-    """Load every knowledge-base file and check cross-references; returns the number of files checked."""
-    from . import exercises, rules, situations  # the rules, scripts, stages, exercise and special-situation files
-
-    check_references()
-    return 4 + len(workflow()) + len(challenges()) + rules.validate() + exercises.validate() + situations.validate()
-
-
 def search_terms() -> list[str]:
     """Glossary terms and aliases: the words the search must keep whole."""
     words = {w for t in glossary().terms for w in (t.term, *t.aliases)}

@@ -398,7 +398,7 @@ def workflow_table() -> str:
 
 def conduct_markdown() -> str:
     """The conduct rules (procedures/rules/conduct.yml): limits, each rule with its sources, the warning lines, unsupported claims."""
-    from calculators.conduct import CHANNELS, WARNING_RULES
+    from calculators.compliance.conduct import CHANNELS, WARNING_RULES
 
     from . import rules
 
@@ -415,9 +415,11 @@ def conduct_markdown() -> str:
         f"| 每日主动有效通话（同一债务人） | 不超过 {p.max_effective_calls_per_day} 次 | 上限{cite(by_id['effective-call-cap'].sources)} |\n"
         f"| 同一联系方式每日未接通拨打 | 不超过 {p.max_unanswered_per_day_per_method} 次 | 上限{cite(by_id['unanswered-cap'].sources)} |\n"
         f"| 同一联系方式两次拨打的间隔 | 不少于 {p.warn_min_minutes_between_attempts} 分钟 | 提示线{cite(by_id['short-interval-same-method'].sources)} |\n"
-        f"| 同一人每日语音拨打（各号码合计） | 不超过 {p.warn_max_voice_attempts_per_person_per_day} 次 | 提示线{cite(by_id['daily-attempts-all-methods'].sources)} |\n"
+        f"| 同一人每日语音拨打（各号码合计） | 不超过 {p.warn_max_voice_attempts_per_person_per_day} 次 | "
+        f"提示线{cite(by_id['daily-attempts-all-methods'].sources)} |\n"
         f"| 连续联系同一人 | 不超过 {p.warn_max_consecutive_days} 天 | 提示线{cite(by_id['contact-streak'].sources)} |\n"
-        f"| 录音保存 | 不少于 {p.retention_years} 年；口头还款约定的录音{p.oral_agreement_retention}；作为证据的录音保存至结清和结案 | 规则{cite(by_id['recording-retention'].sources)} |\n"
+        f"| 录音保存 | 不少于 {p.retention_years} 年；口头还款约定的录音{p.oral_agreement_retention}；作为证据的录音保存至结清和结案 | "
+        f"规则{cite(by_id['recording-retention'].sources)} |\n"
         f"| 外访人数 | 不少于 {p.field_visit_min_collectors} 人 | 规则{cite(by_id['field-visit-collectors'].sources)} |",
         "### 规则",
     ]

@@ -16,13 +16,12 @@ page can link to them with ``{ref}`标题 <script-cannot-pay>```.
 
 from __future__ import annotations
 
-import re
-from typing import Any, Iterable, Sequence
+from typing import Iterable, Sequence
 
-from calculators.conduct import CHANNELS
+from calculators.compliance.conduct import CHANNELS
 
 from . import loader, rules, schema
-from .render import cite, cite_plain, data_box, edit_link, page_info, repository_configured, sources_list
+from .render import cite, cite_plain, data_box, edit_link, repository_configured, sources_list
 
 __all__ = [
     "MOVE_ON",
@@ -45,7 +44,6 @@ __all__ = [
     "shown_say_lines",
     "redline_rule",
     "redline_cites",
-    "references",
 ]
 
 #: Where an account goes next (``move_on.to`` in ``rules/stages.yml``), in Chinese.

@@ -6,19 +6,19 @@ Files (all under ``procedures/``):
   when to move on.  Day ranges and the five-category class come from
   :mod:`calculators.delinquency`, never from the data (:func:`stage_table`).
 * ``rules/conduct.yml``: the conduct rules and their parameters
-  → :func:`conduct_rules` gives a :class:`calculators.conduct.ConductRules`.
+  → :func:`conduct_rules` gives a :class:`calculators.compliance.conduct.ConductRules`.
 * ``rules/redlines.yml``: the eight red lines and the linter categories
-  → :func:`redlines` gives a :class:`calculators.scriptlint.RedlineRules`.
+  → :func:`redlines` gives a :class:`calculators.compliance.redlines.RedlineRules`.
 * ``rules/legal.yml``: malicious overdraft, civil routes, limitation, credit
   reporting, complaint channels → :func:`legal` (model) and
-  :func:`overdraft_rules` (a :class:`calculators.legal.OverdraftRules`).
+  :func:`overdraft_rules` (a :class:`calculators.compliance.overdraft.OverdraftRules`).
 * ``scripts/*.yml``: the script library → :func:`scripts`.
 
 Every loader validates against a model so that a bad file raises
 :class:`procedures.loader.ProcedureFileError` naming the file, the line and the
 field.  Citations (``{id, where}``) are resolved to display text with
 :func:`procedures.loader.sources`, so the stdlib rule objects carry their
-sources as text (:class:`calculators.conduct.SourceRef`) and can be sent to the
+sources as text (:class:`calculators.compliance.conduct.SourceRef`) and can be sent to the
 browser as JSON (``to_dict()``) and rebuilt there (``from_dict()``).
 :func:`validate` loads everything and checks the cross-references.
 """
@@ -26,7 +26,6 @@ browser as JSON (``to_dict()``) and rebuilt there (``from_dict()``).
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
@@ -34,13 +33,13 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, field_validator, model_validator
 
 from calculators.datafile import line_of, read_yaml
-from calculators.conduct import CHANNELS, CONTENTS, PERSONS, ConductRules
+from calculators.compliance.conduct import CHANNELS, CONTENTS, PERSONS, ConductRules
 from calculators.delinquency import LOAN_CATEGORIES, M_BUCKETS, delinquency_bucket
 from calculators.errors import CalculatorInputError
-from calculators.legal import OverdraftRules
-from calculators.scriptlint import NEGATION_MODES, RedlineRules
+from calculators.compliance.overdraft import AmountBand, OverdraftRules
+from calculators.compliance.redlines import NEGATION_MODES, RedlineRules
 
-from .loader import ROOT, ProcedureFileError, cite_label, cite_problem, load_model, sources
+from .loader import ROOT, ProcedureFileError, cite_label, cite_problem, load_model
 from .schema import Cite, Model, Phrase, Slug, Text
 
 __all__ = [
@@ -153,10 +152,42 @@ class Unsupported(Model):
     note: Text
 
 
+#: ``⟦name⟧`` in a conduct rule's title, text or note: the value of parameter ``name`` (written once, in ``parameters``).
+PARAMETER_TOKEN = re.compile(r"⟦([a-z_]+)⟧")
+
+
+def fill_parameters(text: str, parameters: ConductParameters) -> str:
+    """``text`` with each ``⟦parameter⟧`` token replaced by that conduct parameter's value.
+
+    >>> fill_parameters("每日不超过 ⟦max_effective_calls_per_day⟧ 次", conduct().parameters)
+    '每日不超过 3 次'
+    """
+    values = parameters.model_dump()
+
+    def value(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in values or isinstance(values[name], list):
+            known = ", ".join(k for k, v in values.items() if not isinstance(v, list))
+            raise ValueError(f"unknown parameter token ⟦{name}⟧ (known: {known})")
+        return str(values[name])
+
+    return PARAMETER_TOKEN.sub(value, text)
+
+
 class ConductFile(Model):
     parameters: ConductParameters
     rules: list[ConductRuleModel] = Field(min_length=1)
     unsupported: list[Unsupported] = []
+
+    @model_validator(mode="after")
+    def _quote_parameters(self) -> "ConductFile":
+        """Rule texts quote the parameters as ``⟦name⟧`` tokens: filled here, so every reader sees the values."""
+        for rule in self.rules:
+            for name in ("title", "text", "note"):
+                text = getattr(rule, name)
+                if text is not None:
+                    object.__setattr__(rule, name, fill_parameters(text, self.parameters))
+        return self
 
 
 # --- red lines --------------------------------------------------------------
@@ -230,14 +261,9 @@ class EffectiveCollection(Model):
     sources: Cites = Field(min_length=1)
 
 
-class BandModel(Model):
-    name: Text
-    minimum: Decimal = Field(gt=0, decimal_places=2)
-
-
 class HistoryModel(Model):
     version: Text
-    bands: list[BandModel] = Field(min_length=1)
+    bands: list[AmountBand] = Field(min_length=1)
     sources: Cites = Field(min_length=1)
 
 
@@ -255,7 +281,7 @@ class MaliciousOverdraft(Model):
     window_counting: Text
     window_sources: Cites = Field(min_length=1)
     amount: AmountBasis
-    bands: list[BandModel] = Field(min_length=1)
+    bands: list[AmountBand] = Field(min_length=1)  # the engine's dataclass, validated by pydantic (no mirror model)
     bands_sources: Cites = Field(min_length=1)
     history: list[HistoryModel] = []
     repayment: Cited
@@ -411,7 +437,8 @@ def _stages(path: Path) -> StageFile:
     buckets = [s.bucket for s in model.stages]
     expected = [row[0] for row in M_BUCKETS]
     if buckets != expected:
-        raise ProcedureFileError(path, [(_line(path, "stages"), "stages", f"buckets must be exactly {expected} in order (calculators.delinquency.M_BUCKETS), found {buckets}")])
+        raise ProcedureFileError(path, [(_line(path, "stages"), "stages",
+                                         f"buckets must be exactly {expected} in order (calculators.delinquency.M_BUCKETS), found {buckets}")])
     return model
 
 
@@ -469,7 +496,7 @@ def conduct(path: Path | str | None = None) -> ConductFile:
 
 
 def conduct_rules(path: Path | str | None = None) -> ConductRules:
-    """The conduct rules as the stdlib object :func:`calculators.conduct.check_contact_plan` takes.
+    """The conduct rules as the stdlib object :func:`calculators.compliance.conduct.check_contact_plan` takes.
 
     >>> rules = conduct_rules()
     >>> rules.rule("quiet-hours").source_text
@@ -501,7 +528,7 @@ def redlines_data(path: Path | str | None = None) -> RedlinesFile:
 
 
 def redlines(path: Path | str | None = None) -> RedlineRules:
-    """The red lines and linter categories as the stdlib object :func:`calculators.scriptlint.lint` takes.
+    """The red lines and linter categories as the stdlib object :func:`calculators.compliance.redlines.lint` takes.
 
     >>> [r.id for r in redlines().redlines]
     ['privacy', 'abuse', 'impersonation', 'misleading', 'fees-or-borrowing', 'public-notice', 'private-device', 'enter-premises']
@@ -526,7 +553,7 @@ def legal(path: Path | str | None = None) -> LegalFile:
 
 
 def overdraft_rules(path: Path | str | None = None) -> OverdraftRules:
-    """The stdlib thresholds object for :func:`calculators.legal.overdraft_exposure`.
+    """The stdlib thresholds object for :func:`calculators.compliance.overdraft.overdraft_exposure`.
 
     >>> overdraft_rules().sources[0].text
     '法释〔2009〕19号（2018 年修正）第七条'
@@ -589,7 +616,8 @@ def validate() -> int:
                                                        f"unknown script {script_id!r}; known: {sorted(library)}")])
             if stage.bucket not in library[script_id].stages:
                 path = SCRIPTS_DIR / f"{script_id}.yml"
-                raise ProcedureFileError(path, [(_line(path, "stages"), "stages", f"{stage.bucket} lists this script but the script does not list {stage.bucket}")])
+                raise ProcedureFileError(path, [(_line(path, "stages"), "stages",
+                                                 f"{stage.bucket} lists this script but the script does not list {stage.bucket}")])
     for script in library.values():
         for bucket in script.stages:
             s_index = next(i for i, s in enumerate(stage_list) if s.bucket == bucket)
@@ -605,13 +633,15 @@ def validate() -> int:
         for index, item in enumerate(script.never_say):
             if item.redline is not None and item.redline not in category_ids:
                 path = SCRIPTS_DIR / f"{script.id}.yml"
-                raise ProcedureFileError(path, [(_line(path, "never_say", index, "redline"), f"never_say.{index}.redline", f"unknown linter category {item.redline!r}; known: {sorted(category_ids)}")])
-    from calculators.scriptlint import lint
+                raise ProcedureFileError(path, [(_line(path, "never_say", index, "redline"), f"never_say.{index}.redline",
+                                                 f"unknown linter category {item.redline!r}; known: {sorted(category_ids)}")])
+    from calculators.compliance.redlines import lint
 
     red_file = RULES_DIR / "redlines.yml"
     for c_index, category in enumerate(rules.categories):
         for index, pattern in enumerate(category.patterns):
             if category.id not in {f.category for f in lint(pattern.example, rules)}:
                 where = ("categories", c_index, "patterns", index, "example")
-                raise ProcedureFileError(red_file, [(_line(red_file, *where), ".".join(map(str, where)), f"the example {pattern.example!r} is not flagged as {category.id}")])
+                raise ProcedureFileError(red_file, [(_line(red_file, *where), ".".join(map(str, where)),
+                                                     f"the example {pattern.example!r} is not flagged as {category.id}")])
     return 4 + len(library)

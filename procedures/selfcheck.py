@@ -34,7 +34,8 @@ def score(ratings: Mapping[str, Sequence[int]]) -> list[SkillScore]:
     >>> ratings = {s.id: [4] * len(s.self_check) for s in skills}
     >>> ratings["resilience"] = [2] * (len(ratings["resilience"]) - 1) + [5]   # e.g. 2, 2, 5 -> 3.0
     >>> result = score(ratings)
-    >>> result[0].skill_id, result[0].average == (Decimal(2 * (len(ratings["resilience"]) - 1) + 5) / len(ratings["resilience"])).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    >>> n = len(ratings["resilience"])
+    >>> result[0].skill_id, result[0].average == (Decimal(2 * (n - 1) + 5) / n).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
     ('resilience', True)
     """
     skills = loader.skills().skills

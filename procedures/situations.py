@@ -9,7 +9,7 @@ enforcement), each in the handbook's procedure template (:class:`Situation`).
 
 :func:`validate` checks what the model alone cannot: the id equals the file
 name, every cited source and every linked script exists, and every ``say`` line
-passes the red-line linter (:func:`calculators.scriptlint.lint`).  Pages show
+passes the red-line linter (:func:`calculators.compliance.redlines.lint`).  Pages show
 each citation's binding kind and grade (:func:`procedures.loader.certainty`); a
 citation may lower its source's grade for one point and say what is unverified.
 """
@@ -153,7 +153,7 @@ def validate(folder: Path | str | None = None) -> int:
     True
     """
     from calculators.datafile import line_of, read_yaml
-    from calculators.scriptlint import lint
+    from calculators.compliance.redlines import lint
 
     folder = Path(folder) if folder is not None else SITUATIONS_DIR
     items = situations(folder)

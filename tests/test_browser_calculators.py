@@ -10,7 +10,7 @@ import pytest
 
 from calculators import CalculatorInputError, handbook_terms, installment_plan, overdue_projection
 from calculators.display import percent, yuan
-from calculators.views import OVERDUE_DEFAULTS, PLAN_DEFAULTS, PLAN_FIELDS, PLAN_KINDS, form_message, overdue_view
+from calculators.ui.views import OVERDUE_DEFAULTS, PLAN_DEFAULTS, PLAN_FIELDS, PLAN_KINDS, form_message, overdue_view
 
 pytestmark = pytest.mark.browser
 
@@ -161,7 +161,7 @@ LINTER = "book/scripts/linter.html"
 
 def test_conduct_checker_matches_api(page, site_url):
     from calculators import check_contact_plan
-    from calculators.rule_views import parse_attempts
+    from calculators.ui.rule_views import parse_attempts
     from procedures.rules import conduct_rules
 
     foreign, errors = open_ready(page, site_url, CONDUCT)

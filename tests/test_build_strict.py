@@ -47,7 +47,8 @@ def make_fixture_book(folder: Path, page: str, notebook: bool) -> Path:
         "only_build_toc_files": True,
         "execute": {**project["execute"], "cache": str(folder / "_build" / ".jupyter_cache")},
         "parse": project["parse"],
-        "sphinx": {"config": {key: project["sphinx"]["config"][key] for key in ("nb_execution_raise_on_error", "nb_execution_show_tb", "nb_render_markdown_format")}},
+        "sphinx": {"config": {key: project["sphinx"]["config"][key]
+                              for key in ("nb_execution_raise_on_error", "nb_execution_show_tb", "nb_render_markdown_format")}},
     }
     folder.mkdir(parents=True)
     (folder / "_config.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")

@@ -43,7 +43,8 @@ from calculators import (
     overdue_projection,
     revolving_interest,
 )
-from calculators import amount_band, check_contact_plan, lint_script, overdraft_exposure, portfolio
+from calculators import amount_band, check_contact_plan, lint_script, overdraft_exposure
+from calculators.batch import portfolio
 from calculators.terms import PROFILE_ENV
 from procedures.rules import conduct_rules, overdraft_rules, redlines
 

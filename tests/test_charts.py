@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from calculators import cjkfont
+from calculators.ui import cjkfont
 from procedures import workflow
-from procedures.diagram import workflow_svg
+from calculators.ui.workflow_diagram import workflow_svg
 
 
 def test_workflow_diagram_uses_cjk_glyphs_for_every_character():

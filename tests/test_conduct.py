@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from calculators.conduct import Attempt, ConductRules, check_contact_plan
+from calculators.compliance.conduct import Attempt, ConductRules, check_contact_plan
 from calculators.errors import CalculatorInputError
 from procedures.rules import conduct_rules
 
@@ -323,7 +323,7 @@ def test_rules_data_must_define_every_checked_rule(rules):
 
 # --- warnings: under the caps but not reasonable (thresholds are data) ----------------------------
 
-from calculators.conduct import contact_plan_warnings  # noqa: E402
+from calculators.compliance.conduct import contact_plan_warnings  # noqa: E402
 
 
 def warned(attempts, rules) -> list[tuple[int, str]]:

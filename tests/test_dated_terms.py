@@ -167,7 +167,7 @@ def test_only_the_values_a_computation_reads_must_be_in_force():
     view = CMB.at(D(2020, 6, 5))
     assert view.daily_rate == Y("0.0005")
     with pytest.raises(CalculatorInputError, match="earliest entry of installment_max_periods in profile cmb"):
-        view.installment_max_periods
+        _ = view.installment_max_periods
     # 1,000 posted 30 May, statement 5 Jun, nothing repaid: 30 May .. 5 Jul = 2 + 30 + 5 = 37 days × 0.5 = 18.50.
     assert revolving_interest([(D(2020, 5, 30), "1000")], [], D(2020, 6, 5), D(2020, 6, 23), D(2020, 7, 5), CMB) == Y("18.50")
 

@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 
 from calculators import bundled_profiles, handbook_terms, late_fee, load_terms
-from calculators.conduct import check_contact_plan
-from calculators.scriptlint import lint
+from calculators.compliance.conduct import check_contact_plan
+from calculators.compliance.redlines import lint
 from procedures import exercises, rules
 from procedures.exercises import CHAPTERS, ChoiceExercise, ComputeExercise, SpotExercise
 from procedures.loader import ProcedureFileError
@@ -189,7 +189,8 @@ def test_seeded_missing_spot_breach_is_caught(tmp_path):
 
 def test_seeded_wrong_choice_key_is_caught(tmp_path):
     path = _copy(tmp_path, "rules")
-    _edit(path, "        why: 如实说明保存期限从还清时算起，以及异议途径；不承诺记录一定会消失，因为欠款不还清，记录不会自动消失。\n        correct: true\n", "        why: 如实说明保存期限从还清时算起，以及异议途径；不承诺记录一定会消失，因为欠款不还清，记录不会自动消失。\n")
+    why = "        why: 如实说明保存期限从还清时算起，以及异议途径；不承诺记录一定会消失，因为欠款不还清，记录不会自动消失。\n"
+    _edit(path, why + "        correct: true\n", why)
     _edit(path, "        why: 虚构“黑名单”，夸大后果。\n        redline: true\n", "        why: 虚构“黑名单”，夸大后果。\n        correct: true\n")
     found = exercises.problems(exercises.load_path(path))
     assert len(found) == 1 and "blacklist-forever: the correct option A crosses a red line" in found[0]

@@ -1,6 +1,6 @@
 """Issue 11, items 2-5: typed input is read the same everywhere, errors land where the user looks, API bounds.
 
-The normaliser (calculators.inputs) is checked on every typed variant; the views
+The normaliser (calculators.ui.inputs) is checked on every typed variant; the views
 and the widgets must give the same figures for each variant as for plain ASCII,
 and the same message for each rejected one.  The browser form is covered in
 tests/test_browser_calculators.py.
@@ -17,11 +17,11 @@ import pytest
 
 from calculators import CalculatorInputError, handbook_terms, installment_plan, load_terms, minimum_payment_payoff, overdue_projection
 from calculators import overdraft_exposure
-from calculators.frontends import browser_call, form_html
-from calculators.inputs import normalize_number
-from calculators.rule_views import OVERDRAFT_DEFAULTS, overdraft_view
-from calculators.views import OVERDUE_DEFAULTS, OVERDUE_FIELDS, PLAN_DEFAULTS, PLAN_FIELDS, overdue_view, plan_view
-from calculators.widgets import OverdueCalculator, PlanCalculator
+from calculators.ui.frontends import browser_call, form_html
+from calculators.ui.inputs import normalize_number
+from calculators.ui.rule_views import OVERDRAFT_DEFAULTS, overdraft_view
+from calculators.ui.views import OVERDUE_DEFAULTS, OVERDUE_FIELDS, PLAN_DEFAULTS, PLAN_FIELDS, overdue_view, plan_view
+from calculators.ui.widgets import OverdueCalculator, PlanCalculator
 from procedures.rules import overdraft_rules
 
 CMB = load_terms("cmb")
@@ -298,7 +298,7 @@ def test_huge_typed_numbers_are_rejected_fast_in_the_views():
 
 
 def test_rule_tool_lines_accept_full_width_punctuation():
-    from calculators.rule_views import CONDUCT_DEFAULTS, conduct_view
+    from calculators.ui.rule_views import CONDUCT_DEFAULTS, conduct_view
     from procedures.rules import conduct_rules
 
     plain = conduct_view({"attempts": "2026-03-02 22:00 电话 手机1 本人 未接通 提醒"}, conduct_rules())
@@ -316,7 +316,7 @@ def test_any_typed_text_gives_a_result_or_a_clean_message_under_a_visible_field(
     """A seeded fuzz of typed text in every number field: never an exception, never a repr or field id in a message."""
     import random
 
-    from calculators.frontends import TOOLS, load_context
+    from calculators.ui.frontends import TOOLS, load_context
 
     rng = random.Random(11)
     pieces = ["1", "２", "0", ".", "．", ",", "，", "%", "％", "元", "¥", "￥", "RMB", "期", " ", "\u3000", "-", "e", "9" * 30,

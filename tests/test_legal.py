@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from calculators.errors import CalculatorInputError
-from calculators.legal import DISCLAIMER, Collection, OverdraftRules, amount_band, overdraft_exposure
+from calculators.compliance.overdraft import DISCLAIMER, Collection, OverdraftRules, amount_band, overdraft_exposure
 from procedures.rules import legal, overdraft_rules
 
 OVERDUE = date(2026, 1, 10)

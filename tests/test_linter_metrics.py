@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from bench.bench_linter import measure
-from calculators.lintmodel import MODEL_PATH, default_model
+from calculators.compliance.redline_model import MODEL_PATH, default_model
 from procedures.rules import redlines
 from tools.linter_corpus import OK, load, split
 
@@ -100,21 +100,22 @@ def test_model_ships_in_the_wheel():
 
     pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     package_data = tomllib.loads(pyproject)["tool"]["setuptools"]["package-data"]
-    patterns = package_data.get("calculators", []) + package_data.get("*", [])
+    package = MODEL_PATH.parent.relative_to(ROOT).as_posix().replace("/", ".")  # calculators.compliance
+    patterns = package_data.get(package, []) + package_data.get("*", [])
     assert any(fnmatch.fnmatch(MODEL_PATH.name, pattern) for pattern in patterns), package_data
     assert "scikit-learn" not in pyproject.split("[project.optional-dependencies]")[0]  # not a runtime dependency
 
 
 def test_inference_needs_neither_jieba_nor_scikit_learn():
     code = ("import sys; sys.modules['jieba'] = None; sys.modules['sklearn'] = None; sys.modules['numpy'] = None\n"
-            "from calculators.scriptlint import lint\nfrom procedures.rules import redlines\n"
+            "from calculators.compliance.redlines import lint\nfrom procedures.rules import redlines\n"
             "print([f.source for f in lint('您好。你媳妇有工资，叫她帮你还。', redlines())])")
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert run.returncode == 0 and run.stdout.strip() == "['model']", run.stderr
 
 
-@pytest.mark.parametrize("module", ["lintmodel", "linttext", "scriptlint"])
+@pytest.mark.parametrize("module", ["redline_model", "redline_text", "redlines"])
 def test_linter_modules_use_the_standard_library_only(module):
-    source = (ROOT / "calculators" / f"{module}.py").read_text(encoding="utf-8")
+    source = (ROOT / "calculators" / "compliance" / f"{module}.py").read_text(encoding="utf-8")
     imports = {line.split()[1].split(".")[0] for line in source.splitlines() if line.startswith(("import ", "from "))}
     assert imports <= {"__future__", "json", "math", "re", "bisect", "functools", "typing", "dataclasses", "pathlib", ""}

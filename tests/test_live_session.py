@@ -123,7 +123,7 @@ def test_classroom_session_leaves_the_repository_unchanged(tmp_path):
                     break
                 except OSError:
                     if time.time() > deadline or server_process.poll() is not None:
-                        raise AssertionError(log_path.read_text(encoding="utf-8")[-3000:])
+                        raise AssertionError(log_path.read_text(encoding="utf-8")[-3000:]) from None
                     time.sleep(1)
             display_name = kernelspecs["kernelspecs"]["python3"]["spec"]["display_name"]
             languages = server.api("GET", "/lab/api/translations/")["data"]

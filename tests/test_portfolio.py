@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from calculators import CalculatorInputError, load_terms
-from calculators.portfolio import (
+from calculators.batch.portfolio import (
     CSV_COLUMNS,
     FRAME_COLUMNS,
     RESULT_COLUMNS,

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from calculators.conduct import Attempt, PERSONS, check_contact_plan
+from calculators.compliance.conduct import Attempt, PERSONS, check_contact_plan
 from calculators.terms import FIELD_SPECS
 from procedures import exercises, loader, render, render_rules, rules, schema
 

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from calculators.conduct import ConductRules
+from calculators.compliance.conduct import ConductRules
 from calculators.delinquency import M_BUCKETS, delinquency_bucket
-from calculators.legal import OverdraftRules
-from calculators.scriptlint import RedlineRules
+from calculators.compliance.overdraft import OverdraftRules
+from calculators.compliance.redlines import RedlineRules
 from procedures import loader, rules
 from procedures.loader import ProcedureFileError
 
@@ -131,7 +131,7 @@ def test_stdlib_objects_round_trip_as_json():
     assert OverdraftRules.from_dict(json.loads(json.dumps(rules.overdraft_rules().to_dict()))) == rules.overdraft_rules()
 
 
-@pytest.mark.parametrize("module", ["conduct", "legal", "scriptlint"])
+@pytest.mark.parametrize("module", ["compliance/conduct", "compliance/overdraft", "compliance/ruledata", "compliance/redlines"])
 def test_checker_modules_import_only_stdlib_and_calculators(module):
     tree = ast.parse((ROOT / "calculators" / f"{module}.py").read_text(encoding="utf-8"))
     for node in ast.walk(tree):
@@ -167,6 +167,37 @@ def test_bad_value_reports_file_line_and_field(tmp_path):
     assert f"{path}:{line}: parameters.max_effective_calls_per_day:" in str(err.value)
 
 
+def test_rule_texts_quote_the_parameters_written_once():
+    data = rules.conduct()
+    raw = (rules.RULES_DIR / "conduct.yml").read_text(encoding="utf-8")
+    assert "⟦max_effective_calls_per_day⟧" in raw and "不超过 3 次" not in raw  # the file quotes, never restates
+    by_id = {r.id: r for r in data.rules}
+    assert by_id["effective-call-cap"].title == "每日主动有效通话不超过 3 次（上限）"
+    assert "当天尝试拨打不宜超过 6 次。6 次是上限" in by_id["unanswered-cap"].text
+    assert by_id["quiet-hours"].text.startswith("每日 22:00 至次日 08:00 不得")
+    assert by_id["field-visit-collectors"].title == "外访至少 2 人"
+    assert "至少保存 2 年备查" in by_id["recording-retention"].text
+    assert not any("⟦" in (r.title + r.text + (r.note or "")) for r in data.rules)
+    engine = rules.conduct_rules()
+    assert engine.rules["effective-call-cap"].title == by_id["effective-call-cap"].title
+
+
+def test_a_changed_parameter_changes_every_text_that_quotes_it(tmp_path):
+    path = _copy(tmp_path, "conduct.yml")
+    path.write_text(path.read_text(encoding="utf-8").replace("max_effective_calls_per_day: 3", "max_effective_calls_per_day: 2"), encoding="utf-8")
+    by_id = {r.id: r for r in rules.conduct(path).rules}
+    assert by_id["effective-call-cap"].title == "每日主动有效通话不超过 2 次（上限）"
+    assert "与每日 2 次有效通话上限" in by_id["unanswered-cap"].note
+    assert rules.conduct_rules(path).max_effective_calls_per_day == 2
+
+
+def test_an_unknown_parameter_token_is_an_error(tmp_path):
+    path = _copy(tmp_path, "conduct.yml")
+    path.write_text(path.read_text(encoding="utf-8").replace("⟦retention_years⟧ 年备查", "⟦retention_yaers⟧ 年备查"), encoding="utf-8")
+    with pytest.raises(ProcedureFileError, match="unknown parameter token ⟦retention_yaers⟧"):
+        rules.conduct(path)
+
+
 def test_unknown_channel_reports_its_line(tmp_path):
     path = _copy(tmp_path, "conduct.yml")
     path.write_text(path.read_text(encoding="utf-8").replace("unanswered_channels: [phone, ai_call]", "unanswered_channels: [phone, pigeon]"), encoding="utf-8")
@@ -191,7 +222,8 @@ def test_unknown_source_id_reports_line_and_field(tmp_path):
     folder.mkdir()
     source = rules.SCRIPTS_DIR / "cannot-pay.yml"
     path = folder / "cannot-pay.yml"
-    path.write_text(source.read_text(encoding="utf-8").replace("  - id: measures-2011\n    where: 第七十条", "  - id: measures-2099\n    where: 第七十条"), encoding="utf-8")
+    text = source.read_text(encoding="utf-8").replace("  - id: measures-2011\n    where: 第七十条", "  - id: measures-2099\n    where: 第七十条")
+    path.write_text(text, encoding="utf-8")
     with pytest.raises(ProcedureFileError) as err:
         rules.scripts(folder)
     assert f"{path}:{_line_of(path, 'measures-2099')}: sources.0.id: unknown source id 'measures-2099'" in str(err.value)
@@ -225,3 +257,22 @@ def test_bad_regex_reports_its_line(tmp_path):
     message = str(err.value)
     assert f"{path}:{_line_of(path, '((后果自负')}: categories[0].patterns[2].regex" in message
     assert "a valid regular expression" in message
+
+
+@pytest.mark.parametrize("replacement, message", [
+    ('    - name: 数额较大\n      minimum: "50000.00"\n      extra: 1\n', "bands.0.extra: Unexpected keyword argument"),
+    ('    - name: 数额较大\n      minimum: "0"\n', "bands.0: Value error, minimum=Decimal('0') is not allowed"),
+    ('    - name: 数额较大\n      minimum: "50000.001"\n', "minimum=Decimal('50000.001') is not allowed"),
+    ('    - name: ""\n      minimum: "50000.00"\n', "name='' is not allowed: a non-empty text"),
+])
+def test_amount_bands_are_the_engines_dataclass_validated_from_yaml(tmp_path, replacement, message):
+    # One declaration: AmountBand (calculators.compliance.overdraft) is the type pydantic validates the YAML into.
+    from calculators.compliance.overdraft import AmountBand
+
+    assert all(type(b) is AmountBand for b in rules.legal().malicious_overdraft.bands)
+    path = _copy(tmp_path, "legal.yml")
+    original = '    - name: 数额较大\n      minimum: "50000.00"\n'
+    path.write_text(path.read_text(encoding="utf-8").replace(original, replacement, 1), encoding="utf-8")
+    with pytest.raises(ProcedureFileError, match=re.escape(message)) as err:
+        rules.legal(path)
+    assert f"{path}:6" in str(err.value)  # the band's own line (64-66)

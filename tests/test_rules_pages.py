@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from calculators.conduct import CHANNELS
+from calculators.compliance.conduct import CHANNELS
 from calculators.delinquency import LOAN_CATEGORIES, M_BUCKETS, delinquency_bucket
-from calculators.scriptlint import lint
+from calculators.compliance.redlines import lint
 from procedures import loader, render_rules, rules
 from procedures.render_rules import (category_text, civil_markdown, complaints_markdown, credit_reporting_markdown,
                                      days_text, script_label, script_library_markdown, stage_label, stage_sections,

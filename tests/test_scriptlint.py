@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from calculators.errors import CalculatorInputError
-from calculators.scriptlint import RedlineRules, lint
+from calculators.compliance.redlines import RedlineRules, lint
 from procedures.rules import redlines, scripts
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -311,7 +311,7 @@ def test_long_text_is_linted_in_linear_time(rules, length):
 
 
 def test_clean_result_says_what_was_checked_and_is_not_an_approval(rules):
-    from calculators.rule_views import lint_view
+    from calculators.ui.rule_views import lint_view
 
     view = lint_view({"text": "您好，请问是李女士本人吗？"}, rules)
     assert view.summary["findings"] == "0" and "未发现越过红线的表述" in view.html
@@ -320,7 +320,7 @@ def test_clean_result_says_what_was_checked_and_is_not_an_approval(rules):
 
 
 def test_result_separates_rule_findings_from_model_flags(rules):
-    from calculators.rule_views import lint_view
+    from calculators.ui.rule_views import lint_view
 
     view = lint_view({"text": "你媳妇有工资，叫她帮你还。你就是个老赖。"}, rules)
     assert view.summary["categories"] == "third-party-pay insult"

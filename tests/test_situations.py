@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel
 
-from calculators.scriptlint import lint
+from calculators.compliance.redlines import lint
 from procedures import ProcedureFileError, exercises, loader, rules, situations
 from procedures.situations import page_path, situation_markdown
 
@@ -223,7 +223,7 @@ def test_a_file_whose_id_differs_from_its_name_is_rejected(tmp_path):
 def test_rendered_situation_pages_have_no_english_identifiers_or_configuration_keys():
     from test_review_guards import _identifiers
 
-    from calculators.conduct import Attempt
+    from calculators.compliance.conduct import Attempt
     from calculators.terms import FIELD_SPECS
     from procedures.render import fill_profile
 

@@ -9,8 +9,8 @@ import pytest
 
 from calculators import CalculatorInputError, handbook_terms, installment_plan, load_terms, overdue_projection
 from calculators.display import percent, yuan
-from calculators.views import OVERDUE_DEFAULTS, OVERDUE_FIELDS, form_message
-from calculators.widgets import ContactPlanChecker, OverdraftTracker, OverdueCalculator, PlanCalculator, ScriptLinter
+from calculators.ui.views import OVERDUE_DEFAULTS, OVERDUE_FIELDS, form_message
+from calculators.ui.widgets import ContactPlanChecker, OverdraftTracker, OverdueCalculator, PlanCalculator, ScriptLinter
 
 
 def test_overdue_calculator_recomputes_on_every_change():

@@ -76,7 +76,9 @@ def name_theme_switch(page: str) -> str:
     """The colour-mode button is named by a hidden text ("颜色模式"); its icons are decoration (tooltips kept).
 
     >>> name_theme_switch('<i class="theme-switch fa-solid fa-circle-half-stroke fa-lg" data-mode="auto"  title="跟随系统"></i>\\n</button>')
-    '<i class="theme-switch fa-solid fa-circle-half-stroke fa-lg" data-mode="auto"  title="跟随系统" aria-hidden="true"></i>\\n<span class="visually-hidden">颜色模式</span></button>'
+    ... # doctest: +NORMALIZE_WHITESPACE
+    '<i class="theme-switch fa-solid fa-circle-half-stroke fa-lg" data-mode="auto"  title="跟随系统"
+    aria-hidden="true"></i>\\n<span class="visually-hidden">颜色模式</span></button>'
     """
     page = re.sub(r'(<i class="theme-switch [^"]*" data-mode="\w+"\s+title="[^"]*")></i>', r'\1 aria-hidden="true"></i>', page)
     return re.sub(r'(data-mode="auto"\s+title="[^"]*" aria-hidden="true"></i>\s*)</button>', r'\1<span class="visually-hidden">颜色模式</span></button>', page)

@@ -190,7 +190,7 @@ def _build_browser_app(digest: str) -> None:
     )
     if not had_scratch:
         shutil.rmtree(scratch, ignore_errors=True)
-    from calculators.frontends import contexts_for_browser
+    from calculators.ui.frontends import contexts_for_browser
 
     wheel = next(out.glob("*.whl"))
     # What the browser forms need besides the wheel: the handbook's profile and the rules data, as JSON.

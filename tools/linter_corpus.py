@@ -88,13 +88,13 @@ Predictor = Callable[[str], set[str]]
 
 
 def lint_predictor(rules, model=None) -> Predictor:
-    """The categories ``calculators.scriptlint.lint`` reports for a text (``model=None``: rules only).
+    """The categories ``calculators.compliance.redlines.lint`` reports for a text (``model=None``: rules only).
 
     >>> from procedures.rules import redlines
     >>> lint_predictor(redlines())("你就是个老赖。")
     {'insult'}
     """
-    from calculators.scriptlint import lint
+    from calculators.compliance.redlines import lint
 
     return lambda text: {f.category for f in lint(text, rules, model)}
 

@@ -259,7 +259,7 @@ def refresh_data_caches(*_: object) -> int:
         return 0
     cleared = 0
     for name, module in list(sys.modules.items()):
-        if module is None or not name.split(".")[0] in ("calculators", "procedures"):
+        if module is None or name.split(".")[0] not in ("calculators", "procedures"):
             continue
         for value in list(vars(module).values()):
             if callable(getattr(value, "cache_clear", None)) and getattr(value, "__module__", None) == name:

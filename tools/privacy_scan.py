@@ -401,7 +401,7 @@ def generated_corpus(seed: int = 0, per_format: int = 40) -> list[tuple[str, str
             (f"编号 {tel}{rng.randint(0, 9)}", ""),
             (f"合计 {tel}.{rng.randint(10, 99)} 元", ""),
             (f"校验和 a{tel}b", ""),
-            (f"客服 95555、400-820-5555、12378、12363，报警 110", ""),
+            ("客服 95555、400-820-5555、12378、12363，报警 110", ""),
             (f"{rng.randint(2020, 2030)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d} 还款 {rng.randint(1, 999)},{rng.randint(0, 999):03d}.00 元", ""),
             (f"第 {rng.randint(1, 300)} 条；法释〔2009〕19 号；共 {rng.randint(1, 60)} 期，年化 {rng.randint(1, 24)}.{rng.randint(0, 99)}%", ""),
             (f"1{rng.choice('012')}{digits(9)} 不是手机号段", ""),

@@ -1,4 +1,4 @@
-"""Train the statistical layer of the red-line linter and export it as JSON (``calculators/lintmodel.json``).
+"""Train the statistical layer of the red-line linter and export it as JSON (``calculators/compliance/redline_model.json``).
 
 Usage::
 
@@ -9,7 +9,7 @@ Needs the ``train`` extra (scikit-learn; jieba comes with the ``book`` extra).
 Only the development split of ``tests/data/linter-corpus/`` is used; the test
 split is for ``bench/bench_linter.py``.
 
-* Features (see :mod:`calculators.lintmodel`): character 1- to 3-grams, ``~``
+* Features (see :mod:`calculators.compliance.redline_model`): character 1- to 3-grams, ``~``
   n-grams of clauses with a negation cue, and jieba words of 2 to 4 characters
   (a word column is present when the word occurs in the text, so inference needs
   no segmenter; its weight is added to the substring's n-gram weight on export).
@@ -35,8 +35,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from calculators.lintmodel import MODEL_PATH, LintModel, normalise, segment_features  # noqa: E402
-from calculators.linttext import mask_mentions  # noqa: E402
+from calculators.compliance.redline_model import MODEL_PATH, LintModel, normalise, segment_features  # noqa: E402
+from calculators.compliance.redline_text import mask_mentions  # noqa: E402
 from tools.linter_corpus import Item, load, split  # noqa: E402
 
 C = 2.0
@@ -88,7 +88,7 @@ def prepare(text: str, settings: dict) -> str:
 
 
 def _pieces(line: str) -> list[str]:
-    from calculators.lintmodel import segments
+    from calculators.compliance.redline_model import segments
 
     return [line[a:b] for a, b in segments(line)]
 

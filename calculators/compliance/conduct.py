@@ -76,7 +76,12 @@ from datetime import date, datetime, time
 from types import MappingProxyType
 from typing import Any, Iterable, Mapping
 
-from .errors import CalculatorInputError
+from .ruledata import SourceRef
+from .ruledata import boolean as _bool
+from .ruledata import fail as _fail
+from .ruledata import positive_int as _positive_int
+from .ruledata import sources as _sources
+from .ruledata import text as _text
 
 __all__ = [
     "CHANNELS",
@@ -154,30 +159,6 @@ WARNING_RULES: tuple[str, ...] = (
 )
 
 
-def _fail(field: str, value: Any, allowed: str, allowed_zh: str | None = None) -> CalculatorInputError:
-    return CalculatorInputError(field, value, allowed, allowed_zh=allowed_zh)
-
-
-def _text(value: Any, field: str, *, optional: bool = False) -> str:
-    if optional and (value is None or (isinstance(value, str) and not value.strip())):
-        return ""
-    if not isinstance(value, str) or not value.strip():
-        raise _fail(field, value, "a non-empty text", "非空文本")
-    return value.strip()
-
-
-def _bool(value: Any, field: str) -> bool:
-    if not isinstance(value, bool):
-        raise _fail(field, value, "true or false", "true 或 false")
-    return value
-
-
-def _positive_int(value: Any, field: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise _fail(field, value, "a whole number ≥ 1", "不小于 1 的整数")
-    return value
-
-
 def _clock(value: Any, field: str) -> time:
     if isinstance(value, time):
         return value
@@ -199,44 +180,6 @@ def _choices(value: Any, field: str, vocabulary: Mapping[str, str]) -> tuple[str
             raise _fail(f"{field}[{index}]", item, "one of: " + ", ".join(vocabulary), "以下之一：" + "、".join(vocabulary))
         out.append(item)
     return tuple(out)
-
-
-@dataclass(frozen=True)
-class SourceRef:
-    """A resolved citation: source id, article (``where``) and the text shown to readers.
-
-    >>> ref = SourceRef("civil-code", "第一百八十八条", "《民法典》第一百八十八条")
-    >>> str(ref), SourceRef.from_dict(ref.to_dict()) == ref
-    ('《民法典》第一百八十八条', True)
-    """
-
-    id: str
-    where: str | None
-    text: str
-
-    def __str__(self) -> str:
-        return self.text
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "where": self.where, "text": self.text}
-
-    @classmethod
-    def from_dict(cls, data: Any, field: str = "source") -> "SourceRef":
-        if not isinstance(data, Mapping):
-            raise _fail(field, data, "a mapping {id, where, text}", "{id, where, text} 形式的出处")
-        where = data.get("where")
-        if where is not None:
-            where = _text(where, f"{field}.where")
-        return cls(_text(data.get("id"), f"{field}.id"), where, _text(data.get("text"), f"{field}.text"))
-
-
-def _sources(value: Any, field: str) -> tuple[SourceRef, ...]:
-    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
-        raise _fail(field, value, "a non-empty list of sources", "至少一个出处")
-    refs = tuple(SourceRef.from_dict(item, f"{field}[{i}]") for i, item in enumerate(value))
-    if not refs:
-        raise _fail(field, value, "a non-empty list of sources", "至少一个出处")
-    return refs
 
 
 @dataclass(frozen=True)
@@ -617,7 +560,7 @@ def check_contact_plan(attempts: Iterable[Any], rules: ConductRules) -> PlanChec
     ``rules`` comes from :func:`procedures.rules.conduct_rules` (or
     :meth:`ConductRules.from_dict`).  The result is sorted by attempt index;
     an empty list means no rule the checker knows is broken (red lines in
-    what is said are for :func:`calculators.scriptlint.lint`).
+    what is said are for :func:`calculators.compliance.redlines.lint`).
 
     >>> from procedures.rules import conduct_rules
     >>> rules = conduct_rules()
@@ -693,7 +636,7 @@ def check_contact_plan(attempts: Iterable[Any], rules: ConductRules) -> PlanChec
         if a.answered and a.channel in rules.recorded_channels and a.recorded is False:
             add(index, "call-recording", f"{head}已接通的催收通话未录音。")
         if a.channel == "visit":
-            if a.collectors_present < rules.field_visit_min_collectors:
+            if a.collectors_present is not None and a.collectors_present < rules.field_visit_min_collectors:  # a visit has it (validated)
                 add(index, "field-visit-collectors",
                     f"{head}外访在场催收人员 {a.collectors_present} 人，少于 {rules.field_visit_min_collectors} 人。")
             if not a.id_shown:

@@ -2,7 +2,7 @@
 
 The model is trained by ``tools/train_linter.py`` (scikit-learn, logistic
 regression) on the development split of the labelled corpus in
-``tests/data/linter-corpus/`` and exported as JSON (``lintmodel.json``, package
+``tests/data/linter-corpus/`` and exported as JSON (``redline_model.json``, package
 data).  Inference here uses the standard library only, so it runs in the
 browser too, and it needs no word segmenter: every feature is a substring.
 
@@ -32,12 +32,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator, Mapping, Sequence
 
-from .errors import CalculatorInputError
-from .linttext import _char_class, alternation, mask_mentions
+from ..errors import CalculatorInputError
+from .redline_text import alternation, char_class, mask_mentions
 
 __all__ = ["MAX_SEGMENT", "MODEL_PATH", "LintModel", "ModelFlag", "normalise", "PUNCTUATION", "segments", "feature_set", "segment_features", "default_model"]
 
-MODEL_PATH = Path(__file__).with_name("lintmodel.json")
+MODEL_PATH = Path(__file__).with_name("redline_model.json")
 #: Longest piece of text scored at once (long unpunctuated text is cut into pieces of this size).
 MAX_SEGMENT = 60
 _SENTENCE_END = "。！？!?\n；;…"
@@ -76,7 +76,7 @@ def feature_set(segment: str, negation: "re.Pattern | None", clause_marks: "re.P
     the pieces that contain a negation cue.  (``clause_marks`` is accepted for compatibility; the cut is
     :data:`PUNCTUATION`.)  Lengths 1 to 3; longer words are looked up by :class:`LintModel` itself.
 
-    >>> from calculators.linttext import alternation
+    >>> from calculators.compliance.redline_text import alternation
     >>> sorted(feature_set("不会上门。好", alternation(("不会",))))
     ['~上门', '~不会', '~不会上', '~会上', '~会上门', '上', '上门', '不', '不会', '不会上', '会', '会上', '会上门', '好', '门']
     """
@@ -98,7 +98,7 @@ def segment_features(segment: str, negations: Sequence[str], clause_marks: str, 
     >>> sorted(segment_features("不会上门", ["不会"], "，"))
     ['~上门', '~不会', '~不会上', '~会上', '~会上门', '上', '上门', '不', '不会', '不会上', '会', '会上', '会上门', '门']
     """
-    return feature_set(segment, alternation(tuple(negations)), _char_class(clause_marks), max_word)
+    return feature_set(segment, alternation(tuple(negations)), char_class(clause_marks), max_word)
 
 
 @dataclass(frozen=True)
@@ -239,7 +239,7 @@ _DEFAULT: list[LintModel] = []
 
 
 def default_model() -> LintModel:
-    """The model shipped with the package (``lintmodel.json``), loaded once.
+    """The model shipped with the package (``redline_model.json``), loaded once.
 
     >>> default_model() is default_model() and default_model().categories[0]
     'borrow-elsewhere'

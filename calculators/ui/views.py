@@ -16,13 +16,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any, Mapping
 
-from .display import percent, yuan
-from .errors import CalculatorInputError
-from .fees import minimum_payment
+from ..display import percent, yuan
+from ..errors import CalculatorInputError
+from ..fees import minimum_payment
+from ..installments import installment_plan
+from ..projection import overdue_projection
+from ..terms import Terms
 from .inputs import NOT_A_NUMBER, normalize_number, normalize_text
-from .installments import installment_plan
-from .projection import overdue_projection
-from .terms import Terms
 
 __all__ = [
     "View", "OVERDUE_FIELDS", "PLAN_FIELDS", "OVERDUE_DEFAULTS", "PLAN_DEFAULTS", "OVERDUE_KINDS", "PLAN_KINDS",
@@ -195,10 +195,12 @@ def _svg_bars(values: list[Decimal], labels: list[str], title: str, stacked: lis
     for i, value in enumerate(values):
         x = left + i * step + (step - bar) / 2
         h1 = float(value) * scale
-        parts.append(f'<rect x="{x:.1f}" y="{height - bottom - h1:.1f}" width="{bar:.1f}" height="{h1:.1f}" fill="#1f4e79"><title>{html.escape(labels[i])}：{yuan(value)}</title></rect>')
+        parts.append(f'<rect x="{x:.1f}" y="{height - bottom - h1:.1f}" width="{bar:.1f}" height="{h1:.1f}" fill="#1f4e79">'
+                     f'<title>{html.escape(labels[i])}：{yuan(value)}</title></rect>')
         if stacked:
             h2 = float(stacked[i]) * scale
-            parts.append(f'<rect x="{x:.1f}" y="{height - bottom - h1 - h2:.1f}" width="{bar:.1f}" height="{h2:.1f}" fill="#c0504d"><title>{html.escape(labels[i])}：{yuan(stacked[i])}</title></rect>')
+            parts.append(f'<rect x="{x:.1f}" y="{height - bottom - h1 - h2:.1f}" width="{bar:.1f}" height="{h2:.1f}" fill="#c0504d">'
+                         f'<title>{html.escape(labels[i])}：{yuan(stacked[i])}</title></rect>')
         if len(values) <= 24 or i % max(1, len(values) // 12) == 0:
             parts.append(f'<text x="{x + bar / 2:.1f}" y="{height - 10}" font-size="10" text-anchor="middle">{html.escape(labels[i])}</text>')
     parts.append("</svg>")
@@ -216,8 +218,8 @@ def overdue_view(inputs: Mapping[str, str], terms: Terms) -> View:
     'cycles'
     """
     try:
-        typed = read_inputs(inputs, OVERDUE_KINDS)
-        payments = parse_payments(inputs.get("payments", ""))
+        typed: dict[str, Any] = read_inputs(inputs, OVERDUE_KINDS)  # form text: the API parses and checks it
+        payments: list[Any] = parse_payments(inputs.get("payments", ""))  # ISO dates as text: the API reads them
         posting = typed.get("posting_date") or None
         projection = overdue_projection(
             typed.get("statement_balance", ""), typed.get("minimum_due", ""), typed.get("statement_date", ""),
@@ -231,7 +233,8 @@ def overdue_view(inputs: Mapping[str, str], terms: Terms) -> View:
                                            allowed_zh=f"不大于账单金额（{yuan(balance)} 元）的金额，最多两位小数")
         return field_error(exc, OVERDUE_FIELDS, inputs=inputs, kinds=OVERDUE_KINDS)
     warnings = _overdue_warnings(typed, terms)
-    head = "<tr><th>期</th><th>账单日</th><th>本金</th><th>利息</th><th>违约金</th><th>欠款合计</th><th>最低还款额</th><th>逾期天数</th><th>账龄</th><th>五级分类</th></tr>"
+    head = ("<tr><th>期</th><th>账单日</th><th>本金</th><th>利息</th><th>违约金</th><th>欠款合计</th>"
+            "<th>最低还款额</th><th>逾期天数</th><th>账龄</th><th>五级分类</th></tr>")
     body = "".join(
         f"<tr><td>{r.cycle}</td><td>{r.statement_date.isoformat()}</td><td>{yuan(r.principal)}</td><td>{yuan(r.interest)}</td>"
         f"<td>{yuan(r.late_fee)}</td><td>{yuan(r.balance)}</td><td>{yuan(r.minimum_payment)}</td><td>{r.days_past_due}</td>"
@@ -317,7 +320,7 @@ def plan_view(inputs: Mapping[str, str], terms: Terms) -> View:
     'periods'
     """
     try:
-        typed = read_inputs(inputs, PLAN_KINDS)
+        typed: dict[str, Any] = read_inputs(inputs, PLAN_KINDS)  # form text: the API parses and checks it
         preset = typed.get("preset", "")
         if preset:
             if not (preset.isascii() and preset.isdigit() and len(preset) < 5) or int(preset) not in terms.installment_rates:
@@ -334,7 +337,7 @@ def plan_view(inputs: Mapping[str, str], terms: Terms) -> View:
         if exc.field == "monthly_fee_rate" and exc.allowed != NOT_A_NUMBER:  # the form takes a percent, not the API's fraction
             exc = CalculatorInputError("monthly_fee_rate", exc.value, exc.allowed, allowed_zh=_RATE_ZH)
         return field_error(exc, PLAN_FIELDS, inputs=inputs, kinds=PLAN_KINDS)
-    warnings = ()
+    warnings: tuple[tuple[str, str], ...] = ()
     low, high = PLAUSIBLE_MONTHLY_FEE
     if not preset and plan.rate > 0 and not low <= plan.rate <= high:
         warnings = (("monthly_fee_rate", f"提示：每期费率 {percent(plan.rate, 4)} {'低于' if plan.rate < low else '高于'}常见范围"

@@ -18,7 +18,7 @@ from datetime import date
 
 import ipywidgets as w
 
-from .display import percent
+from ..display import percent
 from .frontends import TOOLS, load_context
 from .views import View, preset_fill
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 
-from . import loader
+from procedures import loader
 
 __all__ = ["workflow_svg"]
 
@@ -28,7 +28,7 @@ def workflow_svg() -> str:
     import matplotlib.pyplot as plt
     from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
-    from calculators.cjkfont import use_cjk_font
+    from .cjkfont import use_cjk_font
 
     use_cjk_font()
     stages = loader.workflow()

@@ -3,8 +3,8 @@
 Same contract as :mod:`calculators.views`: text inputs in (what a form or a
 widget holds), a :class:`~calculators.views.View` out (result HTML, or the
 field in error and the checker's own message).  The short line formats below
-are a view concern only; every rule lives in :mod:`calculators.conduct`,
-:mod:`calculators.legal` and :mod:`calculators.scriptlint` and their data.
+are a view concern only; every rule lives in :mod:`calculators.compliance.conduct`,
+:mod:`calculators.compliance.overdraft` and :mod:`calculators.compliance.redlines` and their data.
 Standard library only (runs in the browser).
 """
 
@@ -14,13 +14,13 @@ import html
 import re
 from typing import Any, Mapping
 
-from .conduct import CHANNELS, CONTENTS, PERSONS, ConductRules, check_contact_plan
-from .display import yuan
-from .errors import CalculatorInputError
+from ..compliance.conduct import CHANNELS, CONTENTS, PERSONS, ConductRules, check_contact_plan
+from ..compliance.overdraft import OverdraftRules, overdraft_exposure
+from ..display import yuan
+from ..errors import CalculatorInputError
+from ..compliance.redline_model import default_model
+from ..compliance.redlines import Finding, RedlineRules, lint
 from .inputs import normalize_text
-from .legal import OverdraftRules, overdraft_exposure
-from .lintmodel import default_model
-from .scriptlint import Finding, RedlineRules, lint
 from .views import View, field_error, read_inputs
 
 __all__ = [
@@ -194,7 +194,7 @@ def overdraft_view(inputs: Mapping[str, str], rules: OverdraftRules) -> View:
         return field_error(exc, OVERDRAFT_FIELDS, fallback="collections", inputs=inputs, kinds=OVERDRAFT_KINDS)
     summary = {"two_effective": str(result.has_two_effective_collections).lower(), "band": result.band or "",
                "window_end": result.window_end.isoformat() if result.window_end else "", "gap_days": str(result.gap_days or "")}
-    if result.has_two_effective_collections:
+    if result.first and result.second and result.window_end and result.exceeded_from:  # two effective collections
         passed = ("已超过" if result.window_passed else "尚未超过") if result.window_passed is not None else "未给核对日期"
         found = (f"有两次有效催收：{result.first.day.isoformat()} 与 {result.second.day.isoformat()}，间隔 {result.gap_days} 天"
                  f"（须至少 {rules.min_gap_days} 天）。其后 {rules.months_after} 个月于 <b>{result.window_end.isoformat()}</b> 届满，"
@@ -203,7 +203,7 @@ def overdraft_view(inputs: Mapping[str, str], rules: OverdraftRules) -> View:
         found = f"<b>没有</b>两次间隔至少 {rules.min_gap_days} 天、能证明持卡人收悉的有效催收。"
     excluded = "".join(f"<li>第 {i + 1} 条不计入：{html.escape(reason)}</li>" for i, reason in result.excluded)
     band = (f"未还本金 {yuan(result.unpaid_principal)} 元，达到“<b>{html.escape(result.band)}</b>”档（不低于 {yuan(result.band_minimum)} 元）。"
-            if result.band else f"未还本金 {yuan(result.unpaid_principal)} 元，低于最低数额档次。")
+            if result.band and result.band_minimum is not None else f"未还本金 {yuan(result.unpaid_principal)} 元，低于最低数额档次。")
     return View(
         html=(f'<p class="hb-summary">{found}</p>' + (f"<ul>{excluded}</ul>" if excluded else "")
               + f"<p>{band}</p><p class=\"hb-disclaimer\"><b>注意：</b>{html.escape(result.disclaimer)}</p>"),

@@ -5,7 +5,7 @@ fields and defaults, its view function, and the *context* it needs (a terms
 profile or a rules object).  :func:`form_html` renders the static site's form
 with a worked example computed at build time; :func:`browser_call` is what the
 page's JavaScript calls inside Pyodide.  Widgets use the same registry
-(:mod:`calculators.widgets`).  Standard library only, except :func:`load_context`
+(:mod:`calculators.ui.widgets`).  Standard library only, except :func:`load_context`
 which reads the YAML data on CPython.
 """
 
@@ -16,13 +16,22 @@ import json
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
-from .conduct import ConductRules
-from .display import percent
-from .legal import OverdraftRules
-from .rule_views import (CONDUCT_DEFAULTS, CONDUCT_FIELDS, LINT_DEFAULTS, LINT_FIELDS, OVERDRAFT_DEFAULTS, OVERDRAFT_FIELDS,
-                         conduct_view, lint_view, overdraft_view)
-from .scriptlint import RedlineRules
-from .terms import Terms
+from ..compliance.conduct import ConductRules
+from ..compliance.overdraft import OverdraftRules
+from ..display import percent
+from ..compliance.redlines import RedlineRules
+from ..terms import Terms
+from .rule_views import (
+    CONDUCT_DEFAULTS,
+    CONDUCT_FIELDS,
+    LINT_DEFAULTS,
+    LINT_FIELDS,
+    OVERDRAFT_DEFAULTS,
+    OVERDRAFT_FIELDS,
+    conduct_view,
+    lint_view,
+    overdraft_view,
+)
 from .views import OVERDUE_DEFAULTS, OVERDUE_FIELDS, PLAN_DEFAULTS, PLAN_FIELDS, View, overdue_view, plan_view, preset_fill
 
 __all__ = ["Tool", "TOOLS", "load_context", "contexts_for_browser", "form_html", "browser_call"]
@@ -58,7 +67,7 @@ def load_context(kind: str) -> Any:
     """The context object a tool runs with on CPython: the handbook's profile or the rules data."""
     context = TOOLS[kind].context
     if context == "terms":
-        from .terms import handbook_terms
+        from ..terms import handbook_terms
 
         return handbook_terms()
     from procedures import rules  # YAML data, validated with pydantic: CPython only

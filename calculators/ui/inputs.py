@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from .errors import CalculatorInputError
+from ..errors import CalculatorInputError
 
 __all__ = ["KINDS", "NOT_A_NUMBER", "normalize_number", "normalize_text"]
 

@@ -35,10 +35,10 @@ How a pattern matches (so that compliant phrasing such as "我们不会上门",
   to say).
 
 Every position question is answered from one index of the text
-(:class:`calculators.linttext.TextIndex`), so linting is linear in the
+(:class:`calculators.compliance.redline_text.TextIndex`), so linting is linear in the
 length of the text, with or without punctuation.
 
-The second layer is a statistical model (:mod:`calculators.lintmodel`,
+The second layer is a statistical model (:mod:`calculators.compliance.redline_model`,
 trained on a labelled corpus): a sentence that no rule flags but that the
 model scores above its threshold is reported as "可能越线，需复核" with the
 words that drove the score (:attr:`Finding.source` is ``"model"``).
@@ -55,9 +55,12 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
-from .conduct import SourceRef, _fail, _sources, _text
-from .lintmodel import LintModel, default_model
-from .linttext import TextIndex, alternation, contains_any
+from .ruledata import SourceRef
+from .ruledata import fail as _fail
+from .ruledata import sources as _sources
+from .ruledata import text as _text
+from .redline_model import LintModel, default_model
+from .redline_text import TextIndex, alternation, contains_any
 
 __all__ = ["NEGATION_MODES", "MODEL_VERDICT", "RULE_VERDICT", "Pattern", "Redline", "LintCategory", "RedlineRules", "Finding", "lint"]
 
@@ -83,10 +86,10 @@ class Pattern:
     regex: str
     negation: str = "clause"
     example: str = ""
-    compiled: re.Pattern = field(default=None, compare=False, repr=False)  # type: ignore[assignment]
+    compiled: re.Pattern = field(default=None, compare=False, repr=False)  # type: ignore[arg-type]
     #: The same pattern behind a character-class prefix (``[F](?<=(?=(P)).)``, F = the characters a match can
     #: start with) so that the regex engine skips quickly to candidate positions; group 1 is the match.
-    scanner: re.Pattern = field(default=None, compare=False, repr=False)  # type: ignore[assignment]
+    scanner: re.Pattern = field(default=None, compare=False, repr=False)  # type: ignore[arg-type]
 
     def to_dict(self) -> dict[str, Any]:
         return {"regex": self.regex, "negation": self.negation, "example": self.example}
@@ -279,9 +282,10 @@ def _first_chars(items: Any) -> tuple[set[str], bool] | None:
             inner = _first_chars(av[3])
         elif op is c.BRANCH:
             branches = [_first_chars(b) for b in av[1]]
-            if any(b is None for b in branches):
+            known = [b for b in branches if b is not None]
+            if len(known) < len(branches):
                 return None
-            inner = (set().union(*(b[0] for b in branches)), any(b[1] for b in branches))
+            inner = (set().union(*(b[0] for b in known)), any(b[1] for b in known))
         elif op in (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", None)):
             found = _first_chars(av[2])
             inner = None if found is None else (found[0], found[1] or av[0] == 0)
@@ -376,7 +380,7 @@ def lint(text: Any, rules: RedlineRules, model: LintModel | None = _DEFAULT_MODE
     Rule findings come first in each place: overlapping matches of one
     category are reported once (the earliest, longest); different categories
     may flag the same words.  Then every sentence that no rule flagged is
-    scored by ``model`` (the packaged :func:`calculators.lintmodel.default_model`
+    scored by ``model`` (the packaged :func:`calculators.compliance.redline_model.default_model`
     unless given; ``None`` for rules only); a flagged sentence becomes a
     finding with ``source="model"``, the model's likely category and the words
     that drove it.
@@ -401,7 +405,7 @@ def lint(text: Any, rules: RedlineRules, model: LintModel | None = _DEFAULT_MODE
     if model is _DEFAULT_MODEL:
         model = default_model()
     elif model is not None and not isinstance(model, LintModel):
-        raise _fail("model", type(model).__name__, "a LintModel (calculators.lintmodel.default_model()) or None")
+        raise _fail("model", type(model).__name__, "a LintModel (calculators.compliance.redline_model.default_model()) or None")
     index = TextIndex(text, rules.clause_delimiters)
     findings: list[tuple[int, int, int, Finding]] = []
     for order, category in enumerate(rules.categories):
@@ -429,9 +433,9 @@ def lint(text: Any, rules: RedlineRules, model: LintModel | None = _DEFAULT_MODE
                 start += 1
             while end > start and text[end - 1].isspace():
                 end -= 1
-            category = by_id.get(flag.category)
-            finding = Finding(flag.category, category.name if category else MODEL_VERDICT, text[start:end], (start, end),
-                              category.rule if category else "", tuple(s.text for s in category.sources) if category else (),
-                              category.redline if category else "", "model", flag.probability, flag.drivers)
+            flagged = by_id.get(flag.category)
+            finding = Finding(flag.category, flagged.name if flagged else MODEL_VERDICT, text[start:end], (start, end),
+                              flagged.rule if flagged else "", tuple(s.text for s in flagged.sources) if flagged else (),
+                              flagged.redline if flagged else "", "model", flag.probability, flag.drivers)
             findings.append((start, len(rules.categories), end, finding))
     return [finding for *_, finding in sorted(findings, key=lambda item: item[:3])]

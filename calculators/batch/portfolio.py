@@ -108,19 +108,19 @@ import os
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, overload
 
 import numpy as np
 import pandas as pd
 
-from ._validate import check_terms
-from .dates import MAX_DATE, MIN_DATE, to_date
-from .delinquency import LOAN_CATEGORIES, M_BUCKETS, delinquency_bucket
-from .errors import CalculatorInputError
-from .fees import late_fee
-from .interest import revolving_interest
-from .money import MAX_AMOUNT
-from .terms import Terms
+from .._validate import check_terms
+from ..dates import MAX_DATE, MIN_DATE, to_date
+from ..delinquency import LOAN_CATEGORIES, M_BUCKETS, delinquency_bucket
+from ..errors import CalculatorInputError
+from ..fees import late_fee
+from ..interest import revolving_interest
+from ..money import MAX_AMOUNT
+from ..terms import Terms
 
 __all__ = [
     "CSV_COLUMNS",
@@ -176,10 +176,11 @@ _CATEGORY_DTYPE = pd.CategoricalDtype(_CATEGORY_NAMES, ordered=True)
 def _check_tables() -> None:
     """The bucket tables must cover 0, 1, 2, … without gaps for ``searchsorted`` to be exact."""
     for table, low_at in ((M_BUCKETS, 1), (LOAN_CATEGORIES, 2)):
-        expected = 0
+        expected: int | None = 0
         for row in table:
             assert row[low_at] == expected, table  # a programming error in calculators.delinquency
-            expected = None if row[low_at + 1] is None else row[low_at + 1] + 1
+            high = row[low_at + 1]
+            expected = None if high is None else int(high) + 1
         assert expected is None, table
 
 
@@ -222,6 +223,10 @@ def _fraction(terms: Terms, name: str) -> tuple[int, int]:
     return num, den
 
 
+@overload
+def _fen(terms: Terms, name: str) -> int: ...
+@overload
+def _fen(terms: Terms, name: str, *, optional: bool) -> int | None: ...
 def _fen(terms: Terms, name: str, *, optional: bool = False) -> int | None:
     value = getattr(terms, name)
     if value is None and optional:
@@ -528,6 +533,10 @@ def _fen_to_yuan(value: Any, field: str) -> Decimal:
     return Decimal(int(value)).scaleb(-2)
 
 
+@overload
+def _day(value: Any, field: str) -> date: ...
+@overload
+def _day(value: Any, field: str, *, empty_ok: bool) -> date | None: ...
 def _day(value: Any, field: str, *, empty_ok: bool = False) -> date | None:
     nat = value is pd.NaT or (isinstance(value, np.datetime64) and np.isnat(value))
     if empty_ok and (value is None or nat or (isinstance(value, str) and not value.strip())):
@@ -582,7 +591,7 @@ def scalar_cycle(row: Mapping[str, Any], terms: Terms) -> dict[str, Any]:
         raise CalculatorInputError("paid_date", paid_day.isoformat(), "a date after statement_date and on or before next_statement_date")
 
     purchases = [(posting, balance)] if balance > 0 else []
-    payments = [(paid_day, paid)] if paid > 0 else []
+    payments = [(paid_day, paid)] if paid_day is not None else []  # paid > 0 exactly when paid_day is set (checked above)
     if posting > statement:  # checked here too: with a zero balance there is no purchase for revolving_interest to check
         raise CalculatorInputError("posting_date", posting.isoformat(), f"on or before the statement date ({statement})")
     interest = revolving_interest(purchases, payments, statement, due, following, terms)
@@ -708,14 +717,15 @@ def read_accounts(path_or_buffer: Any) -> pd.DataFrame:
     >>> read_accounts(io.StringIO(header + good))[["statement_balance_fen", "paid_date"]]
        statement_balance_fen paid_date
     0                 100050       NaT
-    >>> read_accounts(io.StringIO(header + good + "A2,2026-05-05,2026-05-23,2026-06-05,2026-04-30,1e3,100,0,,0\\n"))
+    >>> read_accounts(io.StringIO(header + good + "A2,2026-05-05,2026-05-23,2026-06-05,2026-04-30,1e3,100,0,,0\\n"))  # doctest: +NORMALIZE_WHITESPACE
     Traceback (most recent call last):
     ...
-    calculators.errors.CalculatorInputError: <buffer>, line 3 (data row 2): statement_balance='1e3' is not allowed: an amount in yuan: digits with at most 2 decimals, from 0 to 1000000000000.00
+    calculators.errors.CalculatorInputError: <buffer>, line 3 (data row 2): statement_balance='1e3' is not allowed:
+    an amount in yuan: digits with at most 2 decimals, from 0 to 1000000000000.00
     """
     if isinstance(path_or_buffer, (bytes, bytearray)) or not (isinstance(path_or_buffer, (str, os.PathLike)) or hasattr(path_or_buffer, "read")):
-        raise CalculatorInputError("path_or_buffer", path_or_buffer if isinstance(path_or_buffer, (str, int, float, type(None))) else type(path_or_buffer).__name__,
-                                   "the path of a CSV file or an open text file")
+        shown = path_or_buffer if isinstance(path_or_buffer, (str, int, float, type(None))) else type(path_or_buffer).__name__
+        raise CalculatorInputError("path_or_buffer", shown, "the path of a CSV file or an open text file")
     origin = _origin(path_or_buffer)
     try:
         text = pd.read_csv(path_or_buffer, dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8", skipinitialspace=False)
@@ -763,7 +773,8 @@ def read_accounts_dask(urlpath: Any, *, blocksize: str | int = "64MB") -> Any:
     from dask import delayed
     from dask.bytes import read_bytes
 
-    if not isinstance(urlpath, (str, os.PathLike, list, tuple)) or (isinstance(urlpath, (list, tuple)) and not all(isinstance(p, (str, os.PathLike)) for p in urlpath)):
+    candidates = urlpath if isinstance(urlpath, (list, tuple)) else [urlpath]
+    if not isinstance(urlpath, (str, os.PathLike, list, tuple)) or not all(isinstance(p, (str, os.PathLike)) for p in candidates):
         raise CalculatorInputError("urlpath", urlpath if isinstance(urlpath, (str, int, float, type(None))) else type(urlpath).__name__,
                                    "a CSV path, a glob pattern or a list of paths")
     if isinstance(blocksize, bool) or not isinstance(blocksize, (int, str)) or (isinstance(blocksize, int) and blocksize < 1):

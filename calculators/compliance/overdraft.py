@@ -44,11 +44,17 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any, Iterable, Mapping
+from typing import Any, ClassVar, Iterable, Mapping
 
-from .conduct import SourceRef, _bool, _fail, _positive_int, _sources, _text
-from .dates import add_months, to_date
-from .money import to_amount
+from ..dates import add_months, to_date
+from ..errors import CalculatorInputError
+from ..money import to_amount
+from .ruledata import SourceRef
+from .ruledata import boolean as _bool
+from .ruledata import fail as _fail
+from .ruledata import positive_int as _positive_int
+from .ruledata import sources as _sources
+from .ruledata import text as _text
 
 __all__ = ["DISCLAIMER", "AmountBand", "OverdraftRules", "Collection", "OverdraftExposure", "amount_band", "overdraft_exposure"]
 
@@ -62,10 +68,28 @@ DISCLAIMER = (
 
 @dataclass(frozen=True)
 class AmountBand:
-    """One amount band: its name and lower bound (inclusive) in yuan of unpaid principal."""
+    """One amount band: its name and lower bound (inclusive) in yuan of unpaid principal.
+
+    Declared once: ``procedures/rules.py`` validates the YAML bands into this class with pydantic
+    (``__pydantic_config__`` below is read there), the browser builds it from JSON; both go through
+    the checks in ``__post_init__``.
+
+    >>> AmountBand("数额较大", "50000").minimum
+    Decimal('50000.00')
+    >>> AmountBand("", "50000")
+    Traceback (most recent call last):
+    ...
+    calculators.errors.CalculatorInputError: name='' is not allowed: a non-empty text
+    """
+
+    __pydantic_config__: ClassVar[dict[str, Any]] = {"extra": "forbid"}
 
     name: str
     minimum: Decimal
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "name", _text(self.name, "name"))
+        object.__setattr__(self, "minimum", to_amount(self.minimum, "minimum", minimum=Decimal("0.01")))
 
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "minimum": str(self.minimum)}
@@ -142,10 +166,14 @@ def _bands(value: Any, where: str) -> tuple[AmountBand, ...]:
     for i, item in enumerate(value):
         if not isinstance(item, Mapping):
             raise _fail(f"{where}[{i}]", item, "a mapping {name, minimum}")
-        minimum = to_amount(item.get("minimum"), f"{where}[{i}].minimum", minimum=Decimal("0.01"))
-        if bands and minimum <= bands[-1].minimum:
+        try:
+            get: Any = item.get  # whatever the values are: __post_init__ checks them
+            band = AmountBand(get("name"), get("minimum"))
+        except CalculatorInputError as err:  # name the band: bands[1].minimum
+            raise CalculatorInputError(f"{where}[{i}].{err.field}", err.value, err.allowed, allowed_zh=err.allowed_zh) from None
+        if bands and band.minimum <= bands[-1].minimum:
             raise _fail(f"{where}[{i}].minimum", item.get("minimum"), f"an amount above the previous band's minimum ({bands[-1].minimum})")
-        bands.append(AmountBand(_text(item.get("name"), f"{where}[{i}].name"), minimum))
+        bands.append(band)
     if not bands:
         raise _fail(where, value, "at least one band")
     return tuple(bands)
@@ -183,8 +211,9 @@ def _collection(item: Any, where: str) -> Collection:
         unknown = sorted(set(item) - names, key=str)
         if unknown:
             raise _fail(f"{where}.{unknown[0]}", unknown[0], "one of: " + ", ".join(sorted(names)))
-        item = Collection(item.get("day"), item.get("method"), item.get("receipt_proved"),
-                          item.get("cardholder_evaded", False), item.get("compliant", True), item.get("note") or "")
+        get: Any = item.get  # the values are checked just below, whatever they are
+        item = Collection(get("day"), get("method"), get("receipt_proved"),
+                          get("cardholder_evaded", False), get("compliant", True), get("note") or "")
     if not isinstance(item, Collection):
         raise _fail(where, item, "a Collection or a mapping {day, method, receipt_proved, cardholder_evaded, compliant, note}",
                     "催收记录（日期、方式、是否能证明收悉等）")
@@ -325,7 +354,7 @@ def overdraft_exposure(collections: Iterable[Any], unpaid_principal: Any, rules:
     band = amount_band(principal, rules)
     found = second_index is not None
     first = log[first_index] if first_index is not None else None
-    second = log[second_index] if found else None
+    second = log[second_index] if second_index is not None else None
     window_end = add_months(second.day, rules.months_after) if second else None
     exceeded_from = window_end + timedelta(days=1) if window_end else None
     return OverdraftExposure(
@@ -334,7 +363,7 @@ def overdraft_exposure(collections: Iterable[Any], unpaid_principal: Any, rules:
         second=second,
         first_index=first_index if found else None,
         second_index=second_index,
-        gap_days=(second.day - first.day).days if found and first else None,
+        gap_days=(second.day - first.day).days if second and first else None,
         window_end=window_end,
         exceeded_from=exceeded_from,
         window_passed=(today >= exceeded_from) if today is not None and exceeded_from is not None else None,

@@ -32,7 +32,7 @@ def alternation(words: tuple[str, ...]) -> re.Pattern | None:
 
 
 @lru_cache(maxsize=64)
-def _char_class(chars: str) -> re.Pattern:
+def char_class(chars: str) -> re.Pattern:
     return re.compile("[" + re.escape(chars) + "]")
 
 
@@ -60,7 +60,7 @@ class TextIndex:
 
     def __init__(self, text: str, delimiters: str) -> None:
         self.text = text
-        self.cuts = [m.start() for m in _char_class(delimiters).finditer(text)] if delimiters else []
+        self.cuts = [m.start() for m in char_class(delimiters).finditer(text)] if delimiters else []
         self.quotes = self._quotes(text)
         self._quote_starts = [q[0] for q in self.quotes]
 
