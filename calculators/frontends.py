@@ -19,6 +19,7 @@ from typing import Any, Callable, Mapping
 from .conduct import ConductRules
 from .display import percent
 from .legal import OverdraftRules
+from .practice import ANSWER_FIELDS, exercise_view
 from .rule_views import (CONDUCT_DEFAULTS, CONDUCT_FIELDS, LINT_DEFAULTS, LINT_FIELDS, OVERDRAFT_DEFAULTS, OVERDRAFT_FIELDS,
                          conduct_view, lint_view, overdraft_view)
 from .scriptlint import RedlineRules
@@ -50,6 +51,8 @@ TOOLS: dict[str, Tool] = {
         Tool("conduct", "联系计划合规检查", CONDUCT_FIELDS, CONDUCT_DEFAULTS, conduct_view, "conduct", ConductRules.from_dict),
         Tool("overdraft", "恶意透支风险节点核对", OVERDRAFT_FIELDS, OVERDRAFT_DEFAULTS, overdraft_view, "overdraft", OverdraftRules.from_dict),
         Tool("lint", "话术红线检查", LINT_FIELDS, LINT_DEFAULTS, lint_view, "redlines", RedlineRules.from_dict),
+        # Exercise self-check (calculators.practice): the page gives the key, the trainee the answer.
+        Tool("exercise", "练习自测", ANSWER_FIELDS, {}, exercise_view, "redlines", RedlineRules.from_dict),
     )
 }
 
