@@ -26,6 +26,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any, Mapping
 
+from .delinquency import M_BUCKETS
 from .errors import CalculatorInputError
 from .inputs import normalize_number, normalize_text
 from .views import View
@@ -60,10 +61,13 @@ def parse_lines(typed: str, count: int) -> list[int]:
 
 def _compute(key: Mapping[str, Any], typed: str) -> tuple[bool, str]:
     unit = key["unit"]
-    if unit == "text":
-        answer = normalize_text(typed).strip().upper()
-        if not answer:
-            raise CalculatorInputError("answer", typed, "an answer", allowed_zh="请填写答案")
+    if unit == "text":  # an account age (账龄): one of the M-buckets
+        answer = normalize_text(typed).strip().upper().replace(" ", "")
+        answer = {"M6+": "M7"}.get(answer, answer)
+        names = [name for name, _, _ in M_BUCKETS]
+        if answer not in names:
+            raise CalculatorInputError("answer", typed, "an account age M0..M7",
+                                       allowed_zh="填账龄，" + "、".join(names) + " 之一（M7 也称 M6+）")
         return answer == str(key["value"]).upper(), answer
     plain = normalize_number(typed, "answer", "percent" if unit == "percent" else "amount")
     if not plain:

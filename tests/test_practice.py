@@ -71,6 +71,9 @@ def test_unreadable_answers_are_input_errors_not_wrong_answers():
     spot = next(k for k in KEYS.values() if k["kind"] == "spot")
     assert "填记录的序号" in grade(spot, str(spot["count"] + 1)).error_message
     assert grade(spot, "").error_message.endswith("请至少选一条记录。")
+    bucket = KEYS["which-bucket"]
+    assert grade(bucket, "abc").error_message == "你的答案：您填的是“abc”。允许：填账龄，M0、M1、M2、M3、M4、M5、M6、M7 之一（M7 也称 M6+）。"
+    assert grade(bucket, "ｍ４").summary["verdict"] == "correct"
 
 
 def test_apr_answer_accepts_the_shown_percent():
