@@ -20,6 +20,7 @@ from .conduct import ConductRules
 from .display import percent
 from .legal import OverdraftRules
 from .practice import ANSWER_FIELDS, exercise_view
+from .roleplay import ROLEPLAY_FIELDS, PracticeContext, roleplay_view
 from .rule_views import (CONDUCT_DEFAULTS, CONDUCT_FIELDS, LINT_DEFAULTS, LINT_FIELDS, OVERDRAFT_DEFAULTS, OVERDRAFT_FIELDS,
                          conduct_view, lint_view, overdraft_view)
 from .scriptlint import RedlineRules
@@ -53,6 +54,8 @@ TOOLS: dict[str, Tool] = {
         Tool("lint", "话术红线检查", LINT_FIELDS, LINT_DEFAULTS, lint_view, "redlines", RedlineRules.from_dict),
         # Exercise self-check (calculators.practice): the page gives the key, the trainee the answer.
         Tool("exercise", "练习自测", ANSWER_FIELDS, {}, exercise_view, "redlines", RedlineRules.from_dict),
+        # Case role-plays (calculators.roleplay): the profile for plans and figures, the red lines for what is said.
+        Tool("roleplay", "案例演练", ROLEPLAY_FIELDS, {}, roleplay_view, "practice", PracticeContext.from_dict),
     )
 }
 
@@ -66,12 +69,17 @@ def load_context(kind: str) -> Any:
         return handbook_terms()
     from procedures import rules  # YAML data, validated with pydantic: CPython only
 
+    if context == "practice":
+        from .terms import handbook_terms
+
+        return PracticeContext(handbook_terms(), rules.redlines())
     return {"conduct": rules.conduct_rules, "overdraft": rules.overdraft_rules, "redlines": rules.redlines}[context]()
 
 
 def contexts_for_browser() -> dict[str, Any]:
     """Every context as JSON-ready data, keyed like :attr:`Tool.context` (written into the site's manifest)."""
-    return {tool.context: load_context(tool.kind).to_dict() for tool in TOOLS.values()}
+    # "practice" is made of "terms" and "redlines": the page composes it (book/_static/practice.js), not sent twice.
+    return {tool.context: load_context(tool.kind).to_dict() for tool in TOOLS.values() if tool.context != "practice"}
 
 
 def form_html(kind: str, context: Any = None, defaults: Mapping[str, str] | None = None) -> str:

@@ -19,7 +19,7 @@ import ipywidgets as w
 from .frontends import TOOLS
 from .views import View
 
-__all__ = ["ExerciseWidget"]
+__all__ = ["ExerciseWidget", "RoleplayWidget"]
 
 
 class ExerciseWidget:
@@ -74,6 +74,70 @@ class ExerciseWidget:
         self.error.value = ""
         self.verdict = self.view.summary["verdict"]
         self.result.value = self.view.html
+
+    def _repr_mimebundle_(self, **kwargs):
+        return self.widget._repr_mimebundle_(**kwargs)
+
+
+class RoleplayWidget:
+    """A case role-play in JupyterLab: each step's situation, an answer box and 提交, then the debrief.
+
+    The grading is the ``roleplay`` tool of :data:`calculators.frontends.TOOLS`
+    (:mod:`calculators.roleplay`), as on the site.  Test without a browser: set
+    ``rp.answers[step_id].value``, call ``rp.submit(step_id)`` and read
+    ``rp.verdicts[step_id]``; ``rp.show_debrief()`` fills ``rp.debrief``.
+    """
+
+    def __init__(self, key: Mapping[str, Any], context: Any = None) -> None:
+        from .frontends import load_context
+
+        self.key = dict(key)
+        self.tool = TOOLS["roleplay"]
+        self.context = load_context("roleplay") if context is None else context
+        self.answers: dict[str, w.Widget] = {}
+        self.errors: dict[str, w.HTML] = {}
+        self.results: dict[str, w.HTML] = {}
+        self.verdicts: dict[str, str] = {}
+        self.given: dict[str, str] = {}
+        rows = []
+        style = {"description_width": "initial"}
+        for number, step in enumerate(self.key["steps"], 1):
+            ident = step["id"]
+            prompt = f"<h4>第 {number} 步：{html.escape(step['title'])}</h4><p>{html.escape(step['situation'])}</p>"
+            if step["kind"] == "choose":
+                prompt += "<ul>" + "".join(f"<li><b>{k}</b>．{html.escape(o['text'])}</li>" for k, o in step["options"].items()) + "</ul>"
+                control: w.Widget = w.RadioButtons(options=list(step["options"]), value=None, description="你的做法", style=style)
+            else:
+                label = {"say": "你会怎么说", "figure": "你的答案（元）", "plan": "你建议的期数"}[step["kind"]]
+                control = w.Text(description=label, style=style, continuous_update=False,
+                                 layout=w.Layout(width="90%" if step["kind"] == "say" else "auto"))
+            button = w.Button(description="提交", button_style="primary")
+            button.on_click(lambda _b, ident=ident: self.submit(ident))
+            self.answers[ident], self.errors[ident], self.results[ident] = control, w.HTML(), w.HTML()
+            rows.append(w.VBox([w.HTML(prompt), w.HBox([control, button]), self.errors[ident], self.results[ident]]))
+        self.debrief = w.HTML()
+        done = w.Button(description="查看复盘")
+        done.on_click(lambda _b: self.show_debrief())
+        self.widget = w.VBox(rows + [done, self.debrief])
+
+    def submit(self, step_id: str) -> None:
+        value = self.answers[step_id].value
+        typed = "" if value is None else str(value)
+        view = self.tool.view({"key": json.dumps(self.key, ensure_ascii=False), "step": step_id, "answer": typed}, self.context)
+        if not view.ok:
+            self.verdicts[step_id] = ""
+            self.errors[step_id].value = f'<span role="alert" style="color:#b42318">{html.escape(view.error_message or "")}</span>'
+            self.results[step_id].value = ""
+            return
+        self.given[step_id] = typed
+        self.errors[step_id].value = ""
+        self.verdicts[step_id] = view.summary["verdict"]
+        self.results[step_id].value = view.html
+
+    def show_debrief(self) -> None:
+        view = self.tool.view({"key": json.dumps(self.key, ensure_ascii=False), "step": "debrief",
+                               "answer": json.dumps(self.given, ensure_ascii=False)}, self.context)
+        self.debrief.value = view.html
 
     def _repr_mimebundle_(self, **kwargs):
         return self.widget._repr_mimebundle_(**kwargs)

@@ -205,10 +205,11 @@ def check_references() -> None:
 
 def validate_all() -> int:
     """Load every knowledge-base file and check cross-references; returns the number of files checked."""
-    from . import exercises, rules, situations  # the rules, scripts, stages, exercise and special-situation files
+    from . import exercises, roleplay, rules, situations  # rules, scripts, stages, exercises, special situations, cases
 
     check_references()
-    return 4 + len(workflow()) + len(challenges()) + rules.validate() + exercises.validate() + situations.validate()
+    return (4 + len(workflow()) + len(challenges()) + rules.validate() + exercises.validate() + situations.validate()
+            + roleplay.validate())
 
 
 def search_terms() -> list[str]:

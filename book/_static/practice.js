@@ -9,7 +9,10 @@
 
 const STORE = "hb-practice-v1";
 const FORMAT = "hb-practice/1";
-const exercises = Array.from(document.querySelectorAll(".hb-exercise"));
+const exercises = Array.from(document.querySelectorAll(".hb-exercise[data-exercise-box]"));
+// Case role-plays (procedures/roleplay.py): one .hb-roleplay holds the case key; its steps are .hb-step boxes.
+const roleplay = document.querySelector(".hb-roleplay");
+const steps = Array.from(document.querySelectorAll(".hb-step[data-step-box]"));
 window.hbPractice = { ready: false, lastFeedbackMs: null };
 
 function load() {
@@ -39,8 +42,8 @@ function typedAnswer(box) {
   return inputs.filter((input) => input.checked).map((input) => input.value).join(",");
 }
 
-function attach(box, call, contextJson) {
-  const id = box.dataset.exerciseBox;
+// grade(answer) -> {ok, html, summary} or {ok: false, field, message}: the package's Python, through the runtime.
+function attach(box, id, grade, onGraded) {
   const verdict = box.querySelector(`[data-verdict-for="${CSS.escape(id)}"]`);
   const error = box.querySelector(".hb-error");
   const submit = () => {
@@ -48,7 +51,7 @@ function attach(box, call, contextJson) {
     const answer = typedAnswer(box);
     let out;
     try {
-      out = JSON.parse(call("exercise", JSON.stringify({ key: box.dataset.key, answer }), contextJson));
+      out = grade(answer);
     } catch (failure) {
       out = { ok: false, field: "answer", message: "检查出错：" + String(failure).split("\n").slice(-2).join(" ") };
     }
@@ -58,6 +61,7 @@ function attach(box, call, contextJson) {
       verdict.innerHTML = out.html;
       verdict.dataset.verdict = out.summary.verdict;
       record(id, out.summary.answer, out.summary.verdict);
+      if (onGraded) onGraded(answer);
     } else {
       error.textContent = out.message;
       verdict.dataset.verdict = "";
@@ -119,18 +123,43 @@ function setupProgress() {
   renderProgress();
 }
 
+function startRoleplay(call, manifest) {
+  const key = roleplay.dataset.key;
+  const context = JSON.stringify({ terms: manifest.contexts.terms, redlines: manifest.contexts.redlines });
+  const given = {}; // step id -> the answer as typed: the debrief grades them again
+  const ask = (step, answer) => JSON.parse(call("roleplay", JSON.stringify({ key, step, answer }), context));
+  for (const box of steps) {
+    const id = box.dataset.stepBox;
+    attach(box, id, (answer) => ask(id, answer), (answer) => { given[id] = answer; });
+  }
+  const button = document.querySelector("[data-debrief-submit]");
+  const target = document.querySelector(`[data-debrief-for="${CSS.escape(roleplay.dataset.case)}"]`);
+  if (button && target) {
+    button.addEventListener("click", () => {
+      const out = ask("debrief", JSON.stringify(given));
+      target.innerHTML = out.ok ? out.html : "<p>" + out.message + "</p>";
+      target.dataset.done = String(Number(target.dataset.done || 0) + 1);
+    });
+  }
+}
+
 function start() {
   const { call, manifest } = window.hbRuntime;
-  for (const box of exercises) attach(box, call, JSON.stringify(manifest.contexts.redlines));
+  const redlines = JSON.stringify(manifest.contexts.redlines);
+  for (const box of exercises) {
+    attach(box, box.dataset.exerciseBox, (answer) =>
+      JSON.parse(call("exercise", JSON.stringify({ key: box.dataset.key, answer }), redlines)));
+  }
+  if (roleplay) startRoleplay(call, manifest);
   setupProgress();
   window.hbPractice.ready = true;
 }
 
-if (exercises.length) {
+if (exercises.length || roleplay) {
   if (window.hbRuntime) start();
   else document.addEventListener("hb-runtime-ready", start, { once: true });
   document.addEventListener("hb-runtime-failed", () => {
-    for (const box of exercises) {
+    for (const box of [...exercises, ...steps]) {
       box.querySelector(".hb-verdict").innerHTML =
         "<p class=\"hb-status\">浏览器计算引擎加载失败，无法自动检查；请展开下方的“答案与解析”自行核对。</p>";
     }
