@@ -98,3 +98,42 @@ def test_typed_answer_error_and_export(page, site_url, tmp_path):
     exported = practice.read_export(path)
     assert [a["verdict"] for a in exported[ident]] == ["correct"]
     assert practice.summarize([exported])[ident]["first_try"] == 1.0
+
+
+CASE = "book/practice/cannot-pay.html"
+
+
+def step_answer(page, step, text: str) -> str:
+    """Answer one role-play step like a trainee and return its verdict."""
+    ident = step["id"]
+    box = page.locator(f"[data-step-box='{ident}']")
+    before = int(box.get_attribute("data-checked") or 0)
+    if step["kind"] == "choose":
+        page.check(f"[data-exercise='{ident}'][value='{text}']")
+        page.click(f"[data-exercise-submit='{ident}']")
+    else:
+        page.fill(f"[data-exercise='{ident}']", text)
+        page.press(f"[data-exercise='{ident}']", "Enter")
+    page.wait_for_function(f"Number(document.querySelector(\"[data-step-box='{ident}']\").dataset.checked) > {before}")
+    return page.get_attribute(f"[data-verdict-for='{ident}']", "data-verdict")
+
+
+def test_walk_a_roleplay_to_the_debrief(page, site_url):
+    """The 想还但还不起 case, every step in order: one wrong try and a retry on the plan, then the debrief."""
+    from test_roleplay import KEYS as CASES, right, wrong
+
+    foreign, errors = open_ready(page, site_url, CASE)
+    key = CASES["cannot-pay"]
+    for step in key["steps"]:
+        if step["kind"] in ("plan", "say"):
+            assert step_answer(page, step, wrong(step)) == "incorrect"
+            assert "✘ 这样不妥" in page.inner_text(f"[data-verdict-for='{step['id']}']")
+        assert step_answer(page, step, right(step)) == "correct", page.inner_text(f"[data-verdict-for='{step['id']}']")
+    page.click("[data-debrief-submit='cannot-pay']")
+    page.wait_for_function("document.querySelector(\"[data-debrief-for='cannot-pay']\").dataset.done === '1'")
+    text = page.inner_text("[data-debrief-for='cannot-pay']")
+    assert "（5 / 5 步做得对）" in text and "measures-2011·第七十条" in text
+    stored = json.loads(page.evaluate("localStorage.getItem('hb-practice-v1')"))
+    plan = next(s for s in key["steps"] if s["kind"] == "plan")
+    assert [a["verdict"] for a in stored["results"][plan["id"]]["attempts"]] == ["incorrect", "correct"]
+    assert foreign == [] and errors == []
