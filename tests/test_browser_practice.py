@@ -82,15 +82,15 @@ def test_right_and_wrong_answer_in_the_browser(page, site_url, kind):
 
 
 def test_typed_answer_error_and_export(page, site_url, tmp_path):
-    open_ready(page, site_url, RULES)
-    key = next(k for k in KEYS.values() if k["chapter"] == "rules" and k["kind"] == "compute")
+    open_ready(page, site_url, "book/calc/exercises.html")
+    key = KEYS["late-fee-partial"]
     ident = key["id"]
     page.fill(f"[data-exercise='{ident}']", "abc")
     page.click(f"[data-exercise-submit='{ident}']")
     page.wait_for_function(f"document.querySelector(\"[data-exercise-box='{ident}']\").dataset.checked === '1'")
     assert page.inner_text(f"[data-exercise-box='{ident}'] .hb-error") == grade(key, "abc").error_message
     assert page.get_attribute(f"[data-verdict-for='{ident}']", "data-verdict") == ""
-    assert answer(page, key, "￥" + right_answer(key)) == "correct"  # typed like the calculator forms accept
+    assert answer(page, key, "￥" + right_answer(key) + "元", enter=True) == "correct"  # typed as the calculator forms accept
     with page.expect_download() as download:
         page.click("[data-practice-export]")
     path = tmp_path / "export.json"
