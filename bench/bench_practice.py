@@ -20,7 +20,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
-sys.path.insert(0, str(ROOT))
+sys.path.append(str(ROOT))  # the project packages, after tests/ (its conftest has the browser flags)
 
 from conftest import CHROMIUM_ARGS  # noqa: E402  (same browser flags as the tests)
 from helpers import SITE, SiteServer  # noqa: E402
@@ -93,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
             mb = statistics.median(sizes[path])
             times = latency[path]
             print(f"{path}:")
-            print(f"  transferred for the page:  {mb:5.2f} MB ({mb - calculator_mb:+.2f} MB vs the calculator page; target ≤ 0)")
+            print(f"  transferred for the page:  {mb:5.2f} MB ({(mb - calculator_mb) * 1000:+.1f} kB vs the calculator page; target ≤ 0)")
             print(f"  runtime ready after open:  {statistics.median(ready[path]):5.2f} s")
             print(f"  feedback after 提交:        {statistics.median(times):5.1f} ms median, {max(times):.1f} ms worst of {len(times)} "
                   f"({max(times) / 200:.2f} × the 200 ms target)")

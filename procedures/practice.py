@@ -72,7 +72,6 @@ def _choice_key(exercise: ChoiceExercise) -> dict[str, Any]:
     items = "".join(f"<li><b>{letter}</b>（{'✔ 正确' if o.correct else '✘ 错误'}）：{html.escape(o.why)}</li>"
                     for letter, o in zip(LETTERS, exercise.options))
     return {"correct": correct, "shown": correct, "options": {letter: o.why for letter, o in zip(LETTERS, exercise.options)},
-            "texts": {letter: o.text for letter, o in zip(LETTERS, exercise.options)},
             "solution": f"<ul>{items}</ul>" + _sources(exercise.sources)}
 
 
@@ -155,7 +154,7 @@ def form_html(key: Mapping[str, Any]) -> str:
         control = ('<fieldset><legend>违反检查规则的记录（可多选）</legend>' + "".join(
             f'<label class="hb-option"><input type="checkbox" value="{i}" {common}> 第 {i} 条</label>'
             for i in range(1, int(key["count"]) + 1)) + "</fieldset>")
-    data = html.escape(json.dumps(key, ensure_ascii=False), quote=True)
+    data = html.escape(json.dumps(key, ensure_ascii=False, separators=(",", ":")), quote=True)
     return (f'<div class="hb-exercise" data-exercise-box="{ident}" data-key="{data}">'
             f'<form autocomplete="off" onsubmit="return false">{control}'
             f'<button type="button" data-exercise-submit="{ident}">提交</button>'

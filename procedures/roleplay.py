@@ -336,7 +336,12 @@ def case_markdown(case: Case, terms: Terms | None = None) -> str:
     if case.history:
         parts.append("**此前的联系记录：**\n\n" + "\n".join(
             f"- {e.time.month} 月 {e.time.day} 日 {e.time:%H:%M}：{e.note}" for e in case.history))
-    data = html.escape(json.dumps(key, ensure_ascii=False), quote=True)
+    # The page states the situations and options already: the grading key on the page leaves them out.
+    slim = {**key, "steps": [{k: v for k, v in step.items() if k != "situation"} for step in key["steps"]]}
+    for step in slim["steps"]:
+        if "options" in step:
+            step["options"] = {letter: {"ok": o["ok"], "notes": o["notes"]} for letter, o in step["options"].items()}
+    data = html.escape(json.dumps(slim, ensure_ascii=False, separators=(",", ":")), quote=True)
     parts.append(f'<div class="hb-roleplay" data-case="{html.escape(case.id)}" data-key="{data}"></div>')
     parts += [_step_markdown(i, s, k, terms) for i, (s, k) in enumerate(zip(case.steps, key["steps"]), 1)]
     parts.append("### 复盘\n\n"

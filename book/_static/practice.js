@@ -132,6 +132,7 @@ function startRoleplay(call, manifest) {
     const id = box.dataset.stepBox;
     attach(box, id, (answer) => ask(id, answer), (answer) => { given[id] = answer; });
   }
+  ask("debrief", "{}"); // parses the profile and the red lines once now, not on the trainee's first 提交
   const button = document.querySelector("[data-debrief-submit]");
   const target = document.querySelector(`[data-debrief-for="${CSS.escape(roleplay.dataset.case)}"]`);
   if (button && target) {
