@@ -32,8 +32,9 @@ from types import MappingProxyType
 from typing import Any, Mapping
 
 from .datafile import KEY_LINE, line_of
-from .dates import to_date
+from .dates import MAX_DATE, to_date
 from .errors import CalculatorInputError
+from .issuer import IDENTITY_KEYS, identity as _identity
 from .money import ROUNDING_RULES
 
 __all__ = [
@@ -292,9 +293,11 @@ class Terms:
         ...
         calculators.errors.CalculatorInputError: statement_date='1999-02-28' is not allowed: a date on or after 1999-03-01: the earliest entry of late_fee_rate in profile cmb
         """
+        if type(day) is date and self.as_of is None and self._latest_since() <= day <= MAX_DATE:
+            return self  # every latest entry is in force: the terms are today's (the common case, no copy)
         when = to_date(day, date_field)
         if self.as_of is None and when >= self._latest_since():
-            return self  # every latest entry is in force: the terms are today's (the common case, no copy)
+            return self
         values: dict[str, Any] = {}
         citations: dict[str, Citation] = {}
         gaps = False
@@ -533,52 +536,6 @@ def _entry_dict(entry: Dated) -> dict[str, Any]:
     return {"value": value, "source": citation.source,
             "effective": citation.effective.isoformat() if citation.effective else None,
             "confidence": citation.confidence, "note": citation.note}
-
-
-#: The header keys of a profile: who the issuer is and how the handbook names it.  Texts may use
-#: the tokens ``⟦issuer⟧ ⟦issuer_short⟧ ⟦hotline⟧ ⟦hotlines⟧ ⟦app⟧``, filled from the same profile,
-#: so a copied profile renamed in ``issuer``/``issuer_short``/``hotlines``/``app`` needs no other edit.
-IDENTITY_KEYS: tuple[str, ...] = ("code", "issuer", "label", "currency", "issuer_short", "hotlines", "app",
-                                  "complaint_channel", "footer", "identity_source")
-_IDENTITY_MEANING = {
-    "code": "the profile's code (lowercase letters, digits, '-' or '_')",
-    "issuer": "the issuer's full name, e.g. 招商银行",
-    "label": "one line describing the profile and how reliable it is",
-    "currency": "the account currency, e.g. CNY",
-    "issuer_short": "the short name staff and customers use, e.g. 招行",
-    "hotlines": "the official customer-service numbers, main one first, each in quotes, e.g. [\"95555\"]",
-    "app": "the official app's name, e.g. 招商银行App",
-    "complaint_channel": "the issuer's own complaint channel, one sentence",
-    "footer": "the issuer-specific part of the page footer (what the figures are and what prevails)",
-    "identity_source": "where the names, numbers and channels above come from",
-}
-_IDENTITY_TOKEN = re.compile(r"⟦(issuer|issuer_short|hotline|hotlines|app)⟧")
-
-
-def _identity(data: Mapping[str, Any], where: Any) -> dict[str, Any]:
-    """The validated header of a profile, identity tokens filled in."""
-    header: dict[str, Any] = {}
-    for key in IDENTITY_KEYS:
-        value = data.get(key)
-        if key == "hotlines":
-            if (isinstance(value, (list, tuple)) and value
-                    and all(isinstance(v, str) and re.fullmatch(r"[0-9][0-9-]{2,19}", v.strip()) for v in value)):
-                header[key] = tuple(v.strip() for v in value)
-                continue
-            raise CalculatorInputError(key, value, _IDENTITY_MEANING[key], allowed_zh="客服电话列表，主号码在前，每个号码加引号，如 [\"95555\"]",
-                                       location=where(key))
-        if not isinstance(value, str) or not value.strip():
-            raise CalculatorInputError(key, value, f"a non-empty text: {_IDENTITY_MEANING[key]}", allowed_zh="非空文本",
-                                       location=where(key))
-        header[key] = value.strip()
-    if not re.fullmatch(r"[a-z0-9_-]+", header["code"]):
-        raise CalculatorInputError("code", header["code"], "lowercase letters, digits, '-' or '_'", location=where("code"))
-    names = {"issuer": header["issuer"], "issuer_short": header["issuer_short"], "hotline": header["hotlines"][0],
-             "hotlines": "、".join(header["hotlines"]), "app": header["app"]}
-    for key in ("app", "label", "complaint_channel", "footer", "identity_source"):  # app first: others may name it
-        header[key] = _IDENTITY_TOKEN.sub(lambda m: names[m.group(1)], header[key])
-        names["app"] = header["app"]
-    return header
 
 
 def _citation(entry: Mapping[str, Any], label: str, where: Any, path: tuple) -> Citation:

@@ -145,6 +145,7 @@ def publish(staging: Path, site: Path) -> None:
     >>> import tempfile
     >>> root = Path(tempfile.mkdtemp())
     >>> (root / "html.staging").mkdir(); _ = (root / "html.staging" / "index.html").write_text("new")
+    >>> (root / "html.staging" / "reports").mkdir()  # logs of an earlier failed execution
     >>> (root / "html").mkdir(); _ = (root / "html" / "stale.html").write_text("old")
     >>> publish(root / "html.staging", root / "html")
     >>> sorted(p.name for p in (root / "html").iterdir()), (root / "html.staging" / "index.html").is_file()
@@ -154,7 +155,8 @@ def publish(staging: Path, site: Path) -> None:
     old = site.with_name(site.name + ".old")
     for leftover in (fresh, old):
         shutil.rmtree(leftover, ignore_errors=True)
-    shutil.copytree(staging, fresh, symlinks=True)
+    # reports/: MyST-NB's logs of failed executions; a build that passed has none, so any there are stale.
+    shutil.copytree(staging, fresh, symlinks=True, ignore=lambda folder, names: ["reports"] if Path(folder) == staging else [])
     if site.exists():
         site.rename(old)
     fresh.rename(site)

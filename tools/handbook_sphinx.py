@@ -259,6 +259,7 @@ def _prune_stale_output(app: Sphinx, exception) -> None:
 def setup(app: Sphinx) -> dict:
     from tools import issuer_footer
 
+    app.setup_extension("tools.status_table")  # the build-status table in Chinese
     app.add_config_value("handbook_build_key", "", "env", types=[str])
     app.connect("config-inited", _only_toc_pages, priority=950)
     app.connect("config-inited", issuer_footer.fill_footer)  # the footer names the build's issuer
