@@ -147,6 +147,8 @@ function startRoleplay(call, manifest) {
 function start() {
   const { call, manifest } = window.hbRuntime;
   const redlines = JSON.stringify(manifest.contexts.redlines);
+  // Parse the red-line rules once now (an unanswered check), not on the trainee's first 提交.
+  if (exercises.length) call("exercise", JSON.stringify({ key: exercises[0].dataset.key, answer: "" }), redlines);
   for (const box of exercises) {
     attach(box, box.dataset.exerciseBox, (answer) =>
       JSON.parse(call("exercise", JSON.stringify({ key: box.dataset.key, answer }), redlines)));
