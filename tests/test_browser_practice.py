@@ -75,7 +75,8 @@ def test_right_and_wrong_answer_in_the_browser(page, site_url, kind):
     # The feedback is the package's own HTML for the same answer (the API agrees with the site).
     html = page.inner_html(f"[data-verdict-for='{ident}']")
     assert html.count("hb-solution") == grade(key, right_answer(key)).html.count("hb-solution") == 1
-    # Results stay in this browser.
+    # Results stay in this browser (written just after the verdict is shown).
+    page.wait_for_function(f"(JSON.parse(localStorage.getItem('hb-practice-v1') || '{{}}').results || {{}})['{ident}']?.attempts.length === 2")
     stored = json.loads(page.evaluate("localStorage.getItem('hb-practice-v1')"))
     assert [a["verdict"] for a in stored["results"][ident]["attempts"]] == ["incorrect", "correct"]
     assert foreign == [] and errors == []
@@ -91,6 +92,7 @@ def test_typed_answer_error_and_export(page, site_url, tmp_path):
     assert page.inner_text(f"[data-exercise-box='{ident}'] .hb-error") == grade(key, "abc").error_message
     assert page.get_attribute(f"[data-verdict-for='{ident}']", "data-verdict") == ""
     assert answer(page, key, "￥" + right_answer(key) + "元", enter=True) == "correct"  # typed as the calculator forms accept
+    page.wait_for_function(f"(JSON.parse(localStorage.getItem('hb-practice-v1') || '{{}}').results || {{}})['{ident}']?.attempts.length === 1")
     with page.expect_download() as download:
         page.click("[data-practice-export]")
     path = tmp_path / "export.json"
@@ -133,7 +135,8 @@ def test_walk_a_roleplay_to_the_debrief(page, site_url):
     page.wait_for_function("document.querySelector(\"[data-debrief-for='cannot-pay']\").dataset.done === '1'")
     text = page.inner_text("[data-debrief-for='cannot-pay']")
     assert "（5 / 5 步做得对）" in text and "measures-2011·第七十条" in text
-    stored = json.loads(page.evaluate("localStorage.getItem('hb-practice-v1')"))
     plan = next(s for s in key["steps"] if s["kind"] == "plan")
+    page.wait_for_function(f"(JSON.parse(localStorage.getItem('hb-practice-v1') || '{{}}').results || {{}})['{plan['id']}']?.attempts.length === 2")
+    stored = json.loads(page.evaluate("localStorage.getItem('hb-practice-v1')"))
     assert [a["verdict"] for a in stored["results"][plan["id"]]["attempts"]] == ["incorrect", "correct"]
     assert foreign == [] and errors == []

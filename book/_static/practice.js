@@ -60,7 +60,9 @@ function attach(box, id, grade, onGraded) {
       error.textContent = "";
       verdict.innerHTML = out.html;
       verdict.dataset.verdict = out.summary.verdict;
-      record(id, out.summary.answer, out.summary.verdict);
+      // Kept after the verdict is painted: a storage write never delays the feedback.
+      const { answer: shown, verdict: result } = out.summary;
+      setTimeout(() => record(id, shown, result), 0);
       if (onGraded) onGraded(answer);
     } else {
       error.textContent = out.message;
@@ -148,7 +150,7 @@ function start() {
   const { call, manifest } = window.hbRuntime;
   const redlines = JSON.stringify(manifest.contexts.redlines);
   // Parse the red-line rules once now (an unanswered check), not on the trainee's first 提交.
-  if (exercises.length) call("exercise", JSON.stringify({ key: exercises[0].dataset.key, answer: "" }), redlines);
+  if (exercises.length) call("exercise", JSON.stringify({ key: exercises[0].dataset.key, answer: "0" }), redlines);
   for (const box of exercises) {
     attach(box, box.dataset.exerciseBox, (answer) =>
       JSON.parse(call("exercise", JSON.stringify({ key: box.dataset.key, answer }), redlines)));
