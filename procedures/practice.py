@@ -36,7 +36,7 @@ from . import exercises, rules
 from .exercises import LETTERS, ChoiceExercise, ComputeExercise, ExerciseSet, SpotExercise
 from .render import fill_profile
 
-__all__ = ["EXPORT_FORMAT", "MARKER", "exercise_key", "form_html", "practice_markdown", "show_exercises",
+__all__ = ["EXPORT_FORMAT", "MARKER", "attribute_json", "exercise_key", "form_html", "practice_markdown", "show_exercises",
            "all_keys", "read_export", "summarize", "summary_text", "main"]
 
 #: The ``format`` field of a trainee's exported results (written by book/_static/practice.js).
@@ -154,14 +154,23 @@ def form_html(key: Mapping[str, Any]) -> str:
         control = ('<fieldset><legend>违反检查规则的记录（可多选）</legend>' + "".join(
             f'<label class="hb-option"><input type="checkbox" value="{i}" {common}> 第 {i} 条</label>'
             for i in range(1, int(key["count"]) + 1)) + "</fieldset>")
-    data = html.escape(json.dumps(key, ensure_ascii=False, separators=(",", ":")), quote=True)
-    return (f'<div class="hb-exercise" data-exercise-box="{ident}" data-key="{data}">'
+    page_key = {k: v for k, v in key.items() if k not in ("title", "label", "chapter")}  # what grading needs
+    data = attribute_json(page_key)
+    return (f'<div class="hb-exercise" data-exercise-box="{ident}" data-key=\'{data}\'>'
             f'<form autocomplete="off" onsubmit="return false">{control}'
             f'<button type="button" data-exercise-submit="{ident}">提交</button>'
             f'<span class="hb-error" id="{dom}-error" data-for="answer" role="alert"></span></form>'
             f'<div class="hb-verdict" data-verdict-for="{ident}" data-verdict="" aria-live="polite">'
-            '<p class="hb-status">作答检查在浏览器计算引擎加载后可用（在本机完成，不联网）；'
-            '引擎加载前，请展开下方的“答案与解析”自行核对。</p></div></div>')
+            '<p class="hb-status">浏览器计算引擎加载后即可在此作答（在本机检查，不联网）；加载前请展开下方答案自行核对。</p></div></div>')
+
+
+def attribute_json(data: Any) -> str:
+    """``data`` as compact JSON for a single-quoted HTML attribute (only ``&``, ``<``, ``>`` and ``'`` escaped).
+
+    >>> attribute_json({"a": "it's <b>"})
+    '{"a":"it&#x27;s &lt;b&gt;"}'
+    """
+    return html.escape(json.dumps(data, ensure_ascii=False, separators=(",", ":")), quote=False).replace("'", "&#x27;")
 
 
 def _chunks(exercise_set: ExerciseSet, terms: Terms) -> list[str]:

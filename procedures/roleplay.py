@@ -44,6 +44,7 @@ from calculators.terms import Terms
 from . import exercises, loader, rules
 from .exercises import LETTERS, ComputeExercise, LogEntry
 from .loader import ROOT, ProcedureFileError, load_model
+from .practice import attribute_json
 from .render import fill_profile, page_info
 from .schema import Cite, Model, Reviewed, Slug, Text
 
@@ -305,8 +306,7 @@ def _step_form(step_key: dict[str, Any]) -> str:
             f'<button type="button" data-exercise-submit="{ident}">提交</button>'
             f'<span class="hb-error" id="hb-step-{ident}-error" data-for="answer" role="alert"></span></form>'
             f'<div class="hb-verdict" data-verdict-for="{ident}" data-verdict="" aria-live="polite">'
-            '<p class="hb-status">作答检查在浏览器计算引擎加载后可用（在本机完成，不联网）；'
-            '引擎加载前，请展开下方的“参考做法与规则”自行核对。</p></div></div>')
+            '<p class="hb-status">浏览器计算引擎加载后即可在此作答（在本机检查，不联网）；加载前请展开下方参考做法自行核对。</p></div></div>')
 
 
 def _step_markdown(number: int, step: Step, step_key: dict[str, Any], terms: Terms) -> str:
@@ -341,8 +341,7 @@ def case_markdown(case: Case, terms: Terms | None = None) -> str:
     for step in slim["steps"]:
         if "options" in step:
             step["options"] = {letter: {"ok": o["ok"], "notes": o["notes"]} for letter, o in step["options"].items()}
-    data = html.escape(json.dumps(slim, ensure_ascii=False, separators=(",", ":")), quote=True)
-    parts.append(f'<div class="hb-roleplay" data-case="{html.escape(case.id)}" data-key="{data}"></div>')
+    parts.append(f'<div class="hb-roleplay" data-case="{html.escape(case.id)}" data-key=\'{attribute_json(slim)}\'></div>')
     parts += [_step_markdown(i, s, k, terms) for i, (s, k) in enumerate(zip(case.steps, key["steps"]), 1)]
     parts.append("### 复盘\n\n"
                  f'<div class="hb-debrief"><button type="button" data-debrief-submit="{html.escape(case.id)}">查看复盘</button>'
