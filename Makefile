@@ -29,7 +29,7 @@ else
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help book test test-fast lint live serve bench clean lock check-data check-venv
+.PHONY: help book test test-fast lint live serve bench clean lock check-data check-venv class-summary
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -80,6 +80,10 @@ live: $(VENV)/.installed-live ## classroom session: JupyterLab on 127.0.0.1 over
 	@# in class changes the handbook.
 	@$(BIN)/python -m tools.live serve --port $(LIVE_PORT)
 
+class-summary: $(call INSTALLED,book) ## combine trainees' exported practice files: make class-summary FILES="a.json b.json"
+	@test -n "$(FILES)" || { echo 'error: give the exported files, e.g. make class-summary FILES="results/*.json"' >&2; exit 1; }
+	@$(BIN)/python -m procedures.practice summary $(FILES)
+
 serve: ## serve the built site on http://127.0.0.1:$(PORT)/ (offline, like an intranet server)
 	@test -f _build/html/index.html || { echo "error: no site yet, run 'make book' first" >&2; exit 1; }
 	@test ! -f _build/html.failed || { cat _build/html.failed >&2; echo "error: the last 'make book' did not succeed: fix it and build again" >&2; exit 1; }
@@ -89,6 +93,7 @@ bench: $(VENV)/.installed-test ## measure calculators, build times and the brows
 	$(BIN)/python bench/bench_calculators.py
 	$(BIN)/python bench/bench_build.py
 	$(BIN)/python bench/bench_browser.py
+	$(BIN)/python bench/bench_practice.py
 
 lock: | $(BIN)/python ## re-resolve and pin every dependency into $(CONSTRAINTS)
 	$(BIN)/python -m pip install --quiet --upgrade --editable ".[test,live]"

@@ -2,12 +2,12 @@
 
 The top of the ``procedures`` package: it reads through :mod:`.loader` (sources, glossary, role,
 skills, stages, challenges), :mod:`.rules` (rules, scripts, red lines), :mod:`.exercises` and
-:mod:`.situations`; none of them imports it back.
+:mod:`.situations` and :mod:`.roleplay` (the practice cases); none of them imports it back.
 """
 
 from __future__ import annotations
 
-from . import exercises, rules, situations
+from . import exercises, roleplay, rules, situations
 from .loader import challenges, check_references, workflow
 
 
@@ -18,4 +18,5 @@ def validate_all() -> int:
     True
     """
     check_references()
-    return 4 + len(workflow()) + len(challenges()) + rules.validate() + exercises.validate() + situations.validate()
+    return (4 + len(workflow()) + len(challenges()) + rules.validate() + exercises.validate() + situations.validate()
+            + roleplay.validate())

@@ -7,9 +7,11 @@
 // Until the runtime is ready, the page keeps the worked example computed at build time.
 
 const boxes = Array.from(document.querySelectorAll(".hb-calc"));
+// Exercise pages (book/_static/practice.js) use the same runtime: it is published as window.hbRuntime.
+const wanted = boxes.length > 0 || document.querySelector(".hb-exercise") !== null;
 const base = new URL(".", import.meta.url); // the site's _static/ folder
 // Timings (ms since navigation start) for the benchmark and the browser tests.
-window.hbCalculators = { state: boxes.length ? "loading" : "none", firstResultMs: null, lastComputeMs: null, marks: {} };
+window.hbCalculators = { state: wanted ? "loading" : "none", firstResultMs: null, lastComputeMs: null, marks: {} };
 const mark = (name) => { window.hbCalculators.marks[name] = Math.round(performance.now()); };
 
 function setStatus(text, state) {
@@ -125,10 +127,13 @@ async function boot() {
     const call = pyodide.runPython("from calculators.frontends import browser_call\nbrowser_call");
     mark("package");
     for (const box of boxes) attach(box, call, JSON.stringify(manifest.contexts[box.dataset.context]));
+    window.hbRuntime = { call, manifest };
+    document.dispatchEvent(new CustomEvent("hb-runtime-ready"));
     setStatus("浏览器计算引擎已就绪：修改任一输入，停顿片刻即自动重算（在本机浏览器中完成，不联网）。", "ready");
   } catch (error) {
     setStatus("浏览器计算引擎加载失败（" + error + "）。下面仍是构建时算出的示例；交互计算请使用交互版。", "failed");
+    document.dispatchEvent(new CustomEvent("hb-runtime-failed", { detail: String(error) }));
   }
 }
 
-if (boxes.length) boot();
+if (wanted) boot();

@@ -21,6 +21,8 @@ from ..compliance.overdraft import OverdraftRules
 from ..display import percent
 from ..compliance.redlines import RedlineRules
 from ..terms import Terms
+from .practice import ANSWER_FIELDS, exercise_view
+from .roleplay import ROLEPLAY_FIELDS, PracticeContext, roleplay_view
 from .rule_views import (
     CONDUCT_DEFAULTS,
     CONDUCT_FIELDS,
@@ -59,6 +61,10 @@ TOOLS: dict[str, Tool] = {
         Tool("conduct", "联系计划合规检查", CONDUCT_FIELDS, CONDUCT_DEFAULTS, conduct_view, "conduct", ConductRules.from_dict),
         Tool("overdraft", "恶意透支风险节点核对", OVERDRAFT_FIELDS, OVERDRAFT_DEFAULTS, overdraft_view, "overdraft", OverdraftRules.from_dict),
         Tool("lint", "话术红线检查", LINT_FIELDS, LINT_DEFAULTS, lint_view, "redlines", RedlineRules.from_dict),
+        # Exercise self-check (calculators.practice): the page gives the key, the trainee the answer.
+        Tool("exercise", "练习自测", ANSWER_FIELDS, {}, exercise_view, "redlines", RedlineRules.from_dict),
+        # Case role-plays (calculators.ui.roleplay): the profile for plans and figures, the red lines for what is said.
+        Tool("roleplay", "案例演练", ROLEPLAY_FIELDS, {}, roleplay_view, "practice", PracticeContext.from_dict),
     )
 }
 
@@ -72,12 +78,17 @@ def load_context(kind: str) -> Any:
         return handbook_terms()
     from procedures import rules  # YAML data, validated with pydantic: CPython only
 
+    if context == "practice":
+        from .terms import handbook_terms
+
+        return PracticeContext(handbook_terms(), rules.redlines())
     return {"conduct": rules.conduct_rules, "overdraft": rules.overdraft_rules, "redlines": rules.redlines}[context]()
 
 
 def contexts_for_browser() -> dict[str, Any]:
     """Every context as JSON-ready data, keyed like :attr:`Tool.context` (written into the site's manifest)."""
-    return {tool.context: load_context(tool.kind).to_dict() for tool in TOOLS.values()}
+    # "practice" is made of "terms" and "redlines": the page composes it (book/_static/practice.js), not sent twice.
+    return {tool.context: load_context(tool.kind).to_dict() for tool in TOOLS.values() if tool.context != "practice"}
 
 
 def form_html(kind: str, context: Any = None, defaults: Mapping[str, str] | None = None) -> str:

@@ -1,0 +1,172 @@
+// Answerable exercises on the published (static, offline) handbook.
+//
+// Each <div class="hb-exercise" data-key="…"> holds an answer form built at book build time
+// (procedures/practice.py). Once the in-browser runtime is ready (book/_static/calculators.js publishes
+// window.hbRuntime), 提交 (or Enter) sends the key and the answer to the project's own Python, the
+// "exercise" tool of calculators.frontends (calculators/ui/practice.py): no grading rule lives here.
+// Results stay in this browser (localStorage, key STORE); nothing is sent anywhere. A trainee can
+// export them as a JSON file for the trainer (python -m procedures.practice summary FILES...).
+
+const STORE = "hb-practice-v1";
+const FORMAT = "hb-practice/1";
+const exercises = Array.from(document.querySelectorAll(".hb-exercise[data-exercise-box]"));
+// Case role-plays (procedures/roleplay.py): one .hb-roleplay holds the case key; its steps are .hb-step boxes.
+const roleplay = document.querySelector(".hb-roleplay");
+const steps = Array.from(document.querySelectorAll(".hb-step[data-step-box]"));
+window.hbPractice = { ready: false, lastFeedbackMs: null };
+
+function load() {
+  try {
+    const data = JSON.parse(localStorage.getItem(STORE) || "{}");
+    return data && typeof data === "object" && data.results ? data : { results: {} };
+  } catch (error) {
+    return { results: {} };
+  }
+}
+
+function record(id, answer, verdict) {
+  const data = load();
+  const entry = data.results[id] || (data.results[id] = { attempts: [] });
+  entry.attempts.push({ answer, verdict, at: new Date().toISOString() });
+  try {
+    localStorage.setItem(STORE, JSON.stringify(data));
+  } catch (error) {
+    // Storage full or disabled: the feedback still shows; only the record is not kept.
+  }
+  renderProgress();
+}
+
+function typedAnswer(box) {
+  const inputs = Array.from(box.querySelectorAll("[data-exercise]"));
+  if (inputs.length === 1 && inputs[0].type === "text") return inputs[0].value;
+  return inputs.filter((input) => input.checked).map((input) => input.value).join(",");
+}
+
+// grade(answer) -> {ok, html, summary} or {ok: false, field, message}: the package's Python, through the runtime.
+function attach(box, id, grade, onGraded) {
+  const verdict = box.querySelector(`[data-verdict-for="${CSS.escape(id)}"]`);
+  const error = box.querySelector(".hb-error");
+  const submit = () => {
+    const started = performance.now();
+    const answer = typedAnswer(box);
+    let out;
+    try {
+      out = grade(answer);
+    } catch (failure) {
+      out = { ok: false, field: "answer", message: "检查出错：" + String(failure).split("\n").slice(-2).join(" ") };
+    }
+    for (const input of box.querySelectorAll("[aria-invalid]")) input.removeAttribute("aria-invalid");
+    if (out.ok) {
+      error.textContent = "";
+      verdict.innerHTML = out.html;
+      verdict.dataset.verdict = out.summary.verdict;
+      // Kept after the verdict is painted: a storage write never delays the feedback.
+      const { answer: shown, verdict: result } = out.summary;
+      setTimeout(() => record(id, shown, result), 0);
+      if (onGraded) onGraded(answer);
+    } else {
+      error.textContent = out.message;
+      verdict.dataset.verdict = "";
+      verdict.innerHTML = "";
+      for (const input of box.querySelectorAll("[data-exercise]")) input.setAttribute("aria-invalid", "true");
+    }
+    box.dataset.checked = String(Number(box.dataset.checked || 0) + 1);
+    window.hbPractice.lastFeedbackMs = performance.now() - started;
+  };
+  box.querySelector("[data-exercise-submit]").addEventListener("click", submit);
+  box.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && event.target.matches("input[data-exercise]")) {
+      event.preventDefault();
+      submit();
+    }
+  });
+  verdict.innerHTML = "<p class=\"hb-status\">作答后按“提交”（或回车）检查；可以反复修改再提交。</p>";
+  box.dataset.state = "ready";
+}
+
+function exportResults() {
+  const data = load();
+  const file = { format: FORMAT, exported: new Date().toISOString(), results: data.results };
+  const blob = new Blob([JSON.stringify(file, null, 1)], { type: "application/json" });
+  const link = document.createElement("a");
+  link.href = URL.createObjectURL(blob);
+  link.download = "练习记录.json";
+  document.body.appendChild(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+}
+
+function renderProgress() {
+  const results = load().results;
+  const here = exercises.map((box) => box.dataset.exerciseBox);
+  const done = here.filter((id) => results[id] && results[id].attempts.some((a) => a.verdict === "correct")).length;
+  const total = Object.keys(results).length;
+  for (const count of document.querySelectorAll("[data-hb-progress] .hb-progress-count")) {
+    count.textContent = `本页 ${here.length} 题，已答对 ${done} 题；本浏览器中共有 ${total} 道练习的作答记录。`;
+  }
+}
+
+function setupProgress() {
+  for (const bar of document.querySelectorAll("[data-hb-progress]")) {
+    bar.innerHTML =
+      "<p>你的作答记录只保存在本浏览器中（localStorage），不会发送到任何地方。</p>" +
+      "<p class=\"hb-progress-count\"></p>" +
+      "<button type=\"button\" data-practice-export>导出我的练习记录（JSON 文件）</button> " +
+      "<button type=\"button\" data-practice-clear>清除本浏览器中的记录</button>";
+    bar.querySelector("[data-practice-export]").addEventListener("click", exportResults);
+    bar.querySelector("[data-practice-clear]").addEventListener("click", () => {
+      if (confirm("确定清除本浏览器中的全部练习记录吗？清除后无法恢复。")) {
+        localStorage.removeItem(STORE);
+        renderProgress();
+      }
+    });
+  }
+  renderProgress();
+}
+
+function startRoleplay(call, manifest) {
+  const key = roleplay.dataset.key;
+  const context = JSON.stringify({ terms: manifest.contexts.terms, redlines: manifest.contexts.redlines });
+  const given = {}; // step id -> the answer as typed: the debrief grades them again
+  const ask = (step, answer) => JSON.parse(call("roleplay", JSON.stringify({ key, step, answer }), context));
+  for (const box of steps) {
+    const id = box.dataset.stepBox;
+    attach(box, id, (answer) => ask(id, answer), (answer) => { given[id] = answer; });
+  }
+  ask("debrief", "{}"); // parses the profile and the red lines once now, not on the trainee's first 提交
+  const button = document.querySelector("[data-debrief-submit]");
+  const target = document.querySelector(`[data-debrief-for="${CSS.escape(roleplay.dataset.case)}"]`);
+  if (button && target) {
+    button.addEventListener("click", () => {
+      const out = ask("debrief", JSON.stringify(given));
+      target.innerHTML = out.ok ? out.html : "<p>" + out.message + "</p>";
+      target.dataset.done = String(Number(target.dataset.done || 0) + 1);
+    });
+  }
+}
+
+function start() {
+  const { call, manifest } = window.hbRuntime;
+  const redlines = JSON.stringify(manifest.contexts.redlines);
+  // Parse the red-line rules once now (an unanswered check), not on the trainee's first 提交.
+  if (exercises.length) call("exercise", JSON.stringify({ key: exercises[0].dataset.key, answer: "0" }), redlines);
+  for (const box of exercises) {
+    attach(box, box.dataset.exerciseBox, (answer) =>
+      JSON.parse(call("exercise", JSON.stringify({ key: box.dataset.key, answer }), redlines)));
+  }
+  if (roleplay) startRoleplay(call, manifest);
+  setupProgress();
+  window.hbPractice.ready = true;
+}
+
+if (exercises.length || roleplay) {
+  if (window.hbRuntime) start();
+  else document.addEventListener("hb-runtime-ready", start, { once: true });
+  document.addEventListener("hb-runtime-failed", () => {
+    for (const box of [...exercises, ...steps]) {
+      box.querySelector(".hb-verdict").innerHTML =
+        "<p class=\"hb-status\">浏览器计算引擎加载失败，无法自动检查；请展开下方的“答案与解析”自行核对。</p>";
+    }
+  }, { once: true });
+}
