@@ -22,21 +22,20 @@ from __future__ import annotations
 import argparse
 import html
 import json
-import os
 import sys
 from collections import Counter
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from calculators import handbook_terms
-from calculators.conduct import CHECKED_RULES, WARNING_RULES
+from calculators.compliance.conduct import CHECKED_RULES, WARNING_RULES
 from calculators.terms import Terms
 
 from . import exercises, rules
 from .exercises import LETTERS, ChoiceExercise, ComputeExercise, ExerciseSet, SpotExercise
 from .render import fill_profile
 
-__all__ = ["EXPORT_FORMAT", "MARKER", "attribute_json", "exercise_key", "form_html", "practice_markdown", "show_exercises",
+__all__ = ["EXPORT_FORMAT", "MARKER", "attribute_json", "exercise_key", "form_html", "practice_markdown", "chunks",
            "all_keys", "read_export", "summarize", "summary_text", "main"]
 
 #: The ``format`` field of a trainee's exported results (written by book/_static/practice.js).
@@ -173,7 +172,7 @@ def attribute_json(data: Any) -> str:
     return html.escape(json.dumps(data, ensure_ascii=False, separators=(",", ":")), quote=False).replace("'", "&#x27;")
 
 
-def _chunks(exercise_set: ExerciseSet, terms: Terms) -> list[str]:
+def chunks(exercise_set: ExerciseSet, terms: Terms) -> list[str]:
     """The page Markdown cut before each folded answer: chunk ``i`` ends with exercise ``i``'s question."""
     page = exercises.exercises_markdown(exercise_set, terms)
     chunks = page.split(MARKER)
@@ -194,31 +193,12 @@ def practice_markdown(exercise_set: ExerciseSet, terms: Terms | None = None) -> 
     True
     """
     terms = handbook_terms() if terms is None else terms
-    chunks = _chunks(exercise_set, terms)
-    out = [chunks[0]]
-    for exercise, chunk in zip(exercise_set.exercises, chunks[1:]):
+    parts = chunks(exercise_set, terms)
+    out = [parts[0]]
+    for exercise, chunk in zip(exercise_set.exercises, parts[1:]):
         out[-1] = out[-1].rstrip("\n") + "\n\n" + form_html(exercise_key(exercise, terms)) + "\n\n"
         out.append(chunk)
     return PROGRESS + "\n\n" + "".join(out)
-
-
-def show_exercises(exercise_set: ExerciseSet, terms: Terms | None = None) -> None:
-    """Display an exercises page: forms for the static site (``HANDBOOK_SITE_BUILD``), widgets in JupyterLab."""
-    from IPython.display import display
-
-    from .render import show
-
-    terms = handbook_terms() if terms is None else terms
-    if os.environ.get("HANDBOOK_SITE_BUILD"):
-        display(show(practice_markdown(exercise_set, terms)))
-        return
-    from calculators.ui.practice_widgets import ExerciseWidget
-
-    chunks = _chunks(exercise_set, terms)
-    display(show(chunks[0]))
-    for exercise, chunk in zip(exercise_set.exercises, chunks[1:]):
-        display(ExerciseWidget(exercise_key(exercise, terms)))
-        display(show(chunk))
 
 
 # --- class summaries ---------------------------------------------------------------------------------------------

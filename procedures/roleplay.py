@@ -26,9 +26,6 @@ Every step states its ``rule`` and cites ``sources`` (ids of ``procedures/source
 from __future__ import annotations
 
 import html
-import json
-import os
-from datetime import datetime
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -37,8 +34,8 @@ from typing import Any, Literal
 from pydantic import Field, model_validator
 
 from calculators import handbook_terms, negotiated_plan
-from calculators.conduct import check_contact_plan
-from calculators.scriptlint import lint as lint_script
+from calculators.compliance.conduct import check_contact_plan
+from calculators.compliance.redlines import lint as lint_script
 from calculators.terms import Terms
 
 from . import exercises, loader, rules
@@ -49,7 +46,7 @@ from .render import fill_profile, page_info
 from .schema import Cite, Model, Reviewed, Slug, Text
 
 __all__ = ["CASES_DIR", "STAGES", "Case", "load_path", "load", "cases", "validate", "case_key", "case_markdown",
-           "show_case", "cases_table"]
+           "cases_table"]
 
 CASES_DIR = ROOT / "cases"
 #: The five workflow stages, in order (ids of procedures/workflow/*.yml) and their names.
@@ -355,21 +352,3 @@ def cases_table() -> str:
     rows = [f"| {{doc}}`{c.title} <{c.id}>` | {len(c.steps)} | {'、'.join(dict.fromkeys(STAGES[s.stage] for s in c.steps))} |"
             for c in cases()]
     return "| 案例 | 步数 | 经过的环节 |\n|---|---:|---|\n" + "\n".join(rows) + "\n"
-
-
-def show_case(case_id: str, terms: Terms | None = None) -> None:
-    """Display a case page: forms for the static site (``HANDBOOK_SITE_BUILD``), a widget in JupyterLab."""
-    from IPython.display import display
-
-    from .render import show
-
-    terms = handbook_terms() if terms is None else terms
-    case = load(case_id)
-    if os.environ.get("HANDBOOK_SITE_BUILD"):
-        display(show(case_markdown(case, terms)))
-        return
-    from calculators.ui.practice_widgets import RoleplayWidget
-
-    text = case_markdown(case, terms)
-    display(show(text.split('<div class="hb-roleplay"')[0]))
-    display(RoleplayWidget(case_key(case, terms)))

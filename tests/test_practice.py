@@ -9,6 +9,7 @@ import pytest
 
 from calculators import handbook_terms, late_fee
 from calculators.frontends import TOOLS, browser_call, load_context
+from calculators.errors import CalculatorInputError
 from calculators.ui.practice import grade, parse_lines
 from calculators.ui.practice_widgets import ExerciseWidget
 from procedures import exercises, practice
@@ -86,7 +87,7 @@ def test_apr_answer_accepts_the_shown_percent():
 
 def test_spot_lines_are_read_in_any_order_and_form():
     assert parse_lines("第3条、1，３", 4) == [1, 3]
-    with pytest.raises(Exception):
+    with pytest.raises(CalculatorInputError):
         parse_lines("x", 4)
 
 

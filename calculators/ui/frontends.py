@@ -61,7 +61,7 @@ TOOLS: dict[str, Tool] = {
         Tool("conduct", "联系计划合规检查", CONDUCT_FIELDS, CONDUCT_DEFAULTS, conduct_view, "conduct", ConductRules.from_dict),
         Tool("overdraft", "恶意透支风险节点核对", OVERDRAFT_FIELDS, OVERDRAFT_DEFAULTS, overdraft_view, "overdraft", OverdraftRules.from_dict),
         Tool("lint", "话术红线检查", LINT_FIELDS, LINT_DEFAULTS, lint_view, "redlines", RedlineRules.from_dict),
-        # Exercise self-check (calculators.practice): the page gives the key, the trainee the answer.
+        # Exercise self-check (calculators.ui.practice): the page gives the key, the trainee the answer.
         Tool("exercise", "练习自测", ANSWER_FIELDS, {}, exercise_view, "redlines", RedlineRules.from_dict),
         # Case role-plays (calculators.ui.roleplay): the profile for plans and figures, the red lines for what is said.
         Tool("roleplay", "案例演练", ROLEPLAY_FIELDS, {}, roleplay_view, "practice", PracticeContext.from_dict),
@@ -79,7 +79,7 @@ def load_context(kind: str) -> Any:
     from procedures import rules  # YAML data, validated with pydantic: CPython only
 
     if context == "practice":
-        from .terms import handbook_terms
+        from ..terms import handbook_terms
 
         return PracticeContext(handbook_terms(), rules.redlines())
     return {"conduct": rules.conduct_rules, "overdraft": rules.overdraft_rules, "redlines": rules.redlines}[context]()

@@ -71,7 +71,8 @@ def _compute(key: Mapping[str, Any], typed: str) -> tuple[bool, str]:
         return answer == str(key["value"]).upper(), answer
     plain = normalize_number(typed, "answer", "percent" if unit == "percent" else "amount")
     if not plain:
-        raise CalculatorInputError("answer", typed, "a number", allowed_zh="请填一个数字" + ("（百分数，例如 14.31%）" if unit == "percent" else "（元，例如 40 或 40.00）"))
+        example = "（百分数，例如 14.31%）" if unit == "percent" else "（元，例如 40 或 40.00）"
+        raise CalculatorInputError("answer", typed, "a number", allowed_zh="请填一个数字" + example)
     value = Decimal(key["value"])
     try:
         number = Decimal(plain)
