@@ -155,6 +155,14 @@ def test_make_commands_in_sequence(tmp_path):
     assert re.findall(r"reading sources\.\.\. .*?(book/[\w/-]+)", output(sixth)) == ["book/calc/profile"], output(sixth)[-3000:]
     assert "本页列出本次构建使用的配置" in text(project, "book/calc/profile.html")
 
+    # 6b. An edit to a static file alone (a stylesheet) reaches the site: it is not "0 out of date".
+    css = project / "book" / "_static" / "handbook.css"
+    css.write_text(css.read_text(encoding="utf-8") + "\n/* edited in the make-sequence test */\n", encoding="utf-8")
+    restyled = make(project, "book")
+    assert passed(restyled), output(restyled)[-5000:]
+    assert executed(restyled) == [], executed(restyled)
+    assert "edited in the make-sequence test" in (site / "_static" / "handbook.css").read_text(encoding="utf-8")
+
     # 7. A warning fails the build; the published site stays as it was, `make serve` refuses, and the next
     #    unchanged build fails again.  Fixed, the build passes and the site is published.
     page = project / "book" / "calc" / "profile.md"

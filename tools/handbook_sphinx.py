@@ -125,6 +125,17 @@ def _inject_digest(app: Sphinx, docname: str, source: list[str]) -> None:
     )
 
 
+def _static_files_follow(app: Sphinx, docname: str, source: list[str]) -> None:
+    """The site's own static files (``book/_static``) are dependencies of the start page: Sphinx copies static
+    files only when some page is written, so an edit to a stylesheet or script alone would otherwise report
+    "no targets are out of date" and leave the old file in the site."""
+    if docname != app.config.root_doc:
+        return
+    for path in sorted((ROOT / "book" / "_static").rglob("*")):
+        if path.is_file():
+            app.env.note_dependency(str(path))
+
+
 def _env_before_read(app: Sphinx, env, docnames) -> None:
     # Computed once per build, at config-inited (_prepare_static).
     env.handbook_dependencies = app.handbook_dependencies
@@ -269,5 +280,6 @@ def setup(app: Sphinx) -> dict:
     app.connect("config-inited", _prepare_static)
     app.connect("env-before-read-docs", _env_before_read)
     app.connect("source-read", _inject_digest)
+    app.connect("source-read", _static_files_follow)
     app.setup_extension("tools.site_reader")  # accessibility, Chinese question search, caching, edit links (reader)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
