@@ -260,6 +260,7 @@ def setup(app: Sphinx) -> dict:
     from tools import issuer_footer
 
     app.add_config_value("handbook_build_key", "", "env", types=[str])
+    app.setup_extension("tools.directives")  # data pages: ```{procedure} contact``` and the other kinds
     app.connect("config-inited", _only_toc_pages, priority=950)
     app.connect("config-inited", issuer_footer.fill_footer)  # the footer names the build's issuer
     app.connect("build-finished", _prune_stale_output)
