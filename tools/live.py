@@ -32,6 +32,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from procedures.doclinks import LINKS_FILE, relative_link, rewrite_doc_links
+from procedures.pages import expand
+from procedures.render import fill_profile
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DEST = ROOT / "_build" / "live"
@@ -108,12 +110,12 @@ def classroom_notebook(source: Path, page: Page, pages: list[Page]):
     """The page as a notebook for the classroom: plumbing folded, links rewritten, kernel metadata settled."""
     import jupytext
 
-    notebook = jupytext.read(source)
+    notebook = jupytext.read(source, fmt="md:myst")
     links = _relative_links(page, pages)
     titles = {p.docname: p.title for p in pages}
     for cell in notebook.cells:
-        if cell.cell_type == "markdown":
-            cell.source = rewrite_doc_links(cell.source, page.docname, links, titles)
+        if cell.cell_type == "markdown":  # data-page directives expanded: JupyterLab has no Sphinx to render them
+            cell.source = rewrite_doc_links(fill_profile(expand(cell.source)), page.docname, links, titles)
         elif cell.cell_type == "code":
             tags = set(cell.metadata.get("tags", []))
             if tags & PLUMBING_TAGS:
