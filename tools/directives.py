@@ -44,6 +44,7 @@ class DataPageDirective(SphinxDirective):
 
     def run(self) -> list[nodes.Node]:
         from procedures import pages
+        from procedures.loader import ProcedureFileError
         from procedures.render import fill_profile
 
         kind, page_id = self.name, self.arguments[0]
@@ -52,6 +53,8 @@ class DataPageDirective(SphinxDirective):
             page = pages.render(kind, page_id)
         except pages.UnknownPage as exc:
             raise self.error(f"{where}: unknown id ({exc})") from None
+        except ProcedureFileError as exc:  # invalid data: the file, line and field, as `make check-data` reports them
+            raise self.error(f"{where}: {exc}") from None
         for path in page.files:
             self._depend(ROOT / path)
         if page.problems:

@@ -51,7 +51,7 @@ sys.path.insert(0, str(ROOT))  # the project packages, also when not installed
 LOG = sphinx_logging.getLogger(__name__)
 EXTRA_STATIC = ROOT / "_build" / "static-extra"
 DEPENDENCY_DIRS = ("calculators", "procedures")
-DEPENDENCY_SUFFIXES = {".py", ".yml", ".yaml", ".json"}
+DEPENDENCY_SUFFIXES = {".py", ".yml", ".yaml", ".json", ".j2"}  # .j2: page layouts (procedures/templates)
 MARKER = "handbook-dependency-digest"
 
 
