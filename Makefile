@@ -57,7 +57,7 @@ book: $(call INSTALLED,book) ## build the site into _build/html, published only 
 	@echo "==> done: open _build/html/index.html, or run 'make serve' for http://127.0.0.1:$(PORT)/"
 
 test: $(call INSTALLED,test) ## build, then run the whole suite: units, doctests, data, nbval pages, build and browser tests (TESTS=path: only those)
-	@tools/ensure_system_deps.sh fonts browser
+	@tools/ensure_system_deps.sh fonts browser pdf
 	@$(MAKE) --no-print-directory book PROFILE=$(PROFILE)
 	@echo "==> running the test suite"
 	$(BIN)/python -m pytest --nbval-lax $(TESTS)

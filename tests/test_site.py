@@ -62,3 +62,13 @@ def test_no_unfilled_profile_tokens_or_leftover_placeholders():
             if marker in text:
                 leftovers.append((path, marker))
     assert leftovers == []
+
+
+def test_status_page_table_is_chinese():
+    """MyST-NB's execution table is translated (tools/status_table.py): no English headers or method names."""
+    html = (SITE / "book" / "status.html").read_text(encoding="utf-8")
+    table = html[html.index("<table"):html.index("</table>")]
+    for english in ("Document", "Modified", "Method", "Run Time", "Status", ">cache<"):
+        assert english not in table, english
+    for chinese in ("页面", "执行时间", "方式", "耗时（秒）", "结果", "成功"):
+        assert chinese in table, chinese

@@ -259,6 +259,7 @@ def _prune_stale_output(app: Sphinx, exception) -> None:
 def setup(app: Sphinx) -> dict:
     from tools import issuer_footer
 
+    app.setup_extension("tools.status_table")  # the build-status table in Chinese
     app.add_config_value("handbook_build_key", "", "env", types=[str])
     app.setup_extension("tools.directives")  # data pages: ```{procedure} contact``` and the other kinds
     app.connect("config-inited", _only_toc_pages, priority=950)
