@@ -103,7 +103,7 @@ def _situation(page_id: str) -> Page:
 def _role(page_id: str) -> Page:
     from .render import role_markdown
 
-    _known("role page", page_id, ["duties"])
+    _known("duties page", page_id, ["role"])
     return Page(role_markdown(loader.role()), ("procedures/role.yml",))
 
 
@@ -158,7 +158,7 @@ def _exercises(page_id: str) -> Page:
 def _glossary(page_id: str) -> Page:
     from .render import glossary_markdown, pinyin_key
 
-    _known("glossary", page_id, ["terms"])
+    _known("terms page", page_id, ["glossary"])
     glossary = loader.glossary()
     markdown = glossary_markdown(glossary)
     heads = [t.term for t in glossary.terms]
@@ -256,15 +256,16 @@ def _scripts(page_id: str) -> Page:
     return Page(markdown, ("procedures/scripts", "procedures/rules/stages.yml", "procedures/rules/redlines.yml"), problems)
 
 
-#: Directive name → renderer of an id.  Every kind is a directive (``tools/directives.py``).
+#: Directive name → renderer of an id.  Every kind is a directive (``tools/directives.py``); no name may shadow a
+#: Sphinx or docutils directive (``glossary``, ``role``), hence ``{terms} glossary`` and ``{duties} role``.
 KINDS: dict[str, Callable[[str], Page]] = {
     "procedure": _procedure,
     "challenge": _challenge,
     "situation": _situation,
-    "role": _role,
+    "duties": _role,
     "skills": _skills,
     "exercises": _exercises,
-    "glossary": _glossary,
+    "terms": _glossary,
     "review-log": _review_log,
     "rules": _rules,
     "scripts": _scripts,
@@ -299,7 +300,7 @@ def expand(markdown: str) -> str:
 
     ``tools/live.py`` uses this for the trainer's classroom copy, where JupyterLab shows Markdown as it is.
 
-    >>> text = expand("# 岗位职责\\n\\n```{role} duties\\n```\\n")
+    >>> text = expand("# 岗位职责\\n\\n```{duties} role\\n```\\n")
     >>> text.startswith("# 岗位职责") and "## 岗位职责" in text and "{role}" not in text
     True
     """

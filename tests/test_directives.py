@@ -56,7 +56,8 @@ def html(project: Path) -> str:
 def test_a_page_with_a_directive_builds_with_the_data_and_the_profile(tmp_path):
     from procedures import loader
 
-    project = fixture_book(tmp_path, "# 岗位职责与价值\n\n```{role} duties\n```\n\n```{rules} certainty\n```\n")
+    project = fixture_book(tmp_path, "# 岗位职责与价值\n\n```{duties} role\n```\n\n```{rules} certainty\n```\n\n"
+                                     "```{terms} glossary\n```\n")
     result = build(project)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     page = html(project)
@@ -64,6 +65,8 @@ def test_a_page_with_a_directive_builds_with_the_data_and_the_profile(tmp_path):
     assert role.duties[0].title in page and role.boundaries[0] in page
     assert "hb-page-info" in page and "procedures/role.yml" in page  # the owner / edit-link box, an admonition
     assert '<h2 class="rubric"' in page and "岗位边界：不能做的事" in page  # headings render as today's pages
+    glossary = loader.glossary()
+    assert '<dl class="glossary' in page and f'>{glossary.terms[0].term}<a class="headerlink"' in page  # Sphinx's glossary
     assert "⟦" not in page and "{admonition}" not in page and "```" not in page
 
 
@@ -92,7 +95,7 @@ def test_an_answer_key_that_disagrees_with_the_calculators_fails_naming_the_exer
 def test_editing_a_data_file_re_renders_the_page(tmp_path):
     from procedures import loader
 
-    project = fixture_book(tmp_path, "# 岗位职责与价值\n\n```{role} duties\n```\n")
+    project = fixture_book(tmp_path, "# 岗位职责与价值\n\n```{duties} role\n```\n")
     assert build(project).returncode == 0
     summary = loader.role().summary
     data_file = project / "procedures" / "role.yml"

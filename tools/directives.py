@@ -74,8 +74,16 @@ class DataPageDirective(SphinxDirective):
 
 
 def setup(app: Sphinx) -> dict:
+    from docutils.parsers.rst import directives as rst_directives
+    from sphinx.domains.std import StandardDomain
+    from sphinx.errors import ExtensionError
+
     from procedures.pages import kinds
 
+    # A kind named like a docutils or Sphinx directive would silently win or lose (``{glossary}`` is Sphinx's).
+    clashes = sorted(set(kinds()) & (set(rst_directives._directive_registry) | set(StandardDomain.directives)))
+    if clashes:
+        raise ExtensionError(f"data-page kinds shadow existing directives: {clashes}")
     for kind in kinds():
         app.add_directive(kind, DataPageDirective)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
