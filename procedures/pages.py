@@ -211,6 +211,79 @@ def _stage_problems(rows, markdown: str) -> list[str]:
     return problems
 
 
+def _advice(name: str, **values) -> str:
+    """A rules page's own section (``templates/advice-<name>.md.j2``), with the linter's rules and script links."""
+    from .render import render_template
+    from .render_rules import redline_rule, script_link
+
+    return render_template(f"advice-{name}.md.j2", redline_rule=redline_rule, script_link=script_link,
+                           library=rules.scripts(), **values)
+
+
+def _civil() -> Page:
+    """Civil routes and the limitation period; the figures shown are the data's (15-day objection, years, restarts)."""
+    from .render_rules import civil_markdown, redline_cites
+
+    legal = rules.legal()
+    markdown = civil_markdown(legal, _advice("civil"), redline_cites("exaggerated-legal"))
+    routes = {r.id: r for r in legal.civil_routes}
+    problems = [] if set(routes) == {"lawsuit", "payment-order", "arbitration", "enforcement"} else [f"civil routes {sorted(routes)}"]
+    expected = {"enforcement": "子女就读高收费私立学校", "payment-order": "15 日", "arbitration": "仲裁", "lawsuit": "减少"}
+    problems += [f"civil route {r!r}: {word!r} missing or not shown" for r, word in expected.items()
+                 if r in routes and (word not in routes[r].text or routes[r].text not in markdown)]
+    if f"诉讼时效：{legal.limitation.years} 年" not in markdown or not all(i in markdown for i in legal.limitation.restarts.items):
+        problems.append("the limitation period or what restarts it is not shown")
+    if markdown.index("## 客户问到法律程序时怎么说") > markdown.index("## 依据"):
+        problems.append("the advice comes after the references")
+    return Page(markdown, ("procedures/rules/legal.yml", "procedures/templates/advice-civil.md.j2"), problems)
+
+
+def _credit_reporting() -> Page:
+    """The credit-reporting rules; the periods shown are the data's (advance notice, 5 years, 20 and 30 days)."""
+    from .render_rules import credit_reporting_markdown, redline_cites
+
+    legal = rules.legal()
+    markdown = credit_reporting_markdown(legal, _advice("credit-reporting"),
+                                         redline_cites("fake-blacklist", "exaggerated-legal", "extra-fee"))
+    items = {i.id: i for i in legal.credit_reporting}
+    problems = [] if set(items) == {"advance-notice", "retention", "statement", "dispute", "complaint"} else [f"items {sorted(items)}"]
+    expected = [("retention", "还清"), ("statement", "说明"), ("complaint", "受理之日"), ("retention", "5 年"), ("dispute", "20 日"),
+                ("complaint", "30 日"), ("advance-notice", "事先告知")]
+    problems += [f"credit-reporting item {i!r}: {word!r} missing" for i, word in expected if i in items and word not in items[i].text]
+    problems += [f"credit-reporting item {i.id!r} not shown" for i in items.values() if i.text not in markdown or i.title not in markdown]
+    if "5 年" not in rules.redlines().category("fake-blacklist").rule:
+        problems.append("the linter's fake-blacklist rule does not state the 5-year retention")
+    if markdown.index("## 对客户怎么说") > markdown.index("## 依据"):
+        problems.append("the advice comes after the references")
+    return Page(markdown, ("procedures/rules/legal.yml", "procedures/rules/redlines.yml",
+                           "procedures/templates/advice-credit-reporting.md.j2"), problems)
+
+
+def _complaints() -> Page:
+    """The complaint channels; the regulators' hotlines are the data's and the quoted lines pass the linter."""
+    from calculators.scriptlint import lint
+
+    from .render_rules import complaints_markdown
+
+    legal = rules.legal()
+    angry = rules.scripts()["angry-customer"]
+    complaint_lines = [p.text for p in angry.say if "投诉" in p.text]
+    markdown = complaints_markdown(legal, _advice("complaints", angry=angry, complaint_lines=complaint_lines), angry.sources)
+    channels = {c.id: c for c in legal.complaint_channels}
+    problems = [] if {"bank", "nfra-12378", "pboc-12363", "police", "court"} <= set(channels) else [f"channels {sorted(channels)}"]
+    if channels.get("nfra-12378") and channels["nfra-12378"].contact != "12378" or (
+            channels.get("pboc-12363") and channels["pboc-12363"].contact != "12363"):
+        problems.append("a regulator's hotline differs from its id")
+    problems += [f"channel {c.id!r} not shown" for c in channels.values() if f"| {c.name} | {c.contact} |" not in markdown]
+    redlines = rules.redlines()
+    if not complaint_lines or any(lint(line, redlines) for line in complaint_lines):
+        problems.append("no complaint line to quote, or a quoted line is flagged by the red-line linter")
+    if markdown.index("## 客户说要投诉时") > markdown.index("## 依据"):
+        problems.append("the advice comes after the references")
+    return Page(markdown, ("procedures/rules/legal.yml", "procedures/scripts/angry-customer.yml",
+                           "procedures/templates/advice-complaints.md.j2"), problems)
+
+
 def _rules(page_id: str) -> Page:
     from .render import certainty_legend, conduct_markdown, redlines_markdown
     from .render_rules import stages_markdown
@@ -218,12 +291,15 @@ def _rules(page_id: str) -> Page:
     if page_id == "stages":
         markdown = stages_markdown()
         return Page(markdown, ("procedures/rules/stages.yml", "procedures/scripts"), _stage_problems(rules.stage_table(), markdown))
+    pages = {"civil": _civil, "credit-reporting": _credit_reporting, "complaints": _complaints}
+    if page_id in pages:
+        return pages[page_id]()
     renderers: dict[str, tuple[Callable[[], str], tuple[str, ...]]] = {
         "conduct": (conduct_markdown, ("procedures/rules/conduct.yml",)),
         "redlines": (redlines_markdown, ("procedures/rules/redlines.yml",)),
         "certainty": (certainty_legend, ("procedures/schema.py",)),
     }
-    _known("rules page", page_id, ["stages", *renderers])
+    _known("rules page", page_id, ["stages", *pages, *renderers])
     render_page, files = renderers[page_id]
     return Page(render_page(), files)
 
@@ -256,6 +332,25 @@ def _scripts(page_id: str) -> Page:
     return Page(markdown, ("procedures/scripts", "procedures/rules/stages.yml", "procedures/rules/redlines.yml"), problems)
 
 
+def _summary(page_id: str) -> Page:
+    """The recap: every duty, skill, stage and challenge the data defines, challenges in table-of-contents order."""
+    from .render import render_template
+
+    _known("summary", page_id, ["recap"])
+    challenges = loader.challenges()
+    toc = (loader.ROOT.parent / "_toc.yml").read_text(encoding="utf-8")
+    # The challenges in the order readers meet them, which follows the origin article: emotions, refusal, legal questions.
+    order = [c for c in re.findall(r"file: book/challenges/([a-z0-9-]+)", toc) if c in challenges]
+    skills, stages = loader.skills().skills, loader.workflow()
+    markdown = render_template("summary.md.j2", role=loader.role(), skills=skills, stages=stages, challenges=challenges,
+                               order=order)
+    problems = [] if (len(skills), len(stages), len(challenges)) == (4, 5, 3) else ["not 4 skills, 5 stages and 3 challenges"]
+    if order[:3] != ["emotions", "refusal", "legal-issues"] or set(order) != set(challenges):
+        problems.append(f"challenges in the table of contents: {order}")
+    return Page(markdown, ("procedures/role.yml", "procedures/skills.yml", "procedures/workflow", "procedures/challenges",
+                           "_toc.yml", "procedures/templates/summary.md.j2"), problems)
+
+
 #: Directive name → renderer of an id.  Every kind is a directive (``tools/directives.py``); no name may shadow a
 #: Sphinx or docutils directive (``glossary``, ``role``), hence ``{terms} glossary`` and ``{duties} role``.
 KINDS: dict[str, Callable[[str], Page]] = {
@@ -269,6 +364,7 @@ KINDS: dict[str, Callable[[str], Page]] = {
     "review-log": _review_log,
     "rules": _rules,
     "scripts": _scripts,
+    "summary": _summary,
 }
 
 
