@@ -389,6 +389,8 @@ def render(kind: str, page_id: str) -> Page:
 
 
 DIRECTIVE = re.compile(r"^(`{3,}|:{3,})\{([a-z-]+)\}[ \t]+([A-Za-z0-9_-]+)[ \t]*\n\1[ \t]*$", re.M)
+#: A directive line as pages write it: ``(kind, id)`` groups.
+DIRECTIVE_LINE = re.compile(r"^```\{([a-z-]+)\} ([A-Za-z0-9_-]+)\n```$", re.M)
 
 
 def expand(markdown: str) -> str:

@@ -18,8 +18,6 @@ import pytest
 
 from helpers import ROOT
 
-pytestmark = pytest.mark.build
-
 CONF = """\
 extensions = ["myst_parser", "tools.directives"]
 myst_enable_extensions = ["colon_fence", "dollarmath", "deflist", "tasklist", "fieldlist"]
@@ -53,6 +51,7 @@ def html(project: Path) -> str:
     return (project / "out" / "index.html").read_text(encoding="utf-8")
 
 
+@pytest.mark.build
 def test_a_page_with_a_directive_builds_with_the_data_and_the_profile(tmp_path):
     from procedures import loader
 
@@ -70,6 +69,7 @@ def test_a_page_with_a_directive_builds_with_the_data_and_the_profile(tmp_path):
     assert "⟦" not in page and "{admonition}" not in page and "```" not in page
 
 
+@pytest.mark.build
 def test_an_unknown_id_fails_the_strict_build_naming_the_page_and_the_id(tmp_path):
     project = fixture_book(tmp_path, "# 练习\n\n```{procedure} no-such-stage\n```\n")
     result = build(project)
@@ -79,6 +79,7 @@ def test_an_unknown_id_fails_the_strict_build_naming_the_page_and_the_id(tmp_pat
     assert "known: understand, contact" in log
 
 
+@pytest.mark.build
 def test_an_answer_key_that_disagrees_with_the_calculators_fails_naming_the_exercise(tmp_path):
     project = fixture_book(tmp_path, "# 本章练习：计算器\n\n```{exercises} calc\n```\n")
     data_file = project / "procedures" / "exercises" / "calc.yml"
@@ -92,6 +93,7 @@ def test_an_answer_key_that_disagrees_with_the_calculators_fails_naming_the_exer
     assert "{exercises} calc" in log and "late-fee-partial: expected 41.00 for profile cmb, computed 40.00" in log, log[-3000:]
 
 
+@pytest.mark.build
 def test_editing_a_data_file_re_renders_the_page(tmp_path):
     from procedures import loader
 
@@ -107,3 +109,28 @@ def test_editing_a_data_file_re_renders_the_page(tmp_path):
     assert again.returncode == 0, again.stdout[-3000:] + again.stderr[-3000:]
     assert "（已修订）" + first_line in html(project)
     assert "1 changed" in again.stdout or "changed, 0 removed" in again.stdout and "0 changed" not in again.stdout, again.stdout
+
+
+def test_the_classroom_copy_shows_data_pages_expanded_with_the_profile():
+    """JupyterLab has no Sphinx: the trainer's copy of a data page carries the rendered Markdown, tokens filled."""
+    from procedures import loader
+    from tools import live
+
+    pages = live.book_pages()
+    contact = next(p for p in pages if p.docname == "book/workflow/contact")
+    notebook = live.classroom_notebook(ROOT / "book" / "workflow" / "contact.md", contact, pages)
+    text = "".join(cell.source for cell in notebook.cells)
+    assert "{procedure}" not in text and "⟦" not in text and "{doc}" not in text
+    assert loader.procedure("contact").purpose.splitlines()[0][:20] in text and "## 合规检查" in text
+
+
+def test_every_book_page_directive_names_a_known_page_whose_checks_pass():
+    """The ids declared in book/ all exist and their checks pass (what the build would fail on, without building)."""
+    from procedures import pages
+
+    declared = [(path, kind, page_id) for path in sorted((ROOT / "book").rglob("*.md"))
+                for kind, page_id in pages.DIRECTIVE_LINE.findall(path.read_text(encoding="utf-8")) if kind in pages.KINDS]
+    assert len(declared) >= 37  # one per page; the conduct and linter pages also show a tool
+    for path, kind, page_id in declared:
+        assert pages.render(kind, page_id).problems == [], (path, kind, page_id)
+        assert "kernelspec" not in path.read_text(encoding="utf-8") or "{code-cell}" in path.read_text(encoding="utf-8"), path
