@@ -4,7 +4,8 @@
 PYTHON  ?= python3
 VENV    ?= .venv
 BIN     := $(VENV)/bin
-PROFILE ?= cmb
+# Terms profile: a bundled name or a YAML path; empty means the default named in calculators/terms.py (DEFAULT_PROFILE).
+PROFILE ?=
 PORT    ?= 8000
 LIVE_PORT ?= 8888
 # jupyter-book itself, run with one Sphinx process per CPU so pages execute in parallel (tools/build_book.py).
@@ -52,7 +53,7 @@ check-venv:
 
 book: $(call INSTALLED,book) ## build the site into _build/html, published only if the strict build passes (PROFILE=cmb)
 	@tools/ensure_system_deps.sh fonts
-	@echo "==> building the handbook with terms profile '$(PROFILE)' (pages are executed; cached when unchanged)"
+	@echo "==> building the handbook with terms profile '$(or $(PROFILE),default)' (pages are executed; cached when unchanged)"
 	$(JUPYTER_BOOK) build . $(JB_FLAGS)
 	@echo "==> done: open _build/html/index.html, or run 'make serve' for http://127.0.0.1:$(PORT)/"
 

@@ -19,7 +19,8 @@ from .display import yuan
 from .errors import CalculatorInputError
 from .inputs import normalize_text
 from .legal import OverdraftRules, overdraft_exposure
-from .scriptlint import RedlineRules, lint
+from .lintmodel import default_model
+from .scriptlint import Finding, RedlineRules, lint
 from .views import View, field_error, read_inputs
 
 __all__ = [
@@ -223,15 +224,31 @@ def lint_view(inputs: Mapping[str, str], rules: RedlineRules) -> View:
     except CalculatorInputError as exc:
         return field_error(exc, LINT_FIELDS, inputs=inputs)
     summary = {"findings": str(len(findings)), "categories": " ".join(f.category for f in findings)}
+    model = default_model()
+    checked = (f"已检查：{len(rules.categories)} 类红线说法的规则（{html.escape('；'.join(c.name for c in rules.categories))}），"
+               f"以及一个统计模型（在 {model.info.get('items', '')} 句标注语料上训练，对规则没有抓到的每一句打分）。")
+    caveat = "这不是合规审核结论：检查器只认得见过的说法和相近的说法，可能漏报，也不判断事实是否准确；话术仍须按制度审核。"
     if not findings:
-        return View(html='<p class="hb-summary"><b>未发现越过红线的表述。</b>（检查器只识别常见说法，不能代替合规审核。）</p>', summary=summary)
+        return View(html=(f'<p class="hb-summary"><b>未发现越过红线的表述。</b></p><p class="hb-disclaimer">{checked}{caveat}</p>'),
+                    summary=summary)
+
+    def kind(f: Finding) -> str:
+        if f.source != "model":
+            return html.escape(f.name)
+        words = "、".join(f"“{w}”" for w in f.drivers)
+        return (f"{html.escape(f.name)}<br><b>{html.escape(f.verdict)}</b>"
+                + (f"（模型依据的词：{html.escape(words)}）" if words else ""))
+
     body = "".join(
-        f"<tr><td>{html.escape(f.name)}</td><td>“{html.escape(f.text)}”</td><td>{html.escape(f.rule)}</td><td>{html.escape('；'.join(f.sources))}</td></tr>"
+        f"<tr><td>{kind(f)}</td><td>“{html.escape(f.text)}”</td><td>{html.escape(f.rule)}</td><td>{html.escape('；'.join(f.sources))}</td></tr>"
         for f in findings
     )
+    ruled = sum(f.source != "model" for f in findings)
+    counts = "、".join(part for part in (f"<b>{ruled}</b> 处越过红线的表述" if ruled else "",
+                                          f"<b>{len(findings) - ruled}</b> 句可能越线、需复核" if ruled < len(findings) else "") if part)
     return View(
-        html=(f'<p class="hb-summary">发现 <b>{len(findings)}</b> 处越过红线的表述：</p>'
+        html=(f'<p class="hb-summary">发现 {counts}：</p>'
               '<div class="hb-table-wrap"><table class="table"><thead><tr><th>类别</th><th>原文</th><th>规则</th><th>依据</th></tr></thead>'
-              f"<tbody>{body}</tbody></table></div>"),
+              f"<tbody>{body}</tbody></table></div><p class=\"hb-disclaimer\">{checked}{caveat}</p>"),
         summary=summary,
     )

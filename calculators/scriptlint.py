@@ -25,9 +25,26 @@ How a pattern matches (so that compliant phrasing such as "我们不会上门",
   they are ignored when looking for a negation word.
 * A "breaker" earlier in the clause (``以为``, ``否则`` …) turns a negation
   back into a threat: "别以为你不会坐牢" is flagged.
+* Negation after the match counts too (``post_negations`` within
+  ``post_window`` characters of the same clause, or of the next clause when
+  the match ends a question): "“黑名单”其实并不存在" and "去您单位找您？这不是
+  我们的做法" are not flagged (not for ``none`` patterns).
+* A quoted mention is not said to the customer: a match inside quotation marks
+  with a cue such as ``不要说`` or ``例如`` just before the quote, or ``属于`` /
+  ``这类`` just after it, is not flagged (training text that quotes what not
+  to say).
 
-This is a training aid: it catches the usual wording of the red lines, not
-every possible one, and a clean result is not a compliance approval.
+Every position question is answered from one index of the text
+(:class:`calculators.linttext.TextIndex`), so linting is linear in the
+length of the text, with or without punctuation.
+
+The second layer is a statistical model (:mod:`calculators.lintmodel`,
+trained on a labelled corpus): a sentence that no rule flags but that the
+model scores above its threshold is reported as "可能越线，需复核" with the
+words that drove the score (:attr:`Finding.source` is ``"model"``).
+
+This is a training aid: a clean result means no rule and the model found
+nothing, not that the text is compliant.
 
 Standard library only (runs in the browser).
 """
@@ -39,8 +56,14 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
 from .conduct import SourceRef, _fail, _sources, _text
+from .lintmodel import LintModel, default_model
+from .linttext import TextIndex, alternation, contains_any
 
-__all__ = ["NEGATION_MODES", "Pattern", "Redline", "LintCategory", "RedlineRules", "Finding", "lint"]
+__all__ = ["NEGATION_MODES", "MODEL_VERDICT", "RULE_VERDICT", "Pattern", "Redline", "LintCategory", "RedlineRules", "Finding", "lint"]
+
+#: How a finding of each layer is labelled in results.
+RULE_VERDICT = "越过红线"
+MODEL_VERDICT = "可能越线，需复核"
 
 #: How a negation before (or inside) a match is treated; see the module docstring.
 NEGATION_MODES = ("clause", "prefix", "none")
@@ -61,6 +84,9 @@ class Pattern:
     negation: str = "clause"
     example: str = ""
     compiled: re.Pattern = field(default=None, compare=False, repr=False)  # type: ignore[assignment]
+    #: The same pattern behind a character-class prefix (``[F](?<=(?=(P)).)``, F = the characters a match can
+    #: start with) so that the regex engine skips quickly to candidate positions; group 1 is the match.
+    scanner: re.Pattern = field(default=None, compare=False, repr=False)  # type: ignore[assignment]
 
     def to_dict(self) -> dict[str, Any]:
         return {"regex": self.regex, "negation": self.negation, "example": self.example}
@@ -115,6 +141,10 @@ class RedlineRules:
     negation_window: int
     clause_delimiters: str
     macros: Mapping[str, str]
+    post_negations: tuple[str, ...] = ()
+    post_window: int = 0
+    mention_before: tuple[str, ...] = ()
+    mention_after: tuple[str, ...] = ()
 
     def category(self, category_id: str) -> LintCategory:
         """One category by id (``KeyError`` for an unknown id)."""
@@ -132,6 +162,10 @@ class RedlineRules:
             "negation_window": self.negation_window,
             "clause_delimiters": self.clause_delimiters,
             "macros": dict(self.macros),
+            "post_negations": list(self.post_negations),
+            "post_window": self.post_window,
+            "mention_before": list(self.mention_before),
+            "mention_after": list(self.mention_after),
             "redlines": [r.to_dict() for r in self.redlines],
             "categories": [c.to_dict() for c in self.categories],
         }
@@ -155,6 +189,12 @@ class RedlineRules:
         window = data.get("negation_window")
         if isinstance(window, bool) or not isinstance(window, int) or not 0 <= window <= 100:
             raise _fail("negation_window", window, "a whole number of characters from 0 to 100")
+        post = tuple(_text(w, f"post_negations[{i}]") for i, w in enumerate(_list(data.get("post_negations") or [], "post_negations")))
+        post_window = data.get("post_window", 0)
+        if isinstance(post_window, bool) or not isinstance(post_window, int) or not 0 <= post_window <= 100:
+            raise _fail("post_window", post_window, "a whole number of characters from 0 to 100")
+        cues = {name: tuple(_text(w, f"{name}[{i}]") for i, w in enumerate(_list(data.get(name) or [], name)))
+                for name in ("mention_before", "mention_after")}
         delimiters = data.get("clause_delimiters")
         if not isinstance(delimiters, str) or not delimiters:
             raise _fail("clause_delimiters", delimiters, "a non-empty string of punctuation characters")
@@ -184,7 +224,8 @@ class RedlineRules:
         ids = [c.id for c in categories]
         if len(set(ids)) != len(ids):
             raise _fail("categories", ids, "categories with distinct ids")
-        return cls(tuple(red), tuple(categories), negations, breakers, neutral, window, delimiters, dict(macros))
+        return cls(tuple(red), tuple(categories), negations, breakers, neutral, window, delimiters, dict(macros),
+                   post, post_window, cues["mention_before"], cues["mention_after"])
 
 
 def _pattern(item: Any, where: str, macros: Mapping[str, str]) -> Pattern:
@@ -202,13 +243,69 @@ def _pattern(item: Any, where: str, macros: Mapping[str, str]) -> Pattern:
             raise _fail(f"{where}.regex", regex, f"known macros only ({', '.join(macros) or 'none'}); <{name}> is undefined")
         return macros[name]
 
+    expanded = regex
+    for _ in range(4):  # macros may use macros (<DOC> uses <GAP>)
+        expanded = _MACRO.sub(expand, expanded)
     try:
-        compiled = re.compile(_MACRO.sub(expand, regex))
+        compiled = re.compile(expanded)
     except re.error as exc:
         raise _fail(f"{where}.regex", regex, f"a valid regular expression ({exc})", f"有效的正则表达式（{exc}）") from None
     if compiled.match(""):
         raise _fail(f"{where}.regex", regex, "a pattern that cannot match empty text")
-    return Pattern(regex, negation, example, compiled)
+    return Pattern(regex, negation, example, compiled, _scanner(expanded))
+
+
+def _first_chars(items: Any) -> tuple[set[str], bool] | None:
+    """(characters a match of the parsed items can start with, whether they can match empty), or None if any."""
+    from re import _constants as c  # type: ignore[attr-defined]
+
+    chars: set[str] = set()
+    for op, av in items:
+        if op is c.LITERAL:
+            chars.add(chr(av))
+            return chars, False
+        if op is c.IN:
+            for sub_op, sub_av in av:
+                if sub_op is c.LITERAL:
+                    chars.add(chr(sub_av))
+                elif sub_op is c.RANGE and sub_av[1] - sub_av[0] < 256:
+                    chars.update(chr(x) for x in range(sub_av[0], sub_av[1] + 1))
+                else:
+                    return None
+            return chars, False
+        if op in (c.ASSERT, c.ASSERT_NOT, c.AT):
+            continue
+        if op is c.SUBPATTERN:
+            inner = _first_chars(av[3])
+        elif op is c.BRANCH:
+            branches = [_first_chars(b) for b in av[1]]
+            if any(b is None for b in branches):
+                return None
+            inner = (set().union(*(b[0] for b in branches)), any(b[1] for b in branches))
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", None)):
+            found = _first_chars(av[2])
+            inner = None if found is None else (found[0], found[1] or av[0] == 0)
+        else:
+            return None
+        if inner is None:
+            return None
+        chars |= inner[0]
+        if not inner[1]:
+            return chars, False
+    return chars, True
+
+
+def _scanner(expanded: str) -> re.Pattern:
+    """A fast equivalent of ``re.compile(expanded)`` for finding every match start (see :attr:`Pattern.scanner`)."""
+    try:
+        from re import _parser  # type: ignore[attr-defined]
+
+        first = _first_chars(_parser.parse(expanded))
+    except Exception:  # an interpreter without the internal parser: scan with the plain pattern
+        first = None
+    if first is None or first[1] or not first[0]:
+        return re.compile(f"({expanded})")
+    return re.compile("[" + "".join(re.escape(ch) for ch in sorted(first[0])) + f"](?<=(?=({expanded})).)")
 
 
 @dataclass(frozen=True)
@@ -222,40 +319,75 @@ class Finding:
     rule: str
     sources: tuple[str, ...]
     redline: str
+    source: str = "rule"  # "rule": a pattern matched; "model": the statistical layer flagged the sentence
+    probability: float | None = None  # the model's probability (model findings only)
+    drivers: tuple[str, ...] = ()  # the words or n-grams that drove the model's score
+
+    @property
+    def verdict(self) -> str:
+        """``越过红线`` for a rule finding, ``可能越线，需复核`` for a model finding."""
+        return MODEL_VERDICT if self.source == "model" else RULE_VERDICT
 
     def to_dict(self) -> dict[str, Any]:
         return {"category": self.category, "name": self.name, "text": self.text, "span": list(self.span),
-                "rule": self.rule, "sources": list(self.sources), "redline": self.redline}
+                "rule": self.rule, "sources": list(self.sources), "redline": self.redline, "source": self.source,
+                "verdict": self.verdict, "probability": self.probability, "drivers": list(self.drivers)}
 
 
-def _negated(text: str, start: int, end: int, mode: str, rules: RedlineRules) -> bool:
+def _cancelled(index: TextIndex, start: int, end: int, mode: str, rules: RedlineRules) -> bool:
+    """Whether a match is cancelled by a negation before or after it, or by being a quoted mention."""
+    if any(index.is_mention(q, rules.mention_before, rules.mention_after) for q in index.quotes_overlapping(start, end)):
+        return True
     if mode == "none":
         return False
-    clause_start = start
-    while clause_start > 0 and text[clause_start - 1] not in rules.clause_delimiters:
-        clause_start -= 1
-    before = text[clause_start:start]
-    if any(word in before for word in rules.negation_breakers):
+    text = index.text
+    clause_start, clause_end = index.clause(start, end)
+    reach = max(rules.negation_window * 2, 20)  # bounded: linear time on unpunctuated text
+    before = text[max(clause_start, start - reach):start]
+    breakers = alternation(rules.negation_breakers)
+    if breakers is not None and breakers.search(before):
         return False
     scope = before[-rules.negation_window:] if rules.negation_window else ""
     if mode == "clause":
         scope += text[start:end]
-    for form in rules.neutral_forms:  # "能不能", "是不是": questions, not negations
-        scope = scope.replace(form, "＿" * len(form))
-    return any(word in scope for word in rules.negations)
+    neutral = alternation(rules.neutral_forms)
+    if neutral is not None:  # "能不能", "是不是": questions, not negations
+        scope = neutral.sub(lambda m: "＿" * len(m.group()), scope)
+    if contains_any(scope, rules.negations):
+        return True
+    if rules.post_window and rules.post_negations:
+        after_end = min(clause_end, end + rules.post_window)
+        after = text[end:after_end]
+        # the next clause too when the match ends a question ("去您单位？不会的。") or tops a comment
+        # ("坐牢这种事，单纯逾期是不会发生的。")
+        if after_end == clause_end < len(text) and (text[clause_end] in "？?" or clause_end - end <= 10):
+            after += text[clause_end:min(index.next_clause_end(clause_end), clause_end + 1 + rules.post_window)]
+        if contains_any(after, rules.post_negations):
+            return True
+    return False
 
 
-def lint(text: Any, rules: RedlineRules) -> list[Finding]:
+_DEFAULT_MODEL: Any = object()
+
+
+def lint(text: Any, rules: RedlineRules, model: LintModel | None = _DEFAULT_MODEL) -> list[Finding]:
     """Every red-line finding in ``text``, in order of position.
 
-    Overlapping matches of one category are reported once (the earliest,
-    longest); different categories may flag the same words.
+    Rule findings come first in each place: overlapping matches of one
+    category are reported once (the earliest, longest); different categories
+    may flag the same words.  Then every sentence that no rule flagged is
+    scored by ``model`` (the packaged :func:`calculators.lintmodel.default_model`
+    unless given; ``None`` for rules only); a flagged sentence becomes a
+    finding with ``source="model"``, the model's likely category and the words
+    that drove it.
 
     >>> from procedures.rules import redlines
     >>> rules = redlines()
     >>> [(f.category, f.text) for f in lint("你再不还钱就等着坐牢吧！", rules)]
     [('exaggerated-legal', '坐牢')]
     >>> lint("逾期本身不会让您坐牢，我们也不会上门。您有权投诉。", rules)
+    []
+    >>> lint("“黑名单”其实并不存在。", rules)
     []
     >>> lint(None, rules)
     Traceback (most recent call last):
@@ -266,13 +398,18 @@ def lint(text: Any, rules: RedlineRules) -> list[Finding]:
         raise _fail("text", text, "a text (the script to check)", "待检查的话术文本")
     if not isinstance(rules, RedlineRules):
         raise _fail("rules", type(rules).__name__, "a RedlineRules object (procedures.rules.redlines() or RedlineRules.from_dict)")
+    if model is _DEFAULT_MODEL:
+        model = default_model()
+    elif model is not None and not isinstance(model, LintModel):
+        raise _fail("model", type(model).__name__, "a LintModel (calculators.lintmodel.default_model()) or None")
+    index = TextIndex(text, rules.clause_delimiters)
     findings: list[tuple[int, int, int, Finding]] = []
     for order, category in enumerate(rules.categories):
         spans: list[tuple[int, int]] = []
         for pattern in category.patterns:
-            for match in pattern.compiled.finditer(text):
-                start, end = match.span()
-                if start == end or _negated(text, start, end, pattern.negation, rules):
+            for match in pattern.scanner.finditer(text):
+                start, end = match.span(1)
+                if start == end or _cancelled(index, start, end, pattern.negation, rules):
                     continue
                 spans.append((start, end))
         kept: list[tuple[int, int]] = []
@@ -283,4 +420,18 @@ def lint(text: Any, rules: RedlineRules) -> list[Finding]:
         for start, end in kept:
             findings.append((start, order, end, Finding(category.id, category.name, text[start:end], (start, end), category.rule,
                                                         tuple(s.text for s in category.sources), category.redline)))
+    if model is not None:
+        by_id = {c.id: c for c in rules.categories}
+        taken = sorted(f.span for *_, f in findings)
+        for flag in model.flags(text, taken):
+            start, end = flag.span
+            while start < end and text[start].isspace():
+                start += 1
+            while end > start and text[end - 1].isspace():
+                end -= 1
+            category = by_id.get(flag.category)
+            finding = Finding(flag.category, category.name if category else MODEL_VERDICT, text[start:end], (start, end),
+                              category.rule if category else "", tuple(s.text for s in category.sources) if category else (),
+                              category.redline if category else "", "model", flag.probability, flag.drivers)
+            findings.append((start, len(rules.categories), end, finding))
     return [finding for *_, finding in sorted(findings, key=lambda item: item[:3])]

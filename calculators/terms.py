@@ -32,7 +32,7 @@ from types import MappingProxyType
 from typing import Any, Mapping
 
 from .datafile import KEY_LINE, line_of
-from .dates import to_date
+from .dates import MAX_DATE, to_date
 from .errors import CalculatorInputError
 from .issuer import IDENTITY_KEYS, identity as _identity
 from .money import ROUNDING_RULES
@@ -293,9 +293,11 @@ class Terms:
         ...
         calculators.errors.CalculatorInputError: statement_date='1999-02-28' is not allowed: a date on or after 1999-03-01: the earliest entry of late_fee_rate in profile cmb
         """
+        if type(day) is date and self.as_of is None and self._latest_since() <= day <= MAX_DATE:
+            return self  # every latest entry is in force: the terms are today's (the common case, no copy)
         when = to_date(day, date_field)
         if self.as_of is None and when >= self._latest_since():
-            return self  # every latest entry is in force: the terms are today's (the common case, no copy)
+            return self
         values: dict[str, Any] = {}
         citations: dict[str, Citation] = {}
         gaps = False

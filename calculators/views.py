@@ -42,7 +42,7 @@ OVERDUE_FIELDS: dict[str, tuple[str, str, str]] = {
 PLAN_FIELDS: dict[str, tuple[str, str, str]] = {
     "principal": ("分期本金（元）", "text", "例如 12000、12,000 或 ¥12,000"),
     "periods": ("期数", "text", "1 至配置上限，如 12 或 12期"),
-    "preset": ("本行公布费率（可选）", "select", ""),
+    "preset": ("历史公开费率（示例，非现行报价）", "select", ""),
     "monthly_fee_rate": ("每期手续费率（%）", "text", "百分数，例如 0.66 或 0.66%"),
     "after_period": ("提前还清时点：已还期数", "text", "0 至期数"),
 }

@@ -190,6 +190,10 @@ class RedlinesFile(Model):
     negations: list[Text] = Field(min_length=1)
     negation_breakers: list[Text] = []
     neutral_forms: list[Text] = []
+    post_window: int = Field(default=0, ge=0, le=100)
+    post_negations: list[Text] = []
+    mention_before: list[Text] = []
+    mention_after: list[Text] = []
     macros: dict[str, str] = {}
     redlines: list[RedlineModel] = Field(min_length=8, max_length=8)
     categories: list[CategoryModel] = Field(min_length=1)

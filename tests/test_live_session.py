@@ -146,8 +146,11 @@ def test_classroom_session_leaves_the_repository_unchanged(tmp_path):
                 markdown = "\n".join(c["source"] for c in notebook["cells"] if c["cell_type"] == "markdown")
                 assert "{doc}`" not in markdown, page.docname
                 for cell in notebook["cells"]:
-                    if cell["cell_type"] == "code" and {"remove-cell", "remove-input"} & set(cell["metadata"].get("tags", [])):
+                    tags = set(cell["metadata"].get("tags", [])) if cell["cell_type"] == "code" else set()
+                    if {"remove-cell", "remove-input"} & tags and "parameters" not in tags:
                         assert cell["metadata"]["jupyter"]["source_hidden"] is True, page.docname
+                    elif "parameters" in tags:
+                        assert not cell["metadata"].get("jupyter", {}).get("source_hidden"), page.docname
                 if not any(c["cell_type"] == "code" for c in notebook["cells"]):
                     continue
                 session = server.api("POST", "/api/sessions", {"path": page.live_path, "type": "notebook",
@@ -155,6 +158,10 @@ def test_classroom_session_leaves_the_repository_unchanged(tmp_path):
                 kernel_id = session["kernel"]["id"]
                 outputs = run_all_cells(runtime / f"kernel-{kernel_id}.json", notebook)
                 if page.docname == "book/intro":
+                    hook = {"cell_type": "code", "source": "print(sorted(getattr(cb, '__name__', '') for cb in "
+                                                            "get_ipython().events.callbacks['pre_run_cell']))"}
+                    checked = run_all_cells(runtime / f"kernel-{kernel_id}.json", {"cells": [hook]})
+                    assert "refresh_data_caches" in json.dumps(checked), "data edits are picked up on re-run"
                     printed = json.dumps(outputs, ensure_ascii=False)
                     assert ".ipynb)" in printed and "{doc}" not in printed, "printed links point into the copy"
                 # Save as the front end does, then close the page.
@@ -185,3 +192,61 @@ def test_classroom_copy_folds_plumbing_and_orders_pages(tmp_path):
     hidden = [c for c in notebook["cells"] if c["cell_type"] == "code" and c["metadata"].get("jupyter", {}).get("source_hidden")]
     assert hidden, "plumbing cells are folded"
     assert "运行全部单元格" in "".join(notebook["cells"][1]["source"])
+    # A teaching page opens with its example numbers visible for the trainer to change.
+    rules = next(p for p in pages if p.docname == "book/calc/rules")
+    cells = json.loads((tmp_path / "live" / rules.live_path).read_text(encoding="utf-8"))["cells"]
+    parameters = [c for c in cells if "parameters" in c["metadata"].get("tags", [])]
+    assert len(parameters) == 1 and not parameters[0]["metadata"].get("jupyter", {}).get("source_hidden")
+    first_code = next(c for c in cells if c["cell_type"] == "code" and not c["metadata"].get("jupyter", {}).get("source_hidden"))
+    assert first_code is parameters[0]
+
+
+def test_data_edits_empty_the_loaders_caches(monkeypatch):
+    """In a classroom kernel, an edited YAML file is read again on the next cell (no stale lru_cache)."""
+    import procedures
+    from procedures import loader
+    from tools import live
+
+    stamps = iter([("first",), ("first",), ("edited",)])
+    monkeypatch.setattr(live, "data_stamp", lambda root=live.ROOT: next(stamps))
+    monkeypatch.setattr(live, "_last_stamp", ())
+    procedures.procedure("contact")
+    cached = [f for f in vars(loader).values() if callable(getattr(f, "cache_info", None)) and f.cache_info().currsize]
+    assert cached, "the loaders cache what they read"
+    assert live.refresh_data_caches() == 0  # first look: records the state
+    assert live.refresh_data_caches() == 0  # unchanged
+    assert live.refresh_data_caches() > 0   # a data file changed: caches emptied
+    assert all(f.cache_info().currsize == 0 for f in cached)
+
+
+def test_changed_example_numbers_update_the_page_instead_of_breaking_it(tmp_path, monkeypatch):
+    """A trainer edits the parameters cell of the fee-rules page and runs all: figures follow, checks still hold."""
+    import os
+
+    import jupytext
+    from nbclient import NotebookClient
+
+    from helpers import ROOT
+
+    notebook = jupytext.read(ROOT / "book" / "calc" / "rules.md")
+    cell = next(c for c in notebook.cells if "parameters" in c.metadata.get("tags", []))
+    changes = {
+        'purchase_date, purchase = date(2026, 4, 30), Decimal("1000")': 'purchase_date, purchase = date(2026, 3, 28), Decimal("2500.50")',
+        'statement_date, due_date, next_statement_date = date(2026, 5, 5), date(2026, 5, 23), date(2026, 6, 5)':
+            'statement_date, due_date, next_statement_date = date(2026, 4, 2), date(2026, 4, 20), date(2026, 5, 2)',
+        'repaid = Decimal("100")': 'repaid = Decimal("300")',
+        'unpaid_minimums = [Decimal("100"), Decimal("1000"), Decimal("20000")]': 'unpaid_minimums = [Decimal("50"), Decimal("3333.33"), Decimal("80000")]',
+        'balance, minimum_due, cycles = Decimal("10000"), Decimal("1000"), 6': 'balance, minimum_due, cycles = Decimal("4321"), Decimal("432.10"), 4',
+        'installment_principal, periods, paid_before_payoff = Decimal("12000"), 12, 3':
+            'installment_principal, periods, paid_before_payoff = Decimal("6000"), 6, 2',
+    }
+    for old, new in changes.items():
+        assert old in cell.source, old
+        cell.source = cell.source.replace(old, new)
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
+    client = NotebookClient(notebook, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}})
+    client.execute()  # raises CellExecutionError when a check breaks
+    shown = "\n".join(str(o.get("data", {}).get("text/markdown", "")) for c in notebook.cells if c.cell_type == "code"
+                      for o in c.get("outputs", []))
+    assert "消费 2,500.50 元" in shown and "3 月 28 日" in shown and "| 3,333.33 元 |" in shown
+    assert "4 期合计利息" in shown and "6,000 元分 6 期" in shown and "还完 2 期后" in shown

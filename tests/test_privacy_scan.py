@@ -196,4 +196,72 @@ def test_doctests(monkeypatch):
 def test_module_is_standard_library_only():
     source = Path(privacy_scan.__file__).read_text(encoding="utf-8")
     imports = {line.split()[1].split(".")[0] for line in source.splitlines() if line.startswith(("import ", "from "))}
-    assert imports <= {"__future__", "argparse", "os", "re", "sys", "dataclasses", "datetime", "pathlib", "typing"}
+    assert imports <= {"__future__", "argparse", "os", "random", "re", "sys", "unicodedata", "dataclasses", "datetime", "pathlib", "typing"}
+
+
+# --- issue 11: grouped, full-width and glued numbers; card prefixes; measured on a generated corpus -----
+
+
+def wide(text: str) -> str:
+    return "".join(chr(ord(c) + 0xFEE0) if c.isdigit() else c for c in text)
+
+
+@pytest.mark.parametrize("sep", [" ", "-", "－", "　"])
+def test_id_number_grouped_6_8_4_caught(sep):
+    number = id_number()
+    assert kinds(f"身份证 {number[:6]}{sep}{number[6:14]}{sep}{number[14:]}") == ["id_number"]
+    assert kinds(f"身份证 {number[:6]}{sep}{number[6:10]}{sep}{number[10:14]}{sep}{number[14:]}") == ["id_number"]
+
+
+@pytest.mark.parametrize("template", ["{a} {b} {c}", "{a}.{b}.{c}", "{a}-{b3}-{c5}", "{a} {b3} {c5}", "电话{m}", "Tel:{m}", "tel{m}", "手机号：{m}，"])
+def test_mobile_groupings_and_glued_prefixes_caught(template):
+    text = template.format(m=MOBILE, a=MOBILE[:3], b=MOBILE[3:7], c=MOBILE[7:], b3=MOBILE[3:6], c5=MOBILE[6:])
+    assert kinds(text) == ["mobile"], text
+
+
+def test_full_width_digits_caught():
+    assert kinds("手机 " + wide(MOBILE)) == ["mobile"]
+    assert kinds("身份证号码" + wide(id_number())) == ["id_number"]
+    assert kinds("卡号：" + wide(card_number("622588", 19))) == ["card"]
+
+
+@pytest.mark.parametrize(("prefix", "length"), [("9558", 19), ("622588", 16), ("621700", 19), ("4392", 16), ("5187", 16)])
+def test_cards_with_a_chinese_card_prefix_caught_without_a_card_word(prefix, length):
+    number = card_number(prefix, length)
+    (finding,) = scan_text(f"号码{number}")
+    assert finding.kind == "card" and finding.masked.startswith(number[:4])
+    assert kinds(f"卡号{number}已冻结") == ["card"]  # glued to the prefix
+
+
+@pytest.mark.parametrize("prefix", ["1", "7", "80", "99"])
+def test_luhn_valid_serial_numbers_without_card_prefix_or_word_not_flagged(prefix):
+    number = card_number(prefix, 16)
+    assert luhn_valid(number)
+    assert kinds(f"订单号 {number}") == []
+    assert kinds(f"银行卡号 {number}") == ["card"]  # a card word makes it a card
+
+
+def test_hashes_amounts_and_decimals_still_not_flagged():
+    assert kinds("sha256 a" + MOBILE + "b、x" + id_number() + "y") == []
+    assert kinds(f"合计 {MOBILE}.50 元；比例 1.{MOBILE}") == []
+
+
+def test_self_test_measures_precision_and_recall():
+    figures = privacy_scan.self_test()
+    assert all(figures[kind]["recall"] == 1.0 for kind in ("id_number", "mobile", "card", "all")), figures
+    assert figures["id_number"]["precision"] == 1.0 and figures["mobile"]["precision"] == 1.0
+    assert figures["card"]["precision"] >= 0.99 and figures["all"]["found"] >= 1000, figures
+
+
+def test_self_test_command_prints_the_figures(capsys):
+    assert main(["--self-test"]) == 0
+    out = capsys.readouterr().out
+    assert "card       precision" in out and "recall 100.0%" in out
+
+
+def test_grouped_numbers_inside_longer_runs_of_numbers_not_flagged():
+    # drawing coordinates and tables: four-digit groups in a long run of numbers are not card numbers
+    card = card_number("622588", 16)
+    run = "M 1075 2566 C " + " ".join(card[i:i + 4] for i in range(0, 16, 4)) + " 480 1152"
+    assert kinds(run) == []
+    assert kinds(f"手机 {MOBILE} 2026 年") == ["mobile"]  # a solid number next to other numbers still counts

@@ -111,6 +111,27 @@ SEEDED_BAD = {
         "我们已经掌握了你的行踪，别想躲。",
         "再不还就把你的身份证资料公开出去。",
     ],
+    # categories added with the labelled corpus (issue 11); these lines are not in the corpus
+    "veiled-threat": [
+        "你也不想你女儿放学路上出点什么事吧？",
+        "你开哪辆车、几点出门，我们心里有数。",
+    ],
+    "late-night": [
+        "夜里两点我再拨你电话。",
+        "半夜我们轮流给你发语音。",
+    ],
+    "fake-document": [
+        "我给你寄了一张法院的传票，自己看。",
+        "你的立案通知书下来了，我拍给你。",
+    ],
+    "third-party-pay": [
+        "你父母有退休金，让他们替你还上。",
+        "老公欠的钱，你当老婆的有义务还。",
+    ],
+    "employer-contact": [
+        "我现在就打给你们公司人事部。",
+        "要是让你领导知道了，你这工作还要不要？",
+    ],
 }
 SEEDED = [(category, text) for category, texts in SEEDED_BAD.items() for text in texts]
 
@@ -138,6 +159,16 @@ def test_every_pattern_catches_its_own_example(rules, category, index, example):
 
 COMPLIANT = [
     "我们不会上门，也不会联系您的单位。",
+    # negation after the term, quoted mentions and alarming words used compliantly (issue 11)
+    "“黑名单”其实并不存在。",
+    "“上黑名单”这个说法并不存在。",
+    "征信黑名单？没有这回事。",
+    "去您单位找您？这不是我们的做法。",
+    "培训时要提醒：别对客户说“你等着坐牢吧”。",
+    "禁止使用“老赖”这类称呼。",
+    "晚上十点以后我们不会再给您打电话。",
+    "如果有人自称反诈中心让您还信用卡，那是诈骗。",
+    "您的家人没有替您还款的义务，我们也不会找他们。",
     "您有权向我行投诉，也可以拨打 12378 反映。",
     "逾期本身不会让您坐牢，但逾期信息按规定可能报送征信系统。",
     "征信系统里没有所谓的“黑名单”，不良信息自不良行为终止之日起保存 5 年。",
@@ -193,7 +224,8 @@ def test_breaker_turns_negation_back_into_a_threat(rules):
 
 
 def test_question_forms_are_not_negations(rules):
-    assert [f.category for f in lint("你能不能帮他把钱还了", rules)] == ["third-party-disclosure"]
+    # flagged twice since issue 11: it also asks a third party to pay (category third-party-pay)
+    assert [f.category for f in lint("你能不能帮他把钱还了", rules)] == ["third-party-disclosure", "third-party-pay"]
 
 
 def test_rules_round_trip_through_json(rules):
@@ -224,3 +256,73 @@ def test_bad_patterns_are_rejected(rules, pattern, field, fragment):
     with pytest.raises(CalculatorInputError) as err:
         RedlineRules.from_dict(data)
     assert err.value.field == field and fragment in str(err.value)
+
+
+# --- issue 11: negation after the term, quoted mentions, the model layer, linear time ----------------
+
+
+@pytest.mark.parametrize(("text", "category"), [
+    ("“黑名单”其实真的有，你已经在里面了。", "fake-blacklist"),  # no negation after it
+    ("别以为“黑名单”不存在，你已经上了。", "fake-blacklist"),
+    ("你说“我们不敢去你家”？今晚十点就到你家门口。", "intrusion"),  # the real threat is outside the quotation
+])
+def test_negation_after_and_quotes_do_not_hide_real_violations(rules, text, category):
+    assert category in {f.category for f in lint(text, rules, None)}
+
+
+def test_rule_findings_say_rule_and_model_findings_say_review(rules):
+    (rule,) = lint("你就是个老赖。", rules)
+    assert (rule.source, rule.verdict, rule.probability, rule.drivers) == ("rule", "越过红线", None, ())
+    (flag,) = lint("您好。你媳妇有工资，叫她帮你还。", rules)
+    assert flag.source == "model" and flag.verdict == "可能越线，需复核" and flag.category == "third-party-pay"
+    assert flag.text == "你媳妇有工资，叫她帮你还。" and flag.span == (3, 16) and 0.5 < flag.probability <= 1
+    assert flag.drivers and all(word in flag.text for word in flag.drivers)
+    assert flag.name == rules.category("third-party-pay").name and flag.sources
+    data = json.loads(json.dumps(flag.to_dict(), ensure_ascii=False))
+    assert data["verdict"] == "可能越线，需复核" and data["drivers"] == list(flag.drivers)
+
+
+def test_model_can_be_switched_off_and_only_scores_what_rules_missed(rules):
+    assert lint("您好。你媳妇有工资，叫她帮你还。", rules, None) == []
+    # a sentence a rule already flagged is not flagged again by the model
+    assert [f.source for f in lint("再不还钱，小心我们打断你的腿。", rules)] == ["rule"]
+    with pytest.raises(CalculatorInputError) as err:
+        lint("文本", rules, {"weights": {}})
+    assert err.value.field == "model"
+
+
+@pytest.mark.parametrize("length", [20_000])
+def test_long_text_is_linted_in_linear_time(rules, length):
+    import time
+
+    sentence = "你再不还钱我们就去你家门口等着我们不会上门黑名单其实并不存在"
+    timings = {}
+    for size in (length // 4, length):
+        text = (sentence * (size // len(sentence) + 1))[:size]
+        best = float("inf")
+        for _ in range(3):
+            started = time.process_time()
+            lint(text, rules)
+            best = min(best, time.process_time() - started)
+        timings[size] = best
+    # linear: four times the text takes far less than sixteen times as long (the quadratic version took 7 s)
+    assert timings[length] < 8 * max(timings[length // 4], 0.002), timings
+    assert timings[length] < 0.15, timings  # bench/bench_linter.py prints the figure (target 50 ms)
+
+
+def test_clean_result_says_what_was_checked_and_is_not_an_approval(rules):
+    from calculators.rule_views import lint_view
+
+    view = lint_view({"text": "您好，请问是李女士本人吗？"}, rules)
+    assert view.summary["findings"] == "0" and "未发现越过红线的表述" in view.html
+    assert f"已检查：{len(rules.categories)} 类红线说法的规则" in view.html and "统计模型" in view.html
+    assert all(c.name in view.html for c in rules.categories) and "这不是合规审核结论" in view.html
+
+
+def test_result_separates_rule_findings_from_model_flags(rules):
+    from calculators.rule_views import lint_view
+
+    view = lint_view({"text": "你媳妇有工资，叫她帮你还。你就是个老赖。"}, rules)
+    assert view.summary["categories"] == "third-party-pay insult"
+    assert "<b>1</b> 处越过红线的表述、<b>1</b> 句可能越线、需复核" in view.html
+    assert "<b>可能越线，需复核</b>（模型依据的词：" in view.html and "这不是合规审核结论" in view.html

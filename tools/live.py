@@ -10,7 +10,9 @@ copied into ``_build/live/`` as a notebook, and JupyterLab is rooted there:
   lists chapters as the book does; ``00-目录.ipynb`` links every page.
 * **Plumbing folded.**  Cells the site hides (``remove-cell``, ``remove-input``,
   ``hide-input``...) are collapsed (``source_hidden``), so a class sees prose,
-  parameters and results; a trainer can still unfold them.
+  parameters and results; a trainer can still unfold them.  A cell tagged
+  ``parameters`` (a teaching page's example numbers) stays open: changing it and
+  running all cells updates the page's figures and checks.
 * **Links that work.**  ``{doc}`` references become relative notebook links, in
   the pages and (through ``HANDBOOK_LIVE_LINKS``) in Markdown the pages print.
 * **Nothing reads as modified.**  The copy carries the kernel's own metadata, so
@@ -40,6 +42,8 @@ DEFAULT_DEST = ROOT / "_build" / "live"
 START_PAGE = "00-目录.ipynb"
 # Cells that the site hides from readers: folded in the classroom copy.
 PLUMBING_TAGS = {"remove-cell", "remove-input", "hide-input", "hide-cell"}
+# A teaching page's example numbers: hidden on the site, shown first in class for a trainer to change.
+TEACHING_TAG = "parameters"
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
 
@@ -118,7 +122,7 @@ def classroom_notebook(source: Path, page: Page, pages: list[Page]):
             cell.source = rewrite_doc_links(fill_profile(expand(cell.source)), page.docname, links, titles)
         elif cell.cell_type == "code":
             tags = set(cell.metadata.get("tags", []))
-            if tags & PLUMBING_TAGS:
+            if tags & PLUMBING_TAGS and TEACHING_TAG not in tags:
                 cell.metadata.setdefault("jupyter", {})["source_hidden"] = True
                 if "remove-cell" in tags:
                     cell.metadata["jupyter"]["outputs_hidden"] = True
@@ -221,10 +225,68 @@ def install_settings(prefix: Path = Path(sys.prefix)) -> Path:
     return target
 
 
+#: Data a trainer may edit during a class: knowledge-base YAML and the terms profiles.
+DATA_GLOBS = ("procedures/**/*.yml", "calculators/profiles/*.yml")
+_last_stamp: tuple = ()
+
+
+def data_stamp(root: Path = ROOT) -> tuple:
+    """Name, size and modification time of every data file (:data:`DATA_GLOBS`): changes when one is edited.
+
+    >>> data_stamp() == data_stamp()
+    True
+    """
+    return tuple((str(p), st.st_size, st.st_mtime_ns)
+                 for pattern in DATA_GLOBS for p in sorted(root.glob(pattern)) for st in [p.stat()])
+
+
+def refresh_data_caches(*_: object) -> int:
+    """Before a cell runs in a classroom kernel: if a data file changed since the last cell, empty the
+    loaders' caches (every ``functools`` cache in the loaded ``calculators`` and ``procedures`` modules), so
+    the cell reads the edited data.  Returns the number of caches emptied.
+
+    >>> import procedures
+    >>> _ = procedures.procedure("contact")
+    >>> refresh_data_caches() >= 0   # the first call records the files' state
+    True
+    >>> refresh_data_caches()        # nothing changed since
+    0
+    """
+    global _last_stamp
+    stamp = data_stamp()
+    if stamp == _last_stamp:
+        return 0
+    first, _last_stamp = not _last_stamp, stamp
+    if first:
+        return 0
+    cleared = 0
+    for name, module in list(sys.modules.items()):
+        if module is None or not name.split(".")[0] in ("calculators", "procedures"):
+            continue
+        for value in list(vars(module).values()):
+            if callable(getattr(value, "cache_clear", None)) and getattr(value, "__module__", None) == name:
+                value.cache_clear()
+                cleared += 1
+    return cleared
+
+
+#: Runs in every classroom kernel (an IPython startup file): data edits take effect on the next run of a cell.
+STARTUP = """\
+# Written by tools/live.py for classroom sessions (make live); not part of the handbook.
+from tools.live import refresh_data_caches as _handbook_refresh
+
+_handbook_refresh()
+get_ipython().events.register("pre_run_cell", _handbook_refresh)
+"""
+
+
 def _write_kernel_profile(ipython_dir: Path) -> None:
     profile = ipython_dir / "profile_default" / "ipython_kernel_config.py"
     profile.parent.mkdir(parents=True, exist_ok=True)
     profile.write_text('c.IPKernelApp.log_level = "ERROR"\n', encoding="utf-8")
+    startup = profile.parent / "startup" / "00-handbook-fresh-data.py"
+    startup.parent.mkdir(exist_ok=True)
+    startup.write_text(STARTUP, encoding="utf-8")
 
 
 def serve(dest: Path, port: int) -> int:

@@ -1,0 +1,113 @@
+"""Benchmark of the red-line linter: precision and recall on the held-out test split, and speed.
+
+Usage::
+
+    python bench/bench_linter.py          # figures on the test split, per category, and timings
+    python bench/bench_linter.py --dev    # the same on the development split (what the model was trained on)
+
+The corpus (``tests/data/linter-corpus/``) is split by paraphrase family
+(:func:`tools.linter_corpus.split`); the model was trained on the development
+split only.  ``tests/test_linter_metrics.py`` guards these figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from calculators.lintmodel import default_model  # noqa: E402
+from calculators.scriptlint import lint  # noqa: E402
+from procedures.rules import redlines  # noqa: E402
+from tools.linter_corpus import evaluate, lint_predictor, load, split  # noqa: E402
+
+#: Texts of 20,000 characters: script-like text with punctuation, and the same without any punctuation.
+SPEED_CHARS = 20_000
+
+
+def speed_texts() -> dict[str, str]:
+    """The long texts timed by :func:`timings` (compliant and violating sentences mixed)."""
+    dev, _ = split(load())
+
+    def fill(body: str) -> str:
+        return (body * (SPEED_CHARS // len(body) + 1))[:SPEED_CHARS]
+
+    mixed = fill("".join(item.text for item in dev))
+    compliant = fill("".join(item.text for item in dev if not item.violation))
+    bare = fill("".join(c for c in mixed if c not in "，。！？；：、“”‘’（）,.!?;:\n… "))
+    return {"compliant script": compliant, "half violations": mixed, "unpunctuated": bare,
+            "one repeated character": "啊" * SPEED_CHARS, "negation words only": fill("不会没有")}
+
+
+def timings(repeat: int = 5, clock=time.process_time) -> dict[str, float]:
+    """Best-of-``repeat`` milliseconds to lint each text of :func:`speed_texts` (rules and model).
+
+    The default clock is this process's CPU time, which other processes on a busy machine do not inflate;
+    pass ``time.perf_counter`` for wall-clock time.
+    """
+    rules, model = redlines(), default_model()
+    out = {}
+    for name, text in speed_texts().items():
+        best = float("inf")
+        for _ in range(repeat):
+            started = clock()
+            lint(text, rules, model)
+            best = min(best, clock() - started)
+        out[name] = best * 1000
+    return out
+
+
+def measure(which: str = "test") -> dict:
+    """Metrics of rules + model, rules only and model only on one split (``test`` or ``dev``)."""
+    items = load()
+    dev, test = split(items)
+    data = test if which == "test" else dev
+    rules, model = redlines(), default_model()
+    combined = evaluate(data, lint_predictor(rules, model))
+    rules_only = evaluate(data, lint_predictor(rules, None))
+    model_only = evaluate(data, lambda text: {f.category for f in model.flags(text)})
+    return {"corpus": len(items), "dev": len(dev), "test": len(test), "dev_violations": sum(i.violation for i in dev),
+            "test_violations": sum(i.violation for i in test), "families": len({i.family for i in items}),
+            "split": which, "combined": combined, "rules": rules_only, "model": model_only}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dev", action="store_true", help="measure on the development split instead of the test split")
+    parser.add_argument("--show", action="store_true", help="print the missed sentences and the false alarms")
+    args = parser.parse_args(argv)
+    figures = measure("dev" if args.dev else "test")
+    c = figures["combined"]
+    print(f"corpus: {figures['corpus']} utterances in {figures['families']} paraphrase families; "
+          f"development {figures['dev']} ({figures['dev_violations']} violations), "
+          f"test {figures['test']} ({figures['test_violations']} violations); split by family")
+    print(f"measured on: {figures['split']} split ({c['violations']} violations, {c['compliant']} compliant)\n")
+    print(f"{'layer':<16}{'recall':>8}{'false alarms':>14}{'precision':>11}")
+    for name in ("rules", "model", "combined"):
+        m = figures[name]
+        print(f"{name:<16}{m['recall']:>8.1%}{m['false_alarm_rate']:>14.1%}{m['precision']:>11.1%}")
+    print(f"\nper category (rules + model): recall = flagged at all; category recall = flagged with this category;"
+          f"\nprecision = of the items given this category, how many carry it")
+    print(f"{'category':<24}{'n':>4}{'recall':>8}{'cat. recall':>13}{'precision':>11}")
+    for name, s in c["categories"].items():
+        if s["n"]:
+            print(f"{name:<24}{s['n']:>4}{s['recall']:>8.1%}{s['category_recall']:>13.1%}{s['precision']:>11.1%}")
+    if args.show:
+        for item in c["missed"]:
+            print("missed:", item.label, item.text)
+        for item, found in c["false_alarms"]:
+            print("false alarm:", found, item.text)
+    print(f"\nspeed (rules + model, best of 5, {SPEED_CHARS:,} characters; CPU time of this process, and wall clock):")
+    wall = timings(clock=time.perf_counter)
+    for name, ms in timings().items():
+        print(f"  {name:<24}{ms:>7.1f} ms CPU {wall[name]:>7.1f} ms wall")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,249 @@
+"""The statistical layer of the red-line linter: a linear model over character n-grams and words.
+
+The model is trained by ``tools/train_linter.py`` (scikit-learn, logistic
+regression) on the development split of the labelled corpus in
+``tests/data/linter-corpus/`` and exported as JSON (``lintmodel.json``, package
+data).  Inference here uses the standard library only, so it runs in the
+browser too, and it needs no word segmenter: every feature is a substring.
+
+Features of one segment (a sentence, or a piece of at most
+:data:`MAX_SEGMENT` characters of a long one), each present or absent:
+
+* character 1- to 3-grams (digits folded to ``0``, Latin letters lower-cased);
+* words of 2 to 4 characters that jieba found in the training corpus (at
+  inference a word is present when it occurs as a substring; the exported
+  weight of a substring is the sum of its n-gram and word weights);
+* ``~`` + each 2- or 3-gram of a clause that contains a negation cue, so
+  that "不会上门" can weigh differently from "上门".
+
+Quoted mentions (“不要说‘…’”, “‘…’属于违规”) are blanked before scoring, the
+same way during training.  A segment scores ``bias + sum(weights)``; it is
+flagged "可能越线，需复核" when the logistic of that score reaches the
+exported threshold, with the substrings that pushed it there as the reason.
+A second linear model (one score per category) names the likely category.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator, Mapping, Sequence
+
+from .errors import CalculatorInputError
+from .linttext import _char_class, alternation, mask_mentions
+
+__all__ = ["MAX_SEGMENT", "MODEL_PATH", "LintModel", "ModelFlag", "normalise", "PUNCTUATION", "segments", "feature_set", "segment_features", "default_model"]
+
+MODEL_PATH = Path(__file__).with_name("lintmodel.json")
+#: Longest piece of text scored at once (long unpunctuated text is cut into pieces of this size).
+MAX_SEGMENT = 60
+_SENTENCE_END = "。！？!?\n；;…"
+_SEGMENT = re.compile(f"[^{_SENTENCE_END}]{{0,{MAX_SEGMENT - 1}}}[{_SENTENCE_END}]|[^{_SENTENCE_END}]{{1,{MAX_SEGMENT}}}")
+#: Where n-grams are cut: punctuation, quotation marks, brackets and spaces.
+PUNCTUATION = re.compile(r"[\s，。！？；：,.!?;:…“”‘’「」『』（）()、《》\"'—\-/]+")
+_FOLD = str.maketrans({**{chr(ord("０") + d): "0" for d in range(10)}, **{str(d): "0" for d in range(10)}})
+
+
+def normalise(text: str) -> str:
+    """Fold digits to ``0`` and Latin letters to lower case (same length: spans stay valid).
+
+    >>> normalise("交 500 元给HR")
+    '交 000 元给hr'
+    """
+    return text.translate(_FOLD).lower()
+
+
+def segments(text: str) -> Iterator[tuple[int, int]]:
+    """Spans of the sentences of ``text``, long ones cut into pieces of at most :data:`MAX_SEGMENT` characters.
+
+    >>> list(segments("您好。请问是本人吗？"))
+    [(0, 3), (3, 10)]
+    >>> [e - s for s, e in segments("啊" * 130)]
+    [60, 60, 10]
+    """
+    for match in _SEGMENT.finditer(text):
+        if match.group().strip():
+            yield match.span()
+
+
+def feature_set(segment: str, negation: "re.Pattern | None", clause_marks: "re.Pattern | None" = None, max_word: int = 3) -> set[str]:
+    """The set of feature keys of one segment, built at C speed.
+
+    The segment is cut at punctuation and spaces first (no n-gram spans punctuation); ``~`` n-grams come from
+    the pieces that contain a negation cue.  (``clause_marks`` is accepted for compatibility; the cut is
+    :data:`PUNCTUATION`.)  Lengths 1 to 3; longer words are looked up by :class:`LintModel` itself.
+
+    >>> from calculators.linttext import alternation
+    >>> sorted(feature_set("不会上门。好", alternation(("不会",))))
+    ['~上门', '~不会', '~不会上', '~会上', '~会上门', '上', '上门', '不', '不会', '不会上', '会', '会上', '会上门', '好', '门']
+    """
+    keys: set[str] = set()
+    for piece in PUNCTUATION.split(segment):
+        n = len(piece)
+        if not n:
+            continue
+        keys.update(piece[i:i + length] for length in (1, 2, 3) for i in range(n - length + 1))
+        if negation is not None and n > 1 and negation.search(piece):
+            keys.update("~" + piece[j:j + 2] for j in range(n - 1))
+            keys.update("~" + piece[j:j + 3] for j in range(n - 2))
+    return keys
+
+
+def segment_features(segment: str, negations: Sequence[str], clause_marks: str, max_word: int = 4) -> set[str]:
+    """Every feature key of one (normalised, mention-masked) segment.
+
+    >>> sorted(segment_features("不会上门", ["不会"], "，"))
+    ['~上门', '~不会', '~不会上', '~会上', '~会上门', '上', '上门', '不', '不会', '不会上', '会', '会上', '会上门', '门']
+    """
+    return feature_set(segment, alternation(tuple(negations)), _char_class(clause_marks), max_word)
+
+
+@dataclass(frozen=True)
+class ModelFlag:
+    """A segment the model flags: span, probability, likely category and the substrings that drove it."""
+
+    span: tuple[int, int]
+    probability: float
+    category: str
+    drivers: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class LintModel:
+    """Exported weights of the linter model (see the module docstring).
+
+    >>> model = default_model()
+    >>> model.probability("今晚十点我们到你家门口等你。") > model.threshold
+    True
+    >>> model.probability("您好，请问是陈先生本人吗？") < model.threshold
+    True
+    """
+
+    bias: float
+    threshold: float
+    weights: Mapping[str, float]
+    categories: tuple[str, ...]
+    category_bias: tuple[float, ...]
+    category_weights: Mapping[str, tuple[tuple[int, float], ...]]
+    negations: tuple[str, ...]
+    mention_before: tuple[str, ...]
+    mention_after: tuple[str, ...]
+    clause_marks: str
+    max_word: int
+    info: Mapping[str, Any] = field(default_factory=dict, compare=False)
+    _weight_keys: frozenset = field(init=False, repr=False, compare=False)
+    _category_keys: frozenset = field(init=False, repr=False, compare=False)
+    _long_words: tuple = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_weight_keys", frozenset(self.weights))
+        object.__setattr__(self, "_category_keys", frozenset(self.category_weights))
+        # words longer than 3 characters are looked up as words, not as every 4-character substring
+        object.__setattr__(self, "_long_words", tuple(sorted({k for k in (*self.weights, *self.category_weights)
+                                                             if len(k) > 3 and not k.startswith("~")})))
+
+    @classmethod
+    def from_dict(cls, data: Any) -> "LintModel":
+        """Read the exported JSON data (raises :class:`CalculatorInputError` on a malformed file)."""
+        try:
+            categories = tuple(str(c) for c in data["categories"])
+            return cls(
+                bias=float(data["bias"]), threshold=float(data["threshold"]),
+                weights={str(k): float(v) for k, v in data["weights"].items()},
+                categories=categories, category_bias=tuple(float(b) for b in data["category_bias"]),
+                category_weights={str(k): tuple((int(i), float(w)) for i, w in v) for k, v in data["category_weights"].items()},
+                negations=tuple(data["negations"]), mention_before=tuple(data["mention_before"]),
+                mention_after=tuple(data["mention_after"]), clause_marks=str(data["clause_marks"]),
+                max_word=int(data["max_word"]), info=dict(data.get("info") or {}))
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise CalculatorInputError("model", type(data).__name__, f"the linter model JSON written by tools/train_linter.py ({exc})",
+                                       allowed_zh="tools/train_linter.py 导出的模型文件") from None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready data (what :meth:`from_dict` reads)."""
+        return {"bias": self.bias, "threshold": self.threshold, "weights": dict(self.weights), "categories": list(self.categories),
+                "category_bias": list(self.category_bias),
+                "category_weights": {k: [list(p) for p in v] for k, v in self.category_weights.items()},
+                "negations": list(self.negations), "mention_before": list(self.mention_before),
+                "mention_after": list(self.mention_after), "clause_marks": self.clause_marks, "max_word": self.max_word,
+                "info": dict(self.info)}
+
+    def prepare(self, text: str) -> str:
+        """The text as the model sees it: quoted mentions blanked, digits and letters folded (same length)."""
+        return normalise(mask_mentions(text, self.clause_marks, self.mention_before, self.mention_after))
+
+    def _keys(self, segment: str) -> set[str]:
+        keys = feature_set(segment, alternation(self.negations))
+        keys.update(word for word in self._long_words if word in segment)
+        return keys
+
+    def _contributions(self, keys: set[str]) -> dict[str, float]:
+        weights = self.weights
+        return {key: weights[key] for key in keys & self._weight_keys}
+
+    def _probability(self, keys: set[str]) -> float:
+        score = self.bias + sum(map(self.weights.__getitem__, keys & self._weight_keys))
+        return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, score))))
+
+    def probability(self, segment: str) -> float:
+        """The probability that one segment crosses a red line (the segment is prepared first)."""
+        return self._probability(self._keys(self.prepare(segment)))
+
+    def _category(self, keys: set[str]) -> str:
+        scores = list(self.category_bias)
+        for key in keys & self._category_keys:
+            for index, weight in self.category_weights[key]:
+                scores[index] += weight
+        return self.categories[max(range(len(scores)), key=scores.__getitem__)]
+
+    def category(self, segment: str) -> str:
+        """The most likely category of a flagged segment (prepared first)."""
+        return self._category(self._keys(self.prepare(segment)))
+
+    def flags(self, text: str, skip: Sequence[tuple[int, int]] = ()) -> list[ModelFlag]:
+        """Segments of ``text`` the model flags, skipping segments that overlap a span in ``skip``.
+
+        >>> [f.category for f in default_model().flags("您好。半夜三点我准时给你打电话，你别想睡。")]
+        ['late-night']
+        """
+        prepared = self.prepare(text)
+        out: list[ModelFlag] = []
+        taken = sorted(skip)
+        k = 0
+        reach = 0  # the furthest end among the skip spans that start before this segment ends
+        for start, end in segments(prepared):
+            while k < len(taken) and taken[k][0] < end:
+                reach = max(reach, taken[k][1])
+                k += 1
+            if k and reach > start:  # some skip span overlaps (spans starting before `end` that end after `start`)
+                continue
+            keys = self._keys(prepared[start:end])
+            probability = self._probability(keys)
+            if probability >= self.threshold:
+                found = self._contributions(keys)
+                drivers: list[str] = []
+                for key, weight in sorted(found.items(), key=lambda kv: -kv[1]):
+                    word = key.lstrip("~")
+                    if weight <= 0 or len(drivers) == 5:
+                        break
+                    if len(word) > 1 and not any(word in d or d in word for d in drivers):
+                        drivers.append(word)
+                out.append(ModelFlag((start, end), round(probability, 3), self._category(keys), tuple(drivers)))
+        return out
+
+
+_DEFAULT: list[LintModel] = []
+
+
+def default_model() -> LintModel:
+    """The model shipped with the package (``lintmodel.json``), loaded once.
+
+    >>> default_model() is default_model() and default_model().categories[0]
+    'borrow-elsewhere'
+    """
+    if not _DEFAULT:
+        _DEFAULT.append(LintModel.from_dict(json.loads(MODEL_PATH.read_text(encoding="utf-8"))))
+    return _DEFAULT[0]

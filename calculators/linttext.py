@@ -1,0 +1,143 @@
+"""Text helpers shared by the red-line linter's rules and its model: clauses, quotations, negation.
+
+Everything here is linear in the length of the text (one pass to index it,
+then binary search per question), so that long unpunctuated text is as fast
+as short sentences.  Standard library only (runs in the browser).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from functools import lru_cache
+from typing import Iterable, Sequence
+
+__all__ = ["QUOTE_PAIRS", "TextIndex", "alternation", "contains_any", "mask_mentions"]
+
+#: Opening quotation marks and their closing marks (straight ASCII quotes toggle).
+QUOTE_PAIRS = {"“": "”", "「": "」", "『": "』", "‘": "’", "《": "》"}
+_QUOTE_CHARS = re.compile("[" + re.escape("".join(QUOTE_PAIRS) + "".join(QUOTE_PAIRS.values()) + '"') + "]")
+
+
+@lru_cache(maxsize=64)
+def alternation(words: tuple[str, ...]) -> re.Pattern | None:
+    """One compiled regex that finds any of ``words`` (longest first), or ``None`` for no words.
+
+    >>> alternation(("不", "不会")).search("我们不会").group(), alternation(())
+    ('不会', None)
+    """
+    if not words:
+        return None
+    return re.compile("|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)))
+
+
+@lru_cache(maxsize=64)
+def _char_class(chars: str) -> re.Pattern:
+    return re.compile("[" + re.escape(chars) + "]")
+
+
+def contains_any(text: str, words: Iterable[str]) -> bool:
+    """True if ``text`` contains one of ``words``.
+
+    >>> contains_any("我们不会上门", ["不会", "没有"]), contains_any("上门", ["不会"])
+    (True, False)
+    """
+    pattern = alternation(tuple(words))
+    return pattern is not None and pattern.search(text) is not None
+
+
+class TextIndex:
+    """Clause boundaries and quotations of one text, indexed once.
+
+    >>> index = TextIndex("你说“黑名单”吗？没有。", "，。？")
+    >>> index.clause(3, 6)
+    (0, 8)
+    >>> index.quote_around(3, 6)
+    (2, 6)
+    >>> index.next_clause_end(8)
+    11
+    """
+
+    def __init__(self, text: str, delimiters: str) -> None:
+        self.text = text
+        self.cuts = [m.start() for m in _char_class(delimiters).finditer(text)] if delimiters else []
+        self.quotes = self._quotes(text)
+        self._quote_starts = [q[0] for q in self.quotes]
+
+    @staticmethod
+    def _quotes(text: str) -> list[tuple[int, int]]:
+        """(open, close) positions of balanced, non-nested quotations, in order."""
+        spans: list[tuple[int, int]] = []
+        opened: int | None = None
+        closer = ""
+        for found in _QUOTE_CHARS.finditer(text):
+            i, char = found.start(), found.group()
+            if opened is None:
+                if char in QUOTE_PAIRS:
+                    opened, closer = i, QUOTE_PAIRS[char]
+                elif char == '"':
+                    opened, closer = i, '"'
+            elif char == closer:
+                spans.append((opened, i))
+                opened = None
+            elif i - opened > 200:  # an unclosed quotation mark does not swallow the rest of the text
+                opened = None
+        return spans
+
+    def clause(self, start: int, end: int) -> tuple[int, int]:
+        """The clause around ``text[start:end]``: from after the previous delimiter to the next one."""
+        before = bisect_left(self.cuts, start)
+        clause_start = self.cuts[before - 1] + 1 if before else 0
+        after = bisect_left(self.cuts, end)
+        clause_end = self.cuts[after] if after < len(self.cuts) else len(self.text)
+        return clause_start, clause_end
+
+    def next_clause_end(self, position: int) -> int:
+        """The end of the clause that starts after the delimiter at ``position``."""
+        after = bisect_right(self.cuts, position)
+        return self.cuts[after] if after < len(self.cuts) else len(self.text)
+
+    def quote_around(self, start: int, end: int) -> tuple[int, int] | None:
+        """The quotation (open, close) that contains ``text[start:end]``, if any."""
+        i = bisect_right(self._quote_starts, start) - 1
+        if i >= 0:
+            open_at, close_at = self.quotes[i]
+            if open_at < start and end <= close_at:
+                return open_at, close_at
+        return None
+
+    def quotes_overlapping(self, start: int, end: int) -> list[tuple[int, int]]:
+        """The quotations (at most two are checked: the one at ``start`` and the last one before ``end``)
+        that overlap ``text[start:end]``."""
+        found = []
+        for i in {bisect_right(self._quote_starts, start) - 1, bisect_left(self._quote_starts, end) - 1}:
+            if i >= 0:
+                open_at, close_at = self.quotes[i]
+                if open_at < end and start <= close_at:
+                    found.append((open_at, close_at))
+        return found
+
+    def is_mention(self, quote: tuple[int, int], before_cues: Sequence[str], after_cues: Sequence[str], reach: int = 12) -> bool:
+        """A quotation that is talked about (a training example, a report, a rule), not said to the customer:
+        a cue such as “不要说” just before it or “属于” just after it."""
+        open_at, close_at = quote
+        return (contains_any(self.text[max(0, open_at - reach):open_at], before_cues)
+                or contains_any(self.text[close_at + 1:close_at + 1 + reach], after_cues))
+
+
+def mask_mentions(text: str, delimiters: str, before_cues: Sequence[str], after_cues: Sequence[str]) -> str:
+    """``text`` with every quoted mention's content replaced by ``…`` (same length, so spans still match).
+
+    >>> mask_mentions("不要说“你就是老赖”，要礼貌。", "，。", ["不要说"], [])
+    '不要说“……………”，要礼貌。'
+    """
+    index = TextIndex(text, delimiters)
+    parts: list[str] = []
+    last = 0
+    for quote in index.quotes:
+        if index.is_mention(quote, before_cues, after_cues):
+            parts.append(text[last:quote[0] + 1])
+            parts.append("…" * (quote[1] - quote[0] - 1))
+            last = quote[1]
+    parts.append(text[last:])
+    return "".join(parts)

@@ -1,0 +1,222 @@
+"""Train the statistical layer of the red-line linter and export it as JSON (``calculators/lintmodel.json``).
+
+Usage::
+
+    python tools/train_linter.py            # train on the development split, write the model, print figures
+    python tools/train_linter.py --check    # train and compare with the shipped file (exit 1 if it differs)
+
+Needs the ``train`` extra (scikit-learn; jieba comes with the ``book`` extra).
+Only the development split of ``tests/data/linter-corpus/`` is used; the test
+split is for ``bench/bench_linter.py``.
+
+* Features (see :mod:`calculators.lintmodel`): character 1- to 3-grams, ``~``
+  n-grams of clauses with a negation cue, and jieba words of 2 to 4 characters
+  (a word column is present when the word occurs in the text, so inference needs
+  no segmenter; its weight is added to the substring's n-gram weight on export).
+* Detection: logistic regression (violation vs compliant), balanced classes.
+  The threshold is chosen on out-of-fold probabilities (5 folds grouped by
+  paraphrase family): the lowest threshold at which the model alone raises at most
+  :data:`TARGET_FALSE_ALARMS` of the compliant development sentences, raised if
+  needed above every line the handbook recommends (``say`` lines, correct exercise
+  options), so that the handbook never contradicts its own linter.
+* Category: multinomial logistic regression on the violations; only the
+  :data:`CATEGORY_KEEP` largest weights (by size) per category are exported.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from calculators.lintmodel import MODEL_PATH, LintModel, normalise, segment_features  # noqa: E402
+from calculators.linttext import mask_mentions  # noqa: E402
+from tools.linter_corpus import Item, load, split  # noqa: E402
+
+C = 2.0
+KEEP = 5000
+CATEGORY_KEEP = 300
+TARGET_FALSE_ALARMS = 0.03
+MAX_WORD = 4
+FOLDS = 5
+
+
+def _settings() -> dict:
+    from procedures.rules import redlines
+
+    rules = redlines()
+    return {"negations": list(rules.negations) + [w for w in rules.post_negations if w not in rules.negations],
+            "mention_before": list(rules.mention_before), "mention_after": list(rules.mention_after),
+            "clause_marks": rules.clause_delimiters}
+
+
+def handbook_lines() -> list[str]:
+    """Lines the handbook itself recommends: every ``say`` line of the procedures and every exercise option
+    marked ``correct: true``.  The threshold is set above all of them."""
+    import yaml
+
+    lines: list[str] = []
+    for folder in ("scripts", "workflow", "challenges"):
+        for path in sorted((ROOT / "procedures" / folder).glob("*.yml")):
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            lines += [p["text"] if isinstance(p, dict) else p for p in data.get("say") or []]
+
+    def options(node) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "options" and isinstance(value, list):
+                    lines.extend(o["text"] for o in value if isinstance(o, dict) and "text" in o and o.get("correct"))
+                else:
+                    options(value)
+        elif isinstance(node, list):
+            for value in node:
+                options(value)
+
+    for path in sorted((ROOT / "procedures" / "exercises").glob("*.yml")):
+        options(yaml.safe_load(path.read_text(encoding="utf-8")))
+    return lines
+
+
+def prepare(text: str, settings: dict) -> str:
+    return normalise(mask_mentions(text, settings["clause_marks"], settings["mention_before"], settings["mention_after"]))
+
+
+def _pieces(line: str) -> list[str]:
+    from calculators.lintmodel import segments
+
+    return [line[a:b] for a, b in segments(line)]
+
+
+def lexicon(texts: list[str]) -> list[str]:
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    words = {w for text in texts for w in jieba.lcut(text) if 2 <= len(w) <= MAX_WORD and not any(c in "0…“”" for c in w)}
+    return sorted(words)
+
+
+def features(text: str, settings: dict, words: list[str]) -> dict[str, int]:
+    found = dict.fromkeys(segment_features(text, settings["negations"], settings["clause_marks"], 3), 1)
+    for word in words:
+        if word in text:
+            found["w:" + word] = 1
+    return found
+
+
+def train(items: list[Item], settings: dict, seed: int = 0) -> tuple[dict, dict]:
+    """Fit both models on ``items``; return the JSON-ready model and the training figures."""
+    import numpy as np
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import GroupKFold
+
+    texts = [prepare(i.text, settings) for i in items]
+    words = lexicon(texts)
+    rows = [features(t, settings, words) for t in texts]
+    y = np.array([1 if i.violation else 0 for i in items])
+    groups = [i.family for i in items]
+
+    def fit(x, target):
+        return LogisticRegression(C=C, class_weight="balanced", max_iter=5000, random_state=seed).fit(x, target)
+
+    # out-of-fold probabilities, grouped by family, to choose the threshold
+    oof = np.zeros(len(items))
+    for train_index, test_index in GroupKFold(n_splits=FOLDS).split(rows, y, groups):
+        vec = DictVectorizer()
+        x = vec.fit_transform([rows[k] for k in train_index])
+        oof[test_index] = fit(x, y[train_index]).predict_proba(vec.transform([rows[k] for k in test_index]))[:, 1]
+    compliant = np.sort(oof[y == 0])
+    allowed = int(TARGET_FALSE_ALARMS * len(compliant))
+    threshold = float(max(0.5, compliant[-(allowed + 1)] + 1e-6)) if len(compliant) > allowed else 0.5
+    oof_threshold = threshold
+    oof_recall = float((oof[y == 1] >= threshold).mean())
+    oof_false_alarms = float((oof[y == 0] >= threshold).mean())
+
+    vec = DictVectorizer()
+    x = vec.fit_transform(rows)
+    detector = fit(x, y)
+    names = vec.get_feature_names_out()
+    coef = detector.coef_[0]
+    order = np.argsort(-np.abs(coef))[:KEEP]
+    weights: dict[str, float] = {}
+    for k in order:
+        name = str(names[k])
+        key = name[2:] if name.startswith("w:") else name
+        weights[key] = weights.get(key, 0.0) + float(coef[k])
+    weights = {k: round(v, 4) for k, v in sorted(weights.items()) if round(v, 4) != 0}
+    # never flag a line the handbook itself recommends (or does not count as a red line)
+    probe = LintModel.from_dict({"bias": round(float(detector.intercept_[0]), 4), "threshold": 1.0, "weights": weights,
+                                 "categories": ["x"], "category_bias": [0.0], "category_weights": {},
+                                 "negations": settings["negations"], "mention_before": settings["mention_before"],
+                                 "mention_after": settings["mention_after"], "clause_marks": settings["clause_marks"],
+                                 "max_word": MAX_WORD})
+    handbook = max(probe.probability(piece) for line in handbook_lines() for piece in _pieces(line))
+    threshold = max(threshold, round(handbook + 0.01, 2))
+    oof_recall = float((oof[y == 1] >= threshold).mean())
+    oof_false_alarms = float((oof[y == 0] >= threshold).mean())
+
+    violations = [k for k, i in enumerate(items) if i.violation]
+    categories = sorted({items[k].label for k in violations})
+    cat_vec = DictVectorizer()
+    cx = cat_vec.fit_transform([rows[k] for k in violations])
+    namer = LogisticRegression(C=C, max_iter=5000, random_state=seed).fit(cx, [items[k].label for k in violations])
+    cat_names = cat_vec.get_feature_names_out()
+    category_weights: dict[str, list[list[float]]] = {}
+    for ci, label in enumerate(namer.classes_):
+        row = namer.coef_[ci]
+        for k in np.argsort(-np.abs(row))[:CATEGORY_KEEP]:
+            name = str(cat_names[k])
+            key = name[2:] if name.startswith("w:") else name
+            category_weights.setdefault(key, []).append([categories.index(label), round(float(row[k]), 4)])
+    merged: dict[str, list[list[float]]] = {}
+    for key, pairs in sorted(category_weights.items()):
+        by_class: dict[int, float] = {}
+        for index, weight in pairs:
+            by_class[int(index)] = round(by_class.get(int(index), 0.0) + weight, 4)
+        merged[key] = [[i, w] for i, w in sorted(by_class.items())]
+    model = {
+        "bias": round(float(detector.intercept_[0]), 4), "threshold": round(threshold, 4), "weights": weights,
+        "categories": categories, "category_bias": [round(float(b), 4) for b in namer.intercept_],
+        "category_weights": merged, "negations": settings["negations"], "mention_before": settings["mention_before"],
+        "mention_after": settings["mention_after"], "clause_marks": settings["clause_marks"], "max_word": MAX_WORD,
+        "info": {"trained_on": "development split of tests/data/linter-corpus", "items": len(items),
+                 "violations": int(y.sum()), "compliant": int((y == 0).sum()), "lexicon_words": len(words),
+                 "features": len(names), "kept": len(weights), "C": C, "oof_threshold": round(oof_threshold, 4),
+                 "handbook_max_probability": round(handbook, 4),
+                 "oof_recall": round(oof_recall, 4), "oof_false_alarm_rate": round(oof_false_alarms, 4)},
+    }
+    return model, model["info"]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Train the red-line linter model on the development split.")
+    parser.add_argument("--output", type=Path, default=MODEL_PATH)
+    parser.add_argument("--check", action="store_true", help="compare with the shipped model instead of writing it")
+    args = parser.parse_args(argv)
+    items = load()
+    dev, test = split(items)
+    settings = _settings()
+    model, info = train(dev, settings)
+    LintModel.from_dict(model)  # the exported data reads back
+    text = json.dumps(model, ensure_ascii=False, separators=(",", ":"), sort_keys=True) + "\n"
+    print(f"corpus {len(items)} utterances; development {len(dev)} (trained on), test {len(test)} (held out)")
+    print(f"out-of-fold on development: recall {info['oof_recall']:.1%}, false alarms {info['oof_false_alarm_rate']:.1%} "
+          f"at threshold {model['threshold']:.3f} (out-of-fold choice {info['oof_threshold']:.3f}, highest handbook line "
+          f"{info['handbook_max_probability']:.3f}); {info['kept']} weights kept of {info['features']}; {len(text.encode()) / 1024:.0f} KB")
+    if args.check:
+        same = args.output.read_text(encoding="utf-8") == text
+        print("the shipped model matches a fresh training run" if same else "the shipped model differs from a fresh training run")
+        return 0 if same else 1
+    args.output.write_text(text, encoding="utf-8")
+    print(f"wrote {args.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
