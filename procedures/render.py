@@ -1,10 +1,12 @@
 """Render knowledge-base data as MyST Markdown for the handbook pages.
 
-Pages call these functions in a hidden cell and display the result with
-:func:`show`; MyST-NB parses the Markdown output (``nb_render_markdown_format:
-myst``), so admonitions, tables, task lists and cross-references work.  The
-renderers are the only place the page templates live: a procedure page's
-sections and their order are defined once, here.
+Data pages declare what they show (```` ```{procedure} contact ````, see
+:mod:`procedures.pages` and ``tools/directives.py``); the directive calls these
+renderers and parses the result as MyST in place.  Each page layout is one
+Jinja2 template in ``procedures/templates/`` (:func:`render_template`); the
+helpers here (citations, reference lists, the owner / last-reviewed / edit-link
+box, profile tokens) are what the templates call.  Pages that compute still
+call :func:`show` in a hidden cell.
 """
 
 from __future__ import annotations
