@@ -408,3 +408,32 @@ def expand(markdown: str) -> str:
         return render(match.group(2), match.group(3)).markdown.rstrip("\n")
 
     return DIRECTIVE.sub(replace, markdown)
+
+
+#: Kinds that the classroom copy shows as a (folded) code cell instead of Markdown, so a trainer gets widgets:
+#: kind → the cell's source for an id.  Empty until a kind needs it (e.g. answer widgets on exercise pages).
+LIVE_CODE: dict[str, Callable[[str], str]] = {}
+
+
+def classroom_segments(markdown: str) -> list[tuple[str, str]]:
+    """``markdown`` as ``("markdown", text)`` and ``("code", source)`` pieces for the classroom copy (``tools/live.py``).
+
+    A directive of a kind in :data:`LIVE_CODE` becomes a code cell; every other data-page directive is
+    expanded in place (:func:`expand`).
+
+    >>> LIVE_CODE["duties"] = lambda page_id: f"show_duties({page_id!r})"
+    >>> classroom_segments("前言\\n\\n```{duties} role\\n```\\n\\n后记\\n")
+    [('markdown', '前言'), ('code', "show_duties('role')"), ('markdown', '后记')]
+    >>> del LIVE_CODE["duties"]
+    """
+    segments: list[tuple[str, str]] = []
+    position = 0
+    for match in DIRECTIVE.finditer(markdown):
+        if match.group(2) not in LIVE_CODE:
+            continue
+        segments.append(("markdown", expand(markdown[position:match.start()])))
+        segments.append(("code", LIVE_CODE[match.group(2)](match.group(3))))
+        position = match.end()
+    segments.append(("markdown", expand(markdown[position:])))
+    return [(kind, text.strip("\n")) for kind, text in segments if text.strip()]
+
