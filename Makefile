@@ -78,7 +78,7 @@ live: $(VENV)/.installed-live ## classroom session: JupyterLab on 127.0.0.1 over
 serve: ## serve the built site on http://127.0.0.1:$(PORT)/ (offline, like an intranet server)
 	@test -f _build/html/index.html || { echo "error: no site yet, run 'make book' first" >&2; exit 1; }
 	@test ! -f _build/html.failed || { cat _build/html.failed >&2; echo "error: the last 'make book' did not succeed: fix it and build again" >&2; exit 1; }
-	$(PYTHON) -m http.server $(PORT) --bind 127.0.0.1 --directory _build/html
+	$(PYTHON) -m tools.serve --port $(PORT) --directory _build/html
 
 bench: $(VENV)/.installed-test ## measure calculators, build times and the browser calculators
 	$(BIN)/python bench/bench_calculators.py

@@ -7,7 +7,15 @@ recompute after an input change (median and worst of 10).  Targets: first
 result ≤ 5 s, ≤ 20 MB, recompute ≤ 200 ms; the reference is a JupyterLite
 build of the same idea (105 MB, about 7 s).
 
-Usage: python bench/bench_browser.py [--runs 3]
+The cache benchmark (``--cache``, also run by default) serves the site with
+``make serve``'s server (tools/serve.py; ``--server plain`` uses the old
+``python -m http.server`` for comparison) and counts the bytes the server sends:
+a *second* calculator page opened cold (empty browser cache) and warm (after the
+first calculator page in the same browser profile), a repeat visit, and the
+second page with the server stopped (offline, from the service worker).
+Targets on the warm page: ≤ 1 MB transferred, ≤ 1.5 s to the first result.
+
+Usage: python bench/bench_browser.py [--runs 3] [--only cache|pages] [--server serve|plain]
 """
 
 from __future__ import annotations
@@ -23,6 +31,9 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from conftest import CHROMIUM_ARGS  # noqa: E402  (same browser flags as the tests)
 from helpers import SITE, SiteServer  # noqa: E402
+
+sys.path.insert(0, str(ROOT))
+from tools.serve import make_server  # noqa: E402
 
 PAGES = {
     "book/calc/overdue-fee.html": ("cycles", ["3", "12", "24", "60", "6"]),
@@ -54,13 +65,123 @@ def measure(browser, url: str, field: str, values: list[str]) -> dict[str, float
             "recompute_median": statistics.median(recomputes), "recompute_max": max(recomputes)}
 
 
+FIRST, SECOND = "book/calc/overdue-fee.html", "book/calc/repayment-plan.html"
+WARM_MB, WARM_S = 1.0, 1.5
+
+
+class _PlainCounting(__import__("http.server").server.SimpleHTTPRequestHandler):
+    """The old `make serve` (python -m http.server: no cache headers), counting the bytes it sends."""
+
+    bytes_sent = 0
+
+    def log_message(self, *args) -> None:
+        pass
+
+    def end_headers(self) -> None:
+        type(self).bytes_sent += sum(len(h) for h in getattr(self, "_headers_buffer", []))
+        super().end_headers()
+
+    def copyfile(self, source, outputfile) -> None:
+        data = source.read()
+        type(self).bytes_sent += len(data)
+        outputfile.write(data)
+
+
+def _start(kind: str, site=SITE):
+    import functools
+    import http.server
+    import threading
+
+    if kind == "serve":
+        server = make_server(site, quiet=True)
+        counter = server.handler_class
+    else:
+        counter = type("Plain", (_PlainCounting,), {"bytes_sent": 0})
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(counter, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, counter, f"http://127.0.0.1:{server.server_port}/"
+
+
+def _open(page, url: str, counter) -> tuple[float, float]:
+    """Open a calculator page; (seconds from navigation to the first in-browser result, MB the server sent)."""
+    before = counter.bytes_sent
+    page.goto(url)
+    page.wait_for_function("window.hbCalculators && window.hbCalculators.state !== 'loading'", timeout=120_000)
+    state = page.evaluate("window.hbCalculators")
+    if state["state"] != "ready":
+        raise SystemExit(f"{url}: the browser runtime did not load: {page.inner_text('.hb-status')}")
+    page.wait_for_load_state("networkidle")
+    return state["firstResultMs"] / 1000, (counter.bytes_sent - before) / 1e6
+
+
+def _engine_cached(page) -> bool:
+    return page.evaluate("""async () => {
+        for (const name of await caches.keys()) {
+            const keys = await (await caches.open(name)).keys();
+            if (keys.some((r) => r.url.endsWith('pyodide.asm.wasm')) && keys.some((r) => r.url.endsWith('.whl'))) return true;
+        }
+        return false;
+    }""")
+
+
+def cache_benchmark(playwright, runs: int, kind: str, site=SITE) -> dict[str, tuple[float, float]]:
+    """Median (seconds to first result, MB sent) for: second page cold, warm, repeat visit, offline."""
+    figures: dict[str, list[tuple[float, float]]] = {"cold": [], "warm": [], "repeat": [], "offline": []}
+    for _ in range(runs):
+        browser = playwright.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
+        server, counter, url = _start(kind, site)
+        try:
+            cold = browser.new_context()  # the second calculator page with nothing cached
+            figures["cold"].append(_open(cold.new_page(), url + SECOND, counter))
+            cold.close()
+            context = browser.new_context()
+            page = context.new_page()
+            _open(page, url + FIRST, counter)
+            for _ in range(60):  # the service worker keeps the engine (a few seconds after the first result)
+                if kind != "serve" or _engine_cached(page):
+                    break
+                page.wait_for_timeout(500)
+            figures["warm"].append(_open(page, url + SECOND, counter))
+            page.close()
+            figures["repeat"].append(_open(context.new_page(), url + FIRST, counter))
+            server.shutdown()
+            server.server_close()
+            try:
+                figures["offline"].append(_open(context.new_page(), url + SECOND, counter))
+            except Exception as error:  # noqa: BLE001 (offline without a worker: no page at all)
+                print(f"  offline: not available ({str(error).splitlines()[0]})")
+            context.close()
+        finally:
+            browser.close()
+    return {k: (statistics.median(t for t, _ in v), statistics.median(m for _, m in v)) for k, v in figures.items() if v}
+
+
+def print_cache(result: dict[str, tuple[float, float]], kind: str, runs: int) -> None:
+    print(f"cache benchmark ({kind} server: {'tools/serve.py + service worker' if kind == 'serve' else 'python -m http.server'}),"
+          f" second calculator page {SECOND}, median of {runs}:")
+    labels = {"cold": "cold (empty cache)", "warm": "warm (after the first calculator page)",
+              "repeat": "repeat visit (first page again)", "offline": "offline (server stopped)"}
+    for key, (seconds, mb) in result.items():
+        target = f"  [targets ≤ {WARM_MB:.0f} MB, ≤ {WARM_S} s: {'met' if mb <= WARM_MB and seconds <= WARM_S else 'NOT met'}]" if key == "warm" else ""
+        print(f"  {labels[key]:40} {mb:7.3f} MB sent, first result after {seconds:5.2f} s{target}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3, help="cold-cache page loads per page (the median is reported)")
+    parser.add_argument("--only", choices=("pages", "cache"), help="run one of the two benchmarks")
+    parser.add_argument("--server", choices=("serve", "plain"), default="serve", help="server for the cache benchmark")
+    parser.add_argument("--site", type=Path, default=SITE, help="built site for the cache benchmark (e.g. an older build)")
     args = parser.parse_args(argv)
     if not (SITE / "index.html").is_file():
         raise SystemExit("no built site: run `make book` first")
     from playwright.sync_api import sync_playwright
+
+    if args.only != "pages":
+        with sync_playwright() as playwright:
+            print_cache(cache_benchmark(playwright, args.runs, args.server, args.site), args.server, args.runs)
+    if args.only == "cache":
+        return 0
 
     with SiteServer(SITE) as server, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)

@@ -25,6 +25,8 @@ __all__ = [
     "sources_list",
     "page_info",
     "edit_url",
+    "edit_link",
+    "repository_configured",
     "data_box",
     "procedure_markdown",
     "challenge_markdown",
@@ -69,6 +71,41 @@ def edit_url(path: str | Path) -> str:
     url, branch, provider = _repository()
     infix = "/-/edit/" if provider == "gitlab" else "/edit/"
     return f"{url}{infix}{branch}/{Path(path).as_posix()}"
+
+
+# Reserved example domains (RFC 2606 / RFC 6761): a placeholder address, never a real server.
+_PLACEHOLDER_DOMAINS = ("example.com", "example.net", "example.org")
+_PLACEHOLDER_SUFFIXES = (".example", ".test", ".invalid", ".localhost")
+
+
+def repository_configured(url: str | None = None) -> bool:
+    """Whether ``url`` (default: ``repository.url`` in ``_config.yml``) is a real web address to link to.
+
+    An empty value or a reserved example domain (the shipped ``gitlab.example.com``
+    placeholder) is not: the handbook then shows no edit links at all.
+
+    >>> repository_configured("https://gitlab.example.com/training/collections-handbook")
+    False
+    >>> repository_configured("https://git.bank.internal/training/handbook"), repository_configured("")
+    (True, False)
+    """
+    from urllib.parse import urlparse
+
+    parsed = urlparse(_repository()[0] if url is None else url)
+    host = (parsed.hostname or "").lower()
+    if parsed.scheme not in ("http", "https") or not host:
+        return False
+    placeholder = any(host == d or host.endswith("." + d) for d in _PLACEHOLDER_DOMAINS) or host.endswith(_PLACEHOLDER_SUFFIXES)
+    return not placeholder
+
+
+def edit_link(path: str | Path, text: str = "编辑本页数据") -> str:
+    """``（[text](edit url)）`` after a data file's name, or nothing while no real repository is configured.
+
+    >>> edit_link("procedures/role.yml")  # the shipped placeholder address gives no link
+    ''
+    """
+    return f"（[{text}]({edit_url(path)})）" if repository_configured() else ""
 
 
 def cite(cites: Sequence[schema.Cite]) -> str:
@@ -133,7 +170,7 @@ def page_info(reviewed: schema.Reviewed, data_path: str) -> str:
         ":::{admonition} 本页信息\n:class: hb-page-info\n\n"
         f"- 负责人：{reviewed.owner}\n"
         f"- 最近审阅：{reviewed.last_reviewed.isoformat()}\n"
-        f"- 数据文件：`{data_path}`（[编辑本页数据]({edit_url(data_path)})）\n"
+        f"- 数据文件：`{data_path}`{edit_link(data_path)}\n"
         ":::\n"
     )
 
@@ -378,7 +415,7 @@ def data_box(model: object, path: str) -> str:
     if getattr(model, "owner", None) and getattr(model, "last_reviewed", None):
         return page_info(model, path)  # type: ignore[arg-type]
     return (":::{admonition} 本页信息\n:class: hb-page-info\n\n"
-            f"- 数据文件：`{path}`（[编辑本页数据]({edit_url(path)})）\n:::\n")
+            f"- 数据文件：`{path}`{edit_link(path)}\n:::\n")
 
 
 def redlines_markdown() -> str:

@@ -22,7 +22,7 @@ from typing import Any, Iterable, Sequence
 from calculators.conduct import CHANNELS
 
 from . import loader, rules, schema
-from .render import cite, cite_plain, data_box, edit_url, page_info, sources_list
+from .render import cite, cite_plain, data_box, edit_link, page_info, repository_configured, sources_list
 
 __all__ = [
     "MOVE_ON",
@@ -318,7 +318,7 @@ def script_markdown(script: rules.Script) -> str:
         f"({script_label(script.id)})=\n"
         f"### {script.title}\n\n"
         f"**情形**：{script.situation}　**适用阶段**：{'、'.join(script.stages)}　"
-        f"（[编辑这条话术]({edit_url(path)})）\n\n"
+        f"{edit_link(path, '编辑这条话术') or f'（数据文件：`{path}`）'}\n\n"
         f"**规则**：{script.rule}{cite(script.sources)}\n\n"
         ":::{admonition} 可以这样说\n:class: tip\n\n" + say + "\n:::\n\n"
         ":::{admonition} 绝不能说\n:class: danger\n\n" + never + "\n:::" + notes + "\n"
@@ -340,8 +340,9 @@ def script_library_markdown(library: dict[str, rules.Script] | None = None) -> s
     library = rules.scripts() if library is None else library
     paths = [f"procedures/scripts/{sid}.yml" for sid in library]
     box = ":::{admonition} 本页信息\n:class: hb-page-info\n\n" + (
-        f"- 数据文件：`procedures/scripts/` 下 {len(paths)} 个文件，每条话术一个（各条标题下有编辑链接）\n"
-        f"- 阶段与话术的对应：`procedures/rules/stages.yml`（[编辑]({edit_url('procedures/rules/stages.yml')})）\n"
+        f"- 数据文件：`procedures/scripts/` 下 {len(paths)} 个文件，每条话术一个"
+        f"{'（各条标题下有编辑链接）' if repository_configured() else ''}\n"
+        f"- 阶段与话术的对应：`procedures/rules/stages.yml`{edit_link('procedures/rules/stages.yml', '编辑')}\n"
     ) + ":::\n"
     full = "\n".join(script_markdown(s) for s in library.values())
     cites = [c for s in library.values() for c in loader.iter_cites(s)]

@@ -44,3 +44,11 @@ def page(browser):
     context = browser.new_context(locale="zh-CN")
     yield context.new_page()
     context.close()
+
+
+@pytest.fixture
+def real_repository(monkeypatch):
+    """``repository.url`` set to a real (non-placeholder) server, as a bank deploying the handbook does."""
+    import procedures.render
+
+    monkeypatch.setattr(procedures.render, "_repository", lambda: ("https://git.bank.internal/training/handbook", "main", "gitlab"))

@@ -36,7 +36,7 @@ def test_the_seed_article_structure_is_covered():
 
 
 @pytest.mark.parametrize("stage", SEED_STAGES)
-def test_procedure_page_title_and_template(stage):
+def test_procedure_page_title_and_template(stage, real_repository):
     """The page's title is the data's title; the rendered page has every template section and its metadata."""
     data = procedures.procedure(stage)
     page = (ROOT / "book" / "workflow" / f"{stage}.md").read_text(encoding="utf-8")
@@ -49,12 +49,23 @@ def test_procedure_page_title_and_template(stage):
 
 
 @pytest.mark.parametrize("challenge", SEED_CHALLENGES)
-def test_challenge_page_title_and_metadata(challenge):
+def test_challenge_page_title_and_metadata(challenge, real_repository):
     data = procedures.challenges()[challenge]
     page = (ROOT / "book" / "challenges" / f"{challenge}.md").read_text(encoding="utf-8")
     assert re.search(r"^# (.+)$", page, re.M).group(1) == data.title
     text = challenge_markdown(data)
     assert f"负责人：{data.owner}" in text and "编辑本页数据" in text
+
+
+@pytest.mark.parametrize("stage", SEED_STAGES)
+def test_placeholder_repository_gives_no_edit_links(stage):
+    """The shipped ``gitlab.example.com`` placeholder produces no link (a dead link on every page otherwise)."""
+    from procedures.render import repository_configured
+
+    assert not repository_configured()
+    text = procedure_markdown(procedures.procedure(stage))
+    assert f"`procedures/workflow/{stage}.yml`" in text
+    assert "编辑本页数据" not in text and "example.com" not in text and "/-/edit/" not in text
 
 
 def copy_of(path: Path, tmp_path: Path) -> Path:

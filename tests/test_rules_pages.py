@@ -138,7 +138,7 @@ def test_complaints_page_states_the_data():
     assert {"bank", "nfra-12378", "pboc-12363", "police", "court"} <= {c.id for c in legal.complaint_channels}
 
 
-def test_data_box_uses_page_info_only_when_the_data_has_an_owner():
+def test_data_box_uses_page_info_only_when_the_data_has_an_owner(real_repository):
     role = loader.role()
     with_owner = data_box(role, "procedures/role.yml")
     assert f"负责人：{role.owner}" in with_owner and f"最近审阅：{role.last_reviewed.isoformat()}" in with_owner

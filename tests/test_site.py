@@ -72,3 +72,45 @@ def test_status_page_table_is_chinese():
         assert english not in table, english
     for chinese in ("页面", "执行时间", "方式", "耗时（秒）", "结果", "成功"):
         assert chinese in table, chinese
+
+
+class _OutsideTrainerNotes(__import__("html.parser").parser.HTMLParser):
+    """Collects the text of <main> that is not inside a trainer-only admonition (div.trainer-note)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[bool] = []  # per open div: is it (inside) a trainer note
+        self.in_main = False
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag, attrs) -> None:
+        if tag == "main":
+            self.in_main = True
+        if tag == "div":
+            inside = bool(self.stack and self.stack[-1]) or "trainer-note" in (dict(attrs).get("class") or "").split()
+            self.stack.append(inside)
+
+    def handle_endtag(self, tag) -> None:
+        if tag == "div" and self.stack:
+            self.stack.pop()
+        if tag == "main":
+            self.in_main = False
+
+    def handle_data(self, data) -> None:
+        if self.in_main and not (self.stack and self.stack[-1]):
+            self.text.append(data)
+
+
+@pytest.mark.parametrize("path", [p for p in PAGES if p.startswith("book/")])
+def test_reader_pages_speak_to_staff(path):
+    """Notes for trainers (讲师, the live session `make live`) appear only in a trainer-only admonition."""
+    parser = _OutsideTrainerNotes()
+    parser.feed((SITE / path).read_text(encoding="utf-8"))
+    text = "".join(parser.text)
+    assert "make live" not in text and "讲师在" not in text and "讲师可" not in text
+
+
+def test_trainer_notes_are_labelled():
+    page = (SITE / "book" / "intro.html").read_text(encoding="utf-8")
+    assert 'class="admonition trainer-note' in page or "trainer-note admonition" in page
+    assert "讲师提示" in page

@@ -270,4 +270,5 @@ def setup(app: Sphinx) -> dict:
     app.connect("config-inited", _prepare_static)
     app.connect("env-before-read-docs", _env_before_read)
     app.connect("source-read", _inject_digest)
+    app.setup_extension("tools.site_reader")  # accessibility, Chinese question search, caching, edit links (reader)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,95 @@
+"""The engine once per reader: `make serve`'s cache headers, and the service worker (second page, offline)."""
+
+from __future__ import annotations
+
+import http.client
+import threading
+import urllib.parse
+
+import pytest
+
+from helpers import ROOT, SITE
+from tools.serve import IMMUTABLE, REVALIDATE, VENDOR, make_server
+
+pytestmark = pytest.mark.browser
+
+FIRST, SECOND = "book/calc/overdue-fee.html", "book/calc/repayment-plan.html"
+
+
+@pytest.fixture
+def served():
+    server = make_server(SITE, quiet=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+def get(server, path: str, **headers) -> http.client.HTTPResponse:
+    connection = http.client.HTTPConnection("127.0.0.1", server.server_port, timeout=30)
+    connection.request("GET", "/" + urllib.parse.quote(path, safe="/?=&.-_"), headers=headers)
+    response = connection.getresponse()
+    response.body = response.read()
+    connection.close()
+    return response
+
+
+def test_make_serve_uses_the_caching_server_on_loopback():
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "\t$(PYTHON) -m tools.serve --port $(PORT) --directory _build/html\n" in makefile
+    server = make_server(SITE)
+    try:
+        assert server.server_address[0] == "127.0.0.1"
+    finally:
+        server.server_close()
+
+
+def test_cache_headers_and_compression(served):
+    wasm = get(served, "_static/vendor/pyodide/pyodide.asm.wasm", **{"Accept-Encoding": "gzip"})
+    size = (SITE / "_static/vendor/pyodide/pyodide.asm.wasm").stat().st_size
+    assert wasm.status == 200 and wasm.getheader("Cache-Control") == VENDOR and wasm.getheader("Content-Encoding") == "gzip"
+    assert wasm.getheader("Content-Type") == "application/wasm" and len(wasm.body) < size / 2
+    page = get(served, FIRST)
+    assert page.getheader("Cache-Control") == REVALIDATE and page.getheader("Content-Encoding") is None
+    checksummed = next(p for p in page.body.decode().split('"') if "_static/" in p and "?v=" in p)
+    asset = get(served, urllib.parse.urljoin(FIRST, checksummed))
+    assert asset.status == 200 and asset.getheader("Cache-Control") == IMMUTABLE
+    again = get(served, FIRST, **{"If-None-Match": page.getheader("ETag")})
+    assert again.status == 304 and again.body == b""
+    worker = get(served, "hb-sw.js")
+    assert worker.getheader("Cache-Control") == REVALIDATE and b"__HB_VERSION__" not in worker.body
+
+
+def _open_ready(page, url):
+    page.goto(url)
+    page.wait_for_function("window.hbCalculators && window.hbCalculators.state !== 'loading'", timeout=120_000)
+    assert page.evaluate("window.hbCalculators.state") == "ready", page.inner_text(".hb-status")
+
+
+def test_second_calculator_page_and_offline_visit_load_the_engine_from_cache(browser, served):
+    url = f"http://127.0.0.1:{served.server_port}/"
+    context = browser.new_context(locale="zh-CN")
+    try:
+        page = context.new_page()
+        _open_ready(page, url + FIRST)
+        page.wait_for_function("""async () => {
+            for (const name of await caches.keys()) {
+                const keys = (await (await caches.open(name)).keys()).map((r) => r.url);
+                if (keys.some((u) => u.endsWith('pyodide.asm.wasm')) && keys.some((u) => u.endsWith('.whl'))) return true;
+            }
+            return false;
+        }""", timeout=60_000, polling=500)
+        before = served.handler_class.bytes_sent
+        second = context.new_page()
+        _open_ready(second, url + SECOND)
+        second.wait_for_load_state("networkidle")
+        sent = served.handler_class.bytes_sent - before
+        assert sent <= 1_000_000, f"a second calculator page downloaded {sent} bytes"
+        served.shutdown()  # offline: the server is gone
+        served.server_close()
+        offline = context.new_page()
+        _open_ready(offline, url + SECOND)
+        assert "还款" in offline.inner_text(".hb-result")
+    finally:
+        context.close()
