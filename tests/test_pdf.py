@@ -33,12 +33,12 @@ def flat(text: str) -> str:
 
 
 #: The running header and footer of every printed page (title, issuer, page number), in flattened text.
-FURNITURE = re.compile(r"信用卡催收岗工作手册[^·]{0,40}·印刷版|第\d+页/共\d+页")
+RUNNING_LINES = re.compile(r"信用卡催收岗工作手册[^·]{0,40}·印刷版|第\d+页/共\d+页")
 
 
 def flowing(texts: list[str]) -> str:
     """The flattened text of consecutive pages without their running header and footer, as it reads across a page break."""
-    return "".join(FURNITURE.sub("", flat(text)) for text in texts)
+    return "".join(RUNNING_LINES.sub("", flat(text)) for text in texts)
 
 
 def built_title(entry) -> str:
