@@ -1,10 +1,12 @@
 """Render knowledge-base data as MyST Markdown for the handbook pages.
 
-Pages call these functions in a hidden cell and display the result with
-:func:`show`; MyST-NB parses the Markdown output (``nb_render_markdown_format:
-myst``), so admonitions, tables, task lists and cross-references work.  The
-renderers are the only place the page templates live: a procedure page's
-sections and their order are defined once, here.
+Data pages declare what they show (```` ```{procedure} contact ````, see
+:mod:`procedures.pages` and ``tools/directives.py``); the directive calls these
+renderers and parses the result as MyST in place.  Each page layout is one
+Jinja2 template in ``procedures/templates/`` (:func:`render_template`); the
+helpers here (citations, reference lists, the owner / last-reviewed / edit-link
+box, profile tokens) are what the templates call.  Pages that compute still
+call :func:`show` in a hidden cell.
 """
 
 from __future__ import annotations
@@ -181,36 +183,36 @@ def _steps(steps: Sequence[schema.Step]) -> str:
     return "\n".join(f"{i}. **{s.title}**：{s.detail}" for i, s in enumerate(steps, 1))
 
 
-def _say(phrases: Sequence[schema.Phrase]) -> str:
-    return "\n".join(f"- “{p.text}”" + (f"——{p.note}" if p.note else "") for p in phrases)
-
-
-def _never(items: Sequence[schema.Forbidden]) -> str:
-    return "\n".join(f"- **{f.text}**：{f.why}{cite(f.sources)}" for f in items)
-
-
-def _checks(items: Sequence[schema.Check]) -> str:
-    return "\n".join(f"- [ ] {c.item}{cite(c.sources)}" for c in items)
-
-
-def _escalations(items: Sequence[schema.Escalation]) -> str:
-    rows = "\n".join(f"| {e.when} | {e.to} |" for e in items)
-    return "| 出现以下情形 | 上报或移交给 |\n|---|---|\n" + rows
-
-
-def _talk_section(say: Sequence[schema.Phrase], never: Sequence[schema.Forbidden]) -> str:
-    return (
-        ":::{admonition} 可以这样说\n:class: tip\n\n" + _say(say) + "\n:::\n\n"
-        ":::{admonition} 绝不能说或做\n:class: danger\n\n" + _never(never) + "\n:::\n"
-    )
-
-
 def _all_cites(obj: object) -> list[schema.Cite]:
     return list(loader.iter_cites(obj))
 
 
+TEMPLATES = Path(__file__).with_name("templates")
+
+
+@lru_cache(maxsize=1)
+def _environment():
+    import jinja2
+
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), undefined=jinja2.StrictUndefined,
+                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, autoescape=False)
+    env.filters.update(bullets=_bullets, steps=_steps, cite=cite)
+    env.globals.update(page_info=lambda item, path: page_info(item, path).rstrip("\n"))
+    return env
+
+
+def render_template(name: str, **values) -> str:
+    r"""Render the page layout ``procedures/templates/<name>`` (Jinja2) with ``values``; blank-line runs folded.
+
+    >>> render_template("example.md.j2", item=schema.Challenge.model_construct(example="某甲（虚构）"))
+    ':::{admonition} 案例（人物均为虚构）\n:class: hb-example\n\n某甲（虚构）\n:::\n'
+    """
+    text = _environment().get_template(name).render(**values)
+    return re.sub(r"\n{3,}", "\n\n", text).strip("\n") + "\n"
+
+
 def procedure_markdown(stage: schema.Procedure) -> str:
-    """One workflow stage in the procedure template.
+    """One workflow stage in the procedure layout (``templates/procedure.md.j2``).
 
     Purpose · who does it, with what authority · inputs · steps · what to say
     and never say · compliance checks · outputs · when to escalate · example ·
@@ -218,64 +220,25 @@ def procedure_markdown(stage: schema.Procedure) -> str:
     """
     stages = {s.id: s for s in loader.workflow()}
     following = [f"{{doc}}`{stages[n].title} </book/workflow/{n}>`" for n in stage.next]
-    parts = [
-        page_info(stage, f"procedures/workflow/{stage.id}.yml"),
-        f"**第 {stage.order} 步 / 共 {len(stages)} 步**：{stage.summary}",
-        "## 目的\n\n" + stage.purpose,
-        "## 谁来做、有何权限\n\n| 岗位 | 权限 |\n|---|---|\n" + "\n".join(f"| {p.role} | {p.authority} |" for p in stage.performers),
-        "## 需要的信息\n\n" + _bullets(stage.inputs),
-        "## 步骤\n\n" + _steps(stage.steps),
-        "## 话术要点\n\n" + _talk_section(stage.say, stage.never_say),
-        "## 合规检查\n\n" + _checks(stage.compliance),
-        "## 产出\n\n" + _bullets(stage.outputs),
-        "## 何时升级\n\n" + _escalations(stage.escalate),
-    ]
-    if following:
-        parts.append("**下一步可能是**：" + "、".join(following))
-    if stage.example:
-        parts.append(":::{admonition} 案例（人物均为虚构）\n:class: hb-example\n\n" + stage.example + "\n:::")
-    parts.append("## 依据\n\n" + sources_list(_all_cites(stage)))
-    return "\n\n".join(parts) + "\n"
+    return render_template("procedure.md.j2", item=stage, data_path=f"procedures/workflow/{stage.id}.yml",
+                           step={"order": stage.order, "total": len(stages)}, scripts=[], following=following,
+                           sources=sources_list(_all_cites(stage)))
 
 
 def challenge_markdown(item: schema.Challenge) -> str:
-    """A challenge and its handling playbook."""
-    parts = [
-        page_info(item, f"procedures/challenges/{item.id}.yml"),
-        item.summary,
-        "## 识别信号\n\n" + _bullets(item.signs),
-        "## 处置步骤\n\n" + _steps(item.playbook),
-        "## 话术要点\n\n" + _talk_section(item.say, item.never_say),
-        "## 何时升级\n\n" + _escalations(item.escalate),
-    ]
-    if item.example:
-        parts.append(":::{admonition} 案例（人物均为虚构）\n:class: hb-example\n\n" + item.example + "\n:::")
-    parts.append("## 依据\n\n" + sources_list(_all_cites(item)))
-    return "\n\n".join(parts) + "\n"
+    """A challenge and its handling playbook (``templates/challenge.md.j2``)."""
+    return render_template("challenge.md.j2", item=item, data_path=f"procedures/challenges/{item.id}.yml",
+                           sources=sources_list(_all_cites(item)))
 
 
 def role_markdown(role: schema.Role) -> str:
-    """Duties, why the role exists, and its limits."""
-    duties = "\n".join(f"{i}. **{d.title}**：{d.detail}" for i, d in enumerate(role.duties, 1))
-    return "\n\n".join([
-        page_info(role, "procedures/role.yml"),
-        role.summary,
-        "## 岗位职责\n\n" + duties,
-        "## 为什么需要这个岗位\n\n### 对银行\n\n" + _bullets(role.why_bank) + "\n\n### 对客户\n\n" + _bullets(role.why_customer),
-        "## 岗位边界：不能做的事\n\n" + _bullets(role.boundaries),
-        "## 依据\n\n" + sources_list(_all_cites(role)),
-    ]) + "\n"
+    """Duties, why the role exists, and its limits (``templates/role.md.j2``)."""
+    return render_template("role.md.j2", item=role, data_path="procedures/role.yml", sources=sources_list(_all_cites(role)))
 
 
 def skills_markdown(skills: schema.Skills) -> str:
-    """The four skills with observable behaviours and how to grow them."""
-    parts = [page_info(skills, "procedures/skills.yml"), skills.summary]
-    for i, skill in enumerate(skills.skills, 1):
-        parts.append(
-            f"## {i}. {skill.name}\n\n{skill.summary}\n\n**为什么重要**：{skill.why}\n\n"
-            "**做得好的表现**\n\n" + _bullets(skill.behaviours) + "\n\n**如何提升**\n\n" + _bullets(skill.growth)
-        )
-    return "\n\n".join(parts) + "\n"
+    """The four skills with observable behaviours and how to grow them (``templates/skills.md.j2``)."""
+    return render_template("skills.md.j2", item=skills, data_path="procedures/skills.yml")
 
 
 PROFILE_TOKEN = re.compile(r"⟦([a-z_]+)(?::([0-9.]+))?⟧")

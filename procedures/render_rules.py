@@ -1,8 +1,8 @@
 """Render the rules, stages, legal and script data (:mod:`procedures.rules`) as MyST Markdown.
 
 The pages of the 规则 chapter (``book/rules/*``) and the script library
-(``book/scripts/index``) call these functions in a hidden cell and display the
-result with :func:`procedures.render.show`.  Citations, reference lists and the
+(``book/scripts/index``) declare a directive (```` ```{rules} stages ````,
+```` ```{scripts} library ````; :mod:`procedures.pages`) that renders these.  Citations, reference lists and the
 owner / last-reviewed / edit-link box come from :mod:`procedures.render`
 (:func:`~procedures.render.cite`, :func:`~procedures.render.sources_list`,
 :func:`~procedures.render.page_info`); nothing here restates a rule: every

@@ -24,7 +24,7 @@ from pydantic import Field
 
 from . import loader, rules
 from .loader import ROOT, ProcedureFileError, load_model
-from .render import _bullets, _checks, _escalations, _steps, _talk_section, page_info, sources_list
+from .render import render_template, sources_list
 from .schema import Check, Cite, Escalation, Forbidden, Performer, Phrase, Reviewed, Slug, Step, Text
 
 __all__ = ["SITUATIONS_DIR", "CHAPTER_NAMES", "Situation", "situations", "situation", "page_path",
@@ -108,30 +108,13 @@ def page_path(item: Situation) -> str:
 
 
 def situation_markdown(item: Situation) -> str:
-    """One situation page in the procedure template, under the owner / last-reviewed / edit-link box."""
+    """One situation page in the procedure layout (``templates/procedure.md.j2``), under the owner / last-reviewed / edit-link box."""
     from .render_rules import script_link
 
     library = rules.scripts()
-    parts = [
-        page_info(item, f"procedures/situations/{item.id}.yml"),
-        item.summary,
-        "## 目的\n\n" + item.purpose,
-        "## 谁来做、有何权限\n\n| 岗位 | 权限 |\n|---|---|\n" + "\n".join(f"| {p.role} | {p.authority} |" for p in item.performers),
-        "## 需要的信息\n\n" + _bullets(item.inputs),
-        "## 步骤\n\n" + _steps(item.steps),
-        "## 话术要点\n\n" + _talk_section(item.say, item.never_say),
-    ]
-    if item.scripts:
-        parts.append("完整话术见话术库：" + "、".join(script_link(library[s]) for s in item.scripts) + "。")
-    parts += [
-        "## 合规检查\n\n" + _checks(item.compliance),
-        "## 产出\n\n" + _bullets(item.outputs),
-        "## 何时升级\n\n" + _escalations(item.escalate),
-    ]
-    if item.example:
-        parts.append(":::{admonition} 案例（人物均为虚构）\n:class: hb-example\n\n" + item.example + "\n:::")
-    parts.append("## 依据\n\n" + sources_list(loader.iter_cites(item)))
-    return "\n\n".join(parts) + "\n"
+    return render_template("procedure.md.j2", item=item, data_path=f"procedures/situations/{item.id}.yml", step=None,
+                           scripts=[script_link(library[s]) for s in item.scripts], following=[],
+                           sources=sources_list(loader.iter_cites(item)))
 
 
 def situations_table() -> str:

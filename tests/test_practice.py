@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from calculators import handbook_terms, late_fee
-from calculators.frontends import TOOLS, browser_call, load_context
+from calculators.ui.frontends import TOOLS, browser_call, load_context
 from calculators.errors import CalculatorInputError
 from calculators.ui.practice import grade, parse_lines
 from calculators.ui.practice_widgets import ExerciseWidget

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from calculators import handbook_terms, late_fee, negotiated_plan
-from calculators.frontends import browser_call, contexts_for_browser, load_context
+from calculators.ui.frontends import browser_call, contexts_for_browser, load_context
 from calculators.ui.practice_widgets import RoleplayWidget
 from calculators.ui.roleplay import debrief, grade_step
 from procedures import loader, roleplay

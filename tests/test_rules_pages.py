@@ -10,7 +10,7 @@ import pytest
 from calculators.compliance.conduct import CHANNELS
 from calculators.delinquency import LOAN_CATEGORIES, M_BUCKETS, delinquency_bucket
 from calculators.compliance.redlines import lint
-from procedures import loader, render_rules, rules
+from procedures import loader, pages, render_rules, rules
 from procedures.render_rules import (category_text, civil_markdown, complaints_markdown, credit_reporting_markdown,
                                      days_text, script_label, script_library_markdown, stage_label, stage_sections,
                                      stages_markdown, stages_table)
@@ -154,11 +154,17 @@ def test_references_list_each_article_once():
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_pages_are_notebooks_with_hidden_checks(page):
+def test_pages_are_notebooks_with_hidden_checks_or_checked_directives(page):
+    """A page that computes is a notebook with hidden checks; a data page declares directives whose checks pass."""
     text = (ROOT / f"{page}.md").read_text(encoding="utf-8")
-    assert text.startswith("---\njupytext:") and "kernelspec:" in text
-    if page != "book/rules/index":
+    declared = re.findall(r"^```\{([a-z-]+)\} ([a-z-]+)\n```$", text, re.M)
+    if "{code-cell}" in text:
+        assert text.startswith("---\njupytext:") and "kernelspec:" in text
         assert ":tags: [remove-input]" in text and ":tags: [remove-cell]" in text and "assert " in text
+    else:
+        assert declared and "kernelspec:" not in text and not text.startswith("---")
+    for kind, page_id in declared:
+        assert pages.render(kind, page_id).problems == [], (kind, page_id)
 
 
 def test_links_between_pages_resolve_to_files():

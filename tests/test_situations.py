@@ -16,7 +16,7 @@ import pytest
 from pydantic import BaseModel
 
 from calculators.compliance.redlines import lint
-from procedures import ProcedureFileError, exercises, loader, rules, situations
+from procedures import ProcedureFileError, exercises, loader, pages, rules, situations
 from procedures.situations import page_path, situation_markdown
 
 from helpers import ROOT
@@ -55,7 +55,8 @@ def test_page_follows_the_template_and_is_in_the_toc(situation_id):
     item = ITEMS[situation_id]
     page = (ROOT / f"{page_path(item)}.md").read_text(encoding="utf-8")
     assert re.search(r"^# (.+)$", page, re.M).group(1) == item.title
-    assert f'situation("{situation_id}")' in page and ":tags: [remove-cell]" in page
+    # The page declares its situation; the directive renders it and checks sections and linted lines (procedures/pages.py).
+    assert f"```{{situation}} {situation_id}\n```" in page and pages.render("situation", situation_id).problems == []
     assert f"file: {page_path(item)}\n" in (ROOT / "_toc.yml").read_text(encoding="utf-8")
     text = situation_markdown(item)
     positions = [text.index(section) for section in SECTIONS]
@@ -168,6 +169,29 @@ def test_quiet_hours_abroad_use_the_customers_local_time():
     assert "当地时间" in ITEMS["abroad"].summary
     spot = next(e for e in exercises.load("workflow").exercises if e.id == "customer-in-london")
     assert {(b.attempt, b.rule) for b in spot.answer} == {(1, "quiet-hours"), (3, "quiet-hours")}
+
+
+def test_the_abroad_example_times_are_beijing_and_london_times():
+    """Beijing 10:00 is 02:00 in London and 17:30 is 09:30 (before British summer time starts on 2026-03-29);
+    the end of 20 March in London is 08:00 on 21 March in Beijing (moved here from the page's hidden cell)."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    beijing, london = ZoneInfo("Asia/Shanghai"), ZoneInfo("Europe/London")
+    assert datetime(2026, 3, 16, 10, 0, tzinfo=beijing).astimezone(london).hour == 2
+    assert datetime(2026, 3, 16, 17, 30, tzinfo=beijing).astimezone(london).strftime("%H:%M") == "09:30"
+    assert datetime(2026, 3, 21, 0, 0, tzinfo=london).astimezone(beijing) == datetime(2026, 3, 21, 8, 0, tzinfo=beijing)
+    assert "伦敦凌晨 2 点" in ITEMS["abroad"].example and "伦敦上午 9 点半" in ITEMS["abroad"].example
+
+
+def test_the_complaint_deadline_example_counts_twenty_days_from_receipt():
+    """20 days from receipt, the day of receipt not counted (moved here from the page's hidden cell)."""
+    from datetime import date, timedelta
+
+    received = date(2026, 3, 4)
+    assert received.weekday() == 2 and received + timedelta(days=20) == date(2026, 3, 24) and date(2026, 3, 24).weekday() == 1
+    example = ITEMS["complaint-handling"].example
+    assert "3 月 24 日（星期二）" in example and "3 月 4 日（星期三）" in example
 
 
 def test_no_front_line_situation_presents_criminal_thresholds():

@@ -51,7 +51,7 @@ sys.path.insert(0, str(ROOT))  # the project packages, also when not installed
 LOG = sphinx_logging.getLogger(__name__)
 EXTRA_STATIC = ROOT / "_build" / "static-extra"
 DEPENDENCY_DIRS = ("calculators", "procedures")
-DEPENDENCY_SUFFIXES = {".py", ".yml", ".yaml", ".json"}
+DEPENDENCY_SUFFIXES = {".py", ".yml", ".yaml", ".json", ".j2"}  # .j2: page layouts (procedures/templates)
 MARKER = "handbook-dependency-digest"
 
 
@@ -272,6 +272,7 @@ def setup(app: Sphinx) -> dict:
 
     app.setup_extension("tools.status_table")  # the build-status table in Chinese
     app.add_config_value("handbook_build_key", "", "env", types=[str])
+    app.setup_extension("tools.directives")  # data pages: ```{procedure} contact``` and the other kinds
     app.connect("config-inited", _only_toc_pages, priority=950)
     app.connect("config-inited", issuer_footer.fill_footer)  # the footer names the build's issuer
     app.connect("build-finished", _prune_stale_output)

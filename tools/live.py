@@ -34,6 +34,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from procedures.doclinks import LINKS_FILE, relative_link, rewrite_doc_links
+from procedures.pages import classroom_segments
+from procedures.render import fill_profile
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DEST = ROOT / "_build" / "live"
@@ -112,12 +114,25 @@ def classroom_notebook(source: Path, page: Page, pages: list[Page]):
     """The page as a notebook for the classroom: plumbing folded, links rewritten, kernel metadata settled."""
     import jupytext
 
-    notebook = jupytext.read(source)
+    import nbformat
+
+    notebook = jupytext.read(source, fmt="md:myst")
     links = _relative_links(page, pages)
     titles = {p.docname: p.title for p in pages}
+    cells = []
+    for cell in notebook.cells:  # data-page directives: JupyterLab has no Sphinx, so each is expanded or made a cell
+        if cell.cell_type != "markdown":
+            cells.append(cell)
+            continue
+        for kind, text in classroom_segments(cell.source):
+            if kind == "code":
+                cells.append(nbformat.v4.new_code_cell(text, metadata={"tags": ["remove-input"]}))
+            else:
+                cells.append(nbformat.v4.new_markdown_cell(text))
+    notebook.cells = cells
     for cell in notebook.cells:
         if cell.cell_type == "markdown":
-            cell.source = rewrite_doc_links(cell.source, page.docname, links, titles)
+            cell.source = rewrite_doc_links(fill_profile(cell.source), page.docname, links, titles)
         elif cell.cell_type == "code":
             tags = set(cell.metadata.get("tags", []))
             if tags & PLUMBING_TAGS and TEACHING_TAG not in tags:

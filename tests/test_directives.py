@@ -1,0 +1,136 @@
+"""The data-page directives (tools/directives.py): a page that declares ```{kind} id``` builds, an unknown id fails the
+strict build naming the page and the id, an answer key that disagrees with the tools fails it naming the exercise, and
+editing a data file re-renders the page.
+
+Each test builds a one-page Sphinx project (MyST, the handbook's directives) against a copy of the knowledge base,
+so the data can be edited without touching the checkout.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from helpers import ROOT
+
+CONF = """\
+extensions = ["myst_parser", "tools.directives"]
+myst_enable_extensions = ["colon_fence", "dollarmath", "deflist", "tasklist", "fieldlist"]
+language = "zh_CN"
+suppress_warnings = ["myst.xref_missing", "ref.doc", "ref.ref"]  # the rendered pages link to handbook pages not in this fixture
+"""
+
+
+def fixture_book(tmp_path: Path, page: str) -> Path:
+    """A copy of the code and data the directives read, and a Sphinx project whose only page is ``page``."""
+    project = tmp_path / "project"
+    ignore = shutil.ignore_patterns("__pycache__")
+    for folder in ("calculators", "procedures", "tools"):
+        shutil.copytree(ROOT / folder, project / folder, ignore=ignore)
+    shutil.copy(ROOT / "_config.yml", project / "_config.yml")
+    source = project / "src"
+    source.mkdir()
+    (source / "conf.py").write_text(CONF, encoding="utf-8")
+    (source / "index.md").write_text(page, encoding="utf-8")
+    return project
+
+
+def build(project: Path) -> subprocess.CompletedProcess:
+    """The strict build flags of `make book` (-n -W --keep-going) on the fixture, with the copy's packages first."""
+    env = {**os.environ, "PYTHONPATH": str(project), "HANDBOOK_PROFILE": "cmb"}
+    return subprocess.run([sys.executable, "-m", "sphinx", "-b", "html", "-n", "-W", "--keep-going", "src", "out"],
+                          cwd=project, capture_output=True, text=True, timeout=300, env=env)
+
+
+def html(project: Path) -> str:
+    return (project / "out" / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.build
+def test_a_page_with_a_directive_builds_with_the_data_and_the_profile(tmp_path):
+    from procedures import loader
+
+    project = fixture_book(tmp_path, "# 岗位职责与价值\n\n```{duties} role\n```\n\n```{rules} certainty\n```\n\n"
+                                     "```{terms} glossary\n```\n")
+    result = build(project)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    page = html(project)
+    role = loader.role()
+    assert role.duties[0].title in page and role.boundaries[0] in page
+    assert "hb-page-info" in page and "procedures/role.yml" in page  # the owner / edit-link box, an admonition
+    assert '<h2 class="rubric"' in page and "岗位边界：不能做的事" in page  # headings render as today's pages
+    glossary = loader.glossary()
+    assert '<dl class="glossary' in page and f'>{glossary.terms[0].term}<a class="headerlink"' in page  # Sphinx's glossary
+    assert "⟦" not in page and "{admonition}" not in page and "```" not in page
+
+
+@pytest.mark.build
+def test_an_unknown_id_fails_the_strict_build_naming_the_page_and_the_id(tmp_path):
+    project = fixture_book(tmp_path, "# 练习\n\n```{procedure} no-such-stage\n```\n")
+    result = build(project)
+    assert result.returncode != 0
+    log = result.stdout + result.stderr
+    assert "index.md" in log and "{procedure} no-such-stage: unknown id" in log, log[-3000:]
+    assert "known: understand, contact" in log
+
+
+@pytest.mark.build
+def test_an_answer_key_that_disagrees_with_the_calculators_fails_naming_the_exercise(tmp_path):
+    project = fixture_book(tmp_path, "# 本章练习：计算器\n\n```{exercises} calc\n```\n")
+    data_file = project / "procedures" / "exercises" / "calc.yml"
+    text = data_file.read_text(encoding="utf-8")
+    right = 'expected: {cmb: "40.00", icbc: "40.00"'  # late-fee-partial: 5% of the unpaid 800.00 (cmb)
+    assert text.count(right) == 1
+    data_file.write_text(text.replace(right, right.replace('cmb: "40.00"', 'cmb: "41.00"')), encoding="utf-8")
+    result = build(project)
+    log = result.stdout + result.stderr
+    assert result.returncode != 0 and "index.md" in log, log[-3000:]
+    assert "{exercises} calc" in log and "late-fee-partial: expected 41.00 for profile cmb, computed 40.00" in log, log[-3000:]
+
+
+@pytest.mark.build
+def test_editing_a_data_file_re_renders_the_page(tmp_path):
+    from procedures import loader
+
+    project = fixture_book(tmp_path, "# 岗位职责与价值\n\n```{duties} role\n```\n")
+    assert build(project).returncode == 0
+    summary = loader.role().summary
+    data_file = project / "procedures" / "role.yml"
+    text = data_file.read_text(encoding="utf-8")
+    first_line = summary.splitlines()[0][:12]
+    assert first_line in text and first_line in html(project)
+    data_file.write_text(text.replace(first_line, "（已修订）" + first_line, 1), encoding="utf-8")
+    again = build(project)
+    assert again.returncode == 0, again.stdout[-3000:] + again.stderr[-3000:]
+    assert "（已修订）" + first_line in html(project)
+    assert "1 changed" in again.stdout or "changed, 0 removed" in again.stdout and "0 changed" not in again.stdout, again.stdout
+
+
+def test_the_classroom_copy_shows_data_pages_expanded_with_the_profile():
+    """JupyterLab has no Sphinx: the trainer's copy of a data page carries the rendered Markdown, tokens filled."""
+    from procedures import loader
+    from tools import live
+
+    pages = live.book_pages()
+    contact = next(p for p in pages if p.docname == "book/workflow/contact")
+    notebook = live.classroom_notebook(ROOT / "book" / "workflow" / "contact.md", contact, pages)
+    text = "".join(cell.source for cell in notebook.cells)
+    assert "{procedure}" not in text and "⟦" not in text and "{doc}" not in text
+    assert loader.procedure("contact").purpose.splitlines()[0][:20] in text and "## 合规检查" in text
+
+
+def test_every_book_page_directive_names_a_known_page_whose_checks_pass():
+    """The ids declared in book/ all exist and their checks pass (what the build would fail on, without building)."""
+    from procedures import pages
+
+    declared = [(path, kind, page_id) for path in sorted((ROOT / "book").rglob("*.md"))
+                for kind, page_id in pages.DIRECTIVE_LINE.findall(path.read_text(encoding="utf-8")) if kind in pages.KINDS]
+    assert len(declared) >= 37  # one per page; the conduct and linter pages also show a tool
+    for path, kind, page_id in declared:
+        assert pages.render(kind, page_id).problems == [], (path, kind, page_id)
+        assert "kernelspec" not in path.read_text(encoding="utf-8") or "{code-cell}" in path.read_text(encoding="utf-8"), path

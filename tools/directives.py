@@ -1,0 +1,89 @@
+"""Data-page directives: a page declares what it shows, the build renders it (no kernel, no code cell).
+
+Each kind of :mod:`procedures.pages` is a directive with one argument, the id::
+
+    ```{procedure} contact
+    ```
+    ```{situation} deceased
+    ```
+    ```{exercises} calc
+    ```
+    ```{rules} conduct
+    ```
+
+The directive renders the page body from the knowledge base, fills the profile
+tokens (``⟦issuer⟧`` …, :func:`procedures.render.fill_profile`) with the build's
+profile, and parses the result as MyST in place, so admonitions, dropdowns,
+``{doc}``/``{ref}`` links, labels, tables and headings behave as if written in
+the page.  The data files are declared as the page's dependencies: editing one
+re-renders the page; a profile switch is covered by the config value
+``handbook_build_key`` (``tools/handbook_sphinx.py``).
+
+An id the data does not define, or a page whose checks fail (an answer key that
+disagrees with the calculators, a ``say`` line the red-line linter flags), is an
+error naming the page, the directive and the id or exercise: the strict build
+(``-W``) fails.
+"""
+
+from __future__ import annotations
+
+from docutils import nodes
+from docutils.statemachine import StringList
+from sphinx.application import Sphinx
+from sphinx.util.docutils import SphinxDirective
+
+from tools.handbook_sphinx import ROOT
+
+
+class DataPageDirective(SphinxDirective):
+    """Render one knowledge-base page (the kind is the directive's name) in place."""
+
+    required_arguments = 1
+    optional_arguments = 0
+    has_content = False
+
+    def run(self) -> list[nodes.Node]:
+        from procedures import pages
+        from procedures.loader import ProcedureFileError
+        from procedures.render import fill_profile
+
+        kind, page_id = self.name, self.arguments[0]
+        where = f"{{{kind}}} {page_id}"
+        try:
+            page = pages.render(kind, page_id)
+        except pages.UnknownPage as exc:
+            raise self.error(f"{where}: unknown id ({exc})") from None
+        except ProcedureFileError as exc:  # invalid data: the file, line and field, as `make check-data` reports them
+            raise self.error(f"{where}: {exc}") from None
+        for path in page.files:
+            self._depend(ROOT / path)
+        if page.problems:
+            raise self.error(f"{where}: the page disagrees with the tools: " + "; ".join(page.problems))
+        text = fill_profile(page.markdown)
+        container = nodes.Element()
+        self.state.nested_parse(StringList(text.splitlines(), source=self.env.doc2path(self.env.docname)),
+                                self.content_offset, container)
+        return container.children
+
+    def _depend(self, path) -> None:
+        if path.is_dir():
+            for file in sorted(path.glob("*.yml")):
+                self.env.note_dependency(str(file))
+        else:
+            self.env.note_dependency(str(path))
+
+
+def setup(app: Sphinx) -> dict:
+    from docutils.parsers.rst import directives as rst_directives
+    from sphinx.domains.std import StandardDomain
+    from sphinx.errors import ExtensionError
+
+    from procedures.pages import kinds
+
+    # A kind named like a docutils or Sphinx directive would silently win or lose (``{glossary}`` is Sphinx's).
+    clashes = sorted(set(kinds()) & (set(rst_directives._directive_registry) | set(StandardDomain.directives)))
+    if clashes:
+        raise ExtensionError(f"data-page kinds shadow existing directives: {clashes}")
+    for kind in kinds():
+        app.add_directive(kind, DataPageDirective)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
