@@ -136,6 +136,27 @@ def _static_files_follow(app: Sphinx, docname: str, source: list[str]) -> None:
             app.env.note_dependency(str(path))
 
 
+def _write_start_redirect(app: Sphinx, exception) -> None:
+    """The site's ``index.html``: a redirect to the start page that names its language, title and icon.
+
+    sphinx_external_toc writes a bare ``<meta http-equiv="Refresh">`` when the file is missing; browsers then
+    ask the server for ``/favicon.ico``, which a static site does not have (a 404 on every first visit).
+    Runs before it (priority 400), so its check finds the file present.
+    """
+    if exception is not None or app.builder.format != "html" or app.config.root_doc == "index":
+        return
+    target = f"{app.config.root_doc}.html"
+    title = app.config.project or app.config.html_title or ""
+    Path(app.outdir, "index.html").write_text(
+        '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
+        f"<title>{title}</title>"
+        '<link rel="icon" href="_static/favicon.svg" type="image/svg+xml">'
+        f'<meta http-equiv="Refresh" content="0; url={target}"></head>'
+        f'<body><main><p><a href="{target}">进入手册</a></p></main></body></html>\n',
+        encoding="utf-8",
+    )
+
+
 def _env_before_read(app: Sphinx, env, docnames) -> None:
     # Computed once per build, at config-inited (_prepare_static).
     env.handbook_dependencies = app.handbook_dependencies
@@ -276,6 +297,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("config-inited", _only_toc_pages, priority=950)
     app.connect("config-inited", issuer_footer.fill_footer)  # the footer names the build's issuer
     app.connect("build-finished", _prune_stale_output)
+    app.connect("build-finished", _write_start_redirect, priority=400)
     app.connect("config-inited", _configure_kernels)
     app.connect("config-inited", _write_search_dictionary)
     app.connect("config-inited", _prepare_static)
