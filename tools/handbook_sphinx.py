@@ -32,6 +32,7 @@ What it adds to a plain Jupyter Book 1 build, and why:
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import logging
 import os
@@ -146,7 +147,7 @@ def _write_start_redirect(app: Sphinx, exception) -> None:
     if exception is not None or app.builder.format != "html" or app.config.root_doc == "index":
         return
     target = f"{app.config.root_doc}.html"
-    title = app.config.project or app.config.html_title or ""
+    title = html.escape(app.config.html_title or app.config.project or "")
     Path(app.outdir, "index.html").write_text(
         '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
         f"<title>{title}</title>"
