@@ -71,7 +71,7 @@ Standard library only (runs in the browser).
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import MISSING, dataclass, fields
+from dataclasses import MISSING, asdict, dataclass, fields
 from datetime import date, datetime, time
 from types import MappingProxyType
 from typing import Any, Iterable, Mapping
@@ -506,7 +506,7 @@ class Violation:
     source: str
 
     def to_dict(self) -> dict[str, Any]:
-        return {"index": self.index, "rule_id": self.rule_id, "title": self.title, "message": self.message, "source": self.source}
+        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -531,7 +531,7 @@ class ConductWarning:
     source: str
 
     def to_dict(self) -> dict[str, Any]:
-        return {"index": self.index, "rule_id": self.rule_id, "title": self.title, "message": self.message, "source": self.source}
+        return asdict(self)
 
 
 class PlanCheck(list):
