@@ -26,25 +26,27 @@ browser as JSON (``to_dict()``) and rebuilt there (``from_dict()``).
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import BaseModel, Field, TypeAdapter, ValidationError, field_validator, model_validator
 
 from calculators.datafile import line_of, read_yaml
-from calculators.compliance.conduct import CHANNELS, CONTENTS, PERSONS, ConductRules
+from calculators.compliance.conduct import CHANNELS, ConductParameters, ConductRule, ConductRules, Unsupported
 from calculators.delinquency import LOAN_CATEGORIES, M_BUCKETS, delinquency_bucket
 from calculators.errors import CalculatorInputError
 from calculators.compliance.overdraft import AmountBand, OverdraftRules
 from calculators.compliance.redlines import NEGATION_MODES, RedlineRules
 
-from .loader import ROOT, ProcedureFileError, cite_label, cite_problem, load_model
+from .loader import ROOT, ProcedureFileError, cite_label, cite_problem, load_model, read_file
 from .schema import Cite, Model, Phrase, Slug, Text
 
 __all__ = [
     "RULES_DIR", "SCRIPTS_DIR", "PROCEDURE_PAGES",
-    "Stage", "StageFile", "ConductFile", "RedlinesFile", "LegalFile", "Script",
+    "Stage", "StageFile", "ConductFile", "ConductParameters", "ConductRule", "ConductRuleModel", "Unsupported",
+    "fill_parameters", "RedlinesFile", "LegalFile", "Script",
     "stages", "stage_table", "conduct", "conduct_rules", "redlines_data", "redlines",
     "legal", "overdraft_rules", "scripts", "cite_text", "validate",
 ]
@@ -96,98 +98,34 @@ class StageFile(Model):
 
 
 # --- conduct ----------------------------------------------------------------
+# The entities are declared once, as the engine's dataclasses (calculators.compliance.conduct), and
+# read from the YAML by the engine's own reader; the names below are kept for pages and tests.
 
-_CLOCK = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
-
-
-class ConductParameters(Model):
-    quiet_start: str = Field(pattern=_CLOCK)
-    quiet_end: str = Field(pattern=_CLOCK)
-    quiet_hours_channels: list[str]
-    max_effective_calls_per_day: int = Field(ge=1)
-    effective_call_channels: list[str] = Field(min_length=1)
-    effective_call_persons: list[str] = Field(min_length=1)
-    max_unanswered_per_day_per_method: int = Field(ge=1)
-    unanswered_channels: list[str] = Field(min_length=1)
-    third_party_persons: list[str] = Field(min_length=1)
-    unrelated_persons: list[str]
-    non_debtor_allowed_contents: list[str]
-    recorded_channels: list[str]
-    retention_years: int = Field(ge=1)
-    oral_agreement_retention: Text
-    field_visit_min_collectors: int = Field(ge=1)
-    warn_min_minutes_between_attempts: int = Field(ge=1)
-    warn_max_voice_attempts_per_person_per_day: int = Field(ge=1)
-    warn_max_consecutive_days: int = Field(ge=1)
-    warn_streak_channels: list[str] = Field(min_length=1)
-
-    @field_validator("quiet_hours_channels", "effective_call_channels", "unanswered_channels", "recorded_channels",
-                     "warn_streak_channels")
-    @classmethod
-    def _channels(cls, value: list[str]) -> list[str]:
-        return _in(CHANNELS, value)
-
-    @field_validator("effective_call_persons", "third_party_persons", "unrelated_persons")
-    @classmethod
-    def _persons(cls, value: list[str]) -> list[str]:
-        return _in(PERSONS, value)
-
-    @field_validator("non_debtor_allowed_contents")
-    @classmethod
-    def _contents(cls, value: list[str]) -> list[str]:
-        return _in(CONTENTS, value)
-
-
-class ConductRuleModel(Model):
-    id: Slug
-    title: Text
-    text: Text
-    checked: bool
-    note: Text | None = None
-    sources: Cites = Field(min_length=1)
-
-
-class Unsupported(Model):
-    claim: Text
-    note: Text
-
-
-#: ``⟦name⟧`` in a conduct rule's title, text or note: the value of parameter ``name`` (written once, in ``parameters``).
-PARAMETER_TOKEN = re.compile(r"⟦([a-z_]+)⟧")
+#: Deprecated aliases: the single declarations live in :mod:`calculators.compliance.conduct`.
+ConductRuleModel = ConductRule
+UnsupportedModel = Unsupported
 
 
 def fill_parameters(text: str, parameters: ConductParameters) -> str:
-    """``text`` with each ``⟦parameter⟧`` token replaced by that conduct parameter's value.
+    """``text`` with each ``⟦parameter⟧`` token replaced by that conduct parameter's value (:meth:`ConductParameters.fill`).
 
     >>> fill_parameters("每日不超过 ⟦max_effective_calls_per_day⟧ 次", conduct().parameters)
     '每日不超过 3 次'
     """
-    values = parameters.model_dump()
-
-    def value(match: re.Match[str]) -> str:
-        name = match.group(1)
-        if name not in values or isinstance(values[name], list):
-            known = ", ".join(k for k, v in values.items() if not isinstance(v, list))
-            raise ValueError(f"unknown parameter token ⟦{name}⟧ (known: {known})")
-        return str(values[name])
-
-    return PARAMETER_TOKEN.sub(value, text)
+    return parameters.fill(text)
 
 
-class ConductFile(Model):
+@dataclass(frozen=True)
+class ConductFile:
+    """``conduct.yml`` as the pages read it: the parameters, the rules in file order, the unsupported claims.
+
+    A view of :class:`ConductRules` (no second declaration): rule texts are filled and sources resolved,
+    each source keeping its citation's grade and note for the certainty mark.
+    """
+
     parameters: ConductParameters
-    rules: list[ConductRuleModel] = Field(min_length=1)
-    unsupported: list[Unsupported] = []
-
-    @model_validator(mode="after")
-    def _quote_parameters(self) -> "ConductFile":
-        """Rule texts quote the parameters as ``⟦name⟧`` tokens: filled here, so every reader sees the values."""
-        for rule in self.rules:
-            for name in ("title", "text", "note"):
-                text = getattr(rule, name)
-                if text is not None:
-                    object.__setattr__(rule, name, fill_parameters(text, self.parameters))
-        return self
+    rules: tuple[ConductRule, ...]
+    unsupported: tuple[Unsupported, ...]
 
 
 # --- red lines --------------------------------------------------------------
@@ -397,7 +335,29 @@ def _refs(path: Path, cites: list[Cite], loc: tuple = ()) -> list[dict[str, Any]
         if problem:
             where = loc + (index, "id")
             raise ProcedureFileError(path, [(_line(path, *where), ".".join(map(str, where)) or "sources", problem)])
-    return [{"id": c.id, "where": c.where, "text": cite_text(c)} for c in cites]
+    return [{"id": c.id, "where": c.where, "text": cite_text(c), "grade": c.grade, "note": c.note} for c in cites]
+
+
+_CITES = TypeAdapter(list[Cite])
+
+
+def _resolved(path: Path, raw: Any, loc: tuple) -> Any:
+    """A list of citations as written (``{id, where, grade, note}``) → resolved sources for the engine's reader.
+
+    Anything that is not a list is left for the reader to refuse (it names the field); a bad citation or an
+    unknown source is reported at its line.
+    """
+    if not isinstance(raw, list):
+        return raw
+    try:
+        cites = _CITES.validate_python(raw)
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            where = loc + tuple(error["loc"])
+            problems.append((_line(path, *where), ".".join(map(str, where)), error["msg"]))
+        raise ProcedureFileError(path, problems) from None
+    return _refs(path, cites, loc)
 
 
 def _check_cites(path: Path, model: BaseModel) -> None:
@@ -418,12 +378,17 @@ def _line(path: Path, *loc: Any) -> int:
 
 
 def _stdlib(path: Path, build: Any, data: dict) -> Any:
-    """Run a stdlib ``from_dict`` and report its error against the file."""
+    """Run a stdlib ``from_dict`` and report its error against the file.
+
+    An item of a list is reported under the list's key (``parameters.unanswered_channels``, the line of a
+    flow sequence); the message names the item.
+    """
     try:
         return build(data)
     except CalculatorInputError as exc:
-        loc = tuple(int(p) if p.isdigit() else p for p in re.split(r"[.\[\]]+", exc.field) if p)
-        raise ProcedureFileError(path, [(_line(path, *loc), exc.field, str(exc))]) from None
+        field = re.sub(r"(\[\d+\])+$", "", exc.field) if re.search(r"\.[a-z_]+\[\d+\]$", exc.field) else exc.field
+        loc = tuple(int(p) if p.isdigit() else p for p in re.split(r"[.\[\]]+", field) if p)
+        raise ProcedureFileError(path, [(_line(path, *loc), field, str(exc))]) from None
 
 
 def _path(path: Path | str | None, default: Path) -> Path:
@@ -479,11 +444,12 @@ def stage_table(path: Path | str | None = None) -> list[dict[str, Any]]:
 
 @lru_cache(maxsize=None)
 def _conduct(path: Path) -> tuple[ConductFile, ConductRules]:
-    model = load_model(path, ConductFile)
-    data = model.model_dump(mode="json", exclude_none=True)
-    for index, (raw, rule) in enumerate(zip(data["rules"], model.rules)):
-        raw["sources"] = _refs(path, rule.sources, ("rules", index, "sources"))
-    return model, _stdlib(path, ConductRules.from_dict, data)
+    data = read_file(path)
+    if isinstance(data, dict) and isinstance(data.get("rules"), list):
+        data = {**data, "rules": [{**raw, "sources": _resolved(path, raw.get("sources"), ("rules", index, "sources"))}
+                                  if isinstance(raw, dict) else raw for index, raw in enumerate(data["rules"])]}
+    engine = _stdlib(path, ConductRules.from_dict, data)
+    return ConductFile(engine.parameters, tuple(engine.rules.values()), engine.unsupported), engine
 
 
 def conduct(path: Path | str | None = None) -> ConductFile:
