@@ -38,7 +38,7 @@ from calculators.compliance.conduct import CHANNELS, ConductParameters, ConductR
 from calculators.delinquency import LOAN_CATEGORIES, M_BUCKETS, delinquency_bucket
 from calculators.errors import CalculatorInputError
 from calculators.compliance.overdraft import AmountBand, OverdraftRules
-from calculators.compliance.redlines import NEGATION_MODES, RedlineRules
+from calculators.compliance.redlines import LintCategory, Pattern, Redline, RedlineRules
 
 from .loader import ROOT, ProcedureFileError, cite_label, cite_problem, load_model, read_file
 from .schema import Cite, Model, Phrase, Slug, Text
@@ -129,51 +129,14 @@ class ConductFile:
 
 
 # --- red lines --------------------------------------------------------------
+# Declared once, as the engine's dataclasses (calculators.compliance.redlines); the file-level rules
+# (exactly eight red lines, at least one negation word and one category) are checked in _redlines.
 
-
-class PatternModel(Model):
-    regex: Text
-    negation: Literal[NEGATION_MODES] = "clause"  # type: ignore[valid-type]
-    example: Text
-
-
-class RedlineModel(Model):
-    id: Slug
-    name: Text
-    rule: Text
-    sources: Cites = Field(min_length=1)
-
-
-class CategoryModel(Model):
-    id: Slug
-    name: Text
-    redline: Slug
-    rule: Text
-    sources: Cites = Field(min_length=1)
-    patterns: list[PatternModel] = Field(min_length=1)
-
-
-class RedlinesFile(Model):
-    negation_window: int = Field(ge=0, le=100)
-    clause_delimiters: str = Field(min_length=1)
-    negations: list[Text] = Field(min_length=1)
-    negation_breakers: list[Text] = []
-    neutral_forms: list[Text] = []
-    post_window: int = Field(default=0, ge=0, le=100)
-    post_negations: list[Text] = []
-    mention_before: list[Text] = []
-    mention_after: list[Text] = []
-    macros: dict[str, str] = {}
-    redlines: list[RedlineModel] = Field(min_length=8, max_length=8)
-    categories: list[CategoryModel] = Field(min_length=1)
-
-    @model_validator(mode="after")
-    def _references(self) -> "RedlinesFile":
-        ids = {r.id for r in self.redlines}
-        for category in self.categories:
-            if category.redline not in ids:
-                raise ValueError(f"category {category.id!r}: unknown red line {category.redline!r}; known: {sorted(ids)}")
-        return self
+#: Deprecated aliases: the single declarations live in :mod:`calculators.compliance.redlines`.
+PatternModel = Pattern
+RedlineModel = Redline
+CategoryModel = LintCategory
+RedlinesFile = RedlineRules
 
 
 # --- legal ------------------------------------------------------------------
@@ -474,23 +437,30 @@ def conduct_rules(path: Path | str | None = None) -> ConductRules:
 
 
 @lru_cache(maxsize=None)
-def _redlines(path: Path) -> tuple[RedlinesFile, RedlineRules]:
-    model = load_model(path, RedlinesFile)
-    data = model.model_dump(mode="json", exclude_none=True)
-    for index, (raw, item) in enumerate(zip(data["redlines"], model.redlines)):
-        raw["sources"] = _refs(path, item.sources, ("redlines", index, "sources"))
-    for index, (raw, item) in enumerate(zip(data["categories"], model.categories)):
-        raw["sources"] = _refs(path, item.sources, ("categories", index, "sources"))
-    return model, _stdlib(path, RedlineRules.from_dict, data)
+def _redlines(path: Path) -> RedlineRules:
+    data = read_file(path)
+    if isinstance(data, dict):
+        data = dict(data)
+        for key in ("redlines", "categories"):
+            if isinstance(data.get(key), list):
+                data[key] = [{**raw, "sources": _resolved(path, raw.get("sources"), (key, index, "sources"))}
+                             if isinstance(raw, dict) else raw for index, raw in enumerate(data[key])]
+    engine: RedlineRules = _stdlib(path, RedlineRules.from_dict, data)
+    for key, count, rule in (("redlines", len(engine.redlines), "exactly 8 red lines (the 2026 CBA guideline)"),
+                             ("negations", len(engine.negations), "at least one negation word"),
+                             ("categories", len(engine.categories), "at least one linter category")):
+        if (count != 8) if key == "redlines" else (count < 1):
+            raise ProcedureFileError(path, [(_line(path, key), key, f"{rule}, found {count}")])
+    return engine
 
 
-def redlines_data(path: Path | str | None = None) -> RedlinesFile:
-    """The red-line file as a model (patterns as written, macros unexpanded).
+def redlines_data(path: Path | str | None = None) -> RedlineRules:
+    """The red-line file for pages: the same object as :func:`redlines` (patterns are kept as written, macros unexpanded).
 
     >>> redlines_data().macros["YOU"]
     '[你您]'
     """
-    return _redlines(_path(path, RULES_DIR / "redlines.yml"))[0]
+    return _redlines(_path(path, RULES_DIR / "redlines.yml"))
 
 
 def redlines(path: Path | str | None = None) -> RedlineRules:
@@ -499,7 +469,7 @@ def redlines(path: Path | str | None = None) -> RedlineRules:
     >>> [r.id for r in redlines().redlines]
     ['privacy', 'abuse', 'impersonation', 'misleading', 'fees-or-borrowing', 'public-notice', 'private-device', 'enter-premises']
     """
-    return _redlines(_path(path, RULES_DIR / "redlines.yml"))[1]
+    return _redlines(_path(path, RULES_DIR / "redlines.yml"))
 
 
 @lru_cache(maxsize=None)

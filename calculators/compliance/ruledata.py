@@ -257,8 +257,10 @@ def _declared(cls: type) -> list[tuple[str, Any, Any]]:
     return out
 
 
-def read_fields(cls: type, data: Any, where: str = "", *, only: type | None = None) -> dict[str, Any]:
+def read_fields(cls: type, data: Any, where: str = "", *, only: type | None = None, skip: Iterable[str] = ()) -> dict[str, Any]:
     """The declared fields of dataclass ``cls`` (or of its base ``only``) read from ``data``, checked and converted.
+
+    ``skip``: fields the caller reads itself (known keys, left out of the result).
 
     Unknown keys are refused; a missing key takes the field's default, else fails like a bad value.
     Build the object with ``cls(**read_fields(cls, data))``.
@@ -288,7 +290,10 @@ def read_fields(cls: type, data: Any, where: str = "", *, only: type | None = No
     if unknown:
         raise fail(_join(where, str(unknown[0])), unknown[0], "one of: " + ", ".join(names), "以下之一：" + "、".join(names))
     out = {}
+    skipped = set(skip)
     for name, hint, default in declared:
+        if name in skipped:
+            continue
         if name not in data and default is not MISSING:
             out[name] = default
         else:
@@ -303,6 +308,8 @@ def _dumped(value: Any) -> Any:
         return value.isoformat(timespec="minutes" if value.second == 0 and not value.microsecond else "seconds")
     if isinstance(value, (tuple, list)):
         return [_dumped(item) for item in value]
+    if isinstance(value, Mapping):
+        return {key: _dumped(item) for key, item in value.items()}
     if is_dataclass(value) and not isinstance(value, type):
         writer = getattr(value, "to_dict", None)
         return writer() if writer is not None else dump_fields(value)
