@@ -413,6 +413,16 @@ class Attempt:
         data["time"] = self.time.isoformat(timespec="minutes" if self.time.second == 0 and not self.time.microsecond else "seconds")
         return data
 
+    def checked(self, field: str = "attempt") -> "Attempt":
+        """This attempt validated (time parsed, method stripped, vocabularies and visit flags checked).
+
+        >>> Attempt("2026-03-02T22:00", "fax", "手机1", "debtor", False, "reminder").checked()
+        Traceback (most recent call last):
+        ...
+        calculators.errors.CalculatorInputError: attempt.channel='fax' is not allowed: one of: phone, ai_call, sms, app, email, letter, visit, branch
+        """
+        return _validated(self, field)
+
     @classmethod
     def from_dict(cls, data: Any, field: str = "attempt") -> "Attempt":
         """An attempt from a mapping (JSON from the browser form), fully validated.
@@ -465,7 +475,7 @@ def _validated(attempt: Any, field: str) -> Attempt:
                         "外访须填写是否出示工作证件")
     if moment is attempt.time and method == attempt.method:
         return attempt
-    return Attempt(**{**{f.name: getattr(attempt, f.name) for f in fields(attempt)}, "time": moment, "method": method})
+    return Attempt(**{**{f.name: getattr(attempt, f.name) for f in fields(Attempt)}, "time": moment, "method": method})
 
 
 
