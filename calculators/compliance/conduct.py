@@ -77,7 +77,7 @@ from datetime import date, datetime, time
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Annotated, Any, Callable, Iterable, Iterator, Literal, Mapping
 
-from .ruledata import AtLeast, NonEmpty, SourceRef, dump_fields, read_fields
+from .ruledata import AtLeast, NonEmpty, Slug, SourceRef, dump_fields, read_fields
 from .ruledata import local_datetime as _local_datetime
 from .ruledata import boolean as _bool
 from .ruledata import fail as _fail
@@ -170,7 +170,7 @@ class ConductRule:
     True
     """
 
-    id: str
+    id: Slug
     title: str
     text: str
     sources: Annotated[tuple[SourceRef, ...], NonEmpty()]

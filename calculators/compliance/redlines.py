@@ -55,7 +55,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Annotated, Any, Iterable, Literal, Mapping
 
-from .ruledata import Between, NonEmpty, SourceRef, dump_fields, read_fields
+from .ruledata import Between, NonEmpty, Slug, SourceRef, dump_fields, read_fields
 from .ruledata import fail as _fail
 from .redline_model import LintModel, default_model
 from .redline_text import TextIndex, alternation, contains_any
@@ -106,7 +106,7 @@ class Pattern:
 class Redline:
     """One of the eight red lines of the 2026 CBA guideline."""
 
-    id: str
+    id: Slug
     name: str
     rule: str
     sources: Annotated[tuple[SourceRef, ...], NonEmpty()]
@@ -123,9 +123,9 @@ class Redline:
 class LintCategory:
     """A linter category: what it detects, which red line it belongs to, and its patterns."""
 
-    id: str
+    id: Slug
     name: str
-    redline: str
+    redline: Slug
     rule: str
     sources: Annotated[tuple[SourceRef, ...], NonEmpty()]
     patterns: Annotated[tuple[Pattern, ...], NonEmpty()]

@@ -17,6 +17,7 @@ Standard library only (runs in the browser).
 
 from __future__ import annotations
 
+import re
 import types
 import typing
 from collections.abc import Iterable, Mapping
@@ -26,8 +27,8 @@ from typing import Annotated, Any, Literal, Union
 
 from ..errors import CalculatorInputError
 
-__all__ = ["SourceRef", "AtLeast", "Between", "NonEmpty", "boolean", "clock", "local_datetime", "dump_fields", "fail", "positive_int", "read_fields",
-           "sources", "text"]
+__all__ = ["SourceRef", "AtLeast", "Between", "Matches", "NonEmpty", "Slug", "boolean", "clock", "local_datetime", "dump_fields",
+           "fail", "positive_int", "read_fields", "sources", "text"]
 
 
 def fail(field: str, value: Any, allowed: str, allowed_zh: str | None = None) -> CalculatorInputError:
@@ -144,6 +145,18 @@ class Between:
 
 
 @dataclass(frozen=True)
+class Matches:
+    """``Annotated[str, Matches(r"[a-z0-9]+(-[a-z0-9]+)*", "a lowercase id such as quiet-hours")]``: the whole text matches."""
+
+    pattern: str
+    allowed: str
+
+
+#: A rule id: lowercase words joined by hyphens (``quiet-hours``).
+Slug = Annotated[str, Matches(r"[a-z0-9]+(-[a-z0-9]+)*", "a lowercase id of words joined by '-' (e.g. quiet-hours)")]
+
+
+@dataclass(frozen=True)
 class NonEmpty:
     """``Annotated[tuple[str, ...], NonEmpty()]``: at least one item."""
 
@@ -231,7 +244,11 @@ def _value(hint: Any, value: Any, field: str, default: Any) -> Any:
             raise fail(field, [], "at least one item", "至少一项")
         return items
     if hint is str:
-        return text(value, field, optional=default == "")
+        value = text(value, field, optional=default == "")
+        for mark in marks:
+            if isinstance(mark, Matches) and not re.fullmatch(mark.pattern, value):
+                raise fail(field, value, mark.allowed)
+        return value
     if hint is bool:
         return boolean(value, field)
     if hint is int:
