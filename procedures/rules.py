@@ -1,4 +1,4 @@
-"""Rules, stages and scripts: the data behind the checkers, as pydantic models and stdlib rule objects.
+"""Rules, stages and scripts: the data behind the checkers, loaded into the engine's rule objects (and pydantic models for pages).
 
 Files (all under ``procedures/``):
 
@@ -14,12 +14,18 @@ Files (all under ``procedures/``):
   :func:`overdraft_rules` (a :class:`calculators.compliance.overdraft.OverdraftRules`).
 * ``scripts/*.yml``: the script library → :func:`scripts`.
 
-Every loader validates against a model so that a bad file raises
+Every loader validates its file so that a bad file raises
 :class:`procedures.loader.ProcedureFileError` naming the file, the line and the
-field.  Citations (``{id, where}``) are resolved to display text with
-:func:`procedures.loader.sources`, so the stdlib rule objects carry their
-sources as text (:class:`calculators.compliance.conduct.SourceRef`) and can be sent to the
-browser as JSON (``to_dict()``) and rebuilt there (``from_dict()``).
+field.  The rule entities (conduct parameters and rules, red lines, linter
+categories and patterns, amount bands) are declared once, as the engine's
+standard-library dataclasses; the conduct and red-line files are read by the
+engine's own reader (:func:`calculators.compliance.ruledata.read_fields`, the one
+the browser uses), after citations (``{id, where}``) are validated and resolved
+to display text with :func:`procedures.loader.sources`.  The stdlib rule objects
+carry their sources as :class:`calculators.compliance.ruledata.SourceRef` (with
+the citation's grade and note) and can be sent to the browser as JSON
+(``to_dict()``) and rebuilt there (``from_dict()``).  The other files (stages,
+legal, scripts) are pydantic models.
 :func:`validate` loads everything and checks the cross-references.
 """
 

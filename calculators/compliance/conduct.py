@@ -60,6 +60,13 @@ warning rule citing its source, mostly the handbook's own practice):
   ``warn_streak_channels``) on more than ``warn_max_consecutive_days``
   consecutive calendar days.
 
+Each rule is one check function registered with its id (``@conduct_check("quiet-hours")``,
+``@conduct_warning(...)`` for a warning rule); :data:`CHECKED_RULES` and :data:`WARNING_RULES`
+are the registry, in the order the functions are defined, which is the order in which the
+violations of one attempt are listed.  Every parameter is one typed field of
+:class:`ConductParameters`; reading (YAML, JSON) and ``to_dict`` follow the declarations
+(:mod:`.ruledata`).
+
 Attempts are counted in time order (equal times in list order); violations
 are returned by attempt index.  Bad input raises
 :class:`~calculators.errors.CalculatorInputError` naming the field

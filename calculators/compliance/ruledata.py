@@ -263,15 +263,21 @@ def _value(hint: Any, value: Any, field: str, default: Any) -> Any:
     raise TypeError(f"{field}: no reader for the declared type {hint!r}")  # a declaration error, not bad data
 
 
-def _declared(cls: type) -> list[tuple[str, Any, Any]]:
+_DECLARED: dict[type, tuple[tuple[str, Any, Any], ...]] = {}
+
+
+def _declared(cls: type) -> tuple[tuple[str, Any, Any], ...]:
     """(name, type hint, default) of the fields data gives: init fields not marked ``metadata={"derived": True}``."""
+    if cls in _DECLARED:
+        return _DECLARED[cls]
     hints = typing.get_type_hints(cls, include_extras=True)
     out = []
     for f in fields(cls):
         if f.init and not f.metadata.get("derived"):
             default = f.default if f.default is not MISSING else (f.default_factory() if f.default_factory is not MISSING else MISSING)
             out.append((f.name, hints[f.name], default))
-    return out
+    _DECLARED[cls] = tuple(out)
+    return _DECLARED[cls]
 
 
 def read_fields(cls: type, data: Any, where: str = "", *, only: type | None = None, skip: Iterable[str] = ()) -> dict[str, Any]:
