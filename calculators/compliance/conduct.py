@@ -533,7 +533,7 @@ class ConductWarning:
         return asdict(self)
 
 
-class PlanCheck(list):
+class PlanCheck(list["Violation"]):
     """The violations :func:`check_contact_plan` found (a list, as before), with the warnings in ``.warnings``."""
 
     warnings: list[ConductWarning]

@@ -88,10 +88,10 @@ class Pattern:
     regex: str
     negation: Negation = "clause"
     example: str = ""
-    compiled: re.Pattern = field(default=None, compare=False, repr=False, metadata={"derived": True})  # type: ignore[arg-type]
+    compiled: re.Pattern[str] = field(default=None, compare=False, repr=False, metadata={"derived": True})  # type: ignore[arg-type]
     #: The same pattern behind a character-class prefix (``[F](?<=(?=(P)).)``, F = the characters a match can
     #: start with) so that the regex engine skips quickly to candidate positions; group 1 is the match.
-    scanner: re.Pattern = field(default=None, compare=False, repr=False, metadata={"derived": True})  # type: ignore[arg-type]
+    scanner: re.Pattern[str] = field(default=None, compare=False, repr=False, metadata={"derived": True})  # type: ignore[arg-type]
 
     def to_dict(self) -> dict[str, Any]:
         return dump_fields(self)
@@ -215,7 +215,7 @@ class RedlineRules:
         return cls(**values, clause_delimiters=delimiters, macros=dict(macros), redlines=red, categories=tuple(categories))
 
 
-def _list(value: Any, field_name: str) -> list:
+def _list(value: Any, field_name: str) -> list[Any]:
     if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Iterable):
         raise _fail(field_name, value, "a list")
     return list(value)
@@ -224,7 +224,7 @@ def _list(value: Any, field_name: str) -> list:
 def _compiled(pattern: Pattern, where: str, macros: Mapping[str, str]) -> Pattern:
     regex = pattern.regex
 
-    def expand(match: re.Match) -> str:
+    def expand(match: re.Match[str]) -> str:
         name = match.group(1)
         if name not in macros:
             raise _fail(f"{where}.regex", regex, f"known macros only ({', '.join(macros) or 'none'}); <{name}> is undefined")
@@ -283,7 +283,7 @@ def _first_chars(items: Any) -> tuple[set[str], bool] | None:
     return chars, True
 
 
-def _scanner(expanded: str) -> re.Pattern:
+def _scanner(expanded: str) -> re.Pattern[str]:
     """A fast equivalent of ``re.compile(expanded)`` for finding every match start (see :attr:`Pattern.scanner`)."""
     try:
         from re import _parser  # type: ignore[attr-defined]
