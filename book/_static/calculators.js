@@ -121,11 +121,14 @@ function fnv1a(bytes) {
   return hash.toString(16).padStart(8, "0");
 }
 
-async function readSnapshot(key) {
+// The kept copy is read at once, while the loader and the wheel are fetched; its key is checked once the wheel is hashed.
+async function readSnapshot() {
   if (!globalThis.caches) return null;
   try {
-    const hit = await (await caches.open(SNAPSHOT_CACHE)).match(key);
-    return hit ? new Uint8Array(await hit.arrayBuffer()) : null;
+    const cache = await caches.open(SNAPSHOT_CACHE);
+    const [request] = await cache.keys();
+    const hit = request && (await cache.match(request));
+    return hit ? { key: request.url, bytes: new Uint8Array(await hit.arrayBuffer()) } : null;
   } catch (error) {
     return null;
   }
@@ -134,19 +137,22 @@ async function readSnapshot(key) {
 async function keepSnapshot(pyodide, key) {
   if (!globalThis.caches) return;
   try {
+    const started = performance.now();
     const bytes = pyodide.makeMemorySnapshot();
+    const copied = performance.now() - started;
     const cache = await caches.open(SNAPSHOT_CACHE);
     for (const old of await cache.keys()) await cache.delete(old); // one interpreter copy per site
     await cache.put(key, new Response(bytes, { headers: { "Content-Type": "application/octet-stream" } }));
-    window.hbCalculators.snapshot = `kept (${(bytes.length / 1e6).toFixed(1)} MB)`;
+    window.hbCalculators.snapshot = `kept: ${(bytes.length / 1e6).toFixed(1)} MB, copied in ${Math.round(copied)} ms`;
   } catch (error) {
     window.hbCalculators.snapshot = "not kept: " + String(error).split("\n")[0];
   }
 }
 
-async function startPython(loadPyodide, wheel, key) {
+async function startPython(loadPyodide, wheel, key, kept) {
   const options = { indexURL: new URL("vendor/pyodide/", base).href, stdout: () => {}, stderr: () => {} };
-  const snapshot = await readSnapshot(key);
+  const found = await kept;
+  const snapshot = found && found.key === key ? found.bytes : null;
   mark("snapshotRead");
   if (snapshot) {
     try {
@@ -180,11 +186,12 @@ async function boot() {
       .then((r) => r.json())
       .then(async (manifest) => [manifest, new Uint8Array(await fetchOk("app/" + manifest.wheel).then((r) => r.arrayBuffer()))]);
     app.catch(() => {}); // reported below when awaited; avoids an "unhandled rejection" while the runtime loads
+    const kept = readSnapshot();
     const { loadPyodide, version } = await import(new URL("vendor/pyodide/pyodide.mjs", base).href);
     const [manifest, wheel] = await app;
     mark("fetched");
     const key = new URL(`app/snapshot/${version}/${manifest.wheel}/${wheel.length}-${fnv1a(wheel)}`, base).href;
-    const { pyodide, restored } = await startPython(loadPyodide, wheel, key);
+    const { pyodide, restored } = await startPython(loadPyodide, wheel, key, kept);
     const call = pyodide.runPython("from calculators.frontends import browser_call\nbrowser_call");
     mark("package");
     for (const box of boxes) attach(box, call, JSON.stringify(manifest.contexts[box.dataset.context]));
