@@ -135,6 +135,17 @@ PHASES = [
 ]
 
 
+def _phase(marks: dict, wasm: list[float], start: str | None, end: str) -> float | None:
+    """Seconds of one phase; a mark an older calculators.js does not set folds its phase into the next one."""
+    if end == "wasm":
+        return sum(wasm) / 1000 if wasm else None
+    if end not in marks:
+        return None
+    order = [m for _, _, m in PHASES if m != "wasm"]
+    earlier = [m for m in order[: order.index(start) + 1] if m in marks] if start else []
+    return (marks[end] - (marks[earlier[-1]] if earlier else 0)) / 1000
+
+
 def _cpu(cdp) -> dict[str, float]:
     return {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
 
@@ -153,10 +164,9 @@ def _open(page, url: str, counter) -> dict:
     marks = dict(state["marks"], firstResult=state["firstResultMs"])
     wasm = page.evaluate("window.__hbWasm || []")
     page.wait_for_load_state("networkidle")
-    phases = {label: (sum(wasm) if end == "wasm" else marks[end] - (marks[start] if start else 0)) / 1000
-              for label, start, end in PHASES}
+    phases = {label: _phase(marks, wasm, start, end) for label, start, end in PHASES}
     return {"first": state["firstResultMs"] / 1000, "mb": (counter.bytes_sent - before) / 1e6, "phases": phases,
-            "snapshot": state.get("snapshot", "none"),
+            "snapshot": state.get("snapshot") or "none",
             # CPU seconds, independent of how long the machine made the page wait: the page's main thread
             # (ThreadTime, counted per document) and the whole renderer process (all threads: wasm compilers too).
             "main_cpu": after_cpu["ThreadTime"], "renderer_cpu": after_cpu["ProcessTime"] - before_cpu["ProcessTime"]}
@@ -170,6 +180,7 @@ def _engine_cached(page) -> bool:
             const keys = await (await caches.open(name)).keys();
             if (keys.some((r) => r.url.endsWith('pyodide.asm.wasm')) && keys.some((r) => r.url.endsWith('.whl'))) engine = true;
         }
+        if (!('snapshot' in window.hbCalculators)) return engine;  // a calculators.js from before the snapshot
         return engine && names.includes('hb-snapshot') && (await (await caches.open('hb-snapshot')).keys()).length > 0;
     }""")
 
@@ -229,7 +240,8 @@ def print_cache(result: dict[str, list[dict]], kind: str, runs: int, load_before
         print(f"      CPU to the first result: main thread {median(rows, 'main_cpu'):.2f} s, renderer process"
               f" {median(rows, 'renderer_cpu'):.2f} s; snapshot: {', '.join(sorted({r['snapshot'].split(':')[0] for r in rows}))}")
         for label, _, _ in PHASES:
-            print(f"      {label:44} {statistics.median(r['phases'][label] for r in rows):5.2f} s")
+            values = [r["phases"][label] for r in rows if r["phases"][label] is not None]
+            print(f"      {label:44} {statistics.median(values):5.2f} s" if values else f"      {label:44}     — (not marked)")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -11,7 +11,8 @@ const boxes = Array.from(document.querySelectorAll(".hb-calc"));
 const wanted = boxes.length > 0 || document.querySelector(".hb-exercise") !== null;
 const base = new URL(".", import.meta.url); // the site's _static/ folder
 // Timings (ms since navigation start) for the benchmark and the browser tests.
-window.hbCalculators = { state: wanted ? "loading" : "none", firstResultMs: null, lastComputeMs: null, marks: {} };
+// snapshot: how this page started Python (null: started it; "restored"; "kept: …" once it kept its copy; see below).
+window.hbCalculators = { state: wanted ? "loading" : "none", firstResultMs: null, lastComputeMs: null, marks: {}, snapshot: null };
 const mark = (name) => { window.hbCalculators.marks[name] = Math.round(performance.now()); };
 
 function setStatus(text, state) {
