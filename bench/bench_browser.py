@@ -14,6 +14,12 @@ a *second* calculator page opened cold (empty browser cache) and warm (after the
 first calculator page in the same browser profile), a repeat visit, and the
 second page with the server stopped (offline, from the service worker).
 Targets on the warm page: ≤ 1 MB transferred, ≤ 1.5 s to the first result.
+For each it prints the median time to the first result, the CPU seconds spent
+until then (main thread and whole renderer: figures that do not grow when other
+programs share the machine), whether the page restored the interpreter snapshot
+kept by the first calculator page (calculators.js), and where the time went,
+from the page's own marks (window.hbCalculators.marks) and a timer around every
+WebAssembly compile + instantiate.
 
 Usage: python bench/bench_browser.py [--runs 3] [--only cache|pages] [--server serve|plain]
 """
@@ -102,42 +108,99 @@ def _start(kind: str, site=SITE):
     return server, counter, f"http://127.0.0.1:{server.server_port}/"
 
 
-def _open(page, url: str, counter) -> tuple[float, float]:
-    """Open a calculator page; (seconds from navigation to the first in-browser result, MB the server sent)."""
-    before = counter.bytes_sent
+# Times every WebAssembly compile+instantiate of the page (Pyodide's loader calls the global at call time).
+WASM_TIMER = """(() => {
+  const spans = (window.__hbWasm = []);
+  for (const name of ['instantiateStreaming', 'instantiate']) {
+    const original = WebAssembly[name];
+    WebAssembly[name] = async function (...args) {
+      const started = performance.now();
+      const out = await original.apply(this, args);
+      spans.push(performance.now() - started);
+      return out;
+    };
+  }
+})();"""
+
+# (label, start mark, end mark) of calculators.js's marks (ms since navigation start); "wasm" is WASM_TIMER's span.
+PHASES = [
+    ("page parsed, calculators.js starts", None, "boot"),
+    ("loader module + manifest + wheel fetched", "boot", "fetched"),
+    ("kept interpreter snapshot read", "fetched", "snapshotRead"),
+    ("Python start (or snapshot restore)", "snapshotRead", "runtime"),
+    ("  of which wasm compile + instantiate", None, "wasm"),
+    ("wheel unpacked into the file system", "runtime", "unpacked"),
+    ("package import (browser_call)", "unpacked", "package"),
+    ("first computation + rendering", "package", "firstResult"),
+]
+
+
+def _phase(marks: dict, wasm: list[float], start: str | None, end: str) -> float | None:
+    """Seconds of one phase; a mark an older calculators.js does not set folds its phase into the next one."""
+    if end == "wasm":
+        return sum(wasm) / 1000 if wasm else None
+    if end not in marks:
+        return None
+    order = [m for _, _, m in PHASES if m != "wasm"]
+    earlier = [m for m in order[: order.index(start) + 1] if m in marks] if start else []
+    return (marks[end] - (marks[earlier[-1]] if earlier else 0)) / 1000
+
+
+def _cpu(cdp) -> dict[str, float]:
+    return {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
+
+
+def _open(page, url: str, counter) -> dict:
+    """Open a calculator page: seconds to the first in-browser result, MB the server sent, phases, CPU seconds."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Performance.enable")
+    before_cpu, before = _cpu(cdp), counter.bytes_sent
     page.goto(url)
     page.wait_for_function("window.hbCalculators && window.hbCalculators.state !== 'loading'", timeout=120_000)
     state = page.evaluate("window.hbCalculators")
     if state["state"] != "ready":
         raise SystemExit(f"{url}: the browser runtime did not load: {page.inner_text('.hb-status')}")
+    after_cpu = _cpu(cdp)
+    marks = dict(state["marks"], firstResult=state["firstResultMs"])
+    wasm = page.evaluate("window.__hbWasm || []")
     page.wait_for_load_state("networkidle")
-    return state["firstResultMs"] / 1000, (counter.bytes_sent - before) / 1e6
+    phases = {label: _phase(marks, wasm, start, end) for label, start, end in PHASES}
+    return {"first": state["firstResultMs"] / 1000, "mb": (counter.bytes_sent - before) / 1e6, "phases": phases,
+            "snapshot": state.get("snapshot") or "none",
+            # CPU seconds, independent of how long the machine made the page wait: the page's main thread
+            # (ThreadTime, counted per document) and the whole renderer process (all threads: wasm compilers too).
+            "main_cpu": after_cpu["ThreadTime"], "renderer_cpu": after_cpu["ProcessTime"] - before_cpu["ProcessTime"]}
 
 
 def _engine_cached(page) -> bool:
     return page.evaluate("""async () => {
-        for (const name of await caches.keys()) {
+        const names = await caches.keys();
+        let engine = false;
+        for (const name of names) {
             const keys = await (await caches.open(name)).keys();
-            if (keys.some((r) => r.url.endsWith('pyodide.asm.wasm')) && keys.some((r) => r.url.endsWith('.whl'))) return true;
+            if (keys.some((r) => r.url.endsWith('pyodide.asm.wasm')) && keys.some((r) => r.url.endsWith('.whl'))) engine = true;
         }
-        return false;
+        if (!('snapshot' in window.hbCalculators)) return engine;  // a calculators.js from before the snapshot
+        return engine && names.includes('hb-snapshot') && (await (await caches.open('hb-snapshot')).keys()).length > 0;
     }""")
 
 
-def cache_benchmark(playwright, runs: int, kind: str, site=SITE) -> dict[str, tuple[float, float]]:
-    """Median (seconds to first result, MB sent) for: second page cold, warm, repeat visit, offline."""
-    figures: dict[str, list[tuple[float, float]]] = {"cold": [], "warm": [], "repeat": [], "offline": []}
+def cache_benchmark(playwright, runs: int, kind: str, site=SITE) -> dict[str, list[dict]]:
+    """Per scenario (second page cold, warm, repeat visit, offline), one _open() figure set per run."""
+    figures: dict[str, list[dict]] = {"cold": [], "warm": [], "repeat": [], "offline": []}
     for _ in range(runs):
         browser = playwright.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
         server, counter, url = _start(kind, site)
         try:
             cold = browser.new_context()  # the second calculator page with nothing cached
+            cold.add_init_script(WASM_TIMER)
             figures["cold"].append(_open(cold.new_page(), url + SECOND, counter))
             cold.close()
             context = browser.new_context()
+            context.add_init_script(WASM_TIMER)
             page = context.new_page()
             _open(page, url + FIRST, counter)
-            for _ in range(60):  # the service worker keeps the engine (a few seconds after the first result)
+            for _ in range(60):  # the service worker keeps the engine, the page its snapshot (a few seconds after the first result)
                 if kind != "serve" or _engine_cached(page):
                     break
                 page.wait_for_timeout(500)
@@ -153,17 +216,32 @@ def cache_benchmark(playwright, runs: int, kind: str, site=SITE) -> dict[str, tu
             context.close()
         finally:
             browser.close()
-    return {k: (statistics.median(t for t, _ in v), statistics.median(m for _, m in v)) for k, v in figures.items() if v}
+    return {k: v for k, v in figures.items() if v}
 
 
-def print_cache(result: dict[str, tuple[float, float]], kind: str, runs: int) -> None:
+def _load() -> str:
+    try:
+        return "load average " + " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "load average unknown"
+
+
+def print_cache(result: dict[str, list[dict]], kind: str, runs: int, load_before: str) -> None:
     print(f"cache benchmark ({kind} server: {'tools/serve.py + service worker' if kind == 'serve' else 'python -m http.server'}),"
-          f" second calculator page {SECOND}, median of {runs}:")
+          f" second calculator page {SECOND}, median of {runs}; {load_before} before, {_load()} after:")
     labels = {"cold": "cold (empty cache)", "warm": "warm (after the first calculator page)",
               "repeat": "repeat visit (first page again)", "offline": "offline (server stopped)"}
-    for key, (seconds, mb) in result.items():
+    median = lambda rows, key: statistics.median(r[key] for r in rows)  # noqa: E731
+    for key, rows in result.items():
+        seconds, mb = median(rows, "first"), median(rows, "mb")
         target = f"  [targets ≤ {WARM_MB:.0f} MB, ≤ {WARM_S} s: {'met' if mb <= WARM_MB and seconds <= WARM_S else 'NOT met'}]" if key == "warm" else ""
-        print(f"  {labels[key]:40} {mb:7.3f} MB sent, first result after {seconds:5.2f} s{target}")
+        runs_s = ", ".join(f"{r['first']:.2f}" for r in rows)
+        print(f"  {labels[key]:40} {mb:7.3f} MB sent, first result after {seconds:5.2f} s (runs: {runs_s}){target}")
+        print(f"      CPU to the first result: main thread {median(rows, 'main_cpu'):.2f} s, renderer process"
+              f" {median(rows, 'renderer_cpu'):.2f} s; snapshot: {', '.join(sorted({r['snapshot'].split(':')[0] for r in rows}))}")
+        for label, _, _ in PHASES:
+            values = [r["phases"][label] for r in rows if r["phases"][label] is not None]
+            print(f"      {label:44} {statistics.median(values):5.2f} s" if values else f"      {label:44}     — (not marked)")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -179,7 +257,8 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.only != "pages":
         with sync_playwright() as playwright:
-            print_cache(cache_benchmark(playwright, args.runs, args.server, args.site), args.server, args.runs)
+            load_before = _load()
+            print_cache(cache_benchmark(playwright, args.runs, args.server, args.site), args.server, args.runs, load_before)
     if args.only == "cache":
         return 0
 

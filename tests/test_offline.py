@@ -9,6 +9,8 @@ import urllib.parse
 import pytest
 
 from helpers import ROOT, SITE
+from test_browser_practice import RULES, answer, open_ready
+from test_practice import KEYS, right_answer, wrong_answer
 from tools.serve import IMMUTABLE, REVALIDATE, VENDOR, make_server
 
 pytestmark = pytest.mark.browser
@@ -93,3 +95,65 @@ def test_second_calculator_page_and_offline_visit_load_the_engine_from_cache(bro
         assert "还款" in offline.inner_text(".hb-result")
     finally:
         context.close()
+
+
+def _results(page, values: list[str]) -> list[str]:
+    """The plan page's result for its default inputs, then for each number of periods in ``values``."""
+    shown = [page.inner_html(".hb-result")]
+    for value in values:
+        before = int(page.get_attribute(".hb-calc", "data-computed"))
+        page.fill(".hb-calc [name='periods']", value)
+        page.wait_for_function(f"Number(document.querySelector('.hb-calc').dataset.computed) > {before}")
+        shown.append(page.inner_html(".hb-result"))
+    return shown
+
+
+def _snapshot_kept(page) -> None:
+    """Wait until the page has kept (or failed to keep) its interpreter copy, then check there is exactly one."""
+    page.wait_for_function("/kept/.test(window.hbCalculators.snapshot || '')", timeout=60_000, polling=200)
+    assert page.evaluate("async () => (await (await caches.open('hb-snapshot')).keys()).length") == 1
+
+
+def test_later_pages_restore_the_kept_interpreter_and_compute_the_same(browser, served):
+    url = f"http://127.0.0.1:{served.server_port}/"
+    values = ["24", "0", "60"]  # 0 periods is an input error: the restored interpreter must report it the same way
+    cold = browser.new_context(locale="zh-CN")
+    warm = browser.new_context(locale="zh-CN")
+    try:
+        fresh = cold.new_page()
+        _open_ready(fresh, url + SECOND)
+        assert fresh.evaluate("window.hbCalculators.snapshot") is None  # started Python: nothing to restore
+        expected = _results(fresh, values)
+        assert "950.40" in expected[0] and expected[1] != expected[0] and "请先更正" in expected[2] and expected[3] != expected[1]
+        first = warm.new_page()
+        _open_ready(first, url + FIRST)
+        _snapshot_kept(first)
+        assert first.evaluate("window.hbCalculators.snapshot").startswith("kept: ")
+        later = warm.new_page()
+        _open_ready(later, url + SECOND)
+        assert later.evaluate("window.hbCalculators.snapshot") == "restored"
+        assert _results(later, values) == expected
+        # Exercise pages share the runtime: the restored interpreter grades answers like a fresh one.
+        exercises = warm.new_page()
+        foreign, errors = open_ready(exercises, url, RULES)
+        assert exercises.evaluate("window.hbCalculators.snapshot") == "restored"
+        for kind in ("compute", "choice", "spot"):
+            key = next(k for k in KEYS.values() if k["chapter"] == "rules" and k["kind"] == kind)
+            assert answer(exercises, key, wrong_answer(key)) == "incorrect"
+            assert answer(exercises, key, right_answer(key)) == "correct"
+        assert foreign == [] and errors == []
+        # A damaged copy is not trusted: the page starts Python afresh, computes the same, and keeps a new copy.
+        first.evaluate("""async () => {
+            const cache = await caches.open('hb-snapshot');
+            const [key] = await cache.keys();
+            await cache.put(key, new Response(new Uint8Array(1 << 20).fill(7)));
+        }""")
+        damaged = warm.new_page()
+        _open_ready(damaged, url + SECOND)
+        assert damaged.evaluate("window.hbCalculators.snapshot").startswith("restore failed")
+        assert _results(damaged, values) == expected
+        _snapshot_kept(damaged)
+        assert damaged.evaluate("window.hbCalculators.snapshot").startswith("kept: ")
+    finally:
+        cold.close()
+        warm.close()

@@ -11,7 +11,8 @@ const boxes = Array.from(document.querySelectorAll(".hb-calc"));
 const wanted = boxes.length > 0 || document.querySelector(".hb-exercise") !== null;
 const base = new URL(".", import.meta.url); // the site's _static/ folder
 // Timings (ms since navigation start) for the benchmark and the browser tests.
-window.hbCalculators = { state: wanted ? "loading" : "none", firstResultMs: null, lastComputeMs: null, marks: {} };
+// snapshot: how this page started Python (null: started it; "restored"; "kept: …" once it kept its copy; see below).
+window.hbCalculators = { state: wanted ? "loading" : "none", firstResultMs: null, lastComputeMs: null, marks: {}, snapshot: null };
 const mark = (name) => { window.hbCalculators.marks[name] = Math.round(performance.now()); };
 
 function setStatus(text, state) {
@@ -106,30 +107,100 @@ function attach(box, call, profileJson) {
   run();
 }
 
+// Memory snapshot (Pyodide's `_makeSnapshot` / `makeMemorySnapshot` / `_loadSnapshot`): the first calculator page
+// a reader opens starts Python as usual, imports the package, and after its first result keeps a copy of the
+// interpreter's memory in this browser (Cache Storage, never sent anywhere). Later pages restore that copy instead of
+// starting Python and importing the package again, which is most of the start-up time. The copy is keyed by the
+// Pyodide version and a hash of the wheel, so a new build or runtime never restores an old interpreter; any failure
+// falls back to the ordinary start. Without Cache Storage (a plain-http intranet address) every page starts afresh.
+const SNAPSHOT_CACHE = "hb-snapshot";
+
+function fnv1a(bytes) {
+  // 32-bit FNV-1a of the wheel: enough to tell builds apart (the key also carries the wheel's name and size).
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < bytes.length; i++) hash = Math.imul(hash ^ bytes[i], 0x01000193) >>> 0;
+  return hash.toString(16).padStart(8, "0");
+}
+
+// The kept copy is read at once, while the loader and the wheel are fetched; its key is checked once the wheel is hashed.
+async function readSnapshot() {
+  if (!globalThis.caches) return null;
+  try {
+    const cache = await caches.open(SNAPSHOT_CACHE);
+    const [request] = await cache.keys();
+    const hit = request && (await cache.match(request));
+    return hit ? { key: request.url, bytes: new Uint8Array(await hit.arrayBuffer()) } : null;
+  } catch (error) {
+    return null;
+  }
+}
+
+async function keepSnapshot(pyodide, key) {
+  if (!globalThis.caches) return;
+  try {
+    const started = performance.now();
+    const bytes = pyodide.makeMemorySnapshot();
+    const copied = performance.now() - started;
+    const cache = await caches.open(SNAPSHOT_CACHE);
+    for (const old of await cache.keys()) await cache.delete(old); // one interpreter copy per site
+    await cache.put(key, new Response(bytes, { headers: { "Content-Type": "application/octet-stream" } }));
+    window.hbCalculators.snapshot = `kept: ${(bytes.length / 1e6).toFixed(1)} MB, copied in ${Math.round(copied)} ms`;
+  } catch (error) {
+    window.hbCalculators.snapshot = "not kept: " + String(error).split("\n")[0];
+  }
+}
+
+async function startPython(loadPyodide, wheel, key, kept) {
+  const options = { indexURL: new URL("vendor/pyodide/", base).href, stdout: () => {}, stderr: () => {} };
+  const found = await kept;
+  const snapshot = found && found.key === key ? found.bytes : null;
+  mark("snapshotRead");
+  if (snapshot) {
+    try {
+      const pyodide = await loadPyodide({ ...options, _loadSnapshot: snapshot });
+      mark("runtime");
+      pyodide.unpackArchive(wheel, "wheel"); // the package's files, for anything imported later
+      mark("unpacked");
+      window.hbCalculators.snapshot = "restored";
+      return { pyodide, restored: true };
+    } catch (error) {
+      window.hbCalculators.snapshot = "restore failed: " + String(error).split("\n")[0];
+    }
+  }
+  const pyodide = await loadPyodide({ ...options, _makeSnapshot: Boolean(globalThis.caches) });
+  mark("runtime");
+  pyodide.unpackArchive(wheel, "wheel");
+  mark("unpacked");
+  return { pyodide, restored: false };
+}
+
 async function boot() {
   setStatus("正在加载浏览器计算引擎（首次约 13 MB，之后由浏览器缓存）……下面暂为构建时算出的示例。", "loading");
   try {
     mark("boot");
-    // The app (manifest, wheel) downloads while the runtime compiles.
+    // The app (manifest, wheel) downloads while the runtime's loader is fetched.
     const fetchOk = (path) => fetch(new URL(path, base)).then((r) => {
       if (!r.ok) throw new Error(`${path}: HTTP ${r.status}`);
       return r;
     });
     const app = fetchOk("app/manifest.json")
       .then((r) => r.json())
-      .then(async (manifest) => [manifest, await fetchOk("app/" + manifest.wheel).then((r) => r.arrayBuffer())]);
+      .then(async (manifest) => [manifest, new Uint8Array(await fetchOk("app/" + manifest.wheel).then((r) => r.arrayBuffer()))]);
     app.catch(() => {}); // reported below when awaited; avoids an "unhandled rejection" while the runtime loads
-    const { loadPyodide } = await import(new URL("vendor/pyodide/pyodide.mjs", base).href);
-    const pyodide = await loadPyodide({ indexURL: new URL("vendor/pyodide/", base).href, stdout: () => {}, stderr: () => {} });
-    mark("runtime");
+    const kept = readSnapshot();
+    const { loadPyodide, version } = await import(new URL("vendor/pyodide/pyodide.mjs", base).href);
     const [manifest, wheel] = await app;
-    pyodide.unpackArchive(wheel, "wheel");
+    mark("fetched");
+    const key = new URL(`app/snapshot/${version}/${manifest.wheel}/${wheel.length}-${fnv1a(wheel)}`, base).href;
+    const { pyodide, restored } = await startPython(loadPyodide, wheel, key, kept);
     const call = pyodide.runPython("from calculators.frontends import browser_call\nbrowser_call");
     mark("package");
     for (const box of boxes) attach(box, call, JSON.stringify(manifest.contexts[box.dataset.context]));
+    mark("first");
     window.hbRuntime = { call, manifest };
     document.dispatchEvent(new CustomEvent("hb-runtime-ready"));
     setStatus("浏览器计算引擎已就绪：修改任一输入，停顿片刻即自动重算（在本机浏览器中完成，不联网）。", "ready");
+    if (!restored && globalThis.caches) setTimeout(() => keepSnapshot(pyodide, key), 0);
   } catch (error) {
     setStatus("浏览器计算引擎加载失败（" + error + "）。下面仍是构建时算出的示例；交互计算请使用交互版。", "failed");
     document.dispatchEvent(new CustomEvent("hb-runtime-failed", { detail: String(error) }));

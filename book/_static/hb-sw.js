@@ -8,7 +8,8 @@ const PAGES = `hb-pages-${VERSION}`;
 self.addEventListener("install", () => self.skipWaiting());
 self.addEventListener("activate", (event) => {
   event.waitUntil((async () => {
-    for (const name of await caches.keys()) if (name !== ASSETS && name !== PAGES) await caches.delete(name);
+    // "hb-snapshot" is the calculators' interpreter copy (calculators.js): keyed by build, replaced by the pages.
+    for (const name of await caches.keys()) if (![ASSETS, PAGES, "hb-snapshot"].includes(name)) await caches.delete(name);
     await self.clients.claim();
   })());
 });
