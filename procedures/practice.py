@@ -30,17 +30,19 @@ from typing import Any, Iterable, Mapping
 from calculators import handbook_terms
 from calculators.compliance.conduct import CHECKED_RULES, WARNING_RULES
 from calculators.terms import Terms
-from calculators.ui.practice import REWRITE_SUFFIX
 
 from . import exercises, rules
 from .exercises import LETTERS, ChoiceExercise, ComputeExercise, ExerciseSet, SpotExercise
 from .render import fill_profile
 
-__all__ = ["EXPORT_FORMAT", "MARKER", "attribute_json", "exercise_key", "form_html", "page_key", "practice_markdown", "chunks",
+__all__ = ["EXPORT_FORMAT", "MARKER", "REWRITE_SUFFIX", "attribute_json", "exercise_key", "form_html", "page_key", "practice_markdown", "chunks",
            "all_keys", "read_export", "summarize", "summary_text", "main"]
 
 #: The ``format`` field of a trainee's exported results (written by book/_static/practice.js).
 EXPORT_FORMAT = "hb-practice/1"
+#: A spot exercise's rewrite box has this suffix on its id (``x:rewrite``); the grader, a front end this layer may
+#: not import, names the same suffix ``calculators.ui.practice.REWRITE_SUFFIX`` (tests/test_practice_rewrite.py).
+REWRITE_SUFFIX = ":rewrite"
 #: Where each exercise's folded answer starts in :func:`procedures.exercises.exercises_markdown`.
 MARKER = ":::{admonition} 答案与解析\n:class: dropdown"
 

@@ -25,6 +25,10 @@ THREAT = "请同事转告他信用卡欠款逾期了，再不还就等着坐牢�
 MODEL_ONLY = "转告他，再不还钱我们就去他单位找他"
 
 
+def test_site_forms_and_the_grader_use_one_rewrite_suffix():
+    assert practice.REWRITE_SUFFIX == REWRITE_SUFFIX == ":rewrite"
+
+
 def test_spot_keys_carry_the_offending_lines_as_recorded():
     exercise = next(e for e in exercises.load("role").exercises if e.id == "a-day-of-calls")
     assert DAY["lines"] == [1, 3]
