@@ -7,8 +7,9 @@ Chromium (the browser tests' flags; never a downloaded browser), runs all its
 cells (select all, Shift+Enter) and waits until the first ipywidget is drawn.
 The server is then stopped through its REST API (kernels included) and the
 browser closed.  The first run is the cold one (Python's bytecode, the kernel's
-imports and the lab's files not yet in the page cache); the later runs are warm.
-Each run uses a fresh browser context (no HTTP cache): a trainer's first visit.
+imports and the lab's files not yet in the page cache, an empty browser cache); the
+later runs are warm: the browser keeps JupyterLab's cached files as a trainer's does
+(``--fresh-browser``: an empty browser cache on every run).
 
 Printed per run: copy written and server answering, lab page loaded, notebook
 shown, kernel idle, first widget, all in seconds since the start.
@@ -112,7 +113,7 @@ def stop(process: subprocess.Popen, base: str | None, token: str | None) -> None
         process.wait(timeout=30)
 
 
-def one_run(browser, page_docname: str) -> dict[str, float]:
+def one_run(context, page_docname: str) -> dict[str, float]:
     from tools import live
 
     target = next(p for p in live.book_pages() if p.docname == page_docname)
@@ -123,9 +124,8 @@ def one_run(browser, page_docname: str) -> dict[str, float]:
         marks["copy written, address printed"] = time.perf_counter() - started
         wait_http(base, token, time.time() + 120)
         marks["server answering"] = time.perf_counter() - started
-        context = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 1000})
+        page = context.new_page()
         try:
-            page = context.new_page()
             page.goto(f"{base}/lab/tree/{quote(target.live_path)}?token={token}", timeout=120_000)
             marks["lab page loaded"] = time.perf_counter() - started
             page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=120_000)
@@ -156,7 +156,7 @@ def one_run(browser, page_docname: str) -> dict[str, float]:
             marks["presses of run all"] = presses
             marks["first widget rendered"] = time.perf_counter() - started
         finally:
-            context.close()
+            page.close()
     finally:
         stop(process, base, token)
     errors = [line for line in log if "Traceback" in line or "Error" in line]
@@ -168,6 +168,9 @@ def one_run(browser, page_docname: str) -> dict[str, float]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=2, help="runs; the first is the cold one (default 2)")
+    parser.add_argument("--fresh-browser", action="store_true",
+                        help="a new browser context (empty HTTP cache) for every run; by default the later runs keep the "
+                             "lab's cached files, as a trainer's browser does")
     parser.add_argument("--page", default="book/calc/overdue-fee", help="the page to open (a docname of _toc.yml)")
     args = parser.parse_args(argv)
     executable = shutil.which("chromium")
@@ -180,8 +183,13 @@ def main(argv: list[str] | None = None) -> int:
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         try:
             print(f"make live benchmark: {browser.version}, page {args.page}, {args.runs} runs (the first is cold)")
+            context = None
             for run in range(1, args.runs + 1):
-                marks = one_run(browser, args.page)
+                if context is None or args.fresh_browser:
+                    if context is not None:
+                        context.close()
+                    context = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 1000})
+                marks = one_run(context, args.page)
                 results.append(marks["first widget rendered"])
                 print(f"run {run} ({'cold' if run == 1 else 'warm'}):")
                 for name, seconds in marks.items():
