@@ -35,11 +35,14 @@ from . import exercises, rules
 from .exercises import LETTERS, ChoiceExercise, ComputeExercise, ExerciseSet, SpotExercise
 from .render import fill_profile
 
-__all__ = ["EXPORT_FORMAT", "MARKER", "attribute_json", "exercise_key", "form_html", "practice_markdown", "chunks",
+__all__ = ["EXPORT_FORMAT", "MARKER", "REWRITE_SUFFIX", "attribute_json", "exercise_key", "form_html", "page_key", "practice_markdown", "chunks",
            "all_keys", "read_export", "summarize", "summary_text", "main"]
 
 #: The ``format`` field of a trainee's exported results (written by book/_static/practice.js).
 EXPORT_FORMAT = "hb-practice/1"
+#: A spot exercise's rewrite box has this suffix on its id (``x:rewrite``); the grader, a front end this layer may
+#: not import, names the same suffix ``calculators.ui.practice.REWRITE_SUFFIX`` (tests/test_practice_rewrite.py).
+REWRITE_SUFFIX = ":rewrite"
 #: Where each exercise's folded answer starts in :func:`procedures.exercises.exercises_markdown`.
 MARKER = ":::{admonition} 答案与解析\n:class: dropdown"
 
@@ -86,7 +89,9 @@ def _spot_key(exercise: SpotExercise) -> dict[str, Any]:
         notes = ("<p>没有违规，不等于合理。检查器还提示（不算违规，须组长复核）：</p><ul>" + "".join(
             f"<li>第 {c.attempt} 条·{html.escape(conduct.rule(c.rule).title)}：{html.escape(c.why)}</li>" for c in cautions) + "</ul>")
     shown = "、".join(f"第 {i} 条" for i in lines)
-    return {"count": len(exercise.log), "lines": lines, "shown": shown,
+    # The offending lines as recorded: a rewrite (calculators.ui.practice.check_rewrite) must not copy them.
+    originals = [exercise.log[i - 1].note for i in lines]
+    return {"count": len(exercise.log), "lines": lines, "shown": shown, "originals": originals,
             "solution": f"<ul>{items}</ul>{notes}<p>与联系记录检查工具的结果一致。</p>" + _sources(exercise.sources)}
 
 
@@ -107,6 +112,8 @@ def exercise_key(exercise: Any, terms: Terms | None = None) -> dict[str, Any]:
         body = _spot_key(exercise)
     key = {"id": exercise.id, "kind": exercise.kind, "title": exercise.title, **body}
     key["solution"] = fill_profile(key["solution"], terms)
+    if "originals" in key:
+        key["originals"] = [fill_profile(line, terms) for line in key["originals"]]
     return key
 
 
@@ -127,14 +134,46 @@ def all_keys(terms: Terms | None = None) -> dict[str, dict[str, Any]]:
     return keys
 
 
+def page_key(key: Mapping[str, Any]) -> dict[str, Any]:
+    """What a site page carries of a key: what grading needs, without the texts the page already shows.
+
+    The worked solution and the choice options' explanations are in the folded answer that follows the
+    form; book/_static/practice.js hands that answer to the grader as ``solution`` (a page stays no
+    heavier than a calculator page, issue 13).
+
+    >>> page_key({"id": "c", "kind": "choice", "title": "t", "correct": "B", "shown": "B",
+    ...           "options": {"A": "威胁。", "B": "合规。"}, "solution": "<ul>…</ul>", "chapter": "rules"})
+    {'id': 'c', 'kind': 'choice', 'correct': 'B', 'shown': 'B', 'options': {'A': '', 'B': ''}}
+    """
+    out = {k: v for k, v in key.items() if k not in ("title", "label", "chapter", "solution")}
+    if "options" in out:
+        out["options"] = {letter: "" for letter in out["options"]}
+    return out
+
+
+def _rewrite_html(ident: str) -> str:
+    """The rewrite box of a spot exercise: its own id ``<id>:rewrite`` for input, 提交 and verdict."""
+    rid = ident + REWRITE_SUFFIX
+    dom = f"hb-ex-{ident}-rewrite"
+    return (f'<div class="hb-exercise hb-rewrite" data-exercise-box="{rid}" data-mode="rewrite" data-key-of="{ident}">'
+            f'<form autocomplete="off" onsubmit="return false"><label for="{dom}">或者改写：把一条违规记录改成合规的说法'
+            f'（须通过话术红线检查）</label><input id="{dom}" type="text" autocomplete="off" name="answer" '
+            f'data-exercise="{rid}" aria-describedby="{dom}-error"><button type="button" data-exercise-submit="{rid}">提交</button>'
+            f'<span class="hb-error" id="{dom}-error" data-for="answer" role="alert"></span></form>'
+            f'<div class="hb-verdict" data-verdict-for="{rid}" data-verdict="" aria-live="polite"></div></div>')
+
+
 def form_html(key: Mapping[str, Any]) -> str:
     """The site's answer form for one exercise, on one line (a raw HTML block in the page's Markdown).
 
     The stable test contract: inputs carry ``data-exercise``, the 提交 button
-    ``data-exercise-submit``, and the verdict element ``data-verdict-for``.
+    ``data-exercise-submit``, and the verdict element ``data-verdict-for``.  A spot
+    exercise ``x`` also has a rewrite box with the same three under the id ``x:rewrite``.
 
     >>> text = form_html({"id": "x", "kind": "choice", "options": {"A": "", "B": ""}})
     >>> 'data-exercise-submit="x"' in text and 'data-verdict-for="x"' in text and "\\n" not in text
+    True
+    >>> 'data-exercise-submit="s:rewrite"' in form_html({"id": "s", "kind": "spot", "count": 2, "lines": [1]})
     True
     """
     ident = html.escape(key["id"])
@@ -153,14 +192,14 @@ def form_html(key: Mapping[str, Any]) -> str:
         control = ('<fieldset><legend>违反检查规则的记录（可多选）</legend>' + "".join(
             f'<label class="hb-option"><input type="checkbox" value="{i}" {common}> 第 {i} 条</label>'
             for i in range(1, int(key["count"]) + 1)) + "</fieldset>")
-    page_key = {k: v for k, v in key.items() if k not in ("title", "label", "chapter")}  # what grading needs
-    data = attribute_json(page_key)
+    data = attribute_json(page_key(key))
     return (f'<div class="hb-exercise" data-exercise-box="{ident}" data-key=\'{data}\'>'
             f'<form autocomplete="off" onsubmit="return false">{control}'
             f'<button type="button" data-exercise-submit="{ident}">提交</button>'
             f'<span class="hb-error" id="{dom}-error" data-for="answer" role="alert"></span></form>'
             f'<div class="hb-verdict" data-verdict-for="{ident}" data-verdict="" aria-live="polite">'
-            '<p class="hb-status">浏览器计算引擎加载后即可在此作答（在本机检查，不联网）；加载前请展开下方答案自行核对。</p></div></div>')
+            '<p class="hb-status">引擎加载后可在此作答（本机检查，不联网）；也可展开下方答案核对。</p></div></div>'
+            + (_rewrite_html(ident) if key["kind"] == "spot" else ""))
 
 
 def attribute_json(data: Any) -> str:
@@ -286,7 +325,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=1))
     else:
-        titles = {ident: key["title"] for ident, key in all_keys().items()}
+        titles = {}
+        for ident, key in all_keys().items():
+            titles[ident] = key["title"]
+            if key["kind"] == "spot":  # its rewrite box is recorded under its own id
+                titles[ident + REWRITE_SUFFIX] = key["title"] + "·改写"
         print(f"共 {len(exports)} 份记录。\n")
         print(summary_text(result, titles))
     return 0

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
+from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE = ROOT / "_build" / "html"
@@ -65,3 +66,24 @@ class SiteServer:
     def __exit__(self, *exc) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()
+
+
+def open_ready(page, site_url: str, path: str, *, practice: bool = False, timeout: int = 90_000) -> tuple[list[str], list[str]]:
+    """Open a site page, collect foreign requests and page errors, and wait for the in-browser runtime.
+
+    ``practice=True`` waits for book/_static/practice.js (exercise and role-play pages) as well.  The two
+    lists returned fill as the test goes on: a test ends with ``assert foreign == [] and errors == []``.
+    """
+    foreign: list[str] = []
+    errors: list[str] = []
+    local = urlparse(site_url).netloc
+    page.on("request", lambda r: foreign.append(r.url) if urlparse(r.url).scheme.startswith("http") and urlparse(r.url).netloc != local else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(site_url + path)
+    if practice:
+        page.wait_for_function("window.hbPractice && (window.hbPractice.ready || window.hbCalculators.state === 'failed')", timeout=timeout)
+        assert page.evaluate("window.hbPractice.ready"), page.evaluate("window.hbCalculators.state")
+    else:
+        page.wait_for_function("window.hbCalculators && window.hbCalculators.state !== 'loading'", timeout=timeout)
+        assert page.evaluate("window.hbCalculators.state") == "ready", page.inner_text(".hb-status")
+    return foreign, errors

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from urllib.parse import urlparse
 
 import pytest
+from helpers import open_ready
 
 from calculators import CalculatorInputError, handbook_terms, installment_plan, overdue_projection
 from calculators.display import percent, yuan
@@ -16,18 +16,6 @@ pytestmark = pytest.mark.browser
 
 OVERDUE = "book/calc/overdue-fee.html"
 PLAN = "book/calc/repayment-plan.html"
-
-
-def open_ready(page, site_url, path):
-    """Open a calculator page, collect foreign requests, and wait for the in-browser runtime."""
-    foreign, errors = [], []
-    local = urlparse(site_url).netloc
-    page.on("request", lambda r: foreign.append(r.url) if urlparse(r.url).scheme.startswith("http") and urlparse(r.url).netloc != local else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(site_url + path)
-    page.wait_for_function("window.hbCalculators && window.hbCalculators.state !== 'loading'", timeout=90_000)
-    assert page.evaluate("window.hbCalculators.state") == "ready", page.inner_text(".hb-status")
-    return foreign, errors
 
 
 def submit(page, values: dict[str, str]) -> None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from test_browser_calculators import open_ready, submit, table
+from helpers import open_ready
+from test_browser_calculators import submit, table
 
 pytestmark = pytest.mark.browser
 

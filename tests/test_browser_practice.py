@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-from urllib.parse import urlparse
 
+import helpers
 import pytest
 
 from calculators.ui.practice import grade
@@ -17,14 +17,7 @@ RULES = "book/rules/exercises.html"  # has compute, choice and spot exercises
 
 
 def open_ready(page, site_url, path):
-    foreign, errors = [], []
-    local = urlparse(site_url).netloc
-    page.on("request", lambda r: foreign.append(r.url) if urlparse(r.url).scheme.startswith("http") and urlparse(r.url).netloc != local else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(site_url + path)
-    page.wait_for_function("window.hbPractice && (window.hbPractice.ready || window.hbCalculators.state === 'failed')", timeout=90_000)
-    assert page.evaluate("window.hbPractice.ready"), page.evaluate("window.hbCalculators.state")
-    return foreign, errors
+    return helpers.open_ready(page, site_url, path, practice=True)
 
 
 def answer(page, key, text: str, *, enter: bool = False) -> str:
@@ -140,3 +133,58 @@ def test_walk_a_roleplay_to_the_debrief(page, site_url):
     stored = json.loads(page.evaluate("localStorage.getItem('hb-practice-v1')"))
     assert [a["verdict"] for a in stored["results"][plan["id"]]["attempts"]] == ["incorrect", "correct"]
     assert foreign == [] and errors == []
+
+
+REWRITE_PAGE = "book/role/exercises.html"  # the spot exercise a-day-of-calls: line 3 tells a colleague about the debt
+
+
+def rewrite(page, ident: str, text: str) -> str:
+    """Type a rewritten line in the spot exercise's rewrite box (exercise id ``<id>:rewrite``), press 提交, return the verdict."""
+    rid = ident + ":rewrite"
+    before = int(page.get_attribute(f"[data-exercise-box='{rid}']", "data-checked") or 0)
+    page.fill(f"[data-exercise='{rid}']", text)
+    page.click(f"[data-exercise-submit='{rid}']")
+    page.wait_for_function(f"Number(document.querySelector(\"[data-exercise-box='{rid}']\").dataset.checked) > {before}")
+    return page.get_attribute(f"[data-verdict-for='{rid}']", "data-verdict")
+
+
+def test_spot_rewrite_that_threatens_fails_and_a_compliant_one_passes(page, site_url):
+    from calculators.ui.practice import grade_rewrite
+    from procedures.rules import redlines
+    from test_practice_rewrite import GOOD, MODEL_ONLY, THREAT
+
+    foreign, errors = open_ready(page, site_url, REWRITE_PAGE)
+    key = KEYS["a-day-of-calls"]
+    rid = "a-day-of-calls:rewrite"
+    # A rewrite that still threatens: the linter's findings, with their red line, and a retry.
+    assert rewrite(page, key["id"], THREAT) == "incorrect"
+    shown = page.inner_text(f"[data-verdict-for='{rid}']")
+    assert "✘ 改写未通过" in shown and "“坐牢”属于夸大法律或征信后果" in shown and "可以修改后再次提交" in shown
+    assert page.inner_html(f"[data-verdict-for='{rid}']") == grade_rewrite(key, THREAT, redlines()).html
+    # The model's "可能越线，需复核" flag fails it too.
+    assert rewrite(page, key["id"], MODEL_ONLY) == "incorrect"
+    assert "可能越线，需复核" in page.inner_text(f"[data-verdict-for='{rid}']")
+    # Unreadable: an input error, no verdict.
+    assert rewrite(page, key["id"], "ok") == ""
+    assert "至少 4 个汉字" in page.inner_text(f"[data-exercise-box='{rid}'] .hb-error")
+    assert rewrite(page, key["id"], GOOD) == "correct"
+    assert "✔ 改写通过" in page.inner_text(f"[data-verdict-for='{rid}']")
+    assert page.inner_text(f"[data-exercise-box='{rid}'] .hb-error") == ""
+    # The line choice is a separate answer with its own verdict; the rewrite is kept under its own id.
+    assert page.get_attribute(f"[data-verdict-for='{key['id']}']", "data-verdict") == ""
+    page.wait_for_function(f"(JSON.parse(localStorage.getItem('hb-practice-v1') || '{{}}').results || {{}})['{rid}']?.attempts.length === 3")
+    stored = json.loads(page.evaluate("localStorage.getItem('hb-practice-v1')"))
+    assert [a["verdict"] for a in stored["results"][rid]["attempts"]] == ["incorrect", "incorrect", "correct"]
+    assert key["id"] not in stored["results"]
+    assert page.evaluate("window.hbPractice.lastFeedbackMs") < 2000
+    assert foreign == [] and errors == []
+
+
+def test_site_feedback_shows_the_folded_worked_solution(page, site_url):
+    """The page carries no second copy of the solution: the grader gets the folded answer's text (same calculators)."""
+    open_ready(page, site_url, "book/calc/exercises.html")
+    key = KEYS["late-fee-partial"]
+    assert "solution" not in json.loads(page.get_attribute("[data-exercise-box='late-fee-partial']", "data-key"))
+    assert answer(page, key, "41") == "incorrect"
+    solution = page.inner_text("[data-verdict-for='late-fee-partial'] .hb-solution")
+    assert "违约金：40.00 元" in solution and "800.00 × 5% = 40.00 元" in solution and "答案与解析" not in solution

@@ -9,7 +9,10 @@
 
 const STORE = "hb-practice-v1";
 const FORMAT = "hb-practice/1";
+// A spot exercise "x" also has a rewrite box (data-mode="rewrite", exercise id "x:rewrite"): a rewritten line,
+// checked by the red-line linter (calculators.ui.practice.check_rewrite).
 const exercises = Array.from(document.querySelectorAll(".hb-exercise[data-exercise-box]"));
+const questions = exercises.filter((box) => box.dataset.mode !== "rewrite");
 // Case role-plays (procedures/roleplay.py): one .hb-roleplay holds the case key; its steps are .hb-step boxes.
 const roleplay = document.querySelector(".hb-roleplay");
 const steps = Array.from(document.querySelectorAll(".hb-step[data-step-box]"));
@@ -99,7 +102,7 @@ function exportResults() {
 
 function renderProgress() {
   const results = load().results;
-  const here = exercises.map((box) => box.dataset.exerciseBox);
+  const here = questions.map((box) => box.dataset.exerciseBox);
   const done = here.filter((id) => results[id] && results[id].attempts.some((a) => a.verdict === "correct")).length;
   const total = Object.keys(results).length;
   for (const count of document.querySelectorAll("[data-hb-progress] .hb-progress-count")) {
@@ -146,14 +149,33 @@ function startRoleplay(call, manifest) {
   }
 }
 
+// The folded answer after an exercise's boxes (built from the same calculators and checkers): the page does not
+// carry the worked solution twice, so the grader gets it from here (procedures.practice.page_key).
+function staticAnswer(box) {
+  let next = box.nextElementSibling;
+  while (next && next.matches(".hb-exercise")) next = next.nextElementSibling;
+  if (!next || !next.matches(".admonition, details")) return "";
+  const copy = next.cloneNode(true);
+  for (const title of copy.querySelectorAll(".admonition-title, summary")) title.remove();
+  return copy.innerHTML.trim();
+}
+
 function start() {
   const { call, manifest } = window.hbRuntime;
   const redlines = JSON.stringify(manifest.contexts.redlines);
-  // Parse the red-line rules once now (an unanswered check), not on the trainee's first 提交.
-  if (exercises.length) call("exercise", JSON.stringify({ key: exercises[0].dataset.key, answer: "0" }), redlines);
+  const keys = {};
+  for (const box of questions) {
+    keys[box.dataset.exerciseBox] = JSON.stringify({ ...JSON.parse(box.dataset.key), solution: staticAnswer(box) });
+  }
+  // Parse the red-line rules and load the linter's model once now (an unanswered check), not on the first 提交.
+  const spot = questions.find((box) => box.dataset.key.includes('"kind":"spot"'));
+  const warm = spot || questions[0];
+  if (warm) call("exercise", JSON.stringify({ key: keys[warm.dataset.exerciseBox], answer: "您好，请按时还款。", mode: spot ? "rewrite" : "" }), redlines);
   for (const box of exercises) {
+    const rewrite = box.dataset.mode === "rewrite";
+    const key = keys[rewrite ? box.dataset.keyOf : box.dataset.exerciseBox];
     attach(box, box.dataset.exerciseBox, (answer) =>
-      JSON.parse(call("exercise", JSON.stringify({ key: box.dataset.key, answer }), redlines)));
+      JSON.parse(call("exercise", JSON.stringify({ key, answer, mode: rewrite ? "rewrite" : "" }), redlines)));
   }
   if (roleplay) startRoleplay(call, manifest);
   setupProgress();

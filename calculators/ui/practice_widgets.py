@@ -3,9 +3,12 @@
 The same grading as the site (:func:`calculators.ui.practice.grade`, through the
 ``exercise`` tool of :data:`calculators.frontends.TOOLS`): a text box, option
 buttons or line check boxes, a 提交 button (Enter in the text box does the
-same), the verdict and the worked solution, and a retry.  Test without a
+same), the verdict and the worked solution, and a retry; a spot exercise
+also takes a rewritten line (``widget.rewrite``, checked by the red-line
+linter: :func:`calculators.ui.practice.check_rewrite`).  Test without a
 browser: set ``widget.answer.value``, call ``widget.submit()`` and read
-``widget.verdict`` and ``widget.result.value``.
+``widget.verdict`` and ``widget.result.value`` (``widget.rewrite.value``,
+``submit_rewrite()``, ``rewrite_verdict``, ``rewrite_result`` for a rewrite).
 """
 
 from __future__ import annotations
@@ -51,10 +54,23 @@ class ExerciseWidget:
         self.result = w.HTML()
         self.verdict = ""
         self.view: View | None = None
+        self.context: Any = None  # the red lines, loaded on the first rewrite
         self.button.on_click(lambda _button: self.submit())
         if kind == "compute":  # Enter (or leaving the box) submits, like the site form
             self.answer.observe(lambda _change: self.submit(), names="value")
-        self.widget = w.VBox([w.HBox([self.answer, self.button]), self.error, self.result])
+        rows: list[w.Widget] = [w.HBox([self.answer, self.button]), self.error, self.result]
+        # A spot exercise can also be answered by rewriting an offending line (checked by the red-line linter).
+        self.rewrite: w.Text | None = None
+        self.rewrite_error, self.rewrite_result, self.rewrite_verdict = w.HTML(), w.HTML(), ""
+        self.rewrite_view: View | None = None
+        if kind == "spot":
+            self.rewrite = w.Text(description="或者改写一条违规记录（须通过话术红线检查）", style=style, continuous_update=False,
+                                  layout=w.Layout(width="90%"))
+            rewrite_button = w.Button(description="提交", button_style="primary")
+            rewrite_button.on_click(lambda _button: self.submit_rewrite())
+            self.rewrite.observe(lambda _change: self.submit_rewrite(), names="value")
+            rows += [w.HBox([self.rewrite, rewrite_button]), self.rewrite_error, self.rewrite_result]
+        self.widget = w.VBox(rows)
 
     def typed(self) -> str:
         """The answer as the grader reads it: text, a letter, or line numbers joined by commas."""
@@ -74,6 +90,33 @@ class ExerciseWidget:
         self.error.value = ""
         self.verdict = self.view.summary["verdict"]
         self.result.value = self.view.html
+
+    def submit_rewrite(self) -> None:
+        """Check the rewritten line (spot exercises): verdict in ``rewrite_verdict``, reasons in ``rewrite_result``.
+
+        >>> box = ExerciseWidget({"id": "s", "kind": "spot", "count": 2, "lines": [1], "shown": "第 1 条",
+        ...                       "originals": ["打到客户单位，请同事转告他欠款逾期了。"], "solution": ""})
+        >>> box.rewrite.value = "请转告他，再不还钱就等着坐牢吧！"
+        >>> box.rewrite_verdict, "坐牢" in box.rewrite_result.value
+        ('incorrect', True)
+        """
+        if self.rewrite is None:
+            return
+        if self.context is None:
+            from .frontends import load_context
+
+            self.context = load_context("exercise")
+        view = self.tool.view({"key": json.dumps(self.key, ensure_ascii=False), "answer": self.rewrite.value, "mode": "rewrite"},
+                              self.context)
+        self.rewrite_view = view
+        if not view.ok:
+            self.rewrite_verdict = ""
+            self.rewrite_error.value = f'<span role="alert" style="color:#b42318">{html.escape(view.error_message or "")}</span>'
+            self.rewrite_result.value = ""
+            return
+        self.rewrite_error.value = ""
+        self.rewrite_verdict = view.summary["verdict"]
+        self.rewrite_result.value = view.html
 
     def _repr_mimebundle_(self, **kwargs):
         return self.widget._repr_mimebundle_(**kwargs)
