@@ -104,7 +104,7 @@ def revolving_interest(
     ...                    date(2026, 6, 5), cmb)  # doctest: +NORMALIZE_WHITESPACE
     Traceback (most recent call last):
     ...
-    calculators.errors.CalculatorInputError: purchases[0]='2025-05-03' is not allowed: a date from 2025-05-04
+    calculators.errors.CalculatorInputError: purchases[0]=datetime.date(2025, 5, 3) is not allowed: a date from 2025-05-04
     to 2026-05-05 (at most 366 days before the statement date)
     >>> revolving_interest([(date(2025, 5, 4), "1000")], [], date(2026, 5, 5), date(2026, 5, 23), date(2026, 6, 5), cmb)
     Decimal('199.00')
@@ -116,8 +116,8 @@ def revolving_interest(
     date_order(statement_date=statement, due_date=due, next_statement_date=following)
     terms = terms.at(statement)  # the profile's entries in force on the statement date
     bought = dated_amounts(purchases, "purchases")
-    for index, (day, _) in enumerate(bought):  # on or before the statement date, at most MAX_POSTING_DAYS before it
-        posting_date(day.isoformat(), statement, f"purchases[{index}]")
+    for index, item in enumerate(purchases):  # on or before the statement date, at most MAX_POSTING_DAYS before it
+        posting_date(item[0], statement, f"purchases[{index}]")
     paid = dated_amounts(payments, "payments", first=statement + timedelta(days=1), last=following)
 
     balance = sum((amount for _, amount in bought), ZERO)
