@@ -221,6 +221,8 @@ class RedlinesFile(Model):
     negations: list[Text] = Field(min_length=1)
     negation_breakers: list[Text] = []
     neutral_forms: list[Text] = []
+    prohibitions: list[Text] = []
+    prohibition_head: int = Field(default=0, ge=0, le=20)
     post_window: int = Field(default=0, ge=0, le=100)
     post_negations: list[Text] = []
     mention_before: list[Text] = []

@@ -21,6 +21,11 @@ How a pattern matches (so that compliant phrasing such as "我们不会上门",
   before the match and inside the match; ``prefix`` looks only before the
   match (for patterns that contain a negation word themselves, such as
   ``不要脸`` or ``上不了学``); ``none`` never cancels.
+* A prohibition at the head of a clause (``prohibitions`` such as ``不得``,
+  ``严禁``, ``切勿`` starting within the first ``prohibition_head``
+  characters, so after a short subject such as ``催收人员``) negates the whole
+  clause, however long: "不得建议客户通过借呗、网贷等方式借新还旧" is a rule
+  of conduct, not advice to borrow.  A breaker between them still counts.
 * "Neutral forms" (``能不能``, ``是不是`` …) are questions, not negations:
   they are ignored when looking for a negation word.
 * A "breaker" earlier in the clause (``以为``, ``否则`` …) turns a negation
@@ -148,6 +153,8 @@ class RedlineRules:
     post_window: int = 0
     mention_before: tuple[str, ...] = ()
     mention_after: tuple[str, ...] = ()
+    prohibitions: tuple[str, ...] = ()
+    prohibition_head: int = 0
 
     def category(self, category_id: str) -> LintCategory:
         """One category by id (``KeyError`` for an unknown id)."""
@@ -169,6 +176,8 @@ class RedlineRules:
             "post_window": self.post_window,
             "mention_before": list(self.mention_before),
             "mention_after": list(self.mention_after),
+            "prohibitions": list(self.prohibitions),
+            "prohibition_head": self.prohibition_head,
             "redlines": [r.to_dict() for r in self.redlines],
             "categories": [c.to_dict() for c in self.categories],
         }
@@ -197,7 +206,10 @@ class RedlineRules:
         if isinstance(post_window, bool) or not isinstance(post_window, int) or not 0 <= post_window <= 100:
             raise _fail("post_window", post_window, "a whole number of characters from 0 to 100")
         cues = {name: tuple(_text(w, f"{name}[{i}]") for i, w in enumerate(_list(data.get(name) or [], name)))
-                for name in ("mention_before", "mention_after")}
+                for name in ("mention_before", "mention_after", "prohibitions")}
+        head = data.get("prohibition_head", 0)
+        if isinstance(head, bool) or not isinstance(head, int) or not 0 <= head <= 20:
+            raise _fail("prohibition_head", head, "a whole number of characters from 0 to 20")
         delimiters = data.get("clause_delimiters")
         if not isinstance(delimiters, str) or not delimiters:
             raise _fail("clause_delimiters", delimiters, "a non-empty string of punctuation characters")
@@ -228,7 +240,7 @@ class RedlineRules:
         if len(set(ids)) != len(ids):
             raise _fail("categories", ids, "categories with distinct ids")
         return cls(tuple(red), tuple(categories), negations, breakers, neutral, window, delimiters, dict(macros),
-                   post, post_window, cues["mention_before"], cues["mention_after"])
+                   post, post_window, cues["mention_before"], cues["mention_after"], cues["prohibitions"], head)
 
 
 def _pattern(item: Any, where: str, macros: Mapping[str, str]) -> Pattern:
@@ -338,6 +350,12 @@ class Finding:
                 "verdict": self.verdict, "probability": self.probability, "drivers": list(self.drivers)}
 
 
+#: A clause-heading prohibition reaches at most this many characters (keeps linting linear in the text length).
+_HEAD_REACH = 60
+#: The longest prohibition cue looked for at the head of a clause.
+_LONGEST_CUE = 6
+
+
 def _cancelled(index: TextIndex, start: int, end: int, mode: str, rules: RedlineRules) -> bool:
     """Whether a match is cancelled by a negation before or after it, or by being a quoted mention."""
     if any(index.is_mention(q, rules.mention_before, rules.mention_after) for q in index.quotes_overlapping(start, end)):
@@ -351,6 +369,15 @@ def _cancelled(index: TextIndex, start: int, end: int, mode: str, rules: Redline
     breakers = alternation(rules.negation_breakers)
     if breakers is not None and breakers.search(before):
         return False
+    if rules.prohibitions and start - clause_start <= _HEAD_REACH:
+        # a prohibition heading the clause ("不得建议客户……借新还旧") negates all of it (bounded: linear time)
+        lead = text[clause_start:start]
+        neutral = alternation(rules.neutral_forms)
+        if neutral is not None:  # "你能不能……": a question, not a prohibition
+            lead = neutral.sub(lambda m: "＿" * len(m.group()), lead)
+        found = alternation(rules.prohibitions).search(lead[:rules.prohibition_head + _LONGEST_CUE])
+        if found is not None and found.start() <= rules.prohibition_head and (breakers is None or not breakers.search(lead, found.end())):
+            return True
     scope = before[-rules.negation_window:] if rules.negation_window else ""
     if mode == "clause":
         scope += text[start:end]
