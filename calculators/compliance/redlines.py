@@ -26,6 +26,8 @@ How a pattern matches (so that compliant phrasing such as "我们不会上门",
   characters, so after a short subject such as ``催收人员``) negates the whole
   clause, however long: "不得建议客户通过借呗、网贷等方式借新还旧" is a rule
   of conduct, not advice to borrow.  A breaker between them still counts.
+  The model layer follows the same scope: a sentence it flags is flagged only
+  if it still scores above the threshold without its prohibited clauses.
 * "Neutral forms" (``能不能``, ``是不是`` …) are questions, not negations:
   they are ignored when looking for a negation word.
 * A "breaker" earlier in the clause (``以为``, ``否则`` …) turns a negation
@@ -356,6 +358,39 @@ _HEAD_REACH = 60
 _LONGEST_CUE = 6
 
 
+def _prohibited(lead: str, rules: RedlineRules) -> bool:
+    """Whether ``lead`` (a clause from its start) begins with a prohibition (``prohibitions`` within the first
+    ``prohibition_head`` characters) and has no negation breaker after it.
+
+    >>> from procedures.rules import redlines
+    >>> rules = redlines()
+    >>> _prohibited("不得建议客户通过借呗、网贷等方式借新还旧", rules), _prohibited("你能不能帮他把钱还了", rules)
+    (True, False)
+    """
+    if not rules.prohibitions:
+        return False
+    neutral = alternation(rules.neutral_forms)
+    if neutral is not None:  # "你能不能……": a question, not a prohibition
+        lead = neutral.sub(lambda m: "＿" * len(m.group()), lead)
+    found = alternation(rules.prohibitions).search(lead[:rules.prohibition_head + _LONGEST_CUE])
+    if found is None or found.start() > rules.prohibition_head:
+        return False
+    breakers = alternation(rules.negation_breakers)
+    return breakers is None or not breakers.search(lead, found.end())
+
+
+def _without_prohibited_clauses(segment: str, rules: RedlineRules) -> str:
+    """``segment`` without the clauses headed by a prohibition (their delimiters stay).
+
+    >>> from procedures.rules import redlines
+    >>> _without_prohibited_clauses("不要向亲戚借钱来还款，量力而行就好。", redlines())
+    '，量力而行就好。'
+    """
+    parts = re.split(f"([{re.escape(rules.clause_delimiters)}])", segment)
+    return "".join("" if part and part not in rules.clause_delimiters and _prohibited(part[:_HEAD_REACH], rules)
+                   else part for part in parts)
+
+
 def _cancelled(index: TextIndex, start: int, end: int, mode: str, rules: RedlineRules) -> bool:
     """Whether a match is cancelled by a negation before or after it, or by being a quoted mention."""
     if any(index.is_mention(q, rules.mention_before, rules.mention_after) for q in index.quotes_overlapping(start, end)):
@@ -369,15 +404,8 @@ def _cancelled(index: TextIndex, start: int, end: int, mode: str, rules: Redline
     breakers = alternation(rules.negation_breakers)
     if breakers is not None and breakers.search(before):
         return False
-    if rules.prohibitions and start - clause_start <= _HEAD_REACH:
-        # a prohibition heading the clause ("不得建议客户……借新还旧") negates all of it (bounded: linear time)
-        lead = text[clause_start:start]
-        neutral = alternation(rules.neutral_forms)
-        if neutral is not None:  # "你能不能……": a question, not a prohibition
-            lead = neutral.sub(lambda m: "＿" * len(m.group()), lead)
-        found = alternation(rules.prohibitions).search(lead[:rules.prohibition_head + _LONGEST_CUE])
-        if found is not None and found.start() <= rules.prohibition_head and (breakers is None or not breakers.search(lead, found.end())):
-            return True
+    if start - clause_start <= _HEAD_REACH and _prohibited(text[clause_start:start], rules):
+        return True  # a prohibition heading the clause ("不得建议客户……借新还旧") negates all of it (bounded: linear time)
     scope = before[-rules.negation_window:] if rules.negation_window else ""
     if mode == "clause":
         scope += text[start:end]
@@ -393,6 +421,8 @@ def _cancelled(index: TextIndex, start: int, end: int, mode: str, rules: Redline
         # ("坐牢这种事，单纯逾期是不会发生的。")
         if after_end == clause_end < len(text) and (text[clause_end] in "？?" or clause_end - end <= 10):
             after += text[clause_end:min(index.next_clause_end(clause_end), clause_end + 1 + rules.post_window)]
+        if neutral is not None:  # "涉嫌违规" is an accusation, not a negation after the match
+            after = neutral.sub(lambda m: "＿" * len(m.group()), after)
         if contains_any(after, rules.post_negations):
             return True
     return False
@@ -456,6 +486,11 @@ def lint(text: Any, rules: RedlineRules, model: LintModel | None = _DEFAULT_MODE
         taken = sorted(f.span for *_, f in findings)
         for flag in model.flags(text, taken):
             start, end = flag.span
+            # what a clause-heading prohibition covers is not said to the customer (as for the rules): the model
+            # must flag the rest of the sentence on its own
+            kept_text = _without_prohibited_clauses(text[start:end], rules)
+            if kept_text != text[start:end] and model.probability(kept_text) < model.threshold:
+                continue
             while start < end and text[start].isspace():
                 start += 1
             while end > start and text[end - 1].isspace():
