@@ -379,16 +379,29 @@ def _prohibited(lead: str, rules: RedlineRules) -> bool:
     return breakers is None or not breakers.search(lead, found.end())
 
 
-def _without_prohibited_clauses(segment: str, rules: RedlineRules) -> str:
-    """``segment`` without the clauses headed by a prohibition (their delimiters stay).
+def _without_prohibited_clauses(index: TextIndex, start: int, end: int, rules: RedlineRules) -> str:
+    """``text[start:end]`` without the parts that lie in a clause of the whole text headed by a prohibition
+    (the delimiters stay).
 
     >>> from procedures.rules import redlines
-    >>> _without_prohibited_clauses("不要向亲戚借钱来还款，量力而行就好。", redlines())
+    >>> rules = redlines()
+    >>> text = "不要向亲戚借钱来还款，量力而行就好。"
+    >>> _without_prohibited_clauses(TextIndex(text, rules.clause_delimiters), 0, len(text), rules)
     '，量力而行就好。'
+    >>> text = "请勿相信要求您缴纳“解冻费”的人。"
+    >>> _without_prohibited_clauses(TextIndex(text, rules.clause_delimiters), 14, len(text), rules)
+    '。'
     """
-    parts = re.split(f"([{re.escape(rules.clause_delimiters)}])", segment)
-    return "".join("" if part and part not in rules.clause_delimiters and _prohibited(part[:_HEAD_REACH], rules)
-                   else part for part in parts)
+    text, kept, position = index.text, [], start
+    while position < end:
+        clause_start, clause_end = index.clause(position, position)
+        piece_end = min(clause_end, end)
+        if not _prohibited(text[clause_start:min(clause_end, clause_start + _HEAD_REACH)], rules):
+            kept.append(text[position:piece_end])
+        if piece_end < end:
+            kept.append(text[piece_end])  # the delimiter
+        position = piece_end + 1
+    return "".join(kept)
 
 
 def _cancelled(index: TextIndex, start: int, end: int, mode: str, rules: RedlineRules) -> bool:
@@ -488,7 +501,7 @@ def lint(text: Any, rules: RedlineRules, model: LintModel | None = _DEFAULT_MODE
             start, end = flag.span
             # what a clause-heading prohibition covers is not said to the customer (as for the rules): the model
             # must flag the rest of the sentence on its own
-            kept_text = _without_prohibited_clauses(text[start:end], rules)
+            kept_text = _without_prohibited_clauses(index, start, end, rules)
             if kept_text != text[start:end] and model.probability(kept_text) < model.threshold:
                 continue
             while start < end and text[start].isspace():
