@@ -367,12 +367,13 @@ def _prohibited(lead: str, rules: RedlineRules) -> bool:
     >>> _prohibited("不得建议客户通过借呗、网贷等方式借新还旧", rules), _prohibited("你能不能帮他把钱还了", rules)
     (True, False)
     """
-    if not rules.prohibitions:
+    prohibitions = alternation(rules.prohibitions)
+    if prohibitions is None:
         return False
     neutral = alternation(rules.neutral_forms)
     if neutral is not None:  # "你能不能……": a question, not a prohibition
         lead = neutral.sub(lambda m: "＿" * len(m.group()), lead)
-    found = alternation(rules.prohibitions).search(lead[:rules.prohibition_head + _LONGEST_CUE])
+    found = prohibitions.search(lead[:rules.prohibition_head + _LONGEST_CUE])
     if found is None or found.start() > rules.prohibition_head:
         return False
     breakers = alternation(rules.negation_breakers)
