@@ -33,18 +33,18 @@ runs the same checks for every file and every profile an ``expected`` names.
 from __future__ import annotations
 
 import string
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass, fields
+from datetime import date, timedelta
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Any, Callable, Literal, Mapping, Union
+from typing import Annotated, Any, Callable, ClassVar, Literal, Mapping, Union
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from calculators import (bundled_profiles, handbook_terms, installment_plan, late_fee, load_terms, minimum_payment,
                          negotiated_plan, overdue_projection, revolving_interest)
-from calculators.compliance.conduct import CHANNELS, CHECKED_RULES, CONTENTS, PERSONS, WARNING_RULES, check_contact_plan
+from calculators.compliance.conduct import CHANNELS, CHECKED_RULES, CONTENTS, PERSONS, WARNING_RULES, Attempt, check_contact_plan
 from calculators.display import percent, yuan
 from calculators.errors import CalculatorInputError
 from calculators.money import ZERO, round_fen
@@ -176,35 +176,32 @@ class ChoiceExercise(Model):
         return self
 
 
-class LogEntry(Model):
-    """One attempt of a contact log: the fields of :class:`calculators.compliance.conduct.Attempt` plus a Chinese ``note``."""
+@dataclass(frozen=True, kw_only=True)
+class LogEntry(Attempt):
+    """One attempt of a contact log: an :class:`calculators.compliance.conduct.Attempt` plus a Chinese ``note``.
 
-    time: datetime
-    channel: Literal[tuple(CHANNELS)]  # type: ignore[valid-type]
-    method: Text
-    person: Literal[tuple(PERSONS)]  # type: ignore[valid-type]
-    answered: bool
-    content: Literal[tuple(CONTENTS)]  # type: ignore[valid-type]
+    The attempt's fields are declared once, on ``Attempt``; pydantic validates this dataclass from the YAML
+    (the vocabularies are ``Literal`` types, so a bad channel is reported at its line), then
+    ``__post_init__`` runs the engine's own checks (local time, visit flags, whole numbers).
+
+    >>> entry = LogEntry(time="2026-03-02T21:30", channel="phone", method=" 手机1 ", person="debtor", answered=False,
+    ...                  content="reminder", note="晚间提醒")
+    >>> entry.attempt()["time"], entry.attempt()["method"], "note" in entry.attempt()
+    (datetime.datetime(2026, 3, 2, 21, 30), '手机1', False)
+    """
+
+    __pydantic_config__: ClassVar[ConfigDict] = ConfigDict(extra="forbid")
+
     note: Text
-    customer_consented_to_quiet_hours: bool = False
-    debtor_reachable: bool | None = None
-    asked_to_stop: bool = False
-    recorded: bool | None = None
-    collectors_present: int | None = Field(default=None, ge=0)
-    id_shown: bool | None = None
-    entered_premises: bool = False
-    consent_to_enter: bool = False
 
-    @field_validator("time")
-    @classmethod
-    def _local(cls, value: datetime) -> datetime:
-        if value.tzinfo is not None:
-            raise ValueError("a local time without time zone, e.g. 2026-03-02T21:30")
-        return value
+    def __post_init__(self) -> None:
+        checked = self.checked("log entry")
+        object.__setattr__(self, "time", checked.time)
+        object.__setattr__(self, "method", checked.method)
 
     def attempt(self) -> dict[str, Any]:
         """The checker's input form (every field but ``note``)."""
-        return self.model_dump(exclude={"note"})
+        return {f.name: getattr(self, f.name) for f in fields(Attempt)}
 
 
 class Breach(Model):

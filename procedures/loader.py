@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, TypeVar
+from typing import Any, Iterable, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -24,6 +24,19 @@ class ProcedureFileError(ValueError):
         self.problems = problems
         text = "\n".join(f"{path}:{line}: {field}: {message}" for line, field, message in problems)
         super().__init__(text)
+
+
+def read_file(path: Path | str) -> Any:
+    """The parsed YAML of ``path``; a syntax error is a :class:`ProcedureFileError` at its line.
+
+    >>> sorted(read_file(ROOT / "rules" / "conduct.yml"))
+    ['parameters', 'rules', 'unsupported']
+    """
+    path = Path(path)
+    try:
+        return read_yaml(path)[0]
+    except Exception as exc:  # YAML syntax or an impossible value (2021-02-30): report its position the same way
+        raise ProcedureFileError(path, [(yaml_error_line(exc), "(file)", str(getattr(exc, "problem", None) or exc))]) from None
 
 
 def load_model(path: Path | str, model: type[M]) -> M:

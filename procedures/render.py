@@ -373,7 +373,7 @@ def conduct_markdown() -> str:
         "### 上限与提示线\n\n上限是不得越过的线，不是要用满的指标；提示线是本手册的做法，低于上限但越过提示线的，"
         "检查器给出提示，由组长复核是否合理、必需。\n\n"
         "| 项目 | 取值 | 性质 |\n|---|---|---|\n"
-        + f"| 禁止催收时段 | {p.quiet_start} 至次日 {p.quiet_end}（债务人同意的除外） | 规则{cite(by_id['quiet-hours'].sources)} |\n"
+        + f"| 禁止催收时段 | {p.quiet_start:%H:%M} 至次日 {p.quiet_end:%H:%M}（债务人同意的除外） | 规则{cite(by_id['quiet-hours'].sources)} |\n"
         f"| 适用渠道 | {'、'.join(CHANNELS[c] for c in p.quiet_hours_channels)} | 本手册的解释（信函按寄出时间） |\n"
         f"| 每日主动有效通话（同一债务人） | 不超过 {p.max_effective_calls_per_day} 次 | 上限{cite(by_id['effective-call-cap'].sources)} |\n"
         f"| 同一联系方式每日未接通拨打 | 不超过 {p.max_unanswered_per_day_per_method} 次 | 上限{cite(by_id['unanswered-cap'].sources)} |\n"

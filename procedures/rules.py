@@ -1,4 +1,4 @@
-"""Rules, stages and scripts: the data behind the checkers, as pydantic models and stdlib rule objects.
+"""Rules, stages and scripts: the data behind the checkers, loaded into the engine's rule objects (and pydantic models for pages).
 
 Files (all under ``procedures/``):
 
@@ -14,37 +14,45 @@ Files (all under ``procedures/``):
   :func:`overdraft_rules` (a :class:`calculators.compliance.overdraft.OverdraftRules`).
 * ``scripts/*.yml``: the script library → :func:`scripts`.
 
-Every loader validates against a model so that a bad file raises
+Every loader validates its file so that a bad file raises
 :class:`procedures.loader.ProcedureFileError` naming the file, the line and the
-field.  Citations (``{id, where}``) are resolved to display text with
-:func:`procedures.loader.sources`, so the stdlib rule objects carry their
-sources as text (:class:`calculators.compliance.conduct.SourceRef`) and can be sent to the
-browser as JSON (``to_dict()``) and rebuilt there (``from_dict()``).
+field.  The rule entities (conduct parameters and rules, red lines, linter
+categories and patterns, amount bands) are declared once, as the engine's
+standard-library dataclasses; the conduct and red-line files are read by the
+engine's own reader (:func:`calculators.compliance.ruledata.read_fields`, the one
+the browser uses), after citations (``{id, where}``) are validated and resolved
+to display text with :func:`procedures.loader.sources`.  The stdlib rule objects
+carry their sources as :class:`calculators.compliance.ruledata.SourceRef` (with
+the citation's grade and note) and can be sent to the browser as JSON
+(``to_dict()``) and rebuilt there (``from_dict()``).  The other files (stages,
+legal, scripts) are pydantic models.
 :func:`validate` loads everything and checks the cross-references.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import BaseModel, Field, TypeAdapter, ValidationError, field_validator, model_validator
 
 from calculators.datafile import line_of, read_yaml
-from calculators.compliance.conduct import CHANNELS, CONTENTS, PERSONS, ConductRules
+from calculators.compliance.conduct import CHANNELS, ConductParameters, ConductRule, ConductRules, Unsupported
 from calculators.delinquency import LOAN_CATEGORIES, M_BUCKETS, delinquency_bucket
 from calculators.errors import CalculatorInputError
 from calculators.compliance.overdraft import AmountBand, OverdraftRules
-from calculators.compliance.redlines import NEGATION_MODES, RedlineRules
+from calculators.compliance.redlines import LintCategory, Pattern, Redline, RedlineRules
 
-from .loader import ROOT, ProcedureFileError, cite_label, cite_problem, load_model
+from .loader import ROOT, ProcedureFileError, cite_label, cite_problem, load_model, read_file
 from .schema import Cite, Model, Phrase, Slug, Text
 
 __all__ = [
     "RULES_DIR", "SCRIPTS_DIR", "PROCEDURE_PAGES",
-    "Stage", "StageFile", "ConductFile", "RedlinesFile", "LegalFile", "Script",
+    "Stage", "StageFile", "ConductFile", "ConductParameters", "ConductRule", "ConductRuleModel", "Unsupported",
+    "fill_parameters", "RedlinesFile", "LegalFile", "Script",
     "stages", "stage_table", "conduct", "conduct_rules", "redlines_data", "redlines",
     "legal", "overdraft_rules", "scripts", "cite_text", "validate",
 ]
@@ -96,148 +104,45 @@ class StageFile(Model):
 
 
 # --- conduct ----------------------------------------------------------------
+# The entities are declared once, as the engine's dataclasses (calculators.compliance.conduct), and
+# read from the YAML by the engine's own reader; the names below are kept for pages and tests.
 
-_CLOCK = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
-
-
-class ConductParameters(Model):
-    quiet_start: str = Field(pattern=_CLOCK)
-    quiet_end: str = Field(pattern=_CLOCK)
-    quiet_hours_channels: list[str]
-    max_effective_calls_per_day: int = Field(ge=1)
-    effective_call_channels: list[str] = Field(min_length=1)
-    effective_call_persons: list[str] = Field(min_length=1)
-    max_unanswered_per_day_per_method: int = Field(ge=1)
-    unanswered_channels: list[str] = Field(min_length=1)
-    third_party_persons: list[str] = Field(min_length=1)
-    unrelated_persons: list[str]
-    non_debtor_allowed_contents: list[str]
-    recorded_channels: list[str]
-    retention_years: int = Field(ge=1)
-    oral_agreement_retention: Text
-    field_visit_min_collectors: int = Field(ge=1)
-    warn_min_minutes_between_attempts: int = Field(ge=1)
-    warn_max_voice_attempts_per_person_per_day: int = Field(ge=1)
-    warn_max_consecutive_days: int = Field(ge=1)
-    warn_streak_channels: list[str] = Field(min_length=1)
-
-    @field_validator("quiet_hours_channels", "effective_call_channels", "unanswered_channels", "recorded_channels",
-                     "warn_streak_channels")
-    @classmethod
-    def _channels(cls, value: list[str]) -> list[str]:
-        return _in(CHANNELS, value)
-
-    @field_validator("effective_call_persons", "third_party_persons", "unrelated_persons")
-    @classmethod
-    def _persons(cls, value: list[str]) -> list[str]:
-        return _in(PERSONS, value)
-
-    @field_validator("non_debtor_allowed_contents")
-    @classmethod
-    def _contents(cls, value: list[str]) -> list[str]:
-        return _in(CONTENTS, value)
-
-
-class ConductRuleModel(Model):
-    id: Slug
-    title: Text
-    text: Text
-    checked: bool
-    note: Text | None = None
-    sources: Cites = Field(min_length=1)
-
-
-class Unsupported(Model):
-    claim: Text
-    note: Text
-
-
-#: ``⟦name⟧`` in a conduct rule's title, text or note: the value of parameter ``name`` (written once, in ``parameters``).
-PARAMETER_TOKEN = re.compile(r"⟦([a-z_]+)⟧")
+#: Deprecated aliases: the single declarations live in :mod:`calculators.compliance.conduct`.
+ConductRuleModel = ConductRule
+UnsupportedModel = Unsupported
 
 
 def fill_parameters(text: str, parameters: ConductParameters) -> str:
-    """``text`` with each ``⟦parameter⟧`` token replaced by that conduct parameter's value.
+    """``text`` with each ``⟦parameter⟧`` token replaced by that conduct parameter's value (:meth:`ConductParameters.fill`).
 
     >>> fill_parameters("每日不超过 ⟦max_effective_calls_per_day⟧ 次", conduct().parameters)
     '每日不超过 3 次'
     """
-    values = parameters.model_dump()
-
-    def value(match: re.Match[str]) -> str:
-        name = match.group(1)
-        if name not in values or isinstance(values[name], list):
-            known = ", ".join(k for k, v in values.items() if not isinstance(v, list))
-            raise ValueError(f"unknown parameter token ⟦{name}⟧ (known: {known})")
-        return str(values[name])
-
-    return PARAMETER_TOKEN.sub(value, text)
+    return parameters.fill(text)
 
 
-class ConductFile(Model):
+@dataclass(frozen=True)
+class ConductFile:
+    """``conduct.yml`` as the pages read it: the parameters, the rules in file order, the unsupported claims.
+
+    A view of :class:`ConductRules` (no second declaration): rule texts are filled and sources resolved,
+    each source keeping its citation's grade and note for the certainty mark.
+    """
+
     parameters: ConductParameters
-    rules: list[ConductRuleModel] = Field(min_length=1)
-    unsupported: list[Unsupported] = []
-
-    @model_validator(mode="after")
-    def _quote_parameters(self) -> "ConductFile":
-        """Rule texts quote the parameters as ``⟦name⟧`` tokens: filled here, so every reader sees the values."""
-        for rule in self.rules:
-            for name in ("title", "text", "note"):
-                text = getattr(rule, name)
-                if text is not None:
-                    object.__setattr__(rule, name, fill_parameters(text, self.parameters))
-        return self
+    rules: tuple[ConductRule, ...]
+    unsupported: tuple[Unsupported, ...]
 
 
 # --- red lines --------------------------------------------------------------
+# Declared once, as the engine's dataclasses (calculators.compliance.redlines); the file-level rules
+# (exactly eight red lines, at least one negation word and one category) are checked in _redlines.
 
-
-class PatternModel(Model):
-    regex: Text
-    negation: Literal[NEGATION_MODES] = "clause"  # type: ignore[valid-type]
-    example: Text
-
-
-class RedlineModel(Model):
-    id: Slug
-    name: Text
-    rule: Text
-    sources: Cites = Field(min_length=1)
-
-
-class CategoryModel(Model):
-    id: Slug
-    name: Text
-    redline: Slug
-    rule: Text
-    sources: Cites = Field(min_length=1)
-    patterns: list[PatternModel] = Field(min_length=1)
-
-
-class RedlinesFile(Model):
-    negation_window: int = Field(ge=0, le=100)
-    clause_delimiters: str = Field(min_length=1)
-    negations: list[Text] = Field(min_length=1)
-    negation_breakers: list[Text] = []
-    neutral_forms: list[Text] = []
-    prohibitions: list[Text] = []
-    prohibition_head: int = Field(default=0, ge=0, le=20)
-    post_window: int = Field(default=0, ge=0, le=100)
-    post_negations: list[Text] = []
-    mention_before: list[Text] = []
-    mention_after: list[Text] = []
-    macros: dict[str, str] = {}
-    redlines: list[RedlineModel] = Field(min_length=8, max_length=8)
-    categories: list[CategoryModel] = Field(min_length=1)
-
-    @model_validator(mode="after")
-    def _references(self) -> "RedlinesFile":
-        ids = {r.id for r in self.redlines}
-        for category in self.categories:
-            if category.redline not in ids:
-                raise ValueError(f"category {category.id!r}: unknown red line {category.redline!r}; known: {sorted(ids)}")
-        return self
+#: Deprecated aliases: the single declarations live in :mod:`calculators.compliance.redlines`.
+PatternModel = Pattern
+RedlineModel = Redline
+CategoryModel = LintCategory
+RedlinesFile = RedlineRules
 
 
 # --- legal ------------------------------------------------------------------
@@ -399,7 +304,29 @@ def _refs(path: Path, cites: list[Cite], loc: tuple = ()) -> list[dict[str, Any]
         if problem:
             where = loc + (index, "id")
             raise ProcedureFileError(path, [(_line(path, *where), ".".join(map(str, where)) or "sources", problem)])
-    return [{"id": c.id, "where": c.where, "text": cite_text(c)} for c in cites]
+    return [{"id": c.id, "where": c.where, "text": cite_text(c), "grade": c.grade, "note": c.note} for c in cites]
+
+
+_CITES = TypeAdapter(list[Cite])
+
+
+def _resolved(path: Path, raw: Any, loc: tuple) -> Any:
+    """A list of citations as written (``{id, where, grade, note}``) → resolved sources for the engine's reader.
+
+    Anything that is not a list is left for the reader to refuse (it names the field); a bad citation or an
+    unknown source is reported at its line.
+    """
+    if not isinstance(raw, list):
+        return raw
+    try:
+        cites = _CITES.validate_python(raw)
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            where = loc + tuple(error["loc"])
+            problems.append((_line(path, *where), ".".join(map(str, where)), error["msg"]))
+        raise ProcedureFileError(path, problems) from None
+    return _refs(path, cites, loc)
 
 
 def _check_cites(path: Path, model: BaseModel) -> None:
@@ -420,12 +347,17 @@ def _line(path: Path, *loc: Any) -> int:
 
 
 def _stdlib(path: Path, build: Any, data: dict) -> Any:
-    """Run a stdlib ``from_dict`` and report its error against the file."""
+    """Run a stdlib ``from_dict`` and report its error against the file.
+
+    An item of a list is reported under the list's key (``parameters.unanswered_channels``, the line of a
+    flow sequence); the message names the item.
+    """
     try:
         return build(data)
     except CalculatorInputError as exc:
-        loc = tuple(int(p) if p.isdigit() else p for p in re.split(r"[.\[\]]+", exc.field) if p)
-        raise ProcedureFileError(path, [(_line(path, *loc), exc.field, str(exc))]) from None
+        field = re.sub(r"(\[\d+\])+$", "", exc.field) if re.search(r"\.[a-z_]+\[\d+\]$", exc.field) else exc.field
+        loc = tuple(int(p) if p.isdigit() else p for p in re.split(r"[.\[\]]+", field) if p)
+        raise ProcedureFileError(path, [(_line(path, *loc), field, str(exc))]) from None
 
 
 def _path(path: Path | str | None, default: Path) -> Path:
@@ -481,11 +413,12 @@ def stage_table(path: Path | str | None = None) -> list[dict[str, Any]]:
 
 @lru_cache(maxsize=None)
 def _conduct(path: Path) -> tuple[ConductFile, ConductRules]:
-    model = load_model(path, ConductFile)
-    data = model.model_dump(mode="json", exclude_none=True)
-    for index, (raw, rule) in enumerate(zip(data["rules"], model.rules)):
-        raw["sources"] = _refs(path, rule.sources, ("rules", index, "sources"))
-    return model, _stdlib(path, ConductRules.from_dict, data)
+    data = read_file(path)
+    if isinstance(data, dict) and isinstance(data.get("rules"), list):
+        data = {**data, "rules": [{**raw, "sources": _resolved(path, raw.get("sources"), ("rules", index, "sources"))}
+                                  if isinstance(raw, dict) else raw for index, raw in enumerate(data["rules"])]}
+    engine = _stdlib(path, ConductRules.from_dict, data)
+    return ConductFile(engine.parameters, tuple(engine.rules.values()), engine.unsupported), engine
 
 
 def conduct(path: Path | str | None = None) -> ConductFile:
@@ -510,23 +443,30 @@ def conduct_rules(path: Path | str | None = None) -> ConductRules:
 
 
 @lru_cache(maxsize=None)
-def _redlines(path: Path) -> tuple[RedlinesFile, RedlineRules]:
-    model = load_model(path, RedlinesFile)
-    data = model.model_dump(mode="json", exclude_none=True)
-    for index, (raw, item) in enumerate(zip(data["redlines"], model.redlines)):
-        raw["sources"] = _refs(path, item.sources, ("redlines", index, "sources"))
-    for index, (raw, item) in enumerate(zip(data["categories"], model.categories)):
-        raw["sources"] = _refs(path, item.sources, ("categories", index, "sources"))
-    return model, _stdlib(path, RedlineRules.from_dict, data)
+def _redlines(path: Path) -> RedlineRules:
+    data = read_file(path)
+    if isinstance(data, dict):
+        data = dict(data)
+        for key in ("redlines", "categories"):
+            if isinstance(data.get(key), list):
+                data[key] = [{**raw, "sources": _resolved(path, raw.get("sources"), (key, index, "sources"))}
+                             if isinstance(raw, dict) else raw for index, raw in enumerate(data[key])]
+    engine: RedlineRules = _stdlib(path, RedlineRules.from_dict, data)
+    for key, count, rule in (("redlines", len(engine.redlines), "exactly 8 red lines (the 2026 CBA guideline)"),
+                             ("negations", len(engine.negations), "at least one negation word"),
+                             ("categories", len(engine.categories), "at least one linter category")):
+        if (count != 8) if key == "redlines" else (count < 1):
+            raise ProcedureFileError(path, [(_line(path, key), key, f"{rule}, found {count}")])
+    return engine
 
 
-def redlines_data(path: Path | str | None = None) -> RedlinesFile:
-    """The red-line file as a model (patterns as written, macros unexpanded).
+def redlines_data(path: Path | str | None = None) -> RedlineRules:
+    """The red-line file for pages: the same object as :func:`redlines` (patterns are kept as written, macros unexpanded).
 
     >>> redlines_data().macros["YOU"]
     '[你您]'
     """
-    return _redlines(_path(path, RULES_DIR / "redlines.yml"))[0]
+    return _redlines(_path(path, RULES_DIR / "redlines.yml"))
 
 
 def redlines(path: Path | str | None = None) -> RedlineRules:
@@ -535,7 +475,7 @@ def redlines(path: Path | str | None = None) -> RedlineRules:
     >>> [r.id for r in redlines().redlines]
     ['privacy', 'abuse', 'impersonation', 'misleading', 'fees-or-borrowing', 'public-notice', 'private-device', 'enter-premises']
     """
-    return _redlines(_path(path, RULES_DIR / "redlines.yml"))[1]
+    return _redlines(_path(path, RULES_DIR / "redlines.yml"))
 
 
 @lru_cache(maxsize=None)

@@ -6,6 +6,7 @@ import ast
 import json
 import re
 import shutil
+from datetime import time
 from pathlib import Path
 
 import pytest
@@ -74,7 +75,8 @@ def test_identity_check_says_nothing_about_the_debt_before_verification():
 def test_conduct_parameters_and_sources():
     data = rules.conduct()
     p = data.parameters
-    assert (p.quiet_start, p.quiet_end) == ("22:00", "08:00")
+    assert (p.quiet_start, p.quiet_end) == (time(22, 0), time(8, 0))
+    assert (p.to_dict()["quiet_start"], p.to_dict()["quiet_end"]) == ("22:00", "08:00")
     assert (p.max_effective_calls_per_day, p.max_unanswered_per_day_per_method) == (3, 6)
     assert (p.retention_years, p.field_visit_min_collectors) == (2, 2)
     cited = {r.id: {c.id for c in r.sources} for r in data.rules}
@@ -89,7 +91,7 @@ def test_no_08_to_21_window_is_stated_as_a_rule():
     assert any("08:00–21:00" in u.claim and "未找到" in u.note for u in data.unsupported)
     for rule in data.rules:
         assert "21:00" not in rule.text and "21 点" not in rule.text
-    assert "21:00" not in json.dumps(data.parameters.model_dump())
+    assert "21:00" not in json.dumps(data.parameters.to_dict())
 
 
 def test_legal_data():

@@ -60,6 +60,13 @@ warning rule citing its source, mostly the handbook's own practice):
   ``warn_streak_channels``) on more than ``warn_max_consecutive_days``
   consecutive calendar days.
 
+Each rule is one check function registered with its id (``@conduct_check("quiet-hours")``,
+``@conduct_warning(...)`` for a warning rule); :data:`CHECKED_RULES` and :data:`WARNING_RULES`
+are the registry, in the order the functions are defined, which is the order in which the
+violations of one attempt are listed.  Every parameter is one typed field of
+:class:`ConductParameters`; reading (YAML, JSON) and ``to_dict`` follow the declarations
+(:mod:`.ruledata`).
+
 Attempts are counted in time order (equal times in list order); violations
 are returned by attempt index.  Bad input raises
 :class:`~calculators.errors.CalculatorInputError` naming the field
@@ -70,17 +77,17 @@ Standard library only (runs in the browser).
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import MISSING, asdict, dataclass, fields
 from datetime import date, datetime, time
 from types import MappingProxyType
-from typing import Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Annotated, Any, Callable, Iterable, Iterator, Literal, Mapping
 
-from .ruledata import SourceRef
+from .ruledata import AtLeast, NonEmpty, Slug, SourceRef, dump_fields, read_fields
+from .ruledata import local_datetime as _local_datetime
 from .ruledata import boolean as _bool
 from .ruledata import fail as _fail
-from .ruledata import positive_int as _positive_int
-from .ruledata import sources as _sources
 from .ruledata import text as _text
 
 __all__ = [
@@ -88,9 +95,15 @@ __all__ = [
     "PERSONS",
     "CONTENTS",
     "CHECKED_RULES",
+    "WARNING_RULES",
     "SourceRef",
     "ConductRule",
+    "ConductParameters",
     "ConductRules",
+    "Unsupported",
+    "Step",
+    "conduct_check",
+    "conduct_warning",
     "Attempt",
     "Violation",
     "ConductWarning",
@@ -135,51 +148,21 @@ CONTENTS: Mapping[str, str] = MappingProxyType({
     "other": "其他",
 })
 
-#: The rules this module checks, in the order violations of one attempt are listed.
-CHECKED_RULES: tuple[str, ...] = (
-    "quiet-hours",
-    "effective-call-cap",
-    "unanswered-cap",
-    "unrelated-third-party",
-    "third-party-only-when-unreachable",
-    "third-party-no-debt-disclosure",
-    "third-party-stop-on-request",
-    "verify-before-disclosure",
-    "call-recording",
-    "field-visit-collectors",
-    "field-visit-id",
-    "field-visit-consent-to-enter",
-)
+if TYPE_CHECKING:  # for mypy a vocabulary value is a str; at run time a Literal, so readers (and pydantic) check it
+    Channel = str
+    Person = str
+    Content = str
+else:
+    Channel = Literal[tuple(CHANNELS)]
+    Person = Literal[tuple(PERSONS)]
+    Content = Literal[tuple(CONTENTS)]
 
-#: The warnings this module gives (patterns under the caps that are still not reasonable), in listing order.
-WARNING_RULES: tuple[str, ...] = (
-    "short-interval-same-method",
-    "daily-attempts-all-methods",
-    "contact-streak",
-)
+Channels = Annotated[tuple[Channel, ...], NonEmpty()]
+Persons = Annotated[tuple[Person, ...], NonEmpty()]
+Count = Annotated[int, AtLeast(1)]
 
 
-def _clock(value: Any, field: str) -> time:
-    if isinstance(value, time):
-        return value
-    if isinstance(value, str):
-        text = value.strip()
-        if len(text) == 5 and text[2] == ":" and text[:2].isdigit() and text[3:].isdigit():
-            hour, minute = int(text[:2]), int(text[3:])
-            if hour < 24 and minute < 60:
-                return time(hour, minute)
-    raise _fail(field, value, "a time of day 'HH:MM' (24-hour)", "时刻，格式 HH:MM（24 小时制）")
-
-
-def _choices(value: Any, field: str, vocabulary: Mapping[str, str]) -> tuple[str, ...]:
-    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
-        raise _fail(field, value, "a list of: " + ", ".join(vocabulary), "以下值的列表：" + "、".join(vocabulary))
-    out = []
-    for index, item in enumerate(value):
-        if not isinstance(item, str) or item not in vocabulary:
-            raise _fail(f"{field}[{index}]", item, "one of: " + ", ".join(vocabulary), "以下之一：" + "、".join(vocabulary))
-        out.append(item)
-    return tuple(out)
+# --- the rule entities: declared once, read by ruledata.read_fields -----------------------------------------
 
 
 @dataclass(frozen=True)
@@ -194,10 +177,10 @@ class ConductRule:
     True
     """
 
-    id: str
+    id: Slug
     title: str
     text: str
-    sources: tuple[SourceRef, ...]
+    sources: Annotated[tuple[SourceRef, ...], NonEmpty()]
     checked: bool
     note: str = ""
 
@@ -207,41 +190,111 @@ class ConductRule:
         return "；".join(ref.text for ref in self.sources)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "title": self.title, "text": self.text, "checked": self.checked,
-                "note": self.note, "sources": [ref.to_dict() for ref in self.sources]}
+        return dump_fields(self)
 
     @classmethod
     def from_dict(cls, data: Any, field: str = "rule") -> "ConductRule":
-        if not isinstance(data, Mapping):
-            raise _fail(field, data, "a mapping {id, title, text, checked, sources, note}")
-        return cls(
-            id=_text(data.get("id"), f"{field}.id"),
-            title=_text(data.get("title"), f"{field}.title"),
-            text=_text(data.get("text"), f"{field}.text"),
-            sources=_sources(data.get("sources"), f"{field}.sources"),
-            checked=_bool(data.get("checked"), f"{field}.checked"),
-            note=_text(data.get("note"), f"{field}.note", optional=True),
-        )
-
-
-_PARAMETERS = (
-    "quiet_start", "quiet_end", "quiet_hours_channels",
-    "max_effective_calls_per_day", "effective_call_channels", "effective_call_persons",
-    "max_unanswered_per_day_per_method", "unanswered_channels",
-    "third_party_persons", "unrelated_persons", "non_debtor_allowed_contents", "recorded_channels",
-    "retention_years", "oral_agreement_retention", "field_visit_min_collectors",
-    "warn_min_minutes_between_attempts", "warn_max_voice_attempts_per_person_per_day",
-    "warn_max_consecutive_days", "warn_streak_channels",
-)
+        return cls(**read_fields(cls, data, field))
 
 
 @dataclass(frozen=True)
-class ConductRules:
+class Unsupported:
+    """A claim often heard that no source supports, and what the sources do say."""
+
+    claim: str
+    note: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return dump_fields(self)
+
+
+@dataclass(frozen=True)
+class ConductParameters:
+    """The conduct parameters (``parameters:`` in ``procedures/rules/conduct.yml``): each declared once, here.
+
+    A new parameter is one field: the YAML loader, the browser's JSON and the ``⟦name⟧`` tokens in
+    rule texts all read this declaration (type and bounds: :mod:`.ruledata`).
+
+    >>> from procedures.rules import conduct_rules
+    >>> conduct_rules().parameters.max_effective_calls_per_day
+    3
+    >>> ConductParameters.from_dict({**conduct_rules().parameters.to_dict(), "retention_years": 0})
+    Traceback (most recent call last):
+    ...
+    calculators.errors.CalculatorInputError: parameters.retention_years=0 is not allowed: a whole number ≥ 1
+    """
+
+    quiet_start: time
+    quiet_end: time
+    quiet_hours_channels: tuple[Channel, ...]
+    max_effective_calls_per_day: Count
+    effective_call_channels: Channels
+    effective_call_persons: Persons
+    max_unanswered_per_day_per_method: Count
+    unanswered_channels: Channels
+    third_party_persons: Persons
+    unrelated_persons: tuple[Person, ...]
+    non_debtor_allowed_contents: tuple[Content, ...]
+    recorded_channels: tuple[Channel, ...]
+    retention_years: Count
+    oral_agreement_retention: str
+    field_visit_min_collectors: Count
+    warn_min_minutes_between_attempts: Count
+    warn_max_voice_attempts_per_person_per_day: Count
+    warn_max_consecutive_days: Count
+    warn_streak_channels: Channels
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready (times as ``"HH:MM"``, lists), as written in the YAML file."""
+        return dump_fields(self, ConductParameters)
+
+    @classmethod
+    def from_dict(cls, data: Any, field: str = "parameters") -> "ConductParameters":
+        return ConductParameters(**_parameters(data, field))
+
+    def fill(self, text: str, field: str = "text") -> str:
+        """``text`` with each ``⟦parameter⟧`` token replaced by that parameter's value as written in the file.
+
+        >>> from procedures.rules import conduct_rules
+        >>> conduct_rules().fill("每日 ⟦quiet_start⟧ 起，不超过 ⟦max_effective_calls_per_day⟧ 次")
+        '每日 22:00 起，不超过 3 次'
+        """
+        values = {name: value for name, value in dump_fields(self, ConductParameters).items() if not isinstance(value, list)}
+
+        def value(match: re.Match[str]) -> str:
+            name = match.group(1)
+            if name not in values:
+                raise _fail(field, match.group(0), f"⟦name⟧ tokens of known parameters only (unknown parameter token ⟦{name}⟧; "
+                            f"known: {', '.join(values)})", f"只能引用已有参数（未知参数 ⟦{name}⟧）")
+            return str(values[name])
+
+        return PARAMETER_TOKEN.sub(value, text)
+
+
+#: ``⟦name⟧`` in a conduct rule's title, text or note: the value of parameter ``name`` (written once, in ``parameters``).
+PARAMETER_TOKEN = re.compile(r"⟦([a-z_]+)⟧")
+
+
+def _parameters(data: Any, field: str) -> dict[str, Any]:
+    values = read_fields(ConductParameters, data, field)
+    if values["quiet_start"] == values["quiet_end"]:
+        raise _fail(f"{field}.quiet_end", _dumped_clock(values["quiet_end"]), "a time different from quiet_start")
+    return values
+
+
+def _dumped_clock(moment: time) -> str:
+    return moment.strftime("%H:%M")
+
+
+@dataclass(frozen=True)
+class ConductRules(ConductParameters):
     """The conduct rules and their parameters, as the checker uses them.
 
     Build it with :func:`procedures.rules.conduct_rules` (from YAML) or
     :meth:`from_dict` (from JSON in the browser); :meth:`to_dict` gives the
-    JSON-ready form back.
+    JSON-ready form back.  The parameters are the fields of
+    :class:`ConductParameters` (``rules.quiet_start``, ...); rule texts have
+    their ``⟦parameter⟧`` tokens filled.
 
     >>> from procedures.rules import conduct_rules
     >>> rules = conduct_rules()
@@ -253,27 +306,13 @@ class ConductRules:
     True
     """
 
-    quiet_start: time
-    quiet_end: time
-    quiet_hours_channels: tuple[str, ...]
-    max_effective_calls_per_day: int
-    effective_call_channels: tuple[str, ...]
-    effective_call_persons: tuple[str, ...]
-    max_unanswered_per_day_per_method: int
-    unanswered_channels: tuple[str, ...]
-    third_party_persons: tuple[str, ...]
-    unrelated_persons: tuple[str, ...]
-    non_debtor_allowed_contents: tuple[str, ...]
-    recorded_channels: tuple[str, ...]
-    retention_years: int
-    oral_agreement_retention: str
-    field_visit_min_collectors: int
-    warn_min_minutes_between_attempts: int
-    warn_max_voice_attempts_per_person_per_day: int
-    warn_max_consecutive_days: int
-    warn_streak_channels: tuple[str, ...]
     rules: Mapping[str, ConductRule]
-    unsupported: tuple[tuple[str, str], ...] = ()
+    unsupported: tuple[Unsupported, ...] = ()
+
+    @property
+    def parameters(self) -> ConductParameters:
+        """The parameters alone (as in the file's ``parameters:``)."""
+        return ConductParameters(**{f.name: getattr(self, f.name) for f in fields(ConductParameters)})
 
     def rule(self, rule_id: str) -> ConductRule:
         """One rule by id (``KeyError`` for an unknown id)."""
@@ -293,36 +332,18 @@ class ConductRules:
         return self.quiet_start <= moment < self.quiet_end
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready data (times as ``"HH:MM"``); :meth:`from_dict` reads it back."""
+        """JSON-ready data (``{parameters, rules, unsupported}``, times as ``"HH:MM"``); :meth:`from_dict` reads it back."""
         return {
-            "parameters": {
-                "quiet_start": self.quiet_start.strftime("%H:%M"),
-                "quiet_end": self.quiet_end.strftime("%H:%M"),
-                "quiet_hours_channels": list(self.quiet_hours_channels),
-                "max_effective_calls_per_day": self.max_effective_calls_per_day,
-                "effective_call_channels": list(self.effective_call_channels),
-                "effective_call_persons": list(self.effective_call_persons),
-                "max_unanswered_per_day_per_method": self.max_unanswered_per_day_per_method,
-                "unanswered_channels": list(self.unanswered_channels),
-                "third_party_persons": list(self.third_party_persons),
-                "unrelated_persons": list(self.unrelated_persons),
-                "non_debtor_allowed_contents": list(self.non_debtor_allowed_contents),
-                "recorded_channels": list(self.recorded_channels),
-                "retention_years": self.retention_years,
-                "oral_agreement_retention": self.oral_agreement_retention,
-                "field_visit_min_collectors": self.field_visit_min_collectors,
-                "warn_min_minutes_between_attempts": self.warn_min_minutes_between_attempts,
-                "warn_max_voice_attempts_per_person_per_day": self.warn_max_voice_attempts_per_person_per_day,
-                "warn_max_consecutive_days": self.warn_max_consecutive_days,
-                "warn_streak_channels": list(self.warn_streak_channels),
-            },
+            "parameters": dump_fields(self, ConductParameters),
             "rules": [rule.to_dict() for rule in self.rules.values()],
-            "unsupported": [{"claim": claim, "note": note} for claim, note in self.unsupported],
+            "unsupported": [item.to_dict() for item in self.unsupported],
         }
 
     @classmethod
-    def from_dict(cls, data: Any) -> "ConductRules":
+    def from_dict(cls, data: Any, field: str = "conduct") -> "ConductRules":
         """Validate parsed data (``{parameters, rules, unsupported}``) into :class:`ConductRules`.
+
+        Every ``⟦parameter⟧`` token in a rule's title, text or note is filled with the parameter's value.
 
         >>> ConductRules.from_dict({"parameters": {}, "rules": []})
         Traceback (most recent call last):
@@ -330,61 +351,37 @@ class ConductRules:
         calculators.errors.CalculatorInputError: parameters.quiet_start=None is not allowed: a time of day 'HH:MM' (24-hour)
         """
         if not isinstance(data, Mapping):
-            raise _fail("conduct", data, "a mapping {parameters, rules, unsupported}")
+            raise _fail(field, data, "a mapping {parameters, rules, unsupported}")
+        unknown = sorted(set(data) - {"parameters", "rules", "unsupported"}, key=str)
+        if unknown:
+            raise _fail(str(unknown[0]), unknown[0], "one of: parameters, rules, unsupported")
         params = data.get("parameters")
         if not isinstance(params, Mapping):
             raise _fail("parameters", params, "a mapping of parameter names to values")
-        unknown = sorted(set(params) - set(_PARAMETERS))
-        if unknown:
-            raise _fail(f"parameters.{unknown[0]}", unknown[0], "one of: " + ", ".join(_PARAMETERS))
-        p = "parameters."
-        start, end = _clock(params.get("quiet_start"), p + "quiet_start"), _clock(params.get("quiet_end"), p + "quiet_end")
-        if start == end:
-            raise _fail(p + "quiet_end", params.get("quiet_end"), "a time different from quiet_start")
+        values = _parameters(params, "parameters")
+        filled = ConductParameters(**values)
         raw_rules = data.get("rules")
-        if isinstance(raw_rules, (str, bytes)) or not isinstance(raw_rules, Iterable):
+        if isinstance(raw_rules, (str, bytes, Mapping)) or not isinstance(raw_rules, Iterable):
             raise _fail("rules", raw_rules, "a list of rules")
         rules: dict[str, ConductRule] = {}
         for index, raw in enumerate(raw_rules):
-            rule = ConductRule.from_dict(raw, f"rules[{index}]")
+            where = f"rules[{index}]"
+            if isinstance(raw, Mapping):
+                raw = {**raw, **{name: filled.fill(raw[name], f"{where}.{name}") for name in ("title", "text", "note")
+                                 if isinstance(raw.get(name), str)}}
+            rule = ConductRule.from_dict(raw, where)
             if rule.id in rules:
-                raise _fail(f"rules[{index}].id", rule.id, "an id not used by another rule")
+                raise _fail(f"{where}.id", rule.id, "an id not used by another rule")
             rules[rule.id] = rule
-        missing = [rule_id for rule_id in CHECKED_RULES + WARNING_RULES if rule_id not in rules]
+        applied = tuple(_CHECKS) + tuple(_WARNINGS)
+        missing = [rule_id for rule_id in applied if rule_id not in rules]
         if missing:
-            raise _fail("rules", missing[0], "every rule the checker applies: " + ", ".join(CHECKED_RULES + WARNING_RULES),
-                        "须包含检查器使用的全部规则：" + "、".join(CHECKED_RULES + WARNING_RULES))
-        unsupported = []
-        for index, item in enumerate(data.get("unsupported") or ()):
-            if not isinstance(item, Mapping):
-                raise _fail(f"unsupported[{index}]", item, "a mapping {claim, note}")
-            unsupported.append((_text(item.get("claim"), f"unsupported[{index}].claim"),
-                                _text(item.get("note"), f"unsupported[{index}].note")))
-        return cls(
-            quiet_start=start,
-            quiet_end=end,
-            quiet_hours_channels=_choices(params.get("quiet_hours_channels"), p + "quiet_hours_channels", CHANNELS),
-            max_effective_calls_per_day=_positive_int(params.get("max_effective_calls_per_day"), p + "max_effective_calls_per_day"),
-            effective_call_channels=_choices(params.get("effective_call_channels"), p + "effective_call_channels", CHANNELS),
-            effective_call_persons=_choices(params.get("effective_call_persons"), p + "effective_call_persons", PERSONS),
-            max_unanswered_per_day_per_method=_positive_int(params.get("max_unanswered_per_day_per_method"), p + "max_unanswered_per_day_per_method"),
-            unanswered_channels=_choices(params.get("unanswered_channels"), p + "unanswered_channels", CHANNELS),
-            third_party_persons=_choices(params.get("third_party_persons"), p + "third_party_persons", PERSONS),
-            unrelated_persons=_choices(params.get("unrelated_persons"), p + "unrelated_persons", PERSONS),
-            non_debtor_allowed_contents=_choices(params.get("non_debtor_allowed_contents"), p + "non_debtor_allowed_contents", CONTENTS),
-            recorded_channels=_choices(params.get("recorded_channels"), p + "recorded_channels", CHANNELS),
-            retention_years=_positive_int(params.get("retention_years"), p + "retention_years"),
-            oral_agreement_retention=_text(params.get("oral_agreement_retention"), p + "oral_agreement_retention"),
-            field_visit_min_collectors=_positive_int(params.get("field_visit_min_collectors"), p + "field_visit_min_collectors"),
-            warn_min_minutes_between_attempts=_positive_int(params.get("warn_min_minutes_between_attempts"),
-                                                            p + "warn_min_minutes_between_attempts"),
-            warn_max_voice_attempts_per_person_per_day=_positive_int(params.get("warn_max_voice_attempts_per_person_per_day"),
-                                                                     p + "warn_max_voice_attempts_per_person_per_day"),
-            warn_max_consecutive_days=_positive_int(params.get("warn_max_consecutive_days"), p + "warn_max_consecutive_days"),
-            warn_streak_channels=_choices(params.get("warn_streak_channels"), p + "warn_streak_channels", CHANNELS),
-            rules=MappingProxyType(rules),
-            unsupported=tuple(unsupported),
-        )
+            raise _fail("rules", missing[0], "every rule the checker applies: " + ", ".join(applied),
+                        "须包含检查器使用的全部规则：" + "、".join(applied))
+        raw_unsupported = data.get("unsupported") or ()
+        unsupported = tuple(Unsupported(**read_fields(Unsupported, item, f"unsupported[{index}]"))
+                            for index, item in enumerate(raw_unsupported))
+        return cls(**values, rules=MappingProxyType(rules), unsupported=unsupported)
 
 
 @dataclass(frozen=True)
@@ -404,11 +401,11 @@ class Attempt:
     """
 
     time: datetime
-    channel: str
+    channel: Channel
     method: str
-    person: str
+    person: Person
     answered: bool
-    content: str
+    content: Content
     customer_consented_to_quiet_hours: bool = False
     debtor_reachable: bool | None = None
     asked_to_stop: bool = False
@@ -422,6 +419,16 @@ class Attempt:
         data = {f.name: getattr(self, f.name) for f in fields(self)}
         data["time"] = self.time.isoformat(timespec="minutes" if self.time.second == 0 and not self.time.microsecond else "seconds")
         return data
+
+    def checked(self, field: str = "attempt") -> "Attempt":
+        """This attempt validated (time parsed, method stripped, vocabularies and visit flags checked).
+
+        >>> Attempt("2026-03-02T22:00", "fax", "手机1", "debtor", False, "reminder").checked()
+        Traceback (most recent call last):
+        ...
+        calculators.errors.CalculatorInputError: attempt.channel='fax' is not allowed: one of: phone, ai_call, sms, app, email, letter, visit, branch
+        """
+        return _validated(self, field)
 
     @classmethod
     def from_dict(cls, data: Any, field: str = "attempt") -> "Attempt":
@@ -443,17 +450,7 @@ class Attempt:
 _DEFAULTS = {f.name: f.default for f in fields(Attempt) if f.default is not MISSING}
 
 
-def _to_datetime(value: Any, field: str) -> datetime:
-    allowed = "a local date-time without time zone (datetime or 'YYYY-MM-DDTHH:MM')"
-    allowed_zh = "本地时间（不含时区），格式 YYYY-MM-DDTHH:MM"
-    if isinstance(value, str):
-        try:
-            value = datetime.fromisoformat(value.strip())
-        except ValueError:
-            raise _fail(field, value, allowed, allowed_zh) from None
-    if not isinstance(value, datetime) or value.tzinfo is not None:
-        raise _fail(field, value, allowed, allowed_zh)
-    return value
+_to_datetime = _local_datetime
 
 
 def _validated(attempt: Any, field: str) -> Attempt:
@@ -485,7 +482,9 @@ def _validated(attempt: Any, field: str) -> Attempt:
                         "外访须填写是否出示工作证件")
     if moment is attempt.time and method == attempt.method:
         return attempt
-    return Attempt(**{**{f.name: getattr(attempt, f.name) for f in fields(attempt)}, "time": moment, "method": method})
+    return Attempt(**{**{f.name: getattr(attempt, f.name) for f in fields(Attempt)}, "time": moment, "method": method})
+
+
 
 
 @dataclass(frozen=True)
@@ -534,7 +533,7 @@ class ConductWarning:
         return asdict(self)
 
 
-class PlanCheck(list):
+class PlanCheck(list["Violation"]):
     """The violations :func:`check_contact_plan` found (a list, as before), with the warnings in ``.warnings``."""
 
     warnings: list[ConductWarning]
@@ -546,6 +545,7 @@ class PlanCheck(list):
 
 def _when(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%d %H:%M" if moment.second == 0 else "%Y-%m-%d %H:%M:%S")
+
 
 
 def check_contact_plan(attempts: Iterable[Any], rules: ConductRules) -> PlanCheck:
@@ -581,70 +581,7 @@ def check_contact_plan(attempts: Iterable[Any], rules: ConductRules) -> PlanChec
     calculators.errors.CalculatorInputError: attempts[0].channel='fax' is not allowed: one of: phone, ai_call, sms, app, email, letter, visit, branch
     """
     items = _checked_input(attempts, rules)
-    found: list[tuple[int, int, Violation]] = []
-    order = {rule_id: position for position, rule_id in enumerate(CHECKED_RULES)}
-
-    def add(index: int, rule_id: str, message: str) -> None:
-        rule = rules.rule(rule_id)
-        found.append((index, order[rule_id], Violation(index, rule_id, rule.title, message, rule.source_text)))
-
-    effective: Counter[tuple[date, str]] = Counter()
-    unanswered: Counter[tuple[date, str]] = Counter()
-    stopped: dict[str, int] = {}  # method -> index of the attempt in which its holder asked to stop
-    for index in sorted(range(len(items)), key=lambda i: (items[i].time, i)):
-        a = items[index]
-        day = a.time.date()
-        head = f"第 {index + 1} 条（{_when(a.time)}，{CHANNELS[a.channel]}，{a.method}）"
-        start, end = rules.quiet_start.strftime("%H:%M"), rules.quiet_end.strftime("%H:%M")
-        if a.channel in rules.quiet_hours_channels and rules.in_quiet_hours(a.time.time()) and not a.customer_consented_to_quiet_hours:
-            add(index, "quiet-hours", f"{head}在 {start}—次日 {end} 之间联系，且未记录客户同意。")
-        if a.answered and a.channel in rules.effective_call_channels and a.person in rules.effective_call_persons:
-            effective[(day, a.person)] += 1
-            count = effective[(day, a.person)]
-            if count > rules.max_effective_calls_per_day:
-                add(index, "effective-call-cap",
-                    f"{head}是 {day.isoformat()} 与{PERSONS[a.person]}的第 {count} 次有效语音交互，"
-                    f"超过每日 {rules.max_effective_calls_per_day} 次的上限。")
-        if not a.answered and a.channel in rules.unanswered_channels:
-            unanswered[(day, a.method)] += 1
-            count = unanswered[(day, a.method)]
-            if count > rules.max_unanswered_per_day_per_method:
-                add(index, "unanswered-cap",
-                    f"{head}是 {day.isoformat()} 对联系方式“{a.method}”的第 {count} 次未接通拨打，"
-                    f"超过同一联系方式每日 {rules.max_unanswered_per_day_per_method} 次。")
-        if a.person in rules.unrelated_persons:
-            add(index, "unrelated-third-party",
-                f"{head}联系了{PERSONS[a.person]}；与债务无关的第三人不因债务人失联而成为可联系对象，"
-                "只有债务人预留的联系人可在确认失联后联系。")
-        if a.person in rules.third_party_persons:
-            if a.debtor_reachable is not False:
-                state = "债务人仍可联系" if a.debtor_reachable else "未确认债务人失联"
-                add(index, "third-party-only-when-unreachable",
-                    f"{head}联系了{PERSONS[a.person]}，但{state}；只有在无法联系债务人本人时才可联系第三人。")
-            if a.content not in rules.non_debtor_allowed_contents:
-                add(index, "third-party-no-debt-disclosure",
-                    f"{head}对{PERSONS[a.person]}的内容为“{CONTENTS[a.content]}”；对第三人只能核实身份、请其转告回电，"
-                    "不得透露债务信息或向其催收。")
-            if a.method in stopped and stopped[a.method] != index:
-                add(index, "third-party-stop-on-request",
-                    f"{head}：该联系方式的持有人已在第 {stopped[a.method] + 1} 条要求不再联系，应停止联系。")
-            if a.asked_to_stop:
-                stopped.setdefault(a.method, index)
-        if a.person == "unverified" and a.content not in rules.non_debtor_allowed_contents:
-            add(index, "verify-before-disclosure",
-                f"{head}在核实接听人为债务人本人之前谈及“{CONTENTS[a.content]}”；核实身份前不得透露欠款信息。")
-        if a.answered and a.channel in rules.recorded_channels and a.recorded is False:
-            add(index, "call-recording", f"{head}已接通的催收通话未录音。")
-        if a.channel == "visit":
-            if a.collectors_present is not None and a.collectors_present < rules.field_visit_min_collectors:  # a visit has it (validated)
-                add(index, "field-visit-collectors",
-                    f"{head}外访在场催收人员 {a.collectors_present} 人，少于 {rules.field_visit_min_collectors} 人。")
-            if not a.id_shown:
-                add(index, "field-visit-id", f"{head}外访未出示工作证件。")
-            if a.entered_premises and not a.consent_to_enter:
-                add(index, "field-visit-consent-to-enter", f"{head}未经同意进入住宅或办公场所。")
-    violations = [violation for _, _, violation in sorted(found, key=lambda item: (item[0], item[1]))]
-    return PlanCheck(violations, _warnings(items, rules))
+    return PlanCheck(_run(_CHECKS, items, rules, Violation), _run(_WARNINGS, items, rules, ConductWarning))
 
 
 def _checked_input(attempts: Any, rules: Any) -> list[Attempt]:
@@ -669,7 +606,195 @@ def contact_plan_warnings(attempts: Iterable[Any], rules: ConductRules) -> list[
     >>> [w.index for w in contact_plan_warnings(hourly, rules)]  # but every call after the first came within two hours
     [1, 2, 3, 4, 5]
     """
-    return _warnings(_checked_input(attempts, rules), rules)
+    return _run(_WARNINGS, _checked_input(attempts, rules), rules, ConductWarning)
+
+
+
+
+# --- the checks: one function per rule id, registered in listing order ---------------------------------------
+
+
+@dataclass(frozen=True)
+class Step:
+    """One attempt as a check sees it: its index in the input, the validated attempt, and the message head."""
+
+    index: int
+    attempt: Attempt
+    head: str
+
+    @property
+    def day(self) -> date:
+        return self.attempt.time.date()
+
+
+#: A check: the plan's steps in time order (equal times in input order) and the rules → (attempt index, message) per breach.
+Check = Callable[[list[Step], "ConductRules"], Iterator[tuple[int, str]]]
+_CHECKS: dict[str, Check] = {}
+_WARNINGS: dict[str, Check] = {}
+
+
+def _register(registry: dict[str, Check], rule_id: str) -> Callable[[Check], Check]:
+    if rule_id in _CHECKS or rule_id in _WARNINGS:
+        raise ValueError(f"a check for {rule_id!r} is already registered")
+
+    def register(check: Check) -> Check:
+        registry[rule_id] = check
+        return check
+
+    return register
+
+
+def conduct_check(rule_id: str) -> Callable[[Check], Check]:
+    """Register ``check`` as the check of conduct rule ``rule_id`` (its entry in ``conduct.yml`` needs ``checked: true``).
+
+    Violations of one attempt are listed in registration order (the order of the functions in this module).
+    The rule's title and sources come from the data; the check yields ``(attempt index, message)``.
+
+    >>> CHECKED_RULES[:3]
+    ('quiet-hours', 'effective-call-cap', 'unanswered-cap')
+    """
+    return _register(_CHECKS, rule_id)
+
+
+def conduct_warning(rule_id: str) -> Callable[[Check], Check]:
+    """Register ``check`` as a warning rule (a pattern under the caps that is still not reasonable), like :func:`conduct_check`.
+
+    >>> WARNING_RULES
+    ('short-interval-same-method', 'daily-attempts-all-methods', 'contact-streak')
+    """
+    return _register(_WARNINGS, rule_id)
+
+
+@conduct_check("quiet-hours")
+def _quiet_hours(plan: list[Step], rules: ConductRules) -> Iterator[tuple[int, str]]:
+    start, end = _dumped_clock(rules.quiet_start), _dumped_clock(rules.quiet_end)
+    for s in plan:
+        a = s.attempt
+        if a.channel in rules.quiet_hours_channels and rules.in_quiet_hours(a.time.time()) and not a.customer_consented_to_quiet_hours:
+            yield s.index, f"{s.head}在 {start}—次日 {end} 之间联系，且未记录客户同意。"
+
+
+@conduct_check("effective-call-cap")
+def _effective_call_cap(plan: list[Step], rules: ConductRules) -> Iterator[tuple[int, str]]:
+    effective: Counter[tuple[date, str]] = Counter()
+    for s in plan:
+        a = s.attempt
+        if a.answered and a.channel in rules.effective_call_channels and a.person in rules.effective_call_persons:
+            effective[(s.day, a.person)] += 1
+            count = effective[(s.day, a.person)]
+            if count > rules.max_effective_calls_per_day:
+                yield s.index, (f"{s.head}是 {s.day.isoformat()} 与{PERSONS[a.person]}的第 {count} 次有效语音交互，"
+                                f"超过每日 {rules.max_effective_calls_per_day} 次的上限。")
+
+
+@conduct_check("unanswered-cap")
+def _unanswered_cap(plan: list[Step], rules: ConductRules) -> Iterator[tuple[int, str]]:
+    unanswered: Counter[tuple[date, str]] = Counter()
+    for s in plan:
+        a = s.attempt
+        if not a.answered and a.channel in rules.unanswered_channels:
+            unanswered[(s.day, a.method)] += 1
+            count = unanswered[(s.day, a.method)]
+            if count > rules.max_unanswered_per_day_per_method:
+                yield s.index, (f"{s.head}是 {s.day.isoformat()} 对联系方式“{a.method}”的第 {count} 次未接通拨打，"
+                                f"超过同一联系方式每日 {rules.max_unanswered_per_day_per_method} 次。")
+
+
+@conduct_check("unrelated-third-party")
+def _unrelated_third_party(plan: list[Step], rules: ConductRules) -> Iterator[tuple[int, str]]:
+    for s in plan:
+        if s.attempt.person in rules.unrelated_persons:
+            yield s.index, (f"{s.head}联系了{PERSONS[s.attempt.person]}；与债务无关的第三人不因债务人失联而成为可联系对象，"
+                            "只有债务人预留的联系人可在确认失联后联系。")
+
+
+@conduct_check("third-party-only-when-unreachable")
+def _third_party_only_when_unreachable(plan: list[Step], rules: ConductRules) -> Iterator[tuple[int, str]]:
+    for s in plan:
+        a = s.attempt
+        if a.person in rules.third_party_persons and a.debtor_reachable is not False:
+            state = "债务人仍可联系" if a.debtor_reachable else "未确认债务人失联"
+            yield s.index, f"{s.head}联系了{PERSONS[a.person]}，但{state}；只有在无法联系债务人本人时才可联系第三人。"
+
+
+@conduct_check("third-party-no-debt-disclosure")
+def _third_party_no_debt_disclosure(plan: list[Step], rules: ConductRules) -> Iterator[tuple[int, str]]:
+    for s in plan:
+        a = s.attempt
+        if a.person in rules.third_party_persons and a.content not in rules.non_debtor_allowed_contents:
+            yield s.index, (f"{s.head}对{PERSONS[a.person]}的内容为“{CONTENTS[a.content]}”；对第三人只能核实身份、请其转告回电，"
+                            "不得透露债务信息或向其催收。")
+
+
+@conduct_check("third-party-stop-on-request")
+def _third_party_stop_on_request(plan: list[Step], rules: ConductRules) -> Iterator[tuple[int, str]]:
+    stopped: dict[str, int] = {}  # method -> index of the attempt in which its holder asked to stop
+    for s in plan:
+        a = s.attempt
+        if a.person in rules.third_party_persons:
+            if a.method in stopped and stopped[a.method] != s.index:
+                yield s.index, f"{s.head}：该联系方式的持有人已在第 {stopped[a.method] + 1} 条要求不再联系，应停止联系。"
+            if a.asked_to_stop:
+                stopped.setdefault(a.method, s.index)
+
+
+@conduct_check("verify-before-disclosure")
+def _verify_before_disclosure(plan: list[Step], rules: ConductRules) -> Iterator[tuple[int, str]]:
+    for s in plan:
+        a = s.attempt
+        if a.person == "unverified" and a.content not in rules.non_debtor_allowed_contents:
+            yield s.index, f"{s.head}在核实接听人为债务人本人之前谈及“{CONTENTS[a.content]}”；核实身份前不得透露欠款信息。"
+
+
+@conduct_check("call-recording")
+def _call_recording(plan: list[Step], rules: ConductRules) -> Iterator[tuple[int, str]]:
+    for s in plan:
+        a = s.attempt
+        if a.answered and a.channel in rules.recorded_channels and a.recorded is False:
+            yield s.index, f"{s.head}已接通的催收通话未录音。"
+
+
+@conduct_check("field-visit-collectors")
+def _field_visit_collectors(plan: list[Step], rules: ConductRules) -> Iterator[tuple[int, str]]:
+    for s in plan:
+        a = s.attempt
+        # a visit always has collectors_present (validated)
+        if a.channel == "visit" and a.collectors_present is not None and a.collectors_present < rules.field_visit_min_collectors:
+            yield s.index, f"{s.head}外访在场催收人员 {a.collectors_present} 人，少于 {rules.field_visit_min_collectors} 人。"
+
+
+@conduct_check("field-visit-id")
+def _field_visit_id(plan: list[Step], rules: ConductRules) -> Iterator[tuple[int, str]]:
+    for s in plan:
+        if s.attempt.channel == "visit" and not s.attempt.id_shown:
+            yield s.index, f"{s.head}外访未出示工作证件。"
+
+
+@conduct_check("field-visit-consent-to-enter")
+def _field_visit_consent_to_enter(plan: list[Step], rules: ConductRules) -> Iterator[tuple[int, str]]:
+    for s in plan:
+        a = s.attempt
+        if a.channel == "visit" and a.entered_premises and not a.consent_to_enter:
+            yield s.index, f"{s.head}未经同意进入住宅或办公场所。"
+
+
+def _voice(rules: ConductRules) -> set[str]:
+    return set(rules.effective_call_channels) | set(rules.unanswered_channels)
+
+
+@conduct_warning("short-interval-same-method")
+def _short_interval(plan: list[Step], rules: ConductRules) -> Iterator[tuple[int, str]]:
+    last_on_method: dict[tuple[date, str], datetime] = {}
+    gap = rules.warn_min_minutes_between_attempts
+    for s in plan:
+        a = s.attempt
+        if a.channel in _voice(rules):
+            previous = last_on_method.get((s.day, a.method))
+            if previous is not None:
+                minutes = int((a.time - previous).total_seconds() // 60)
+                if minutes < gap:
+                    yield s.index, f"{s.head}距同一联系方式上一次拨打只隔 {minutes} 分钟（本手册提示线：间隔不少于 {gap} 分钟）。"
+            last_on_method[(s.day, a.method)] = a.time
 
 
 def _person_key(a: Attempt) -> tuple[str, str]:
@@ -677,50 +802,54 @@ def _person_key(a: Attempt) -> tuple[str, str]:
     return (a.person, "") if a.person in ("debtor", "guarantor") else (a.person, a.method)
 
 
-def _warnings(items: list[Attempt], rules: ConductRules) -> list[ConductWarning]:
-    found: list[tuple[int, int, ConductWarning]] = []
-    order = {rule_id: position for position, rule_id in enumerate(WARNING_RULES)}
-
-    def add(index: int, rule_id: str, message: str) -> None:
-        rule = rules.rule(rule_id)
-        found.append((index, order[rule_id], ConductWarning(index, rule_id, rule.title, message, rule.source_text)))
-
-    voice = set(rules.effective_call_channels) | set(rules.unanswered_channels)
-    last_on_method: dict[tuple[date, str], datetime] = {}
+@conduct_warning("daily-attempts-all-methods")
+def _daily_attempts(plan: list[Step], rules: ConductRules) -> Iterator[tuple[int, str]]:
     daily: Counter[tuple[date, tuple[str, str]]] = Counter()
+    for s in plan:
+        a = s.attempt
+        if a.channel in _voice(rules) and a.person != "unverified":
+            daily[(s.day, _person_key(a))] += 1
+            count = daily[(s.day, _person_key(a))]
+            if count > rules.warn_max_voice_attempts_per_person_per_day:
+                yield s.index, (f"{s.head}是 {s.day.isoformat()} 对{PERSONS[a.person]}的第 {count} 次语音拨打（各号码合计；"
+                                f"本手册提示线：每日不超过 {rules.warn_max_voice_attempts_per_person_per_day} 次）。")
+
+
+@conduct_warning("contact-streak")
+def _contact_streak(plan: list[Step], rules: ConductRules) -> Iterator[tuple[int, str]]:
     days_by_person: dict[tuple[str, str], set[date]] = {}
     streak_flagged: set[tuple[tuple[str, str], date]] = set()
-    gap = rules.warn_min_minutes_between_attempts
-    for index in sorted(range(len(items)), key=lambda i: (items[i].time, i)):
-        a = items[index]
-        day = a.time.date()
-        head = f"第 {index + 1} 条（{_when(a.time)}，{CHANNELS[a.channel]}，{a.method}）"
-        key = _person_key(a)
-        if a.channel in voice:
-            previous = last_on_method.get((day, a.method))
-            if previous is not None:
-                minutes = int((a.time - previous).total_seconds() // 60)
-                if minutes < gap:
-                    add(index, "short-interval-same-method",
-                        f"{head}距同一联系方式上一次拨打只隔 {minutes} 分钟（本手册提示线：间隔不少于 {gap} 分钟）。")
-            last_on_method[(day, a.method)] = a.time
-            if a.person != "unverified":
-                daily[(day, key)] += 1
-                count = daily[(day, key)]
-                if count > rules.warn_max_voice_attempts_per_person_per_day:
-                    add(index, "daily-attempts-all-methods",
-                        f"{head}是 {day.isoformat()} 对{PERSONS[a.person]}的第 {count} 次语音拨打（各号码合计；"
-                        f"本手册提示线：每日不超过 {rules.warn_max_voice_attempts_per_person_per_day} 次）。")
+    for s in plan:
+        a = s.attempt
         if a.channel in rules.warn_streak_channels and a.person != "unverified":
+            key = _person_key(a)
             days = days_by_person.setdefault(key, set())
-            days.add(day)
-            run, probe = 0, day
+            days.add(s.day)
+            run, probe = 0, s.day
             while probe in days:
                 run += 1
                 probe = date.fromordinal(probe.toordinal() - 1)
-            if run > rules.warn_max_consecutive_days and (key, day) not in streak_flagged:
-                streak_flagged.add((key, day))
-                add(index, "contact-streak",
-                    f"{head}：已连续 {run} 天联系{PERSONS[a.person]}（本手册提示线：连续不超过 {rules.warn_max_consecutive_days} 天，"
-                    "之后应停一停、换方式或复盘方案）。")
-    return [warning for _, _, warning in sorted(found, key=lambda item: (item[0], item[1]))]
+            if run > rules.warn_max_consecutive_days and (key, s.day) not in streak_flagged:
+                streak_flagged.add((key, s.day))
+                yield s.index, (f"{s.head}：已连续 {run} 天联系{PERSONS[a.person]}（本手册提示线：连续不超过 {rules.warn_max_consecutive_days} 天，"
+                                "之后应停一停、换方式或复盘方案）。")
+
+
+#: The rules this module checks, in the order violations of one attempt are listed (the registry, in module order).
+CHECKED_RULES: tuple[str, ...] = tuple(_CHECKS)
+#: The warnings this module gives (patterns under the caps that are still not reasonable), in listing order.
+WARNING_RULES: tuple[str, ...] = tuple(_WARNINGS)
+
+
+def _steps(items: list[Attempt]) -> list[Step]:
+    return [Step(i, items[i], f"第 {i + 1} 条（{_when(items[i].time)}，{CHANNELS[items[i].channel]}，{items[i].method}）")
+            for i in sorted(range(len(items)), key=lambda i: (items[i].time, i))]
+
+
+def _run(registry: Mapping[str, Check], items: list[Attempt], rules: ConductRules, kind: Callable[..., Any]) -> list[Any]:
+    plan = _steps(items)
+    found = []
+    for order, (rule_id, check) in enumerate(registry.items()):
+        rule = rules.rule(rule_id)
+        found += [(index, order, kind(index, rule_id, rule.title, message, rule.source_text)) for index, message in check(plan, rules)]
+    return [item for _, _, item in sorted(found, key=lambda item: (item[0], item[1]))]

@@ -59,13 +59,11 @@ Standard library only (runs in the browser).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Annotated, Any, Iterable, Literal, Mapping
 
-from .ruledata import SourceRef
+from .ruledata import Between, NonEmpty, Slug, SourceRef, dump_fields, read_fields
 from .ruledata import fail as _fail
-from .ruledata import sources as _sources
-from .ruledata import text as _text
 from .redline_model import LintModel, default_model
 from .redline_text import TextIndex, alternation, contains_any
 
@@ -80,58 +78,79 @@ NEGATION_MODES = ("clause", "prefix", "none")
 _MACRO = re.compile(r"<([A-Z][A-Z0-9_]*)>")
 
 
-def _list(value: Any, field_name: str) -> list:
-    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
-        raise _fail(field_name, value, "a list")
-    return list(value)
+if TYPE_CHECKING:
+    Negation = str
+else:
+    Negation = Literal[NEGATION_MODES]
 
 
 @dataclass(frozen=True)
 class Pattern:
-    """One detection pattern: the regex as written in the data (macros unexpanded) and its negation mode."""
+    """One detection pattern: the regex as written in the data (macros unexpanded) and its negation mode.
+
+    ``compiled`` and ``scanner`` are derived (set by :meth:`RedlineRules.from_dict`, which knows the macros);
+    they are neither read from data nor written back.
+    """
 
     regex: str
-    negation: str = "clause"
+    negation: Negation = "clause"
     example: str = ""
-    compiled: re.Pattern = field(default=None, compare=False, repr=False)  # type: ignore[arg-type]
+    compiled: re.Pattern[str] = field(default=None, compare=False, repr=False, metadata={"derived": True})  # type: ignore[arg-type]
     #: The same pattern behind a character-class prefix (``[F](?<=(?=(P)).)``, F = the characters a match can
     #: start with) so that the regex engine skips quickly to candidate positions; group 1 is the match.
-    scanner: re.Pattern = field(default=None, compare=False, repr=False)  # type: ignore[arg-type]
+    scanner: re.Pattern[str] = field(default=None, compare=False, repr=False, metadata={"derived": True})  # type: ignore[arg-type]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"regex": self.regex, "negation": self.negation, "example": self.example}
+        return dump_fields(self)
+
+    @classmethod
+    def from_dict(cls, data: Any, field: str = "pattern") -> "Pattern":
+        """The pattern as written (not compiled: :meth:`RedlineRules.from_dict` compiles it with the macros)."""
+        return cls(**read_fields(cls, data, field))
 
 
 @dataclass(frozen=True)
 class Redline:
     """One of the eight red lines of the 2026 CBA guideline."""
 
-    id: str
+    id: Slug
     name: str
     rule: str
-    sources: tuple[SourceRef, ...]
+    sources: Annotated[tuple[SourceRef, ...], NonEmpty()]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "name": self.name, "rule": self.rule, "sources": [s.to_dict() for s in self.sources]}
+        return dump_fields(self)
+
+    @classmethod
+    def from_dict(cls, data: Any, field: str = "redline") -> "Redline":
+        return cls(**read_fields(cls, data, field))
 
 
 @dataclass(frozen=True)
 class LintCategory:
     """A linter category: what it detects, which red line it belongs to, and its patterns."""
 
-    id: str
+    id: Slug
     name: str
-    redline: str
+    redline: Slug
     rule: str
-    sources: tuple[SourceRef, ...]
-    patterns: tuple[Pattern, ...]
+    sources: Annotated[tuple[SourceRef, ...], NonEmpty()]
+    patterns: Annotated[tuple[Pattern, ...], NonEmpty()]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "name": self.name, "redline": self.redline, "rule": self.rule,
-                "sources": [s.to_dict() for s in self.sources], "patterns": [p.to_dict() for p in self.patterns]}
+        return dump_fields(self)
+
+    @classmethod
+    def from_dict(cls, data: Any, field: str = "category") -> "LintCategory":
+        """The category with its patterns as written (compiled by :meth:`RedlineRules.from_dict`)."""
+        return cls(**read_fields(cls, data, field))
 
 
-@dataclass(frozen=True)
+#: Fields of :class:`RedlineRules` that :meth:`RedlineRules.from_dict` reads itself (cross-references, verbatim text).
+_BY_HAND = ("clause_delimiters", "macros", "redlines", "categories")
+
+
+@dataclass(frozen=True, kw_only=True)
 class RedlineRules:
     """The red lines, the linter categories and the negation settings.
 
@@ -146,17 +165,17 @@ class RedlineRules:
     redlines: tuple[Redline, ...]
     categories: tuple[LintCategory, ...]
     negations: tuple[str, ...]
-    negation_breakers: tuple[str, ...]
-    neutral_forms: tuple[str, ...]
-    negation_window: int
+    negation_breakers: tuple[str, ...] = ()
+    neutral_forms: tuple[str, ...] = ()
+    negation_window: Annotated[int, Between(0, 100, "characters")]
     clause_delimiters: str
     macros: Mapping[str, str]
     post_negations: tuple[str, ...] = ()
-    post_window: int = 0
+    post_window: Annotated[int, Between(0, 100, "characters")] = 0
     mention_before: tuple[str, ...] = ()
     mention_after: tuple[str, ...] = ()
     prohibitions: tuple[str, ...] = ()
-    prohibition_head: int = 0
+    prohibition_head: Annotated[int, Between(0, 20, "characters")] = 0
 
     def category(self, category_id: str) -> LintCategory:
         """One category by id (``KeyError`` for an unknown id)."""
@@ -167,22 +186,7 @@ class RedlineRules:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready data; :meth:`from_dict` reads it back."""
-        return {
-            "negations": list(self.negations),
-            "negation_breakers": list(self.negation_breakers),
-            "neutral_forms": list(self.neutral_forms),
-            "negation_window": self.negation_window,
-            "clause_delimiters": self.clause_delimiters,
-            "macros": dict(self.macros),
-            "post_negations": list(self.post_negations),
-            "post_window": self.post_window,
-            "mention_before": list(self.mention_before),
-            "mention_after": list(self.mention_after),
-            "prohibitions": list(self.prohibitions),
-            "prohibition_head": self.prohibition_head,
-            "redlines": [r.to_dict() for r in self.redlines],
-            "categories": [c.to_dict() for c in self.categories],
-        }
+        return dump_fields(self)
 
     @classmethod
     def from_dict(cls, data: Any) -> "RedlineRules":
@@ -197,64 +201,39 @@ class RedlineRules:
         """
         if not isinstance(data, Mapping):
             raise _fail("redlines", data, "a mapping {negations, negation_breakers, negation_window, clause_delimiters, macros, redlines, categories}")
-        negations = tuple(_text(w, f"negations[{i}]") for i, w in enumerate(_list(data.get("negations"), "negations")))
-        breakers = tuple(_text(w, f"negation_breakers[{i}]") for i, w in enumerate(_list(data.get("negation_breakers"), "negation_breakers")))
-        neutral = tuple(_text(w, f"neutral_forms[{i}]") for i, w in enumerate(_list(data.get("neutral_forms") or [], "neutral_forms")))
-        window = data.get("negation_window")
-        if isinstance(window, bool) or not isinstance(window, int) or not 0 <= window <= 100:
-            raise _fail("negation_window", window, "a whole number of characters from 0 to 100")
-        post = tuple(_text(w, f"post_negations[{i}]") for i, w in enumerate(_list(data.get("post_negations") or [], "post_negations")))
-        post_window = data.get("post_window", 0)
-        if isinstance(post_window, bool) or not isinstance(post_window, int) or not 0 <= post_window <= 100:
-            raise _fail("post_window", post_window, "a whole number of characters from 0 to 100")
-        cues = {name: tuple(_text(w, f"{name}[{i}]") for i, w in enumerate(_list(data.get(name) or [], name)))
-                for name in ("mention_before", "mention_after", "prohibitions")}
-        head = data.get("prohibition_head", 0)
-        if isinstance(head, bool) or not isinstance(head, int) or not 0 <= head <= 20:
-            raise _fail("prohibition_head", head, "a whole number of characters from 0 to 20")
+        values = read_fields(cls, data, skip=_BY_HAND)
         delimiters = data.get("clause_delimiters")
         if not isinstance(delimiters, str) or not delimiters:
             raise _fail("clause_delimiters", delimiters, "a non-empty string of punctuation characters")
         macros = data.get("macros") or {}
         if not isinstance(macros, Mapping) or not all(isinstance(k, str) and _MACRO.fullmatch(f"<{k}>") and isinstance(v, str) for k, v in macros.items()):
             raise _fail("macros", macros, "a mapping of UPPERCASE names to regex fragments")
-        red = []
-        for i, item in enumerate(_list(data.get("redlines"), "redlines")):
-            if not isinstance(item, Mapping):
-                raise _fail(f"redlines[{i}]", item, "a mapping {id, name, rule, sources}")
-            red.append(Redline(_text(item.get("id"), f"redlines[{i}].id"), _text(item.get("name"), f"redlines[{i}].name"),
-                               _text(item.get("rule"), f"redlines[{i}].rule"), _sources(item.get("sources"), f"redlines[{i}].sources")))
+        red = tuple(Redline.from_dict(item, f"redlines[{i}]") for i, item in enumerate(_list(data.get("redlines"), "redlines")))
         red_ids = [r.id for r in red]
         categories = []
         for i, item in enumerate(_list(data.get("categories"), "categories")):
             where = f"categories[{i}]"
-            if not isinstance(item, Mapping):
-                raise _fail(where, item, "a mapping {id, name, redline, rule, sources, patterns}")
-            redline = item.get("redline")
-            if redline not in red_ids:
-                raise _fail(f"{where}.redline", redline, "the id of one of the red lines: " + (", ".join(red_ids) or "(none)"))
-            patterns = tuple(_pattern(p, f"{where}.patterns[{j}]", macros) for j, p in enumerate(_list(item.get("patterns"), f"{where}.patterns")))
-            if not patterns:
-                raise _fail(f"{where}.patterns", [], "at least one pattern")
-            categories.append(LintCategory(_text(item.get("id"), f"{where}.id"), _text(item.get("name"), f"{where}.name"), redline,
-                                           _text(item.get("rule"), f"{where}.rule"), _sources(item.get("sources"), f"{where}.sources"), patterns))
+            if isinstance(item, Mapping) and item.get("redline") not in red_ids:
+                raise _fail(f"{where}.redline", item.get("redline"), "the id of one of the red lines: " + (", ".join(red_ids) or "(none)"))
+            category = LintCategory.from_dict(item, where)
+            patterns = tuple(_compiled(p, f"{where}.patterns[{j}]", macros) for j, p in enumerate(category.patterns))
+            categories.append(replace(category, patterns=patterns))
         ids = [c.id for c in categories]
         if len(set(ids)) != len(ids):
             raise _fail("categories", ids, "categories with distinct ids")
-        return cls(tuple(red), tuple(categories), negations, breakers, neutral, window, delimiters, dict(macros),
-                   post, post_window, cues["mention_before"], cues["mention_after"], cues["prohibitions"], head)
+        return cls(**values, clause_delimiters=delimiters, macros=dict(macros), redlines=red, categories=tuple(categories))
 
 
-def _pattern(item: Any, where: str, macros: Mapping[str, str]) -> Pattern:
-    if not isinstance(item, Mapping):
-        raise _fail(where, item, "a mapping {regex, negation, example}")
-    regex = _text(item.get("regex"), f"{where}.regex")
-    negation = item.get("negation", "clause")
-    if negation not in NEGATION_MODES:
-        raise _fail(f"{where}.negation", negation, "one of: " + ", ".join(NEGATION_MODES))
-    example = _text(item.get("example"), f"{where}.example", optional=True)
+def _list(value: Any, field_name: str) -> list[Any]:
+    if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Iterable):
+        raise _fail(field_name, value, "a list")
+    return list(value)
 
-    def expand(match: re.Match) -> str:
+
+def _compiled(pattern: Pattern, where: str, macros: Mapping[str, str]) -> Pattern:
+    regex = pattern.regex
+
+    def expand(match: re.Match[str]) -> str:
         name = match.group(1)
         if name not in macros:
             raise _fail(f"{where}.regex", regex, f"known macros only ({', '.join(macros) or 'none'}); <{name}> is undefined")
@@ -269,7 +248,7 @@ def _pattern(item: Any, where: str, macros: Mapping[str, str]) -> Pattern:
         raise _fail(f"{where}.regex", regex, f"a valid regular expression ({exc})", f"有效的正则表达式（{exc}）") from None
     if compiled.match(""):
         raise _fail(f"{where}.regex", regex, "a pattern that cannot match empty text")
-    return Pattern(regex, negation, example, compiled, _scanner(expanded))
+    return replace(pattern, compiled=compiled, scanner=_scanner(expanded))
 
 
 def _first_chars(items: Any) -> tuple[set[str], bool] | None:
@@ -313,7 +292,7 @@ def _first_chars(items: Any) -> tuple[set[str], bool] | None:
     return chars, True
 
 
-def _scanner(expanded: str) -> re.Pattern:
+def _scanner(expanded: str) -> re.Pattern[str]:
     """A fast equivalent of ``re.compile(expanded)`` for finding every match start (see :attr:`Pattern.scanner`)."""
     try:
         from re import _parser  # type: ignore[attr-defined]
