@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Iterable, Sequence
 
-from ._validate import check_terms, dated_amounts, date_order
+from ._validate import check_terms, dated_amounts, date_order, posting_date
 from .dates import to_date
 from .money import Amount, ZERO, round_fen
 from .terms import Terms
@@ -74,8 +74,15 @@ def revolving_interest(
       rounded to the fen once, at the end, with ``interest_rounding``.
 
     Edge cases: no purchases gives 0; payments beyond the balance earn nothing.
-    Purchases must be posted on or before the statement date; payments must fall
-    after it and on or before the next statement date.
+    Payments must fall after the statement date and on or before the next
+    statement date.  Purchases must be posted on or before the statement date
+    and at most ``MAX_POSTING_DAYS`` (366) days before it
+    (:func:`calculators._validate.posting_date`, the bound the projections use
+    too): a statement bills one cycle's purchases (the interest-free period runs
+    from the posting date to a due date about 18–50 days later, see
+    ``/work/shared/reference/domain-facts.md`` §3), so an earlier posting date
+    is a typo and its interest would answer no real question.  The views warn
+    from 60 days on; this bound is the hard limit (example below).
 
     >>> from calculators import load_terms
     >>> cmb = load_terms("cmb")
@@ -89,6 +96,18 @@ def revolving_interest(
     >>> revolving_interest([(date(2026, 4, 30), "1000")], [(date(2026, 5, 23), "990")],
     ...                    date(2026, 5, 5), date(2026, 5, 23), date(2026, 6, 5), cmb)
     Decimal('0.00')
+
+    A posting date 367 days before the statement date is refused; 366 days before is the earliest accepted
+    (1000 × 0.05 % × 398 days, 4 May 2025 – 5 Jun 2026):
+
+    >>> revolving_interest([(date(2025, 5, 3), "1000")], [], date(2026, 5, 5), date(2026, 5, 23),
+    ...                    date(2026, 6, 5), cmb)  # doctest: +NORMALIZE_WHITESPACE
+    Traceback (most recent call last):
+    ...
+    calculators.errors.CalculatorInputError: purchases[0]=datetime.date(2025, 5, 3) is not allowed: a date from 2025-05-04
+    to 2026-05-05 (at most 366 days before the statement date)
+    >>> revolving_interest([(date(2025, 5, 4), "1000")], [], date(2026, 5, 5), date(2026, 5, 23), date(2026, 6, 5), cmb)
+    Decimal('199.00')
     """
     terms = check_terms(terms)
     statement = to_date(statement_date, "statement_date")
@@ -96,7 +115,9 @@ def revolving_interest(
     following = to_date(next_statement_date, "next_statement_date")
     date_order(statement_date=statement, due_date=due, next_statement_date=following)
     terms = terms.at(statement)  # the profile's entries in force on the statement date
-    bought = dated_amounts(purchases, "purchases", last=statement)
+    bought = dated_amounts(purchases, "purchases")
+    for index, item in enumerate(purchases):  # on or before the statement date, at most MAX_POSTING_DAYS before it
+        posting_date(item[0], statement, f"purchases[{index}]")
     paid = dated_amounts(payments, "payments", first=statement + timedelta(days=1), last=following)
 
     balance = sum((amount for _, amount in bought), ZERO)

@@ -78,6 +78,28 @@ def test_no_payment_full_period_interest():
     assert interest_1000([]) == Y("18.50")
 
 
+def test_posting_date_bound_relative_to_the_statement_date():
+    # Issue 11 item 5: a purchase is posted on or before the statement date and at most 366 days before it
+    # (calculators._validate.MAX_POSTING_DAYS, the bound the projections use too).
+    def one(posted):
+        return revolving_interest([(posted, "1000")], [], STATEMENT, DUE, NEXT, CMB)
+
+    assert one(STATEMENT) == Y("16.00")  # 5 May .. 5 Jun inclusive = 32 days × 0.50
+    assert one(D(2025, 5, 4)) == Y("199.00")  # earliest allowed: 398 days × 0.50
+    with pytest.raises(CalculatorInputError) as info:
+        one(D(2026, 5, 6))  # the day after the statement date
+    assert str(info.value) == ("purchases[0]=datetime.date(2026, 5, 6) is not allowed: a date from 2025-05-04 to 2026-05-05 "
+                               "(at most 366 days before the statement date)")
+    assert "不晚于账单日，最早为账单日前 366 天" in info.value.message_zh
+    for too_early in (D(2025, 5, 3), D(1950, 1, 1)):
+        with pytest.raises(CalculatorInputError, match=r"purchases\[0\]=datetime\.date\((2025, 5, 3|1950, 1, 1)\) is not allowed: "
+                                                       r"a date from 2025-05-04 to 2026-05-05"):
+            one(too_early)
+    # a second purchase is checked too, by its own index
+    with pytest.raises(CalculatorInputError, match=r"^purchases\[1\]=datetime\.date\(2020, 1, 1\)"):
+        revolving_interest([(POSTED, "1"), (D(2020, 1, 1), "1")], [], STATEMENT, DUE, NEXT, CMB)
+
+
 def test_payment_on_next_statement_date_counts_for_that_day_only():
     # Pay 1000 on 5 Jun (late): full amount 30 Apr–4 Jun = 36 days → 18.00; 5 Jun at 0 → 0.  Total 18.00.
     assert interest_1000([(D(2026, 6, 5), "1000")]) == Y("18.00")
@@ -466,7 +488,7 @@ def test_minimum_payment_payoff_reports_an_unreachable_limit():
         (lambda: revolving_interest([], [], STATEMENT, D(2026, 5, 1), NEXT, CMB), "due_date", "'2026-05-01'",
          "a date after statement_date (2026-05-05)"),
         (lambda: revolving_interest([(D(2026, 5, 6), "1")], [], STATEMENT, DUE, NEXT, CMB), "purchases[0]", "datetime.date(2026, 5, 6)",
-         "a date from … to 2026-05-05"),
+         "a date from 2025-05-04 to 2026-05-05 (at most 366 days before the statement date)"),
         (lambda: overdue_projection("100", "200", STATEMENT, DUE, 3, CMB), "minimum_due", "'200'", "from 0.00 to 100.00"),
         (lambda: overdue_projection("100", "10", STATEMENT, DUE, 121, CMB), "cycles", "121", "≤ 120"),
         (lambda: delinquency_bucket("１２"), "days_past_due", "'１２'", "a whole number ≥ 0"),

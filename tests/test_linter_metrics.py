@@ -21,10 +21,13 @@ from tools.linter_corpus import OK, load, split
 ROOT = Path(__file__).resolve().parent.parent
 
 #: Regression guards on the held-out test split (the issue's targets: recall >= 95 %, false alarms <= 5 %).
-COMBINED_RECALL, COMBINED_FALSE_ALARMS = 0.95, 0.05
-MODEL_RECALL, MODEL_FALSE_ALARMS = 0.85, 0.05
-RULES_RECALL = 0.85
-CATEGORY_RECALL = 0.85
+#: Raised (never lowered) after the session-2 corpus (958 utterances; test split 316: 166 violations, 150
+#: compliant), where the measured figures were combined 100.0 % recall / 1.3 % false alarms, model 86.1 % / 1.3 %,
+#: rules 92.8 % / 0.0 %, every category 100 % (bench/bench_linter.py).
+COMBINED_RECALL, COMBINED_FALSE_ALARMS = 0.97, 0.03
+MODEL_RECALL, MODEL_FALSE_ALARMS = 0.85, 0.04
+RULES_RECALL = 0.90
+CATEGORY_RECALL = 0.90
 
 
 @pytest.fixture(scope="module")
@@ -119,3 +122,52 @@ def test_linter_modules_use_the_standard_library_only(module):
     source = (ROOT / "calculators" / "compliance" / f"{module}.py").read_text(encoding="utf-8")
     imports = {line.split()[1].split(".")[0] for line in source.splitlines() if line.startswith(("import ", "from "))}
     assert imports <= {"__future__", "json", "math", "re", "bisect", "functools", "typing", "dataclasses", "pathlib", ""}
+
+
+#: Sentences a reviewer's blind check missed (issue 11, session 2): an explainable rule must flag each one,
+#: with this category (they are also in the corpus as paraphrase families).
+BLIND_MISSES = [
+    ("您这样的人真是没素质。", "insult"),
+    ("您也配跟我们谈减免？", "insult"),
+    ("这里是反诈中心，你的账户涉嫌违规透支。", "impersonation"),
+    ("法院执行局通知您，明天前不还款将强制执行。", "impersonation"),
+    ("我们已经给你发了律师函，签收一下。", "fake-document"),
+    ("这是你的立案通知，我们这边已经盖好章了。", "fake-document"),
+    ("还需要交一笔档案注销费才能结清。", "extra-fee"),
+    ("我们上门要收上门费两百元。", "extra-fee"),
+    ("要加急处理的话，得付加急处理费。", "extra-fee"),
+    ("交三百块征信修复费就能帮你把记录消掉。", "extra-fee"),
+    ("交一笔停催手续费我们就不再打电话了。", "extra-fee"),
+]
+
+#: Known false alarms: training text that states a prohibition, and advice to complain about exposure.
+BLIND_FALSE_ALARMS = [
+    "不得建议客户通过借呗、网贷等方式借新还旧。",
+    "催收人员严禁建议客户通过借呗、网贷等方式借新还旧。",
+    "切勿让客户把钱转到任何个人账户或微信。",
+    "如果有人在朋友圈曝光您的欠款，您可以向银行或监管投诉。",
+    "有人在朋友圈曝光您的欠款的话，可以向银行或监管部门投诉。",
+]
+
+
+@pytest.mark.parametrize("text, category", BLIND_MISSES)
+def test_blind_check_misses_are_caught_by_a_rule(text, category):
+    from calculators.compliance.redlines import lint
+
+    assert category in {f.category for f in lint(text, redlines(), None)}
+
+
+@pytest.mark.parametrize("text", BLIND_FALSE_ALARMS)
+def test_blind_check_false_alarms_are_not_flagged(text):
+    from calculators.compliance.redlines import lint
+
+    assert lint(text, redlines(), default_model()) == []
+
+
+def test_a_prohibition_heads_its_clause_but_a_breaker_or_a_question_still_counts():
+    from calculators.compliance.redlines import lint
+
+    rules = redlines()
+    assert lint("不得建议客户通过借呗、网贷等方式借新还旧。", rules, None) == []
+    assert {f.category for f in lint("不要再拖了否则我们明天就去你单位找你领导谈谈这件事情", rules, None)} >= {"employer-contact"}
+    assert "third-party-disclosure" in {f.category for f in lint("你能不能帮他把钱还了", rules, None)}

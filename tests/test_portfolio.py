@@ -111,16 +111,34 @@ def test_hand_computed_rows():
 
 
 def test_largest_amounts_stay_exact_in_int64():
-    # RMB 1 trillion posted in 1950: 10^14 fen × 27,7xx days ≈ 2.8 × 10^18 fen·days, inside int64.
-    text = HEADER + "X,2026-05-05,2026-05-23,2026-06-05,1950-01-01,1000000000000.00,1000000000000.00,0.01,2026-05-06,0\n"
+    # RMB 1 trillion (the largest amount) posted on the earliest posting date allowed (366 days before the
+    # statement date): 10^14 fen × 398 days ≈ 4 × 10^16 fen·days; every step must stay exact in int64.
+    text = HEADER + "X,2026-05-05,2026-05-23,2026-06-05,2025-05-04,1000000000000.00,1000000000000.00,0.01,2026-05-06,0\n"
     df = read_accounts(io.StringIO(text))
     out = assert_matches_scalar(df, CMB)
-    # Interest: 10^12 × 0.0005 × days(1950-01-01 .. 2026-05-05) + (10^12 − 0.01) × 0.0005 × 31 days, exactly.
-    days_full = (pd.Timestamp("2026-05-06") - pd.Timestamp("1950-01-01")).days
+    # Interest: 10^12 × 0.0005 × days(2025-05-04 .. 2026-05-05) + (10^12 − 0.01) × 0.0005 × 31 days, exactly.
+    days_full = (pd.Timestamp("2026-05-06") - pd.Timestamp("2025-05-04")).days
+    assert days_full == 367
     expected = Decimal(10**12) * Decimal("0.0005") * days_full + (Decimal(10**12) - Decimal("0.01")) * Decimal("0.0005") * 31
     assert out.interest_fen.iloc[0] == int((expected * 100).quantize(Decimal(1), rounding="ROUND_HALF_UP"))
+    assert out.interest_fen.iloc[0] == 19_900_000_000_000  # 198,999,999,999.999845 yuan, half up to the fen
     # 违约金: 5 % × (10^12 − 0.01) = 49,999,999,999.9995 yuan → half up 50,000,000,000.00 = 5 × 10^12 fen.
     assert out.late_fee_fen.iloc[0] == 5 * 10**12
+
+
+def test_posting_date_bound_is_the_scalar_bound():
+    # One day before the earliest posting date (367 days before the statement date): refused by the scalar
+    # functions and by the frame reader alike; the earliest allowed day is accepted (test above).
+    row = {"account_id": "X", "statement_date": "2026-05-05", "due_date": "2026-05-23", "next_statement_date": "2026-06-05",
+           "posting_date": "2025-05-03", "statement_balance_fen": 100000, "minimum_due_fen": 10000, "paid_fen": 0,
+           "paid_date": "", "days_past_due": 0}
+    with pytest.raises(CalculatorInputError, match=r"purchases\[0\]=datetime\.date\(2025, 5, 3\) is not allowed: a date from 2025-05-04 to 2026-05-05"):
+        scalar_cycle(row, CMB)
+    text = HEADER + "X,2026-05-05,2026-05-23,2026-06-05,2025-05-03,1000.00,100.00,0,,0\n"
+    with pytest.raises(CalculatorInputError, match=r"line 2 \(data row 1\): posting_date='2025-05-03' is not allowed: "
+                                                   r"a date at most 366 days before statement_date"):
+        read_accounts(io.StringIO(text))
+    assert scalar_cycle({**row, "posting_date": "2025-05-04"}, CMB)["interest_fen"] == 100000 * 398 // 2000  # 199.00 yuan: 398 days
 
 
 def test_int64_bound_is_checked_not_wrapped():

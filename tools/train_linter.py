@@ -57,14 +57,16 @@ def _settings() -> dict:
 
 
 def handbook_lines() -> list[str]:
-    """Lines the handbook itself recommends: every ``say`` line of the procedures and every exercise option
-    marked ``correct: true``.  The threshold is set above all of them."""
+    """Lines the handbook itself recommends: every ``say`` line of the procedures (any folder) and every
+    exercise option marked ``correct: true``.  The threshold is set above all of them."""
     import yaml
 
     lines: list[str] = []
-    for folder in ("scripts", "workflow", "challenges"):
-        for path in sorted((ROOT / "procedures" / folder).glob("*.yml")):
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    # every folder of procedures/ whose files have a top-level ``say`` list (scripts, workflow, challenges,
+    # situations …): the pages check each of those lines against the linter (procedures.pages)
+    for path in sorted((ROOT / "procedures").glob("*/*.yml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if isinstance(data, dict):
             lines += [p["text"] if isinstance(p, dict) else p for p in data.get("say") or []]
 
     def options(node) -> None:

@@ -23,6 +23,7 @@ dates ``YYYY-MM-DD`` from 1900-01-01 to 2199-12-31 as in :func:`calculators.date
 ``due_date``            its due date (到期还款日), after the statement date
 ``next_statement_date`` the next statement date, after the due date
 ``posting_date``        the date the statement balance was posted (记账日), ≤ statement date
+                        and at most 366 days before it (as for ``revolving_interest``)
 ``statement_balance``   the statement balance, taken as **one purchase** at ``posting_date``
 ``minimum_due``         the minimum payment (最低还款额), at most the statement balance
 ``paid``                the **one payment** made after the statement (0 when none)
@@ -113,7 +114,7 @@ from typing import Any, Callable, Mapping, overload
 import numpy as np
 import pandas as pd
 
-from .._validate import check_terms
+from .._validate import MAX_POSTING_DAYS, check_terms
 from ..dates import MAX_DATE, MIN_DATE, to_date
 from ..delinquency import LOAN_CATEGORIES, M_BUCKETS, delinquency_bucket
 from ..errors import CalculatorInputError
@@ -418,6 +419,10 @@ def _arrays(frame: Any, locate: Callable[[int], str], *, text: pd.DataFrame | No
     if too_long.any():
         fail("posting_date", too_long,
              "a posting date close enough that statement_balance_fen × days to next_statement_date stays below 2^63")
+    # the bound revolving_interest applies (calculators._validate.MAX_POSTING_DAYS), so scalar and vectorised agree
+    too_early = (a.statement - a.posting) > MAX_POSTING_DAYS
+    if too_early.any():
+        fail("posting_date", too_early, f"a date at most {MAX_POSTING_DAYS} days before statement_date")
     return a
 
 

@@ -21,6 +21,13 @@ How a pattern matches (so that compliant phrasing such as "我们不会上门",
   before the match and inside the match; ``prefix`` looks only before the
   match (for patterns that contain a negation word themselves, such as
   ``不要脸`` or ``上不了学``); ``none`` never cancels.
+* A prohibition at the head of a clause (``prohibitions`` such as ``不得``,
+  ``严禁``, ``切勿`` starting within the first ``prohibition_head``
+  characters, so after a short subject such as ``催收人员``) negates the whole
+  clause, however long: "不得建议客户通过借呗、网贷等方式借新还旧" is a rule
+  of conduct, not advice to borrow.  A breaker between them still counts.
+  The model layer follows the same scope: a sentence it flags is flagged only
+  if it still scores above the threshold without its prohibited clauses.
 * "Neutral forms" (``能不能``, ``是不是`` …) are questions, not negations:
   they are ignored when looking for a negation word.
 * A "breaker" earlier in the clause (``以为``, ``否则`` …) turns a negation
@@ -167,6 +174,8 @@ class RedlineRules:
     post_window: Annotated[int, Between(0, 100, "characters")] = 0
     mention_before: tuple[str, ...] = ()
     mention_after: tuple[str, ...] = ()
+    prohibitions: tuple[str, ...] = ()
+    prohibition_head: Annotated[int, Between(0, 20, "characters")] = 0
 
     def category(self, category_id: str) -> LintCategory:
         """One category by id (``KeyError`` for an unknown id)."""
@@ -322,6 +331,59 @@ class Finding:
                 "verdict": self.verdict, "probability": self.probability, "drivers": list(self.drivers)}
 
 
+#: A clause-heading prohibition reaches at most this many characters (keeps linting linear in the text length).
+_HEAD_REACH = 60
+#: The longest prohibition cue looked for at the head of a clause.
+_LONGEST_CUE = 6
+
+
+def _prohibited(lead: str, rules: RedlineRules) -> bool:
+    """Whether ``lead`` (a clause from its start) begins with a prohibition (``prohibitions`` within the first
+    ``prohibition_head`` characters) and has no negation breaker after it.
+
+    >>> from procedures.rules import redlines
+    >>> rules = redlines()
+    >>> _prohibited("不得建议客户通过借呗、网贷等方式借新还旧", rules), _prohibited("你能不能帮他把钱还了", rules)
+    (True, False)
+    """
+    prohibitions = alternation(rules.prohibitions)
+    if prohibitions is None:
+        return False
+    neutral = alternation(rules.neutral_forms)
+    if neutral is not None:  # "你能不能……": a question, not a prohibition
+        lead = neutral.sub(lambda m: "＿" * len(m.group()), lead)
+    found = prohibitions.search(lead[:rules.prohibition_head + _LONGEST_CUE])
+    if found is None or found.start() > rules.prohibition_head:
+        return False
+    breakers = alternation(rules.negation_breakers)
+    return breakers is None or not breakers.search(lead, found.end())
+
+
+def _without_prohibited_clauses(index: TextIndex, start: int, end: int, rules: RedlineRules) -> str:
+    """``text[start:end]`` without the parts that lie in a clause of the whole text headed by a prohibition
+    (the delimiters stay).
+
+    >>> from procedures.rules import redlines
+    >>> rules = redlines()
+    >>> text = "不要向亲戚借钱来还款，量力而行就好。"
+    >>> _without_prohibited_clauses(TextIndex(text, rules.clause_delimiters), 0, len(text), rules)
+    '，量力而行就好。'
+    >>> text = "请勿相信要求您缴纳“解冻费”的人。"
+    >>> _without_prohibited_clauses(TextIndex(text, rules.clause_delimiters), 14, len(text), rules)
+    '。'
+    """
+    text, kept, position = index.text, [], start
+    while position < end:
+        clause_start, clause_end = index.clause(position, position)
+        piece_end = min(clause_end, end)
+        if not _prohibited(text[clause_start:min(clause_end, clause_start + _HEAD_REACH)], rules):
+            kept.append(text[position:piece_end])
+        if piece_end < end:
+            kept.append(text[piece_end])  # the delimiter
+        position = piece_end + 1
+    return "".join(kept)
+
+
 def _cancelled(index: TextIndex, start: int, end: int, mode: str, rules: RedlineRules) -> bool:
     """Whether a match is cancelled by a negation before or after it, or by being a quoted mention."""
     if any(index.is_mention(q, rules.mention_before, rules.mention_after) for q in index.quotes_overlapping(start, end)):
@@ -335,6 +397,8 @@ def _cancelled(index: TextIndex, start: int, end: int, mode: str, rules: Redline
     breakers = alternation(rules.negation_breakers)
     if breakers is not None and breakers.search(before):
         return False
+    if start - clause_start <= _HEAD_REACH and _prohibited(text[clause_start:start], rules):
+        return True  # a prohibition heading the clause ("不得建议客户……借新还旧") negates all of it (bounded: linear time)
     scope = before[-rules.negation_window:] if rules.negation_window else ""
     if mode == "clause":
         scope += text[start:end]
@@ -350,6 +414,8 @@ def _cancelled(index: TextIndex, start: int, end: int, mode: str, rules: Redline
         # ("坐牢这种事，单纯逾期是不会发生的。")
         if after_end == clause_end < len(text) and (text[clause_end] in "？?" or clause_end - end <= 10):
             after += text[clause_end:min(index.next_clause_end(clause_end), clause_end + 1 + rules.post_window)]
+        if neutral is not None:  # "涉嫌违规" is an accusation, not a negation after the match
+            after = neutral.sub(lambda m: "＿" * len(m.group()), after)
         if contains_any(after, rules.post_negations):
             return True
     return False
@@ -413,6 +479,11 @@ def lint(text: Any, rules: RedlineRules, model: LintModel | None = _DEFAULT_MODE
         taken = sorted(f.span for *_, f in findings)
         for flag in model.flags(text, taken):
             start, end = flag.span
+            # what a clause-heading prohibition covers is not said to the customer (as for the rules): the model
+            # must flag the rest of the sentence on its own
+            kept_text = _without_prohibited_clauses(index, start, end, rules)
+            if kept_text != text[start:end] and model.probability(kept_text) < model.threshold:
+                continue
             while start < end and text[start].isspace():
                 start += 1
             while end > start and text[end - 1].isspace():
