@@ -176,6 +176,7 @@ class RedlineRules:
     mention_after: tuple[str, ...] = ()
     prohibitions: tuple[str, ...] = ()
     prohibition_head: Annotated[int, Between(0, 20, "characters")] = 0
+    sentence_prohibitions: tuple[str, ...] = ()
 
     def category(self, category_id: str) -> LintCategory:
         """One category by id (``KeyError`` for an unknown id)."""
@@ -359,6 +360,44 @@ def _prohibited(lead: str, rules: RedlineRules) -> bool:
     return breakers is None or not breakers.search(lead, found.end())
 
 
+#: Sentence ends: a list heading or a conditional clause reaches no further.
+_SENTENCE_ENDS = "。！？!?\n"
+
+
+def _sentence_prohibited(index: TextIndex, position: int, rules: RedlineRules) -> bool:
+    """Whether ``position`` lies after the first clause of its sentence and that clause scopes over the rest:
+    a prohibition heading a list (``以下行为一律禁止：……``) or a conditional cue of ``sentence_prohibitions``
+    (``如果有人自称……，让您……，请直接挂断``); a negation breaker in between ends the scope.
+    Bounded to ``2 * _HEAD_REACH`` characters back (linear time).
+
+    >>> from procedures.rules import redlines
+    >>> rules = redlines()
+    >>> text = "以下行为一律禁止：冒充公检法、要求客户转账到个人账户。"
+    >>> _sentence_prohibited(TextIndex(text, rules.clause_delimiters), 20, rules)
+    True
+    >>> text = "我们说清楚：转到个人账户就行。"
+    >>> _sentence_prohibited(TextIndex(text, rules.clause_delimiters), 8, rules)
+    False
+    """
+    text = index.text
+    low = max(0, position - 2 * _HEAD_REACH)
+    cut = max(text.rfind(mark, low, position) for mark in _SENTENCE_ENDS)
+    if cut < 0 and low > 0:
+        return False  # no sentence start within reach
+    head_start, head_end = index.clause(cut + 1, cut + 1)
+    if head_end >= position:
+        return False  # the position is in the first clause itself (see _prohibited)
+    head = text[head_start:min(head_end, head_start + _HEAD_REACH)]
+    breakers = alternation(rules.negation_breakers)
+    if breakers is not None and breakers.search(text, head_end, position):
+        return False
+    if text[head_end] in "：:" and _prohibited(head, rules):
+        return True
+    cues = alternation(rules.sentence_prohibitions)
+    found = cues.search(head[:rules.prohibition_head + _LONGEST_CUE]) if cues is not None else None
+    return found is not None and found.start() <= rules.prohibition_head
+
+
 def _without_prohibited_clauses(index: TextIndex, start: int, end: int, rules: RedlineRules) -> str:
     """``text[start:end]`` without the parts that lie in a clause of the whole text headed by a prohibition
     (the delimiters stay).
@@ -376,7 +415,8 @@ def _without_prohibited_clauses(index: TextIndex, start: int, end: int, rules: R
     while position < end:
         clause_start, clause_end = index.clause(position, position)
         piece_end = min(clause_end, end)
-        if not _prohibited(text[clause_start:min(clause_end, clause_start + _HEAD_REACH)], rules):
+        if not (_prohibited(text[clause_start:min(clause_end, clause_start + _HEAD_REACH)], rules)
+                or _sentence_prohibited(index, clause_start, rules)):
             kept.append(text[position:piece_end])
         if piece_end < end:
             kept.append(text[piece_end])  # the delimiter
@@ -399,6 +439,8 @@ def _cancelled(index: TextIndex, start: int, end: int, mode: str, rules: Redline
         return False
     if start - clause_start <= _HEAD_REACH and _prohibited(text[clause_start:start], rules):
         return True  # a prohibition heading the clause ("不得建议客户……借新还旧") negates all of it (bounded: linear time)
+    if _sentence_prohibited(index, start, rules):
+        return True  # a list headed by a prohibition ("以下行为一律禁止：……"), a conditional ("如果有人自称……")
     scope = before[-rules.negation_window:] if rules.negation_window else ""
     if mode == "clause":
         scope += text[start:end]
