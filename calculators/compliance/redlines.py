@@ -435,8 +435,9 @@ def _cancelled(index: TextIndex, start: int, end: int, mode: str, rules: Redline
     reach = max(rules.negation_window * 2, 20)  # bounded: linear time on unpunctuated text
     before = text[max(clause_start, start - reach):start]
     breakers = alternation(rules.negation_breakers)
-    if breakers is not None and breakers.search(before):
-        return False
+    neutral = alternation(rules.neutral_forms)
+    if breakers is not None and breakers.search(neutral.sub(lambda m: "＿" * len(m.group()), before) if neutral is not None else before):
+        return False  # "别以为……" breaks a negation; "很多人以为……" (a neutral form) does not
     if start - clause_start <= _HEAD_REACH and _prohibited(text[clause_start:start], rules):
         return True  # a prohibition heading the clause ("不得建议客户……借新还旧") negates all of it (bounded: linear time)
     if _sentence_prohibited(index, start, rules):
@@ -444,7 +445,6 @@ def _cancelled(index: TextIndex, start: int, end: int, mode: str, rules: Redline
     scope = before[-rules.negation_window:] if rules.negation_window else ""
     if mode == "clause":
         scope += text[start:end]
-    neutral = alternation(rules.neutral_forms)
     if neutral is not None:  # "能不能", "是不是": questions, not negations
         scope = neutral.sub(lambda m: "＿" * len(m.group()), scope)
     if contains_any(scope, rules.negations):
