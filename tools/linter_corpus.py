@@ -48,8 +48,10 @@ def load(folder: Path = CORPUS_DIR) -> list[Item]:
     texts: set[str] = set()
     for path in sorted(folder.glob("*.yml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        label = data["category"]
         for family in data["families"]:
+            label = family.get("category", data.get("category"))  # a family may carry its own category
+            if not label:
+                raise ValueError(f"{path.name}: family {family['id']!r} has no category (file or family)")
             if family["id"] in families:
                 raise ValueError(f"{path.name}: family id {family['id']!r} used twice")
             families.add(family["id"])
