@@ -463,6 +463,24 @@ def _cancelled(index: TextIndex, start: int, end: int, mode: str, rules: Redline
     return False
 
 
+def _answered_by_refutation(text: str, end: int, rules: RedlineRules) -> bool:
+    """Whether the sentence ending at ``end`` is a question and the next ``post_window`` characters (up to the
+    next sentence end) hold a negation after (``post_negations``).
+
+    >>> from procedures.rules import redlines
+    >>> _answered_by_refutation("加急处理费？我们没有这种收费。", 6, redlines())
+    True
+    >>> _answered_by_refutation("加急处理费？先交五百。", 6, redlines())
+    False
+    """
+    stripped = text[:end].rstrip()
+    if not stripped or stripped[-1] not in "？?" or not rules.post_negations:
+        return False
+    after = text[end:end + rules.post_window + 1]
+    cut = min((after.find(mark) for mark in _SENTENCE_ENDS if mark in after), default=len(after))
+    return contains_any(after[:cut + 1], rules.post_negations)
+
+
 _DEFAULT_MODEL: Any = object()
 
 
@@ -526,6 +544,8 @@ def lint(text: Any, rules: RedlineRules, model: LintModel | None = _DEFAULT_MODE
             kept_text = _without_prohibited_clauses(index, start, end, rules)
             if kept_text != text[start:end] and model.probability(kept_text) < model.threshold:
                 continue
+            if _answered_by_refutation(text, end, rules):
+                continue  # "被警察带走？正常逾期根本不会这样。": a question the next sentence refutes (as for the rules)
             while start < end and text[start].isspace():
                 start += 1
             while end > start and text[end - 1].isspace():
