@@ -24,9 +24,12 @@ ROOT = Path(__file__).resolve().parent.parent
 #: Raised (never lowered) after the session-2 corpus (958 utterances; test split 316: 166 violations, 150
 #: compliant), where the measured figures were combined 100.0 % recall / 1.3 % false alarms, model 86.1 % / 1.3 %,
 #: rules 92.8 % / 0.0 %, every category 100 % (bench/bench_linter.py).
-COMBINED_RECALL, COMBINED_FALSE_ALARMS = 0.97, 0.03
+#: Session 3 (1,247 utterances with an independent blind set and new kinds; the split reshuffled, test 427: 236
+#: violations, 191 compliant): combined 100.0 % / 2.1 %, rules 99.6 % / 0.0 % (widened after seeing misses, so
+#: optimistic), model 83.1 % / 3.1 % -- below MODEL_RECALL, which is kept (never lowered): an open item.
+COMBINED_RECALL, COMBINED_FALSE_ALARMS = 0.98, 0.03
 MODEL_RECALL, MODEL_FALSE_ALARMS = 0.85, 0.04
-RULES_RECALL = 0.90
+RULES_RECALL = 0.95
 CATEGORY_RECALL = 0.90
 
 
@@ -138,6 +141,20 @@ BLIND_MISSES = [
     ("要加急处理的话，得付加急处理费。", "extra-fee"),
     ("交三百块征信修复费就能帮你把记录消掉。", "extra-fee"),
     ("交一笔停催手续费我们就不再打电话了。", "extra-fee"),
+    # session 3 (an independent blind set of 168 sentences; these are its misses, now in the corpus too)
+    ("李女士，您女儿在实验小学读三年级吧？小姑娘挺可爱的，您多为她想想。", "veiled-threat"),
+    ("自即日起，我方将于每日22时至次日6时持续与您联系，直至款项结清。", "late-night"),
+    ("您的信用观念，跟您的收入一样，低得让人同情。", "insult"),
+    ("您这种做派，真让人瞧不起", "insult"),
+    ("人民银行征信中心通知：您的逾期已被标记为恶意，请立即联系本专员处理。", "impersonation"),
+    ("您这个月还不上的话，下个月起社保医保都会被自动冻结。", "fake-blacklist"),
+    ("超过90天不还，法律上直接按盗窃论处。", "exaggerated-legal"),
+    ("建议您申请一笔小额消费贷，先把逾期结清，之后再慢慢还贷款，这样对您征信最好。", "borrow-elsewhere"),
+    ("紧急联系人有代为还款的义务，合同上写着的，所以今天请您把钱补上。", "third-party-pay"),
+    ("我们会在微博和小红书上公布逾期人员名单，您的名字也在其中。", "public-exposure"),
+    ("麻烦您提供一下您同事和室友的联系方式，方便我们联系。", "privacy"),
+    ("请同事转告他：信用卡欠款逾期了，再不还就上门找他。", "third-party-disclosure"),
+    ("请同事转告他：信用卡欠款逾期了，再不还就上门找他。", "intrusion"),
 ]
 
 #: Known false alarms: training text that states a prohibition, and advice to complain about exposure.
@@ -147,6 +164,12 @@ BLIND_FALSE_ALARMS = [
     "切勿让客户把钱转到任何个人账户或微信。",
     "如果有人在朋友圈曝光您的欠款，您可以向银行或监管投诉。",
     "有人在朋友圈曝光您的欠款的话，可以向银行或监管部门投诉。",
+    # session 3: advice on spotting impostors, a myth refuted then the fact, a list headed by a prohibition
+    "如果有人自称我们的员工，让您转到私人微信，请直接挂断，再拨打卡片背面的客服热线核实。",
+    "说逾期就要坐牢，这种说法是不对的，一般的逾期属于民事纠纷。",
+    "以下行为一律禁止：冒充公检法、伪造法律文书、要求客户转账到个人账户。",
+    "严禁以下行为：辱骂客户、深夜打电话、向客户家人透露欠款。",
+    "加急处理费？我们没有这种收费。",
 ]
 
 
@@ -171,3 +194,16 @@ def test_a_prohibition_heads_its_clause_but_a_breaker_or_a_question_still_counts
     assert lint("不得建议客户通过借呗、网贷等方式借新还旧。", rules, None) == []
     assert {f.category for f in lint("不要再拖了否则我们明天就去你单位找你领导谈谈这件事情", rules, None)} >= {"employer-contact"}
     assert "third-party-disclosure" in {f.category for f in lint("你能不能帮他把钱还了", rules, None)}
+
+
+def test_a_list_heading_or_a_conditional_scopes_over_its_sentence_only():
+    from calculators.compliance.redlines import lint
+
+    rules = redlines()
+    assert lint("以下行为一律禁止：冒充公检法、要求客户转账到个人账户。", rules, None) == []
+    # the scope ends with the sentence, and a colon without a prohibition heads nothing
+    assert {f.category for f in lint("以下行为一律禁止：冒充公检法。钱转到我个人账户就行。", rules, None)} == {"extra-fee"}
+    assert {f.category for f in lint("我跟您说清楚：钱转到我个人账户就行。", rules, None)} == {"extra-fee"}
+    assert lint("如果有人自称法院工作人员，让您转到个人账户，请直接挂断。", rules, None) == []
+    # a breaker after the conditional still counts
+    assert lint("如果有人问起，否则我们就去你单位找你领导。", rules, None) != []
