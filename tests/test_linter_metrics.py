@@ -24,9 +24,9 @@ ROOT = Path(__file__).resolve().parent.parent
 #: Raised (never lowered) after the session-2 corpus (958 utterances; test split 316: 166 violations, 150
 #: compliant), where the measured figures were combined 100.0 % recall / 1.3 % false alarms, model 86.1 % / 1.3 %,
 #: rules 92.8 % / 0.0 %, every category 100 % (bench/bench_linter.py).
-#: Session 3 (1,247 utterances with an independent blind set and new kinds; the split reshuffled, test 427: 236
-#: violations, 191 compliant): combined 100.0 % / 2.1 %, rules 99.6 % / 0.0 % (widened after seeing misses, so
-#: optimistic), model 83.1 % / 3.1 % -- below MODEL_RECALL, which is kept (never lowered): an open item.
+#: Session 3 (1,256 utterances with an independent blind set and new kinds; the split reshuffled, test 429: 236
+#: violations, 193 compliant): combined 100.0 % / 1.6 %, rules 99.6 % / 0.0 % (widened after seeing misses, so
+#: optimistic), model 83.1 % / 2.1 % -- below MODEL_RECALL, which is kept (never lowered): an open item.
 COMBINED_RECALL, COMBINED_FALSE_ALARMS = 0.98, 0.03
 MODEL_RECALL, MODEL_FALSE_ALARMS = 0.85, 0.04
 RULES_RECALL = 0.95
