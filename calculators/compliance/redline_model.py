@@ -14,7 +14,8 @@ Features of one segment (a sentence, or a piece of at most
   inference a word is present when it occurs as a substring; the exported
   weight of a substring is the sum of its n-gram and word weights);
 * ``~`` + each 2- or 3-gram of a clause that contains a negation cue, so
-  that "不会上门" can weigh differently from "上门".
+  that "不会上门" can weigh differently from "上门";
+* ``#mention`` when the segment contains a quoted mention (blanked, see below).
 
 Quoted mentions (“不要说‘…’”, “‘…’属于违规”) are blanked before scoring, the
 same way during training.  A segment scores ``bias + sum(weights)``; it is
@@ -44,6 +45,10 @@ _SENTENCE_END = "。！？!?\n；;…"
 _SEGMENT = re.compile(f"[^{_SENTENCE_END}]{{0,{MAX_SEGMENT - 1}}}[{_SENTENCE_END}]|[^{_SENTENCE_END}]{{1,{MAX_SEGMENT}}}")
 #: Where n-grams are cut: punctuation, quotation marks, brackets and spaces.
 PUNCTUATION = re.compile(r"[\s，。！？；：,.!?;:…“”‘’「」『』（）()、《》\"'—\-/]+")
+#: Structural feature: the segment talks about a quotation (a quoted mention, blanked to ``…`` by
+#: :func:`~calculators.compliance.redline_text.mask_mentions` before featurising, in training and at inference).
+MENTION_KEY = "#mention"
+_MENTION = re.compile("[“「『‘《\"]…+[”」』’》\"]")
 _FOLD = str.maketrans({**{chr(ord("０") + d): "0" for d in range(10)}, **{str(d): "0" for d in range(10)}})
 
 
@@ -79,8 +84,12 @@ def feature_set(segment: str, negation: "re.Pattern | None", clause_marks: "re.P
     >>> from calculators.compliance.redline_text import alternation
     >>> sorted(feature_set("不会上门。好", alternation(("不会",))))
     ['~上门', '~不会', '~不会上', '~会上', '~会上门', '上', '上门', '不', '不会', '不会上', '会', '会上', '会上门', '好', '门']
+    >>> sorted(feature_set("别说“……”", None))
+    ['#mention', '别', '别说', '说']
     """
     keys: set[str] = set()
+    if _MENTION.search(segment):
+        keys.add(MENTION_KEY)
     for piece in PUNCTUATION.split(segment):
         n = len(piece)
         if not n:
@@ -143,7 +152,7 @@ class LintModel:
         object.__setattr__(self, "_category_keys", frozenset(self.category_weights))
         # words longer than 3 characters are looked up as words, not as every 4-character substring
         object.__setattr__(self, "_long_words", tuple(sorted({k for k in (*self.weights, *self.category_weights)
-                                                             if len(k) > 3 and not k.startswith("~")})))
+                                                             if len(k) > 3 and not k.startswith(("~", "#"))})))
 
     @classmethod
     def from_dict(cls, data: Any) -> "LintModel":
@@ -214,7 +223,8 @@ class LintModel:
         taken = sorted(skip)
         k = 0
         reach = 0  # the furthest end among the skip spans that start before this segment ends
-        for start, end in segments(prepared):
+        # sentences are cut on the original text: a blanked mention (``…``) must not end a sentence
+        for start, end in segments(text):
             while k < len(taken) and taken[k][0] < end:
                 reach = max(reach, taken[k][1])
                 k += 1
