@@ -27,6 +27,9 @@ ROOT = Path(__file__).resolve().parent.parent
 #: Session 3 (1,256 utterances with an independent blind set and new kinds; the split reshuffled, test 429: 236
 #: violations, 193 compliant): combined 100.0 % / 1.6 %, rules 99.6 % / 0.0 % (widened after seeing misses, so
 #: optimistic), model 83.1 % / 2.1 % -- below MODEL_RECALL, which is kept (never lowered): an open item.
+#: Session 4 (1,399 utterances; test 473: 240 violations, 233 compliant; model with blanked mentions kept whole,
+#: a #mention feature, max-over-sentences out-of-fold threshold at a 2 % budget): combined 100.0 % / 2.6 %,
+#: rules 95.0 % / 0.4 %, model 82.5 % / 3.4 % -- still below MODEL_RECALL (kept): an open item.
 COMBINED_RECALL, COMBINED_FALSE_ALARMS = 0.98, 0.03
 MODEL_RECALL, MODEL_FALSE_ALARMS = 0.85, 0.04
 RULES_RECALL = 0.95
@@ -171,6 +174,37 @@ BLIND_FALSE_ALARMS = [
     "严禁以下行为：辱骂客户、深夜打电话、向客户家人透露欠款。",
     "加急处理费？我们没有这种收费。",
 ]
+
+
+#: Session 4 (a second blind check; our own paraphrases of its kinds, not its sentences): rule-level mentions,
+#: hedges and agreed visits that the rules must not report, and kinds the rules must now catch.
+SESSION4_RULE_COMPLIANT = [
+    "之前约好的，两位同事周四上午十点去您家，到了会先出示证件，时间不合适可以再改。",
+    "我没法向您保证一定会起诉，也不能保证一定不会，这由法务部门决定。",
+    "您说有人给您寄了法院传票的链接？真正的传票不会通过短信链接送达。",
+    "网上那些说「欠钱就坐牢」的视频都是博眼球的，您不用担心。",
+    "拘留、判刑这些说法都不对，单纯欠钱不会被抓。",
+    "抽查发现一名坐席在电话里说了「老赖」这个词，已扣分。",
+    "谁要是说出「晚上去你家堵你」这种话，当月绩效清零。",
+]
+SESSION4_RULE_MISSES = [
+    ("【某某法务】您的起诉状已生成，传票即将送达，点击链接处理，结清即撤诉。", "fake-document"),
+    ("逾期满九十天系统会自动转为刑事案件。", "exaggerated-legal"),
+]
+
+
+@pytest.mark.parametrize("text", SESSION4_RULE_COMPLIANT)
+def test_session4_mentions_hedges_and_agreed_visits_are_not_rule_findings(text):
+    from calculators.compliance.redlines import lint
+
+    assert lint(text, redlines(), None) == []
+
+
+@pytest.mark.parametrize("text, category", SESSION4_RULE_MISSES)
+def test_session4_kinds_are_caught_by_a_rule(text, category):
+    from calculators.compliance.redlines import lint
+
+    assert category in {f.category for f in lint(text, redlines(), None)}
 
 
 @pytest.mark.parametrize("text, category", BLIND_MISSES)
