@@ -28,8 +28,8 @@ ROOT = Path(__file__).resolve().parent.parent
 #: violations, 193 compliant): combined 100.0 % / 1.6 %, rules 99.6 % / 0.0 % (widened after seeing misses, so
 #: optimistic), model 83.1 % / 2.1 % -- below MODEL_RECALL, which is kept (never lowered): an open item.
 #: Session 4 (1,399 utterances; test 473: 240 violations, 233 compliant; model with blanked mentions kept whole,
-#: a #mention feature, max-over-sentences out-of-fold threshold at a 2 % budget): combined 100.0 % / 2.6 %,
-#: rules 95.0 % / 0.4 %, model 82.5 % / 3.4 % -- still below MODEL_RECALL (kept): an open item.
+#: a #mention feature, max-over-sentences out-of-fold threshold at a 3 % budget): combined 100.0 % / 2.6 %,
+#: rules 95.0 % / 0.4 %, model 83.8 % / 3.4 % -- still below MODEL_RECALL (kept): an open item.
 COMBINED_RECALL, COMBINED_FALSE_ALARMS = 0.98, 0.03
 MODEL_RECALL, MODEL_FALSE_ALARMS = 0.85, 0.04
 RULES_RECALL = 0.95
