@@ -38,7 +38,10 @@ tests that read ``book/`` would see different files before and after a build.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+
+from sphinx.project import Project
 
 ROOT = Path(__file__).resolve().parent.parent
 GENERATED = ROOT / "_build" / "pages"
@@ -147,26 +150,41 @@ def generate(docnames, root: Path = ROOT, generated: Path | None = None) -> dict
 # --- the Sphinx side -------------------------------------------------------------------------------------------
 
 
-def _add_generated_pages(app, stubs: dict[str, Path]) -> None:
-    """Make Sphinx's project find each stub under its table-of-contents docname (after its own file search).
+class GeneratedPagesProject(Project):
+    """Sphinx's project, which also finds each generated stub under its table-of-contents docname.
 
-    Sphinx 7 keeps docname ↔ path in ``Project._docname_to_path``; ``doc2path`` joins the source folder with
-    the stored path, which leaves an absolute path as it is.  ``tests/test_procedure_pages.py`` builds a page
-    this way, so a Sphinx upgrade that changes this fails there first.
+    To Sphinx the page is ``<docname>.md`` relative to the sources, as a hand-written page would be (the
+    HTML builder derives the page's source suffix, its ``_sources`` copy and edit links from that); only the
+    absolute path, which Sphinx reads the text and the modification time from, is the stub in
+    ``_build/pages``.  A class (not a patched method) so that the environment still pickles for parallel
+    reading.  ``tests/test_procedure_pages.py`` builds pages this way, so a Sphinx upgrade that changes
+    ``Project`` fails there first.
     """
-    project = app.project
-    discover = project.discover
 
-    def discover_with_stubs(*args, **kwargs):
-        found = discover(*args, **kwargs)
-        for docname, path in stubs.items():
-            if docname not in project.docnames:
-                project.docnames.add(docname)
-                project._docname_to_path[docname] = str(path)
-                project._path_to_docname[str(path)] = docname
-        return project.docnames
+    handbook_stubs: dict[str, str] = {}
 
-    project.discover = discover_with_stubs
+    def discover(self, exclude_paths=(), include_paths=("**",)) -> set[str]:
+        super().discover(exclude_paths, include_paths)
+        for docname, path in self.handbook_stubs.items():
+            if docname not in self.docnames:
+                self.docnames.add(docname)
+                self._docname_to_path[docname] = docname + SUFFIX
+                self._path_to_docname[path] = docname
+        return self.docnames
+
+    def doc2path(self, docname: str, absolute: bool) -> str:
+        stub = self.handbook_stubs.get(docname)
+        if absolute and stub is not None and self._docname_to_path.get(docname) == docname + SUFFIX \
+                and not os.path.isfile(os.path.join(self.srcdir, docname + SUFFIX)):
+            return stub
+        return super().doc2path(docname, absolute)
+
+
+def _add_generated_pages(app, stubs: dict[str, Path]) -> None:
+    """Give the build's project (the application's and the environment's: one object) the stubs to add."""
+    for project in {id(p): p for p in (app.project, app.env.project)}.values():
+        project.__class__ = GeneratedPagesProject
+        project.handbook_stubs = {docname: str(path) for docname, path in stubs.items()}
 
 
 def _builder_inited(app) -> None:
