@@ -107,3 +107,16 @@ def test_a_toc_entry_with_neither_page_nor_data_still_fails_the_strict_build(tmp
 def test_the_handbook_generates_into_its_build_folder():
     assert procedure_pages.GENERATED == ROOT / "_build" / "pages"
     assert page_file("book/rules/relief") == ROOT / "_build" / "pages" / "book" / "rules" / "relief.md"
+
+
+def test_the_classroom_copy_has_a_generated_procedure_page_rendered():
+    """tools/live.py has no Sphinx: it reads the generated page and expands the directive with the profile filled."""
+    from tools import live
+
+    pages = live.book_pages()
+    spouse = next(p for p in pages if p.docname == "book/challenges/spouse")
+    assert spouse.title == "配偶与夫妻共同债务" and spouse.live_path.endswith("-配偶与夫妻共同债务.ipynb")
+    notebook = live.classroom_notebook(page_file(spouse.docname), spouse, pages)
+    text = "".join(cell.source for cell in notebook.cells)
+    assert text.startswith("# 配偶与夫妻共同债务") and "## 话术要点" in text and "{situation}" not in text and "⟦" not in text
+    assert notebook.metadata["handbook"]["source"] == "book/challenges/spouse.md"
