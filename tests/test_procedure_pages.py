@@ -120,3 +120,22 @@ def test_the_classroom_copy_has_a_generated_procedure_page_rendered():
     text = "".join(cell.source for cell in notebook.cells)
     assert text.startswith("# 配偶与夫妻共同债务") and "## 话术要点" in text and "{situation}" not in text and "⟦" not in text
     assert notebook.metadata["handbook"]["source"] == "book/challenges/spouse.md"
+
+
+def test_edit_and_source_buttons_of_a_generated_page_point_at_its_yaml():
+    from types import SimpleNamespace
+
+    app = SimpleNamespace(env=SimpleNamespace(handbook_generated_pages={"book/rules/relief": "procedures/situations/relief.yml"}))
+    repo = "https://gitlab.example.org/t/h/-"
+    buttons = [{"type": "group", "buttons": [
+        {"label": "source-edit-button", "url": f"{repo}/edit/main/book/rules/relief.md"},
+        {"label": "source-file-button", "url": f"{repo}/blob/main/book/rules/relief.md?plain=1"},
+        {"label": "download-source-button", "url": "../../_sources/book/rules/relief.md.txt"}]}]
+    context = {"page_source_suffix": ".md", "header_buttons": buttons}
+    procedure_pages._edit_links_to_data(app, "book/rules/relief", "page.html", context, None)
+    assert [b["url"] for b in buttons[0]["buttons"]] == [
+        f"{repo}/edit/main/procedures/situations/relief.yml", f"{repo}/blob/main/procedures/situations/relief.yml?plain=1",
+        "../../_sources/book/rules/relief.md.txt"]
+    other = {"page_source_suffix": ".md", "header_buttons": [{"label": "source-edit-button", "url": "x/book/intro.md"}]}
+    procedure_pages._edit_links_to_data(app, "book/intro", "page.html", other, None)
+    assert other["header_buttons"][0]["url"] == "x/book/intro.md"

@@ -46,6 +46,8 @@ from sphinx.project import Project
 ROOT = Path(__file__).resolve().parent.parent
 GENERATED = ROOT / "_build" / "pages"
 SUFFIX = ".md"
+#: sphinx-book-theme's buttons that name the page's file in the repository (the download button names the built copy).
+REPOSITORY_BUTTONS = {"source-edit-button", "source-file-button"}
 
 
 def procedure_data(docname: str) -> tuple[str, str] | None:
@@ -208,7 +210,7 @@ def _edit_links_to_data(app, pagename, templatename, context, doctree) -> None:
 
     def retarget(buttons) -> None:
         for button in buttons:
-            if isinstance(button.get("url"), str):
+            if button.get("label") in REPOSITORY_BUTTONS and isinstance(button.get("url"), str):
                 button["url"] = button["url"].replace(page, data)
             retarget(button.get("buttons", []))
 
