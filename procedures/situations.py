@@ -5,7 +5,8 @@ vulnerable customer, a complaint, a representative, a 失联 debtor, a fraud
 claim, recordings, outside agencies, relief, a customer abroad, a spouse, court
 enforcement), each in the handbook's procedure template (:class:`Situation`).
 ``chapter`` says which chapter of the book the page sits in; the page is
-``book/<chapter>/<id>.md`` and renders :func:`situation_markdown`.
+``book/<chapter>/<id>`` (its ``_toc.yml`` line; the build generates the page from
+this file, ``tools/procedure_pages.py``) and renders :func:`situation_markdown`.
 
 :func:`validate` checks what the model alone cannot: the id equals the file
 name, every cited source and every linked script exists, and every ``say`` line

@@ -3,7 +3,8 @@
 ``make live`` never serves the repository itself.  JupyterLab opens, re-saves and
 autosaves what it shows, and whatever a trainer types in class would otherwise
 end up in the handbook's sources.  Instead, every page listed in ``_toc.yml`` is
-copied into ``_build/live/`` as a notebook, and JupyterLab is rooted there:
+copied into ``_build/live/`` as a notebook (a procedure page without a page file
+from its generated page, :func:`tools.procedure_pages.page_file`), and JupyterLab is rooted there:
 
 * **Ordered like the book.**  Folders and files are numbered in table-of-contents
   order and named after the part captions and page titles, so the file browser
@@ -36,6 +37,7 @@ from pathlib import Path
 from procedures.doclinks import LINKS_FILE, relative_link, rewrite_doc_links
 from procedures.pages import classroom_segments
 from procedures.render import fill_profile
+from tools.procedure_pages import page_file
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DEST = ROOT / "_build" / "live"
@@ -97,11 +99,11 @@ def book_pages(root: Path = ROOT) -> list[Page]:
 
     toc, _ = read_yaml(root / "_toc.yml")
     intro = toc["root"]
-    pages = [Page(intro, page_title(root / f"{intro}.md"), f"01-{_safe(page_title(root / f'{intro}.md'))}.ipynb")]
+    pages = [Page(intro, page_title(page_file(intro, root)), f"01-{_safe(page_title(page_file(intro, root)))}.ipynb")]
     for part_number, part in enumerate(toc.get("parts", []), start=2):
         folder = f"{part_number:02d}-{_safe(part.get('caption', 'part'))}"
         for page_number, docname in enumerate(_toc_entries(part.get("chapters", [])), start=1):
-            title = page_title(root / f"{docname}.md")
+            title = page_title(page_file(docname, root))
             pages.append(Page(docname, title, f"{folder}/{page_number:02d}-{_safe(title)}.ipynb"))
     return pages
 
@@ -188,7 +190,7 @@ def prepare(dest: Path = DEFAULT_DEST, root: Path = ROOT) -> list[Page]:
     for page in pages:
         target = dest / page.live_path
         target.parent.mkdir(parents=True, exist_ok=True)
-        nbformat.write(classroom_notebook(root / f"{page.docname}.md", page, pages), target)
+        nbformat.write(classroom_notebook(page_file(page.docname, root), page, pages), target)
     nbformat.write(start_notebook(pages, root), dest / START_PAGE)
     # Where each page lives, for links in Markdown that pages print at run time (procedures.render.show).
     (dest / LINKS_FILE).write_text(
