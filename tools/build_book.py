@@ -211,8 +211,10 @@ def _staged(build_sphinx):
             return result
         signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})  # never interrupt the swap half-way
         try:
+            started = time.perf_counter()
             publish(staging, site)
             marker.unlink(missing_ok=True)
+            print(f"[handbook] phase publish: {time.perf_counter() - started:.2f} s")
         finally:
             signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
         return result
@@ -275,6 +277,7 @@ def _run_interruptible(argv: list[str]) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     argv = argv if argv is not None else sys.argv[1:]
+    os.environ.setdefault("HANDBOOK_BUILD_STARTED", str(time.time()))  # phase timings (tools/handbook_sphinx.py)
     if not os.environ.get(CHILD_FLAG):
         return _run_interruptible(argv)
     sys.modules.setdefault("rfc3987_syntax", None)  # see the module docstring: unused, 1.3 s to import

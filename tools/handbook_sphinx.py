@@ -158,6 +158,29 @@ def _write_start_redirect(app: Sphinx, exception) -> None:
     )
 
 
+PHASE_STARTED = "HANDBOOK_BUILD_STARTED"  # time.time() when the build process started (tools/build_book.py)
+
+
+def log_phase(name: str, started: float) -> float:
+    """Log ``[handbook] phase NAME: S s`` (read by bench/bench_build.py) and return the current time."""
+    now = time.time()
+    LOG.info(f"[handbook] phase {name}: {now - started:.2f} s")
+    return now
+
+
+def _phase_mark(name: str, previous: str | None):
+    """An event handler that logs the time since the mark ``previous`` (or the process start) as phase ``name``."""
+
+    def handler(app: Sphinx, *args) -> None:
+        marks = app.__dict__.setdefault("handbook_marks", {})
+        start = marks.get(previous) if previous else float(os.environ.get(PHASE_STARTED) or 0) or None
+        marks[name] = time.time()
+        if start is not None:
+            log_phase(name, start)
+
+    return handler
+
+
 def _env_before_read(app: Sphinx, env, docnames) -> None:
     # Computed once per build, at config-inited (_prepare_static).
     env.handbook_dependencies = app.handbook_dependencies
@@ -246,6 +269,7 @@ def _prepare_static(app: Sphinx, config) -> None:
 
     config.handbook_build_key = build_key(selected_profile(), app.handbook_digest)
     LOG.info(f"[handbook] static assets ready in {time.perf_counter() - started:.1f} s")
+    LOG.info(f"[handbook] phase assets: {time.perf_counter() - started:.2f} s")
 
 
 def _only_toc_pages(app: Sphinx, config) -> None:
@@ -290,8 +314,9 @@ def _prune_stale_output(app: Sphinx, exception) -> None:
 
 
 def setup(app: Sphinx) -> dict:
-    from tools import issuer_footer
+    from tools import issuer_footer, kernel_reuse
 
+    kernel_reuse.install()  # one kernel per build process, reset between pages (HANDBOOK_KERNEL_REUSE=0: off)
     app.setup_extension("tools.status_table")  # the build-status table in Chinese
     app.add_config_value("handbook_build_key", "", "env", types=[str])
     app.setup_extension("tools.directives")  # data pages: ```{procedure} contact``` and the other kinds
@@ -303,6 +328,12 @@ def setup(app: Sphinx) -> dict:
     app.connect("config-inited", _write_search_dictionary)
     app.connect("config-inited", _prepare_static)
     app.connect("env-before-read-docs", _env_before_read)
+    # Phase timings for bench/bench_build.py: start-up (imports, configuration, assets), reading (with execution),
+    # writing (with the search index), and the build-finished work (search data, checks).
+    app.connect("env-before-read-docs", _phase_mark("start-up", None), priority=1)
+    app.connect("env-updated", _phase_mark("read", "start-up"), priority=1)
+    app.connect("build-finished", _phase_mark("write", "read"), priority=1)
+    app.connect("build-finished", _phase_mark("finish", "write"), priority=999)
     app.connect("source-read", _inject_digest)
     app.connect("source-read", _static_files_follow)
     app.setup_extension("tools.site_reader")  # accessibility, Chinese question search, caching, edit links (reader)
