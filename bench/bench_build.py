@@ -7,7 +7,7 @@ with its target (≤ 20 s cold, ≤ 2.5 s no-op, ≤ 5 s after a prose edit, on 
 The npm tarball cache is shared, so "cold" means: no build outputs, no
 execution cache, no unpacked assets, no wheel; downloads are not timed.
 
-Usage: python bench/bench_build.py [--keep DIR] [--page book/summary.md]
+Usage: python bench/bench_build.py [--keep DIR] [--page book/summary.md] [--repeat 3]
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import os
 import re
 import resource
 import shutil
+import statistics
 import sys
 import tempfile
 import time
@@ -66,32 +67,47 @@ def load() -> str:
     return "load %.2f" % os.getloadavg()[0]
 
 
+def one_round(project: Path, page_name: str) -> dict[str, tuple[float, float, int, str]]:
+    """Cold build, no-op rebuild and rebuild after a prose edit of ``page_name``, each printed as it ends."""
+    results = {}
+    targets = {"cold": 20.0, "no-op": 2.5, "edit": 5.0}
+    labels = {"cold": "cold full build", "no-op": "no-op rebuild", "edit": f"rebuild after editing {page_name}"}
+    for kind in ("cold", "no-op", "edit"):
+        if kind == "edit":
+            page = project / page_name
+            text = page.read_text(encoding="utf-8")
+            page.write_text(text.replace("。", "。\n", 1) + "\n<!-- benchmark edit -->\n", encoding="utf-8")
+        wall, cpu, runs, breakdown = results[kind] = timed_build(project, labels[kind])
+        print(f"{labels[kind] + ':':34} {wall:6.1f} s, CPU {cpu:5.1f} s ({runs} pages executed; "
+              f"{wall / targets[kind]:.2f} × the {targets[kind]:g} s target; {load()})\n    phases: {breakdown}", flush=True)
+    return results
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--keep", type=Path, help="build in this folder and keep it (default: a temporary folder)")
     parser.add_argument("--page", default="book/summary.md", help="the prose page to edit for the incremental figure")
+    parser.add_argument("--repeat", type=int, default=1, help="rounds (each on a fresh copy); medians are printed")
     args = parser.parse_args(argv)
     base = args.keep or Path(tempfile.mkdtemp(prefix="handbook-bench-"))
     project = base / "project"
-    if project.exists():
-        shutil.rmtree(project)
-    copy_project(project)
+    rounds = []
     try:
-        pages = len(re.findall(r"file:", (project / "_toc.yml").read_text(encoding="utf-8"))) + 1
-        print(f"build benchmark: {os.cpu_count()} CPUs, {pages} pages, flags from the Makefile", flush=True)
-        print(f"before: {load()}", flush=True)
-        cold, cold_cpu, cold_runs, cold_phases = timed_build(project, "cold build")
-        print(f"cold full build:                   {cold:6.1f} s, CPU {cold_cpu:5.1f} s ({cold_runs} pages executed; "
-              f"{cold / 20:.2f} × the 20 s target; {load()})\n    phases: {cold_phases}", flush=True)
-        noop, noop_cpu, noop_runs, noop_phases = timed_build(project, "no-op rebuild")
-        print(f"no-op rebuild:                     {noop:6.1f} s, CPU {noop_cpu:5.1f} s ({noop_runs} pages executed; "
-              f"{noop / cold:.2f} × the cold build; {load()})\n    phases: {noop_phases}", flush=True)
-        page = project / args.page
-        text = page.read_text(encoding="utf-8")
-        page.write_text(text.replace("。", "。\n", 1) + "\n<!-- benchmark edit -->\n", encoding="utf-8")
-        edit, edit_cpu, edit_runs, edit_phases = timed_build(project, "rebuild after a prose edit")
-        print(f"rebuild after editing {args.page}: {edit:6.1f} s, CPU {edit_cpu:5.1f} s ({edit_runs} pages executed; "
-              f"{edit / 5:.2f} × the 5 s target; {load()})\n    phases: {edit_phases}", flush=True)
+        for round_number in range(1, args.repeat + 1):
+            if project.exists():
+                shutil.rmtree(project)
+            copy_project(project)
+            if round_number == 1:
+                pages = len(re.findall(r"file:", (project / "_toc.yml").read_text(encoding="utf-8"))) + 1
+                print(f"build benchmark: {os.cpu_count()} CPUs, {pages} pages, flags from the Makefile", flush=True)
+            print(f"round {round_number}/{args.repeat}, before: {load()}", flush=True)
+            rounds.append(one_round(project, args.page))
+        if args.repeat > 1:
+            for kind in ("cold", "no-op", "edit"):
+                walls = [r[kind][0] for r in rounds]
+                cpus = [r[kind][1] for r in rounds]
+                print(f"median {kind:5}: {statistics.median(walls):6.1f} s (runs {', '.join(f'{w:.1f}' for w in walls)}), "
+                      f"CPU {statistics.median(cpus):5.1f} s (runs {', '.join(f'{c:.1f}' for c in cpus)})")
         site = project / "_build" / "html"
         size = sum(f.stat().st_size for f in site.rglob("*") if f.is_file())
         vendor = sum(f.stat().st_size for f in (site / "_static" / "vendor").rglob("*") if f.is_file())
