@@ -14,7 +14,12 @@ What it adds to a plain Jupyter Book 1 build, and why:
 * **Offline assets.** MathJax, require.js, the widget manager and Pyodide are
   fetched from the npm registry (pinned in ``assets/vendor.json``) and served
   from ``_static/vendor/``; the calculators wheel and profile JSON for the
-  in-browser calculators are built into ``_static/app/``.
+  in-browser calculators are built into ``_static/app/``.  On a cold build both
+  run as background processes while the pages are read (waited for before
+  writing), so they add no time while there are pages to read.
+* **Phase timings.** ``[handbook] phase NAME: S s`` lines (start-up, assets,
+  read, write, search data, finish; ``publish`` from ``tools/build_book.py``)
+  show where a build's time goes; ``bench/bench_build.py`` sums them.
 * **Every switch rebuilds.** The profile name, the digest of the dependency
   files (which covers a profile given as a path) and the configuration form the
   config value ``handbook_build_key`` (``rebuild="env"``): when it changes, Sphinx

@@ -29,6 +29,7 @@ to the main process (Sphinx's parallel tasks end with ``os._exit``, which skips
 from __future__ import annotations
 
 import atexit
+import functools
 import json
 import os
 import traceback
@@ -63,9 +64,13 @@ def preamble(cwd: str) -> str:
     return PREAMBLE.format(cwd=json.dumps(cwd, ensure_ascii=False))
 
 
+class ResetFailed(RuntimeError):
+    """The reused kernel did not accept the reset before a page (the page is then run on a new kernel)."""
+
+
+@functools.lru_cache(maxsize=None)
 def _client_class():
     from nbclient import NotebookClient
-    from nbclient.exceptions import DeadKernelError
 
     class ReusingClient(NotebookClient):
         """A notebook client on a kernel that outlives it; it resets the kernel before the first cell."""
@@ -83,7 +88,7 @@ def _client_class():
                 msg_id = kc.execute(preamble(os.path.abspath(cwd)), silent=True, store_history=False)
                 reply = await self.async_wait_for_reply(msg_id)
                 if reply is None or reply["content"].get("status") != "ok":
-                    raise DeadKernelError(f"resetting the reused kernel failed: {reply and reply['content']}")
+                    raise ResetFailed(f"resetting the reused kernel failed: {reply and reply['content']}")
             return kc
 
     return ReusingClient
@@ -135,30 +140,35 @@ def execute_reusing_kernel(nb, cwd, timeout, allow_errors, meta_override=True, r
     if meta_override and "execution" in nb.metadata:
         timeout = nb.metadata.execution.get("timeout", timeout)
         allow_errors = nb.metadata.execution.get("allow_errors", allow_errors)
-    key, km = _kernel_manager(nb, kwargs.pop("kernel_name", None))
-    client = _client_class()(nb, resources={"metadata": {"path": cwd}} if cwd else {}, km=km, timeout=timeout,
-                             allow_errors=allow_errors, record_timing=record_timing, **kwargs)
+    kernel_name = kwargs.pop("kernel_name", None)
     error = exc_string = None
-    healthy = False
     timer = Timer()
     with timer:
-        try:
-            client.execute()
-            healthy = True
-        except (CellExecutionError, CellTimeoutError) as err:
-            error, exc_string = err, "".join(traceback.format_exc())
-        finally:
-            if client.kc is not None:
-                client.kc.stop_channels()
-            if not healthy:  # a failed page may leave the kernel busy, broken or dead: the next page gets a new one
-                discard(key)
+        for attempt in (1, 2):
+            key, km = _kernel_manager(nb, kernel_name)
+            client = _client_class()(nb, resources={"metadata": {"path": cwd}} if cwd else {}, km=km, timeout=timeout,
+                                     allow_errors=allow_errors, record_timing=record_timing, **kwargs)
+            healthy = False
+            try:
+                client.execute()
+                healthy = True
+            except ResetFailed:
+                if attempt == 2:
+                    raise
+                continue  # before any cell ran: once more, on a new kernel
+            except (CellExecutionError, CellTimeoutError) as err:
+                error, exc_string = err, "".join(traceback.format_exc())
+            finally:
+                if client.kc is not None:
+                    client.kc.stop_channels()
+                if not healthy:  # a failed page may leave the kernel busy, broken or dead: the next gets a new one
+                    discard(key)
+            break
     return ExecutionResult(nb, cwd, timer.last_split, error, exc_string)
 
 
 def _shutdown_after_task(process):
     """Wrap Sphinx's ``ParallelTasks._process``: stop this reader process's kernels once its results are sent."""
-    import functools
-
     @functools.wraps(process)
     def run(self, pipe, func, arg):
         try:
