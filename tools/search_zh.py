@@ -82,14 +82,61 @@ def number_terms(text: str) -> list[str]:
 _LOADED_DICTS: set[tuple[str, int, int]] = set()  # user dictionaries jieba holds in this process
 
 
+def initialize_jieba(cache_dir: Path | None, tokenizer=None) -> None:
+    """Load jieba's default dictionary from a pickle in ``cache_dir`` (written on first use).
+
+    jieba keeps its own cache as a ``marshal`` file in the temporary folder, which takes about three times as long
+    to load (0.7 s of CPU against 0.25 s): the cost of every build that indexes a page.  The pickle holds the
+    same prefix dictionary, taken right after jieba built or loaded it (before any user word is added); it is
+    named after jieba's version.  Without ``cache_dir``, or with another main dictionary, jieba loads as usual.
+    ``tokenizer`` defaults to jieba's global one (``jieba.dt``, what Sphinx's Chinese search uses).
+
+    >>> import jieba, tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> built = jieba.Tokenizer(); initialize_jieba(folder, built)  # jieba's own way, then saved as a pickle
+    >>> loaded = jieba.Tokenizer(); initialize_jieba(folder, loaded)  # from the pickle
+    >>> loaded.initialized, loaded.FREQ == built.FREQ, loaded.total == built.total, loaded.lcut("夜间催收") == built.lcut("夜间催收")
+    (True, True, True, True)
+    """
+    import pickle
+    import tempfile
+
+    import jieba
+
+    tokenizer = tokenizer or jieba.dt
+    if tokenizer.initialized:
+        return
+    if cache_dir is None or tokenizer.dictionary != jieba.DEFAULT_DICT:
+        tokenizer.check_initialized()
+        return
+    cache = cache_dir / f"jieba-{jieba.__version__}-prefix-dict.pickle"
+    try:
+        freq, total = pickle.loads(cache.read_bytes())
+        if isinstance(freq, dict) and freq and isinstance(total, int):
+            tokenizer.FREQ, tokenizer.total, tokenizer.initialized = freq, total, True
+            return
+    except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError):
+        pass
+    tokenizer.check_initialized()
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    handle, scratch = tempfile.mkstemp(dir=cache_dir, suffix=".tmp")
+    with open(handle, "wb") as sink:
+        pickle.dump((tokenizer.FREQ, tokenizer.total), sink, pickle.HIGHEST_PROTOCOL)
+    Path(scratch).replace(cache)
+
+
 def load_user_dictionary(dict_path: str | None) -> None:
-    """Load a jieba user dictionary once per process (each load re-adds every word: 0.2 s for nothing)."""
+    """Load a jieba user dictionary once per process (each load re-adds every word: 0.2 s for nothing).
+
+    jieba itself is initialised first by :func:`initialize_jieba`, its cache beside the user dictionary.
+    """
     import os
 
     import jieba
 
     if not dict_path or not os.path.isfile(dict_path):
         return
+    initialize_jieba(Path(dict_path).parent)
     stat = os.stat(dict_path)
     key = (os.path.abspath(dict_path), stat.st_mtime_ns, stat.st_size)
     if key not in _LOADED_DICTS:
@@ -237,7 +284,7 @@ def write_search_data(outdir: Path, dict_path: str | None, cache_dir: Path | Non
         inputs = _inputs_digest(outdir, dict_path, salt)
         if target.is_file() and stamp.is_file() and stamp.read_text() == inputs:
             return target
-    jieba.dt.check_initialized()
+    initialize_jieba(cache_dir)
     load_user_dictionary(dict_path)  # the build's glossary dictionary (already loaded when Sphinx indexed pages)
     groups = [[t.term, *t.aliases] for t in glossary().terms if t.aliases]
     index = _load_index(outdir)
