@@ -112,7 +112,10 @@ def _kernel_manager(nb, kernel_name: str | None):
 
 
 def discard(key) -> None:
-    """Stop and forget the kernel under ``key`` (one of this process's)."""
+    """Stop and forget the kernel under ``key`` (one of this process's; an unknown key is nothing to do).
+
+    >>> discard((os.getpid(), "no-such-kernel"))
+    """
     km = _KERNELS.pop(key, None)
     if km is None or key[0] != os.getpid():
         return
@@ -126,13 +129,30 @@ def discard(key) -> None:
 
 
 def shutdown_all() -> None:
-    """Stop every kernel this process started (kernels inherited through fork belong to the parent)."""
+    """Stop every kernel this process started (kernels inherited through fork belong to the parent).
+
+    >>> shutdown_all(); [key for key in _KERNELS if key[0] == os.getpid()]
+    []
+    """
     for key in [key for key in _KERNELS if key[0] == os.getpid()]:
         discard(key)
 
 
 def execute_reusing_kernel(nb, cwd, timeout, allow_errors, meta_override=True, record_timing=False, **kwargs):
-    """jupyter-cache's ``single_nb_execution`` (same arguments, same result) on this process's kernel."""
+    """jupyter-cache's ``single_nb_execution`` (same arguments, same result) on this process's kernel.
+
+    Two notebooks, one kernel: the second sees none of the first's names, and its count starts at 1.
+
+    >>> import nbformat
+    >>> spec = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
+    >>> first = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 6 * 7\\nx")], metadata=spec)
+    >>> second = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("'x' in globals()")], metadata=spec)
+    >>> results = [execute_reusing_kernel(nb, cwd=None, timeout=60, allow_errors=False) for nb in (first, second)]
+    >>> [(r.err, r.nb.cells[0].outputs[0]["data"]["text/plain"], r.nb.cells[0].execution_count) for r in results]
+    [(None, '42', 1), (None, 'False', 1)]
+    >>> len([key for key in _KERNELS if key[0] == os.getpid()]); shutdown_all()
+    1
+    """
     from jupyter_cache.executors.utils import ExecutionResult
     from jupyter_cache.utils import Timer
     from nbclient.client import CellExecutionError, CellTimeoutError
@@ -180,7 +200,14 @@ def _shutdown_after_task(process):
 
 
 def install() -> None:
-    """Make MyST-NB's cache-mode execution reuse kernels (idempotent; nothing happens when disabled)."""
+    """Make MyST-NB's cache-mode execution reuse kernels (idempotent; nothing happens when disabled).
+
+    >>> import myst_nb.core.execute.cache as mystnb_cache
+    >>> saved, before = os.environ.get("HANDBOOK_KERNEL_REUSE"), mystnb_cache.single_nb_execution
+    >>> os.environ["HANDBOOK_KERNEL_REUSE"] = "0"; install(); mystnb_cache.single_nb_execution is before
+    True
+    >>> _ = os.environ.pop("HANDBOOK_KERNEL_REUSE") if saved is None else os.environ.update(HANDBOOK_KERNEL_REUSE=saved)
+    """
     global _INSTALLED
     if _INSTALLED or not enabled():
         return
