@@ -133,11 +133,14 @@ def _inject_digest(app: Sphinx, docname: str, source: list[str]) -> None:
 
 
 def _static_files_follow(app: Sphinx, docname: str, source: list[str]) -> None:
-    """The site's own static files (``book/_static``) are dependencies of the start page: Sphinx copies static
-    files only when some page is written, so an edit to a stylesheet or script alone would otherwise report
-    "no targets are out of date" and leave the old file in the site."""
-    if docname != app.config.root_doc:
-        return
+    """The site's own static files (``book/_static``) are dependencies of every page.
+
+    Sphinx copies static files only when some page is written, so an edit to a stylesheet or script alone
+    would otherwise report "no targets are out of date" and leave the old file in the site.  And every page
+    links them with a checksum (``handbook.css?v=…``) that ``tools/serve.py`` marks immutable for a year: a
+    page that is not written again would keep sending browsers to the old copy.  Re-reading takes executed
+    outputs from the cache, so a static edit re-executes nothing.
+    """
     for path in sorted((ROOT / "book" / "_static").rglob("*")):
         if path.is_file():
             app.env.note_dependency(str(path))
@@ -248,18 +251,22 @@ def _start_browser_app(digest: str):
     fresh = out.with_name("app.new")
     shutil.rmtree(fresh, ignore_errors=True)
     fresh.mkdir(parents=True)
-    scratch = ROOT / "build"  # setuptools' in-tree build folder: removed again unless it was there before
-    had_scratch = scratch.exists()
+    # setuptools' build and egg-info folders go to an empty scratch folder, never the checkout's ``build/``: a
+    # leftover ``build/lib`` would ship modules that no longer exist (setuptools copies over it, never prunes it).
+    scratch = ROOT / "_build" / "wheel-build"
+    shutil.rmtree(scratch, ignore_errors=True)
+    scratch.mkdir(parents=True)
+    extra_config = scratch / "setup-extra.cfg"
+    extra_config.write_text(f"[build]\nbuild_base = {scratch / 'build'}\n[egg_info]\negg_base = {scratch}\n", encoding="utf-8")
     process = subprocess.Popen(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--quiet", "--wheel-dir", str(fresh), str(ROOT)],
-        cwd=ROOT, env={**os.environ, "PIP_NO_INPUT": "1"},
+        cwd=ROOT, env={**os.environ, "PIP_NO_INPUT": "1", "DIST_EXTRA_CONFIG": str(extra_config)},
     )
 
     def finish() -> None:
         if process.wait() != 0:
             raise ExtensionError(f"building the calculators wheel failed (pip wheel exit status {process.returncode})")
-        if not had_scratch:
-            shutil.rmtree(scratch, ignore_errors=True)
+        shutil.rmtree(scratch, ignore_errors=True)
         from calculators.ui.frontends import contexts_for_browser
 
         wheel = next(fresh.glob("*.whl"))
