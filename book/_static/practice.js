@@ -128,8 +128,36 @@ function setupProgress() {
   renderProgress();
 }
 
+// A step's model answer and rule are in its folded answer ("参考做法：…", "规则：…"), not in the page's key
+// (procedures.roleplay.PAGE_SHOWN): they are taken back from there, as the debrief and the feedback quote them.
+function caseKey() {
+  const key = JSON.parse(roleplay.dataset.key);
+  const fields = { "参考做法": "model", "规则": "rule" };
+  for (const step of key.steps) {
+    const box = steps.find((b) => b.dataset.stepBox === step.id);
+    const answer = box && box.nextElementSibling;
+    if (!answer || !answer.matches(".admonition, details")) continue;
+    for (const p of answer.querySelectorAll("p")) {
+      const label = p.firstElementChild;
+      const field = label && label.matches("strong") && p.firstChild === label && fields[label.textContent];
+      if (field && step[field] === undefined) step[field] = p.textContent.slice(label.textContent.length).replace(/^：/, "").trim();
+    }
+    // An option's note (why it is wrong) is its line in the folded answer: "B（✘）：…".
+    for (const li of answer.querySelectorAll("li")) {
+      const letter = li.querySelector("strong");
+      const option = letter && step.options && step.options[letter.textContent];
+      if (option && option.notes === undefined) {
+        const text = li.textContent.slice(li.textContent.indexOf("：") + 1).trim();
+        option.notes = option.ok ? [] : [text];
+      }
+    }
+  }
+  return JSON.stringify(key);
+}
+
 function startRoleplay(call, manifest) {
-  const key = roleplay.dataset.key;
+  const key = caseKey();
+  for (const status of roleplay.querySelectorAll(".hb-status")) status.remove();
   const context = JSON.stringify({ terms: manifest.contexts.terms, redlines: manifest.contexts.redlines });
   const given = {}; // step id -> the answer as typed: the debrief grades them again
   const ask = (step, answer) => JSON.parse(call("roleplay", JSON.stringify({ key, step, answer }), context));
