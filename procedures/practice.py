@@ -156,9 +156,8 @@ def _rewrite_html(ident: str) -> str:
     rid = ident + REWRITE_SUFFIX
     dom = f"hb-ex-{ident}-rewrite"
     return (f'<div class="hb-exercise hb-rewrite" data-exercise-box="{rid}" data-mode="rewrite" data-key-of="{ident}">'
-            f'<form autocomplete="off" onsubmit="return false"><label for="{dom}">或者改写：把一条违规记录改成合规的说法'
-            f'（须通过话术红线检查）</label><input id="{dom}" type="text" name="answer" '
-            f'data-exercise="{rid}" aria-describedby="{dom}-error"><button type="button" data-exercise-submit="{rid}">提交</button>'
+            f'<form autocomplete="off" onsubmit="return false"><label>或者改写：把一条违规记录改成合规的说法'
+            f'（须通过话术红线检查）<input type="text" data-exercise="{rid}" aria-describedby="{dom}-error"></label><button type="button" data-exercise-submit="{rid}">提交</button>'
             f'<span class="hb-error" id="{dom}-error" data-for="answer" role="alert"></span></form>'
             f'<div class="hb-verdict" data-verdict-for="{rid}" data-verdict="" aria-live="polite"></div></div>')
 
@@ -178,22 +177,23 @@ def form_html(key: Mapping[str, Any]) -> str:
     """
     ident = html.escape(key["id"])
     dom = f"hb-ex-{ident}"
-    # The form's autocomplete="off" covers its fields, and a group of options has one description (on its
-    # fieldset): a page stays no heavier than a calculator page (issue 13).
+    # The form's autocomplete="off" covers its fields, a label holds its field, a group of options has one
+    # description (on its fieldset), and only radio buttons need a name: a page stays no heavier than a calculator
+    # page (issue 13).
     common = f'name="answer" data-exercise="{ident}"'
     described = f'aria-describedby="{dom}-error"'
     if key["kind"] == "compute":
         hint = {"amount": "金额（元），例如 40.00", "percent": "百分数，例如 14.31%", "text": "例如 M3"}[key["unit"]]
         mode = '' if key["unit"] == "text" else ' inputmode="decimal"'
-        control = (f'<label for="{dom}">你的答案（{html.escape(key.get("label", ""))}）</label>'
-                   f'<input id="{dom}" type="text"{mode} placeholder="{hint}" {common} {described}>')
+        control = (f'<label>你的答案（{html.escape(key.get("label", ""))}）'
+                   f'<input type="text"{mode} placeholder="{hint}" data-exercise="{ident}" {described}></label>')
     elif key["kind"] == "choice":
         control = (f'<fieldset {described}><legend>你的选择</legend>' + "".join(
             f'<label class="hb-option"><input type="radio" value="{letter}" {common}> {letter}</label>' for letter in key["options"])
             + "</fieldset>")
     else:
         control = (f'<fieldset {described}><legend>违反检查规则的记录（可多选）</legend>' + "".join(
-            f'<label class="hb-option"><input type="checkbox" value="{i}" {common}> 第 {i} 条</label>'
+            f'<label class="hb-option"><input type="checkbox" value="{i}" data-exercise="{ident}"> 第 {i} 条</label>'
             for i in range(1, int(key["count"]) + 1)) + "</fieldset>")
     data = attribute_json(page_key(key))
     return (f'<div class="hb-exercise" data-exercise-box="{ident}" data-key=\'{data}\'>'

@@ -294,8 +294,8 @@ def _input(step_key: dict[str, Any]) -> str:
             for letter in step_key["options"]) + "</fieldset>")
     label, hint = {"say": ("你会怎么说", "写出你对客户说的话"), "figure": ("你的答案（元）", "例如 40.00"),
                    "plan": ("你建议的期数", "例如 24")}[step_key["kind"]]
-    return (f'<label for="{dom}">{label}</label><input id="{dom}" type="text" placeholder="{hint}" '
-            f'name="answer" data-exercise="{ident}" aria-describedby="{dom}-error">')
+    return (f'<label>{label}<input type="text" placeholder="{hint}" data-exercise="{ident}" '
+            f'aria-describedby="{dom}-error"></label>')
 
 
 def _step_form(step_key: dict[str, Any]) -> str:
@@ -309,10 +309,11 @@ def _step_form(step_key: dict[str, Any]) -> str:
 
 def _step_markdown(number: int, step: Step, step_key: dict[str, Any], terms: Terms) -> str:
     head = f"### 第 {number} 步·{STAGES[step.stage]}：{step.title}\n\n{_situation(step, terms)}\n\n"
+    asked = _situation(step, terms).rstrip().endswith("？")  # the situation asks already: no second prompt
     if step.kind == "choose":
-        head += "你怎么做？\n\n" + "\n".join(f"- **{letter}**．{o.text}" for letter, o in zip(LETTERS, step.options)) + "\n\n"
+        head += ("" if asked else "你怎么做？\n\n") + "\n".join(f"- **{letter}**．{o.text}" for letter, o in zip(LETTERS, step.options)) + "\n\n"
     elif step.kind == "say":
-        head += "你会怎么说？写下你对客户说的话。\n\n"
+        head += "写下你对客户说的话。\n\n" if asked else "你会怎么说？写下你对客户说的话。\n\n"
     elif step.kind == "plan":
         debt = "、".join(f"{ {'principal': '本金', 'interest': '利息', 'fees': '费用', 'late_fees': '违约金'}[k]} {v:,.2f} 元"
                         for k, v in step.debt.items())
@@ -326,9 +327,10 @@ def _step_markdown(number: int, step: Step, step_key: dict[str, Any], terms: Ter
     return head + _step_form(step_key) + "\n\n" + answer
 
 
-#: Step fields a case page shows in its text (the situation, and the model answer and rule in the folded answer):
-#: left out of the page's key (issue 13: a page no heavier than a calculator page).
-PAGE_SHOWN = ("situation", "model", "rule")
+#: Step fields a case page shows in its text (the title and stage in the step's heading, the situation, and the model
+#: answer and rule in the folded answer), or that grading does not use (the stage): left out of the page's key
+#: (issue 13: a page no heavier than a calculator page).
+PAGE_SHOWN = ("situation", "model", "rule", "title", "stage")
 
 
 def case_markdown(case: Case, terms: Terms | None = None) -> str:

@@ -128,13 +128,22 @@ function setupProgress() {
   renderProgress();
 }
 
-// A step's model answer and rule are in its folded answer ("参考做法：…", "规则：…"), not in the page's key
-// (procedures.roleplay.PAGE_SHOWN): they are taken back from there, as the debrief and the feedback quote them.
+// A step's title (its heading), model answer and rule (its folded answer: "参考做法：…", "规则：…") and options' notes
+// are not in the page's key (procedures.roleplay.PAGE_SHOWN): they are taken back from the page, as the feedback and
+// the debrief quote them.
 function caseKey() {
   const key = JSON.parse(roleplay.dataset.key);
   const fields = { "参考做法": "model", "规则": "rule" };
   for (const step of key.steps) {
     const box = steps.find((b) => b.dataset.stepBox === step.id);
+    // The step's title is its heading "第 n 步·阶段：title".
+    let heading = box && box.previousElementSibling;
+    while (heading && !heading.matches("h1, h2, h3, h4, .rubric")) heading = heading.previousElementSibling;
+    if (heading && step.title === undefined) {
+      const text = heading.cloneNode(true);
+      for (const link of text.querySelectorAll(".headerlink")) link.remove();
+      step.title = text.textContent.slice(text.textContent.indexOf("：") + 1).trim();
+    }
     const answer = box && box.nextElementSibling;
     if (!answer || !answer.matches(".admonition, details")) continue;
     for (const p of answer.querySelectorAll("p")) {
