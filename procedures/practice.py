@@ -154,12 +154,12 @@ def page_key(key: Mapping[str, Any]) -> dict[str, Any]:
 def _rewrite_html(ident: str) -> str:
     """The rewrite box of a spot exercise: its own id ``<id>:rewrite`` for input, 提交 and verdict."""
     rid = ident + REWRITE_SUFFIX
-    dom = f"hb-ex-{ident}-rewrite"
+    dom = f"hbe-{ident}-rw"
     return (f'<div class="hb-exercise hb-rewrite" data-exercise-box="{rid}" data-mode="rewrite" data-key-of="{ident}">'
             f'<form autocomplete="off" onsubmit="return false"><label>或者改写：把一条违规记录改成合规的说法'
-            f'（须通过话术红线检查）<input type="text" data-exercise="{rid}" aria-describedby="{dom}-error"></label><button type="button" data-exercise-submit="{rid}">提交</button>'
-            f'<span class="hb-error" id="{dom}-error" data-for="answer" role="alert"></span></form>'
-            f'<div class="hb-verdict" data-verdict-for="{rid}" data-verdict="" aria-live="polite"></div></div>')
+            f'（须通过话术红线检查）<input type="text" data-exercise="{rid}" aria-describedby="{dom}"></label><button type="button" data-exercise-submit="{rid}">提交</button>'
+            f'<span class="hb-error" id="{dom}" role="alert"></span></form>'
+            f'<div class="hb-verdict" data-verdict-for="{rid}" aria-live="polite"></div></div>')
 
 
 def form_html(key: Mapping[str, Any]) -> str:
@@ -176,12 +176,12 @@ def form_html(key: Mapping[str, Any]) -> str:
     True
     """
     ident = html.escape(key["id"])
-    dom = f"hb-ex-{ident}"
+    dom = f"hbe-{ident}"  # the error message's id
     # The form's autocomplete="off" covers its fields, a label holds its field, a group of options has one
     # description (on its fieldset), and only radio buttons need a name: a page stays no heavier than a calculator
     # page (issue 13).
     common = f'name="answer" data-exercise="{ident}"'
-    described = f'aria-describedby="{dom}-error"'
+    described = f'aria-describedby="{dom}"'
     if key["kind"] == "compute":
         hint = {"amount": "金额（元），例如 40.00", "percent": "百分数，例如 14.31%", "text": "例如 M3"}[key["unit"]]
         mode = '' if key["unit"] == "text" else ' inputmode="decimal"'
@@ -199,8 +199,8 @@ def form_html(key: Mapping[str, Any]) -> str:
     return (f'<div class="hb-exercise" data-exercise-box="{ident}" data-key=\'{data}\'>'
             f'<form autocomplete="off" onsubmit="return false">{control}'
             f'<button type="button" data-exercise-submit="{ident}">提交</button>'
-            f'<span class="hb-error" id="{dom}-error" data-for="answer" role="alert"></span></form>'
-            f'<div class="hb-verdict" data-verdict-for="{ident}" data-verdict="" aria-live="polite"></div></div>'
+            f'<span class="hb-error" id="{dom}" role="alert"></span></form>'
+            f'<div class="hb-verdict" data-verdict-for="{ident}" aria-live="polite"></div></div>'
             + (_rewrite_html(ident) if key["kind"] == "spot" else ""))
 
 

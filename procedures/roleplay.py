@@ -285,17 +285,17 @@ def case_key(case: Case, terms: Terms | None = None) -> dict[str, Any]:
 
 def _input(step_key: dict[str, Any]) -> str:
     ident = html.escape(step_key["id"])
-    dom = f"hb-step-{ident}"
+    dom = f"hbe-{ident}"  # the error message's id
     # One description for the whole group, and the form's autocomplete="off" covers its fields: a page stays no
     # heavier than a calculator page (issue 13).
     if step_key["kind"] == "choose":
-        return (f'<fieldset aria-describedby="{dom}-error"><legend>你的做法</legend>' + "".join(
+        return (f'<fieldset aria-describedby="{dom}"><legend>你的做法</legend>' + "".join(
             f'<label class="hb-option"><input type="radio" value="{letter}" name="answer" data-exercise="{ident}"> {letter}</label>'
             for letter in step_key["options"]) + "</fieldset>")
     label, hint = {"say": ("你会怎么说", "写出你对客户说的话"), "figure": ("你的答案（元）", "例如 40.00"),
                    "plan": ("你建议的期数", "例如 24")}[step_key["kind"]]
     return (f'<label>{label}<input type="text" placeholder="{hint}" data-exercise="{ident}" '
-            f'aria-describedby="{dom}-error"></label>')
+            f'aria-describedby="{dom}"></label>')
 
 
 def _step_form(step_key: dict[str, Any]) -> str:
@@ -303,8 +303,8 @@ def _step_form(step_key: dict[str, Any]) -> str:
     return (f'<div class="hb-exercise hb-step" data-step-box="{ident}">'
             f'<form autocomplete="off" onsubmit="return false">{_input(step_key)}'
             f'<button type="button" data-exercise-submit="{ident}">提交</button>'
-            f'<span class="hb-error" id="hb-step-{ident}-error" data-for="answer" role="alert"></span></form>'
-            f'<div class="hb-verdict" data-verdict-for="{ident}" data-verdict="" aria-live="polite"></div></div>')
+            f'<span class="hb-error" id="hbe-{ident}" role="alert"></span></form>'
+            f'<div class="hb-verdict" data-verdict-for="{ident}" aria-live="polite"></div></div>')
 
 
 def _step_markdown(number: int, step: Step, step_key: dict[str, Any], terms: Terms) -> str:
@@ -318,7 +318,8 @@ def _step_markdown(number: int, step: Step, step_key: dict[str, Any], terms: Ter
         debt = "、".join(f"{ {'principal': '本金', 'interest': '利息', 'fees': '费用', 'late_fees': '违约金'}[k]} {v:,.2f} 元"
                         for k, v in step.debt.items())
         head += f"欠款：{debt}；客户说每月最多能还 {step.afford:,.2f} 元。你建议分多少期？\n\n"
-    lines = [f"**参考做法**：{step_key['model']}"]
+    # A choose step's model answer is its ✔ option (text above, reason below): not written out twice.
+    lines = [] if step.kind == "choose" else [f"**参考做法**：{step_key['model']}"]
     if step.kind == "choose":
         lines += [f"- **{letter}**（{'✔' if o.correct else '✘'}）：{o.why}" for letter, o in zip(LETTERS, step.options)]
     lines.append(f"**规则**：{step.rule}")

@@ -84,6 +84,7 @@ function attach(box, id, grade, onGraded) {
     }
   });
   verdict.innerHTML = "<p class=\"hb-status\">作答后按“提交”（或回车）检查；可以反复修改再提交。</p>";
+  verdict.dataset.verdict = ""; // answerable, not answered yet (the page's HTML leaves the empty attribute out)
   box.dataset.state = "ready";
 }
 
@@ -151,21 +152,35 @@ function caseKey() {
       const field = label && label.matches("strong") && p.firstChild === label && fields[label.textContent];
       if (field && step[field] === undefined) step[field] = p.textContent.slice(label.textContent.length).replace(/^：/, "").trim();
     }
-    // An option's note (why it is wrong) is its line in the folded answer: "B（✘）：…".
+    // An option's note (why it is wrong) is its line in the folded answer: "B（✘）：…". A choose step's model answer
+    // is its ✔ option: the option's text (the list above the form: "B．…") and its reason.
     for (const li of answer.querySelectorAll("li")) {
       const letter = li.querySelector("strong");
       const option = letter && step.options && step.options[letter.textContent];
       if (option && option.notes === undefined) {
-        const text = li.textContent.slice(li.textContent.indexOf("：") + 1).trim();
-        option.notes = option.ok ? [] : [text];
+        const why = li.textContent.slice(li.textContent.indexOf("：") + 1).trim();
+        option.notes = option.ok ? [] : [why];
+        if (option.ok && step.model === undefined) step.model = `${optionText(box, letter.textContent)}（${why}）`;
       }
     }
   }
   return JSON.stringify(key);
 }
 
+// The text of option `letter` in the list before a step's form: "<strong>B</strong>．text".
+function optionText(box, letter) {
+  let list = box.previousElementSibling;
+  while (list && !list.matches("ul, ol")) list = list.previousElementSibling;
+  for (const li of list ? list.querySelectorAll("li") : []) {
+    const strong = li.querySelector("strong");
+    if (strong && strong.textContent === letter) return li.textContent.slice(li.textContent.indexOf("．") + 1).trim();
+  }
+  return "";
+}
+
 function startRoleplay(call, manifest) {
   const key = caseKey();
+  window.hbPractice.caseKey = JSON.parse(key); // what the grader gets (tests compare it with the build's key)
   for (const status of roleplay.querySelectorAll(".hb-status")) status.remove();
   const context = JSON.stringify({ terms: manifest.contexts.terms, redlines: manifest.contexts.redlines });
   const given = {}; // step id -> the answer as typed: the debrief grades them again
