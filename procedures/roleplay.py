@@ -292,9 +292,9 @@ def _input(step_key: dict[str, Any]) -> str:
         return (f'<fieldset aria-describedby="{dom}"><legend>你的做法</legend>' + "".join(
             f'<label class="hb-option"><input type="radio" value="{letter}" name="answer" data-exercise="{ident}"> {letter}</label>'
             for letter in step_key["options"]) + "</fieldset>")
-    label, hint = {"say": ("你会怎么说", "写出你对客户说的话"), "figure": ("你的答案（元）", "例如 40.00"),
-                   "plan": ("你建议的期数", "例如 24")}[step_key["kind"]]
-    return (f'<label>{label}<input type="text" placeholder="{hint}" data-exercise="{ident}" '
+    label, hint = {"say": ("你会怎么说", ""), "figure": ("你的答案（元）", ' placeholder="例如 40.00"'),
+                   "plan": ("你建议的期数", ' placeholder="例如 24"')}[step_key["kind"]]  # say: the prompt above says it
+    return (f'<label>{label}<input type="text"{hint} data-exercise="{ident}" '
             f'aria-describedby="{dom}"></label>')
 
 
@@ -344,13 +344,12 @@ def case_markdown(case: Case, terms: Terms | None = None) -> str:
             f"- {e.time.month} 月 {e.time.day} 日 {e.time:%H:%M}：{e.note}" for e in case.history))
     # The page states the situations, options, model answers and rules already: the grading key on the page leaves
     # them out, and book/_static/practice.js takes the model answer and rule back from each step's folded answer.
-    slim = {**key, "steps": [{k: v for k, v in step.items() if k not in PAGE_SHOWN} for step in key["steps"]]}
+    slim = {"steps": [{k: v for k, v in step.items() if k not in PAGE_SHOWN} for step in key["steps"]]}  # id, title: data-case, h1
     for step in slim["steps"]:
         if "options" in step:
             step["options"] = {letter: {"ok": o["ok"]} for letter, o in step["options"].items()}  # notes: in the answer
     parts.append(f'<div class="hb-roleplay" data-case="{html.escape(case.id)}" data-key=\'{attribute_json(slim)}\'>'
-                 '<p class="hb-status">浏览器计算引擎加载后即可在每一步下作答（在本机检查，不联网）；'
-                 '加载前请展开各步的参考做法自行核对。</p></div>')
+                 '<p class="hb-status">引擎加载后可在每一步下作答（本机检查，不联网）；加载前可展开各步的参考做法核对。</p></div>')
     parts += [_step_markdown(i, s, k, terms) for i, (s, k) in enumerate(zip(case.steps, key["steps"]), 1)]
     parts.append("### 复盘\n\n"
                  f'<div class="hb-debrief"><button type="button" data-debrief-submit="{html.escape(case.id)}">查看复盘</button>'

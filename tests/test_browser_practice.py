@@ -124,6 +124,7 @@ def test_roleplay_key_taken_back_from_the_page_is_the_builds(page, site_url, cas
     shown = json.loads(page.get_attribute(".hb-roleplay", "data-key"))
     assert all(field not in step for step in shown["steps"] for field in roleplay.PAGE_SHOWN)
     got = page.evaluate("window.hbPractice.caseKey")
+    assert (got["id"], got["title"]) == (case_id, CASES[case_id]["title"])
     for built, step in zip(CASES[case_id]["steps"], got["steps"], strict=True):
         expected = {k: v for k, v in built.items() if k not in ("situation", "stage")}
         if "options" in expected:

@@ -129,11 +129,17 @@ function setupProgress() {
   renderProgress();
 }
 
-// A step's title (its heading), model answer and rule (its folded answer: "参考做法：…", "规则：…") and options' notes
+// The case's id (data-case) and title (the page's h1), a step's title (its heading), model answer and rule (its folded answer: "参考做法：…", "规则：…") and options' notes
 // are not in the page's key (procedures.roleplay.PAGE_SHOWN): they are taken back from the page, as the feedback and
 // the debrief quote them.
 function caseKey() {
-  const key = JSON.parse(roleplay.dataset.key);
+  const key = { id: roleplay.dataset.case, title: "", ...JSON.parse(roleplay.dataset.key) };
+  const h1 = document.querySelector("h1");
+  if (h1) { // "案例演练：title"
+    const text = h1.cloneNode(true);
+    for (const link of text.querySelectorAll(".headerlink")) link.remove();
+    key.title = text.textContent.slice(text.textContent.indexOf("：") + 1).trim();
+  }
   const fields = { "参考做法": "model", "规则": "rule" };
   for (const step of key.steps) {
     const box = steps.find((b) => b.dataset.stepBox === step.id);
