@@ -347,14 +347,15 @@ def case_markdown(case: Case, terms: Terms | None = None) -> str:
     slim = {"steps": [{k: v for k, v in step.items() if k not in PAGE_SHOWN} for step in key["steps"]]}  # id, title: data-case, h1
     for step in slim["steps"]:
         if "options" in step:
-            step["options"] = {letter: {"ok": o["ok"]} for letter, o in step["options"].items()}  # notes: in the answer
+            # The letters are the form's radio buttons, the notes the folded answer's lines: only the right letter.
+            step["correct"] = next(letter for letter, o in step.pop("options").items() if o["ok"])
     parts.append(f'<div class="hb-roleplay" data-case="{html.escape(case.id)}" data-key=\'{attribute_json(slim)}\'>'
                  '<p class="hb-status">引擎加载后可在每一步下作答（本机检查，不联网）；加载前可展开各步的参考做法核对。</p></div>')
     parts += [_step_markdown(i, s, k, terms) for i, (s, k) in enumerate(zip(case.steps, key["steps"]), 1)]
     parts.append("### 复盘\n\n"
                  f'<div class="hb-debrief"><button type="button" data-debrief-submit="{html.escape(case.id)}">查看复盘</button>'
                  f'<div data-debrief-for="{html.escape(case.id)}" aria-live="polite"><p class="hb-status">'
-                 '走完各步后点“查看复盘”：列出做得好的、越线或不妥的，以及每一点背后的规则和出处。</p></div></div>')
+                 '走完各步后点“查看复盘”：做得好的、越线或不妥的，各有规则和出处。</p></div></div>')
     return "\n\n".join(parts) + "\n"
 
 

@@ -151,6 +151,11 @@ function caseKey() {
       for (const link of text.querySelectorAll(".headerlink")) link.remove();
       step.title = text.textContent.slice(text.textContent.indexOf("：") + 1).trim();
     }
+    if (box && step.correct !== undefined) { // a choose step: its options are the form's radio buttons
+      step.options = {};
+      for (const radio of box.querySelectorAll("input[type=radio]")) step.options[radio.value] = { ok: radio.value === step.correct };
+      delete step.correct;
+    }
     const answer = box && box.nextElementSibling;
     if (!answer || !answer.matches(".admonition, details")) continue;
     for (const p of answer.querySelectorAll("p")) {
