@@ -157,7 +157,8 @@ def _rewrite_html(ident: str) -> str:
     dom = f"hbe-{ident}-rw"
     return (f'<div class="hb-exercise hb-rewrite" data-exercise-box="{rid}" data-mode="rewrite" data-key-of="{ident}">'
             f'<form autocomplete="off" onsubmit="return false"><label>或者改写：把一条违规记录改成合规的说法'
-            f'（须通过话术红线检查）<input type="text" data-exercise="{rid}" aria-describedby="{dom}"></label><button type="button" data-exercise-submit="{rid}">提交</button>'
+            f'（须通过话术红线检查）<input type="text" data-exercise="{rid}" aria-describedby="{dom}"></label>'
+            f'<button type="button" data-exercise-submit="{rid}">提交</button>'
             f'<span class="hb-error" id="{dom}" role="alert"></span></form>'
             f'<div class="hb-verdict" data-verdict-for="{rid}" aria-live="polite"></div></div>')
 
