@@ -73,6 +73,50 @@ class DataPageDirective(SphinxDirective):
             self.env.note_dependency(str(path))
 
 
+#: Diagram name → (function drawing it as SVG text, its alternative text).  Drawn by the build, not by a kernel.
+DIAGRAMS = {
+    "workflow": ("calculators.ui.workflow_diagram:workflow_svg", "工作流程图：五个环节、正常推进方向和需要回到前面环节的情况"),
+}
+
+
+class DiagramDirective(SphinxDirective):
+    """``{diagram} workflow``: draw a diagram at build time and show it as an image (SVG file under ``_build/``).
+
+    The classroom copy shows the same drawing from a code cell (``procedures.pages.LIVE_CODE["diagram"]``).
+    """
+
+    required_arguments = 1
+    optional_arguments = 0
+    has_content = False
+
+    def run(self) -> list[nodes.Node]:
+        import hashlib
+        import importlib
+        import os
+        from pathlib import Path
+
+        name = self.arguments[0]
+        if name not in DIAGRAMS:
+            raise self.error(f"{{diagram}} {name}: unknown diagram; known: {', '.join(DIAGRAMS)}")
+        target, alt = DIAGRAMS[name]
+        module_name, function = target.split(":")
+        module = importlib.import_module(module_name)
+        svg = getattr(module, function)()
+        if "<svg" not in svg:
+            raise self.error(f"{{diagram}} {name}: {target} did not draw an SVG")
+        self._depend(Path(module.__file__))
+        folder = Path(self.env.app.outdir).parent / "diagrams"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{hashlib.sha256(svg.encode()).hexdigest()}.svg"
+        if not path.exists():
+            path.write_text(svg, encoding="utf-8")
+        docdir = Path(self.env.doc2path(self.env.docname)).parent
+        uri = os.path.relpath(path, docdir).replace(os.sep, "/")
+        return [nodes.image(uri=uri, alt=alt)]
+
+    _depend = DataPageDirective._depend
+
+
 def setup(app: Sphinx) -> dict:
     from docutils.parsers.rst import directives as rst_directives
     from sphinx.domains.std import StandardDomain
@@ -81,9 +125,10 @@ def setup(app: Sphinx) -> dict:
     from procedures.pages import kinds
 
     # A kind named like a docutils or Sphinx directive would silently win or lose (``{glossary}`` is Sphinx's).
-    clashes = sorted(set(kinds()) & (set(rst_directives._directive_registry) | set(StandardDomain.directives)))
+    clashes = sorted(set([*kinds(), "diagram"]) & (set(rst_directives._directive_registry) | set(StandardDomain.directives)))
     if clashes:
         raise ExtensionError(f"data-page kinds shadow existing directives: {clashes}")
     for kind in kinds():
         app.add_directive(kind, DataPageDirective)
+    app.add_directive("diagram", DiagramDirective)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
