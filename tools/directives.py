@@ -10,6 +10,10 @@ Each kind of :mod:`procedures.pages` is a directive with one argument, the id::
     ```
     ```{rules} conduct
     ```
+    ```{case} cannot-pay
+    ```
+
+plus ``{diagram} workflow`` (:class:`DiagramDirective`), a drawing made at build time.
 
 The directive renders the page body from the knowledge base, fills the profile
 tokens (``⟦issuer⟧`` …, :func:`procedures.render.fill_profile`) with the build's
@@ -108,8 +112,10 @@ class DiagramDirective(SphinxDirective):
         folder = Path(self.env.app.outdir).parent / "diagrams"
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"{hashlib.sha256(svg.encode()).hexdigest()}.svg"
-        if not path.exists():
-            path.write_text(svg, encoding="utf-8")
+        if not path.exists():  # parallel readers may draw it at once: each writes its own file, then renames it
+            partial = path.with_suffix(f".{os.getpid()}.part")
+            partial.write_text(svg, encoding="utf-8")
+            partial.replace(path)
         docdir = Path(self.env.doc2path(self.env.docname)).parent
         uri = os.path.relpath(path, docdir).replace(os.sep, "/")
         return [nodes.image(uri=uri, alt=alt)]
