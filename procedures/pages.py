@@ -497,6 +497,8 @@ LIVE_CODE: dict[str, Callable[[str], str]] = {
                                   f"show_exercises(exercises.load({chapter!r}))"),
     # Role-play pages: the steps, then the interactive role-play in place of the site's answer box.
     "case": lambda case: f"from calculators.ui.practice_pages import show_case\n\nshow_case({case!r})",
+    # A tool (``tools/directives.py`` shows its site form): the widget.
+    "tool": lambda kind: f"from calculators.ui.tool_display import show_tool\n\nshow_tool({kind!r})",
     # A diagram (``tools/directives.py`` draws it on the site; not a data page kind).
     "diagram": lambda name: (f"from IPython.display import SVG\n\nfrom calculators.ui.workflow_diagram import {name}_svg\n\n"
                              f"SVG({name}_svg())"),

@@ -9,6 +9,7 @@ so the data can be edited without touching the checkout.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -195,3 +196,24 @@ def test_the_classroom_copy_gives_case_pages_the_role_play_widget_and_the_workfl
     cases = next(p for p in pages if p.docname == "book/practice/index")
     text = "".join(c.source for c in live.classroom_notebook(ROOT / "book/practice/index.md", cases, pages).cells)
     assert "{overview}" not in text and "孙女士（虚构）](" in text  # the cases table, with notebook links
+
+
+@pytest.mark.build
+def test_a_tool_directive_shows_the_site_form_and_fails_when_its_worked_example_changes(tmp_path):
+    from calculators.ui.frontends import form_html
+
+    project = fixture_book(tmp_path, "# 检查器\n\n```{tool} conduct\n```\n\n```{tool} lint\n```\n")
+    result = build(project)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    page = html(project)
+    assert form_html("conduct") in page and form_html("lint") in page  # the forms as the kernels printed them
+    # A daily cap changed in the data: the page's worked example and prose no longer hold, the build fails naming it.
+    data_file = project / "procedures" / "rules" / "conduct.yml"
+    text = data_file.read_text(encoding="utf-8")
+    cap = re.search(r"max_effective_calls_per_day: *3\b", text)
+    assert cap is not None
+    data_file.write_text(text.replace(cap.group(0), cap.group(0)[:-1] + "4"), encoding="utf-8")
+    failed = build(project)
+    log = failed.stdout + failed.stderr
+    assert failed.returncode != 0 and "index.md" in log and "{tool} conduct: the page disagrees with the tools" in log, log[-3000:]
+    assert "the daily caps are not 3 effective calls" in log, log[-3000:]
