@@ -186,7 +186,8 @@ def test_the_classroom_copy_gives_case_pages_the_role_play_widget_and_the_workfl
     from tools import live
 
     pages = live.book_pages()
-    for docname, expected in [("book/practice/cannot-pay", "show_case('cannot-pay')"), ("book/workflow/index", "SVG(workflow_svg())")]:
+    for docname, expected in [("book/practice/cannot-pay", "show_case('cannot-pay')"), ("book/workflow/index", "SVG(workflow_svg())"),
+                              ("book/rules/conduct", "show_tool('conduct')")]:
         page = next(p for p in pages if p.docname == docname)
         notebook = live.classroom_notebook(ROOT / f"{docname}.md", page, pages)
         code = [cell for cell in notebook.cells if cell.cell_type == "code"]
