@@ -24,7 +24,7 @@ from typing import Literal
 from pydantic import Field
 
 from . import loader, rules
-from .loader import ROOT, ProcedureFileError, load_model
+from .loader import ROOT, ProcedureFileError, read_folder
 from .render import render_template, sources_list
 from .schema import Check, Cite, Escalation, Forbidden, Performer, Phrase, Reviewed, Slug, Step, Text
 
@@ -64,13 +64,7 @@ class Situation(Reviewed):
 
 
 def _read(folder: Path) -> dict[str, Situation]:
-    items: dict[str, Situation] = {}
-    for path in sorted(folder.glob("*.yml")):
-        item = load_model(path, Situation)
-        if item.id != path.stem:
-            raise ProcedureFileError(path, [(1, "id", f"must equal the file name {path.stem!r}")])
-        items[item.id] = item
-    return items
+    return read_folder(folder, Situation)
 
 
 @lru_cache(maxsize=None)
