@@ -83,9 +83,14 @@ def skills() -> schema.Skills:
     return load_model(ROOT / "skills.yml", schema.Skills)
 
 
-def _folder(name: str, model: type[M]) -> dict[str, M]:
+def read_folder(folder: Path, model: type[M]) -> dict[str, M]:
+    """Every ``*.yml`` file of ``folder`` validated as ``model``, by id; each id must equal its file name.
+
+    >>> sorted(read_folder(ROOT / "challenges", schema.Challenge)) == sorted(challenges())
+    True
+    """
     items = {}
-    for path in sorted((ROOT / name).glob("*.yml")):
+    for path in sorted(folder.glob("*.yml")):
         item = load_model(path, model)
         if item.id != path.stem:
             raise ProcedureFileError(path, [(1, "id", f"must equal the file name {path.stem!r}")])
@@ -96,7 +101,7 @@ def _folder(name: str, model: type[M]) -> dict[str, M]:
 @lru_cache(maxsize=None)
 def workflow() -> list[schema.Procedure]:
     """The workflow stages in order."""
-    stages = sorted(_folder("workflow", schema.Procedure).values(), key=lambda p: p.order)
+    stages = sorted(read_folder(ROOT / "workflow", schema.Procedure).values(), key=lambda p: p.order)
     orders = [p.order for p in stages]
     if orders != list(range(1, len(stages) + 1)):
         raise ProcedureFileError(ROOT / "workflow", [(1, "order", f"stages must be numbered 1..{len(stages)}, found {orders}")])
@@ -113,7 +118,7 @@ def procedure(stage_id: str) -> schema.Procedure:
 
 @lru_cache(maxsize=None)
 def challenges() -> dict[str, schema.Challenge]:
-    return _folder("challenges", schema.Challenge)
+    return read_folder(ROOT / "challenges", schema.Challenge)
 
 
 def iter_cites(obj: object) -> Iterable[schema.Cite]:

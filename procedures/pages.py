@@ -354,6 +354,79 @@ def _summary(page_id: str) -> Page:
                            "_toc.yml", "procedures/templates/summary.md.j2"), problems)
 
 
+def _case(page_id: str) -> Page:
+    """A role-play case: every step with its answer form and folded model answer, then the role-play box and debrief.
+
+    Loading the case checks every step's key against the tools (:func:`procedures.roleplay.step_problems`): a key
+    the tools disagree with is a :class:`~procedures.loader.ProcedureFileError` naming the file and the step.
+    """
+    from . import roleplay
+
+    _known("case", page_id, sorted(p.stem for p in roleplay.CASES_DIR.glob("*.yml")))
+    case = roleplay.load(page_id)
+    markdown = roleplay.case_markdown(case)
+    problems = [] if markdown.count("data-step-box=") == len(case.steps) else ["not one answer form per step"]
+    if markdown.count('<div class="hb-roleplay"') != 1:
+        problems.append("no role-play box (or more than one)")
+    return Page(markdown, (f"procedures/cases/{page_id}.yml", "procedures/rules", "procedures/scripts"), problems)
+
+
+def _overview(page_id: str) -> Page:
+    """A part's overview table: the workflow stages, the special situations, or the role-play cases.
+
+    The cases table checks every case (each step's key agrees with the tools, step ids unique across cases) and
+    that there are at least five.
+    """
+    from . import roleplay
+    from .render import workflow_table
+    from .situations import situations_table
+
+    _known("overview", page_id, ["workflow", "situations", "cases"])
+    if page_id == "workflow":
+        return Page(workflow_table(), ("procedures/workflow",))
+    if page_id == "situations":
+        return Page(situations_table(), ("procedures/situations",))
+    count, cases = roleplay.validate(), roleplay.cases()
+    problems = [] if count == len(cases) >= 5 else [f"{count} case files, {len(cases)} cases: at least 5 needed"]
+    return Page(roleplay.cases_table(), ("procedures/cases",), problems)
+
+
+def _issuer(page_id: str) -> Page:
+    """The start page's sentence naming the issuer and the terms profile of this build (``templates/issuer.md.j2``)."""
+    from calculators import handbook_terms
+
+    from .render import render_template
+
+    _known("issuer page", page_id, ["intro"])
+    markdown = render_template("issuer.md.j2", terms=handbook_terms())
+    return Page(markdown, ("procedures/templates/issuer.md.j2",), [] if "⟦issuer⟧" in markdown else ["the issuer is not named"])
+
+
+#: The packages whose versions the status page lists (distribution names).
+VERSIONED = ("jupyter-book", "sphinx", "myst-nb", "jupyter-cache", "ipykernel", "matplotlib", "pandas", "ipywidgets", "pydantic",
+             "PyYAML", "jieba")
+
+
+def _build(page_id: str) -> Page:
+    """The status page's table of this build's Python, calculators and package versions, and its terms profile."""
+    import platform
+    from importlib.metadata import PackageNotFoundError, version
+
+    import calculators
+
+    _known("build page", page_id, ["versions"])
+    rows, problems = [], []
+    for name in VERSIONED:
+        try:
+            rows.append(f"| {name} | {version(name)} |")
+        except PackageNotFoundError:
+            problems.append(f"package {name!r} is not installed")
+    terms = calculators.handbook_terms()
+    markdown = (f"| 组件 | 版本 |\n|---|---|\n| Python | {platform.python_version()} |\n| calculators | {calculators.__version__} |\n"
+                + "\n".join(rows) + f"\n\n条款配置：`{terms.code}`（{terms.issuer}）。\n")
+    return Page(markdown, ("pyproject.toml",), problems)
+
+
 #: Directive name → renderer of an id.  Every kind is a directive (``tools/directives.py``); no name may shadow a
 #: Sphinx or docutils directive (``glossary``, ``role``), hence ``{terms} glossary`` and ``{duties} role``.
 KINDS: dict[str, Callable[[str], Page]] = {
@@ -368,6 +441,10 @@ KINDS: dict[str, Callable[[str], Page]] = {
     "rules": _rules,
     "scripts": _scripts,
     "summary": _summary,
+    "case": _case,
+    "overview": _overview,
+    "issuer": _issuer,
+    "build": _build,
 }
 
 
@@ -418,6 +495,13 @@ def expand(markdown: str) -> str:
 LIVE_CODE: dict[str, Callable[[str], str]] = {
     "exercises": lambda chapter: ("from calculators.ui.practice_pages import show_exercises\nfrom procedures import exercises\n\n"
                                   f"show_exercises(exercises.load({chapter!r}))"),
+    # Role-play pages: the steps, then the interactive role-play in place of the site's answer box.
+    "case": lambda case: f"from calculators.ui.practice_pages import show_case\n\nshow_case({case!r})",
+    # A tool (``tools/directives.py`` shows its site form): the widget.
+    "tool": lambda kind: f"from calculators.ui.tool_display import show_tool\n\nshow_tool({kind!r})",
+    # A diagram (``tools/directives.py`` draws it on the site; not a data page kind).
+    "diagram": lambda name: (f"from IPython.display import SVG\n\nfrom calculators.ui.workflow_diagram import {name}_svg\n\n"
+                             f"SVG({name}_svg())"),
 }
 
 

@@ -154,13 +154,13 @@ def page_key(key: Mapping[str, Any]) -> dict[str, Any]:
 def _rewrite_html(ident: str) -> str:
     """The rewrite box of a spot exercise: its own id ``<id>:rewrite`` for input, 提交 and verdict."""
     rid = ident + REWRITE_SUFFIX
-    dom = f"hb-ex-{ident}-rewrite"
+    dom = f"hbe-{ident}-rw"
     return (f'<div class="hb-exercise hb-rewrite" data-exercise-box="{rid}" data-mode="rewrite" data-key-of="{ident}">'
-            f'<form autocomplete="off" onsubmit="return false"><label for="{dom}">或者改写：把一条违规记录改成合规的说法'
-            f'（须通过话术红线检查）</label><input id="{dom}" type="text" autocomplete="off" name="answer" '
-            f'data-exercise="{rid}" aria-describedby="{dom}-error"><button type="button" data-exercise-submit="{rid}">提交</button>'
-            f'<span class="hb-error" id="{dom}-error" data-for="answer" role="alert"></span></form>'
-            f'<div class="hb-verdict" data-verdict-for="{rid}" data-verdict="" aria-live="polite"></div></div>')
+            f'<form autocomplete="off" onsubmit="return false"><label>或者改写：把一条违规记录改成合规的说法'
+            f'（须通过话术红线检查）<input type="text" data-exercise="{rid}" aria-describedby="{dom}"></label>'
+            f'<button type="button" data-exercise-submit="{rid}">提交</button>'
+            f'<span class="hb-error" id="{dom}" role="alert"></span></form>'
+            f'<div class="hb-verdict" data-verdict-for="{rid}" aria-live="polite"></div></div>')
 
 
 def form_html(key: Mapping[str, Any]) -> str:
@@ -177,28 +177,31 @@ def form_html(key: Mapping[str, Any]) -> str:
     True
     """
     ident = html.escape(key["id"])
-    dom = f"hb-ex-{ident}"
-    common = f'name="answer" data-exercise="{ident}" aria-describedby="{dom}-error"'
+    dom = f"hbe-{ident}"  # the error message's id
+    # The form's autocomplete="off" covers its fields, a label holds its field, a group of options has one
+    # description (on its fieldset), and only radio buttons need a name: a page stays no heavier than a calculator
+    # page (issue 13).
+    common = f'name="answer" data-exercise="{ident}"'
+    described = f'aria-describedby="{dom}"'
     if key["kind"] == "compute":
         hint = {"amount": "金额（元），例如 40.00", "percent": "百分数，例如 14.31%", "text": "例如 M3"}[key["unit"]]
         mode = '' if key["unit"] == "text" else ' inputmode="decimal"'
-        control = (f'<label for="{dom}">你的答案（{html.escape(key.get("label", ""))}）</label>'
-                   f'<input id="{dom}" type="text"{mode} autocomplete="off" placeholder="{hint}" {common}>')
+        control = (f'<label>你的答案（{html.escape(key.get("label", ""))}）'
+                   f'<input type="text"{mode} placeholder="{hint}" data-exercise="{ident}" {described}></label>')
     elif key["kind"] == "choice":
-        control = ('<fieldset><legend>你的选择</legend>' + "".join(
+        control = (f'<fieldset {described}><legend>你的选择</legend>' + "".join(
             f'<label class="hb-option"><input type="radio" value="{letter}" {common}> {letter}</label>' for letter in key["options"])
             + "</fieldset>")
     else:
-        control = ('<fieldset><legend>违反检查规则的记录（可多选）</legend>' + "".join(
-            f'<label class="hb-option"><input type="checkbox" value="{i}" {common}> 第 {i} 条</label>'
+        control = (f'<fieldset {described}><legend>违反检查规则的记录（可多选）</legend>' + "".join(
+            f'<label class="hb-option"><input type="checkbox" value="{i}" data-exercise="{ident}"> 第 {i} 条</label>'
             for i in range(1, int(key["count"]) + 1)) + "</fieldset>")
     data = attribute_json(page_key(key))
     return (f'<div class="hb-exercise" data-exercise-box="{ident}" data-key=\'{data}\'>'
             f'<form autocomplete="off" onsubmit="return false">{control}'
             f'<button type="button" data-exercise-submit="{ident}">提交</button>'
-            f'<span class="hb-error" id="{dom}-error" data-for="answer" role="alert"></span></form>'
-            f'<div class="hb-verdict" data-verdict-for="{ident}" data-verdict="" aria-live="polite">'
-            '<p class="hb-status">引擎加载后可在此作答（本机检查，不联网）；也可展开下方答案核对。</p></div></div>'
+            f'<span class="hb-error" id="{dom}" role="alert"></span></form>'
+            f'<div class="hb-verdict" data-verdict-for="{ident}" aria-live="polite"></div></div>'
             + (_rewrite_html(ident) if key["kind"] == "spot" else ""))
 
 
@@ -220,8 +223,9 @@ def chunks(exercise_set: ExerciseSet, terms: Terms) -> list[str]:
     return [chunks[0]] + [MARKER + c for c in chunks[1:]]
 
 
-PROGRESS = ('<div class="hb-progress" data-hb-progress=""><p>你的作答记录只保存在本浏览器中（localStorage），不会发送到任何地方。'
-            '引擎加载后，可在这里导出记录文件交给讲师。</p></div>')
+PROGRESS = ('<div class="hb-progress" data-hb-progress=""><p class="hb-status">浏览器计算引擎加载后即可在每题下作答'
+            '（本机检查，不联网）；加载前请展开各题的“答案与解析”自行核对。</p><p>你的作答记录只保存在本浏览器中'
+            '（localStorage），不会发送到任何地方。引擎加载后，可在这里导出记录文件交给讲师。</p></div>')
 
 
 def practice_markdown(exercise_set: ExerciseSet, terms: Terms | None = None) -> str:

@@ -285,15 +285,17 @@ def case_key(case: Case, terms: Terms | None = None) -> dict[str, Any]:
 
 def _input(step_key: dict[str, Any]) -> str:
     ident = html.escape(step_key["id"])
-    dom = f"hb-step-{ident}"
-    common = f'name="answer" data-exercise="{ident}" aria-describedby="{dom}-error"'
+    dom = f"hbe-{ident}"  # the error message's id
+    # One description for the whole group, and the form's autocomplete="off" covers its fields: a page stays no
+    # heavier than a calculator page (issue 13).
     if step_key["kind"] == "choose":
-        return ('<fieldset><legend>你的做法</legend>' + "".join(
-            f'<label class="hb-option"><input type="radio" value="{letter}" {common}> {letter}</label>'
+        return (f'<fieldset aria-describedby="{dom}"><legend>你的做法</legend>' + "".join(
+            f'<label class="hb-option"><input type="radio" value="{letter}" name="answer" data-exercise="{ident}"> {letter}</label>'
             for letter in step_key["options"]) + "</fieldset>")
-    label, hint = {"say": ("你会怎么说", "写出你对客户说的话"), "figure": ("你的答案（元）", "例如 40.00"),
-                   "plan": ("你建议的期数", "例如 24")}[step_key["kind"]]
-    return (f'<label for="{dom}">{label}</label><input id="{dom}" type="text" autocomplete="off" placeholder="{hint}" {common}>')
+    label, hint = {"say": ("你会怎么说", ""), "figure": ("你的答案（元）", ' placeholder="例如 40.00"'),
+                   "plan": ("你建议的期数", ' placeholder="例如 24"')}[step_key["kind"]]  # say: the prompt above says it
+    return (f'<label>{label}<input type="text"{hint} data-exercise="{ident}" '
+            f'aria-describedby="{dom}"></label>')
 
 
 def _step_form(step_key: dict[str, Any]) -> str:
@@ -301,49 +303,59 @@ def _step_form(step_key: dict[str, Any]) -> str:
     return (f'<div class="hb-exercise hb-step" data-step-box="{ident}">'
             f'<form autocomplete="off" onsubmit="return false">{_input(step_key)}'
             f'<button type="button" data-exercise-submit="{ident}">提交</button>'
-            f'<span class="hb-error" id="hb-step-{ident}-error" data-for="answer" role="alert"></span></form>'
-            f'<div class="hb-verdict" data-verdict-for="{ident}" data-verdict="" aria-live="polite">'
-            '<p class="hb-status">浏览器计算引擎加载后即可在此作答（在本机检查，不联网）；加载前请展开下方参考做法自行核对。</p></div></div>')
+            f'<span class="hb-error" id="hbe-{ident}" role="alert"></span></form>'
+            f'<div class="hb-verdict" data-verdict-for="{ident}" aria-live="polite"></div></div>')
 
 
 def _step_markdown(number: int, step: Step, step_key: dict[str, Any], terms: Terms) -> str:
     head = f"### 第 {number} 步·{STAGES[step.stage]}：{step.title}\n\n{_situation(step, terms)}\n\n"
+    asked = _situation(step, terms).rstrip().endswith("？")  # the situation asks already: no second prompt
     if step.kind == "choose":
-        head += "你怎么做？\n\n" + "\n".join(f"- **{letter}**．{o.text}" for letter, o in zip(LETTERS, step.options)) + "\n\n"
+        head += ("" if asked else "你怎么做？\n\n") + "\n".join(f"- **{letter}**．{o.text}" for letter, o in zip(LETTERS, step.options)) + "\n\n"
     elif step.kind == "say":
-        head += "你会怎么说？写下你对客户说的话。\n\n"
+        head += "写下你对客户说的话。\n\n" if asked else "你会怎么说？写下你对客户说的话。\n\n"
     elif step.kind == "plan":
         debt = "、".join(f"{ {'principal': '本金', 'interest': '利息', 'fees': '费用', 'late_fees': '违约金'}[k]} {v:,.2f} 元"
                         for k, v in step.debt.items())
         head += f"欠款：{debt}；客户说每月最多能还 {step.afford:,.2f} 元。你建议分多少期？\n\n"
-    lines = [f"**参考做法：**{step_key['model']}"]
+    # A choose step's model answer is its ✔ option (text above, reason below): not written out twice.
+    lines = [] if step.kind == "choose" else [f"**参考做法**：{step_key['model']}"]
     if step.kind == "choose":
         lines += [f"- **{letter}**（{'✔' if o.correct else '✘'}）：{o.why}" for letter, o in zip(LETTERS, step.options)]
-    lines.append(f"**规则：**{step.rule}")
+    lines.append(f"**规则**：{step.rule}")
     lines.append("出处：" + "；".join(rules.cite_text(c) for c in step.sources) + "。")
     answer = ":::{admonition} 参考做法与规则\n:class: dropdown\n\n" + "\n\n".join(lines) + "\n:::\n"
     return head + _step_form(step_key) + "\n\n" + answer
+
+
+#: Step fields a case page shows in its text (the title and stage in the step's heading, the situation, and the model
+#: answer and rule in the folded answer), or that grading does not use (the stage): left out of the page's key
+#: (issue 13: a page no heavier than a calculator page).
+PAGE_SHOWN = ("situation", "model", "rule", "title", "stage")
 
 
 def case_markdown(case: Case, terms: Terms | None = None) -> str:
     """A case page: who the customer is, every step with its answer form and folded model answer, the debrief."""
     terms = handbook_terms() if terms is None else terms
     key = case_key(case, terms)
-    parts = [page_info(case, f"procedures/cases/{case.id}.yml"), f"**人物与账户（虚构）：**{case.persona}"]
+    parts = [page_info(case, f"procedures/cases/{case.id}.yml"), f"**人物与账户（虚构）**：{case.persona}"]
     if case.history:
         parts.append("**此前的联系记录：**\n\n" + "\n".join(
             f"- {e.time.month} 月 {e.time.day} 日 {e.time:%H:%M}：{e.note}" for e in case.history))
-    # The page states the situations and options already: the grading key on the page leaves them out.
-    slim = {**key, "steps": [{k: v for k, v in step.items() if k != "situation"} for step in key["steps"]]}
+    # The page states the situations, options, model answers and rules already: the grading key on the page leaves
+    # them out, and book/_static/practice.js takes the model answer and rule back from each step's folded answer.
+    slim = {"steps": [{k: v for k, v in step.items() if k not in PAGE_SHOWN} for step in key["steps"]]}  # id, title: data-case, h1
     for step in slim["steps"]:
         if "options" in step:
-            step["options"] = {letter: {"ok": o["ok"], "notes": o["notes"]} for letter, o in step["options"].items()}
-    parts.append(f'<div class="hb-roleplay" data-case="{html.escape(case.id)}" data-key=\'{attribute_json(slim)}\'></div>')
+            # The letters are the form's radio buttons, the notes the folded answer's lines: only the right letter.
+            step["correct"] = next(letter for letter, o in step.pop("options").items() if o["ok"])
+    parts.append(f'<div class="hb-roleplay" data-case="{html.escape(case.id)}" data-key=\'{attribute_json(slim)}\'>'
+                 '<p class="hb-status">引擎加载后可在每一步下作答（本机检查，不联网）；加载前可展开各步的参考做法核对。</p></div>')
     parts += [_step_markdown(i, s, k, terms) for i, (s, k) in enumerate(zip(case.steps, key["steps"]), 1)]
     parts.append("### 复盘\n\n"
                  f'<div class="hb-debrief"><button type="button" data-debrief-submit="{html.escape(case.id)}">查看复盘</button>'
                  f'<div data-debrief-for="{html.escape(case.id)}" aria-live="polite"><p class="hb-status">'
-                 '走完各步后点“查看复盘”：列出做得好的、越线或不妥的，以及每一点背后的规则和出处。</p></div></div>')
+                 '走完各步后点“查看复盘”：做得好的、越线或不妥的，各有规则和出处。</p></div></div>')
     return "\n\n".join(parts) + "\n"
 
 

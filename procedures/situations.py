@@ -5,7 +5,8 @@ vulnerable customer, a complaint, a representative, a 失联 debtor, a fraud
 claim, recordings, outside agencies, relief, a customer abroad, a spouse, court
 enforcement), each in the handbook's procedure template (:class:`Situation`).
 ``chapter`` says which chapter of the book the page sits in; the page is
-``book/<chapter>/<id>.md`` and renders :func:`situation_markdown`.
+``book/<chapter>/<id>`` (its ``_toc.yml`` line; the build generates the page from
+this file, ``tools/procedure_pages.py``) and renders :func:`situation_markdown`.
 
 :func:`validate` checks what the model alone cannot: the id equals the file
 name, every cited source and every linked script exists, and every ``say`` line
@@ -23,7 +24,7 @@ from typing import Literal
 from pydantic import Field
 
 from . import loader, rules
-from .loader import ROOT, ProcedureFileError, load_model
+from .loader import ROOT, ProcedureFileError, read_folder
 from .render import render_template, sources_list
 from .schema import Check, Cite, Escalation, Forbidden, Performer, Phrase, Reviewed, Slug, Step, Text
 
@@ -63,13 +64,7 @@ class Situation(Reviewed):
 
 
 def _read(folder: Path) -> dict[str, Situation]:
-    items: dict[str, Situation] = {}
-    for path in sorted(folder.glob("*.yml")):
-        item = load_model(path, Situation)
-        if item.id != path.stem:
-            raise ProcedureFileError(path, [(1, "id", f"must equal the file name {path.stem!r}")])
-        items[item.id] = item
-    return items
+    return read_folder(folder, Situation)
 
 
 @lru_cache(maxsize=None)

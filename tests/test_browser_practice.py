@@ -113,6 +113,26 @@ def step_answer(page, step, text: str) -> str:
     return page.get_attribute(f"[data-verdict-for='{ident}']", "data-verdict")
 
 
+@pytest.mark.parametrize("case_id", ["cannot-pay", "emotional-customer", "disputed-debt", "third-party", "legal-action"])
+def test_roleplay_key_taken_back_from_the_page_is_the_builds(page, site_url, case_id):
+    """A case page's key leaves out what the page shows (titles, model answers, rules, option notes; issue 13):
+    practice.js takes them back from the headings and folded answers, and the grader gets the build's key."""
+    from test_roleplay import KEYS as CASES
+    from procedures import roleplay
+
+    foreign, errors = open_ready(page, site_url, f"book/practice/{case_id}.html")
+    shown = json.loads(page.get_attribute(".hb-roleplay", "data-key"))
+    assert all(field not in step for step in shown["steps"] for field in roleplay.PAGE_SHOWN)
+    got = page.evaluate("window.hbPractice.caseKey")
+    assert (got["id"], got["title"]) == (case_id, CASES[case_id]["title"])
+    for built, step in zip(CASES[case_id]["steps"], got["steps"], strict=True):
+        expected = {k: v for k, v in built.items() if k not in ("situation", "stage")}
+        if "options" in expected:
+            expected["options"] = {letter: {"ok": o["ok"], "notes": o["notes"]} for letter, o in expected["options"].items()}
+        assert step == expected, step["id"]
+    assert foreign == [] and errors == []
+
+
 def test_walk_a_roleplay_to_the_debrief(page, site_url):
     """The 想还但还不起 case, every step in order: one wrong try and a retry on the plan, then the debrief."""
     from test_roleplay import KEYS as CASES, right, wrong

@@ -9,6 +9,7 @@ so the data can be edited without touching the checkout.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -128,9 +129,92 @@ def test_every_book_page_directive_names_a_known_page_whose_checks_pass():
     """The ids declared in book/ all exist and their checks pass (what the build would fail on, without building)."""
     from procedures import pages
 
-    declared = [(path, kind, page_id) for path in sorted((ROOT / "book").rglob("*.md"))
+    from tools.live import book_pages
+    from tools.procedure_pages import page_file
+
+    # every page of _toc.yml: its page file, or the page generated from a procedure YAML (tools/procedure_pages.py)
+    declared = [(path, kind, page_id) for path in [page_file(p.docname) for p in book_pages()]
                 for kind, page_id in pages.DIRECTIVE_LINE.findall(path.read_text(encoding="utf-8")) if kind in pages.KINDS]
     assert len(declared) >= 37  # one per page; the conduct and linter pages also show a tool
     for path, kind, page_id in declared:
         assert pages.render(kind, page_id).problems == [], (path, kind, page_id)
         assert "kernelspec" not in path.read_text(encoding="utf-8") or "{code-cell}" in path.read_text(encoding="utf-8"), path
+
+
+@pytest.mark.build
+def test_case_overview_diagram_issuer_and_versions_pages_build_without_a_kernel(tmp_path):
+    """The former code-cell data pages: a role-play case, the part overviews, the workflow diagram, the start page's
+    issuer sentence and the status page's versions, each from its directive."""
+    from importlib.metadata import version
+
+    from procedures import roleplay
+
+    project = fixture_book(tmp_path, "# 案例\n\n```{case} cannot-pay\n```\n\n```{overview} cases\n```\n\n"
+                                     "```{diagram} workflow\n```\n\n```{overview} workflow\n```\n\n```{issuer} intro\n```\n\n"
+                                     "```{build} versions\n```\n")
+    result = build(project)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    page = html(project)
+    case = roleplay.load("cannot-pay")
+    assert page.count('data-step-box="') == len(case.steps) == 5  # one answer form per step (the site's practice.js)
+    assert page.count('<div class="hb-roleplay" data-case="cannot-pay" data-key=') == 1
+    assert all(case_item.title in page for case_item in roleplay.cases())  # the cases table
+    images = list((project / "out" / "_images").glob("*.svg"))
+    assert len(images) == 1 and "<svg" in images[0].read_text(encoding="utf-8")
+    assert f'src="_images/{images[0].name}"' in page and 'alt="工作流程图' in page
+    assert "本手册以<strong>招商银行</strong>（招行）为发卡机构编写" in page
+    assert f"<td><p>{version('sphinx')}</p></td>" in page and f"<td><p>{version('pydantic')}</p></td>" in page
+    assert "⟦" not in page and "```" not in page
+
+
+@pytest.mark.build
+def test_a_case_key_that_disagrees_with_the_contact_checker_fails_naming_the_page_and_the_step(tmp_path):
+    project = fixture_book(tmp_path, "# 案例\n\n```{case} cannot-pay\n```\n")
+    data_file = project / "procedures" / "cases" / "cannot-pay.yml"
+    text = data_file.read_text(encoding="utf-8")
+    night = '{time: "2026-03-04T07:30"'  # option B: a call before 08:00, marked wrong because the checker flags it
+    assert text.count(night) == 1
+    data_file.write_text(text.replace(night, '{time: "2026-03-04T10:30"'), encoding="utf-8")
+    result = build(project)
+    log = result.stdout + result.stderr
+    assert result.returncode != 0 and "index.md" in log, log[-3000:]
+    assert "{case} cannot-pay" in log and "cannot-pay-contact: option B is marked wrong but the checker finds no violation" in log, \
+        log[-3000:]
+
+
+def test_the_classroom_copy_gives_case_pages_the_role_play_widget_and_the_workflow_its_diagram():
+    from tools import live
+
+    pages = live.book_pages()
+    for docname, expected in [("book/practice/cannot-pay", "show_case('cannot-pay')"), ("book/workflow/index", "SVG(workflow_svg())"),
+                              ("book/rules/conduct", "show_tool('conduct')")]:
+        page = next(p for p in pages if p.docname == docname)
+        notebook = live.classroom_notebook(ROOT / f"{docname}.md", page, pages)
+        code = [cell for cell in notebook.cells if cell.cell_type == "code"]
+        assert len(code) == 1 and code[0].source.endswith(expected), docname
+        assert code[0].metadata["jupyter"]["source_hidden"] is True
+        assert not any("{case}" in c.source or "{diagram}" in c.source for c in notebook.cells)
+    cases = next(p for p in pages if p.docname == "book/practice/index")
+    text = "".join(c.source for c in live.classroom_notebook(ROOT / "book/practice/index.md", cases, pages).cells)
+    assert "{overview}" not in text and "孙女士（虚构）](" in text  # the cases table, with notebook links
+
+
+@pytest.mark.build
+def test_a_tool_directive_shows_the_site_form_and_fails_when_its_worked_example_changes(tmp_path):
+    from calculators.ui.frontends import form_html
+
+    project = fixture_book(tmp_path, "# 检查器\n\n```{tool} conduct\n```\n\n```{tool} lint\n```\n")
+    result = build(project)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    page = html(project)
+    assert form_html("conduct") in page and form_html("lint") in page  # the forms as the kernels printed them
+    # A daily cap changed in the data: the page's worked example and prose no longer hold, the build fails naming it.
+    data_file = project / "procedures" / "rules" / "conduct.yml"
+    text = data_file.read_text(encoding="utf-8")
+    cap = re.search(r"max_effective_calls_per_day: *3\b", text)
+    assert cap is not None
+    data_file.write_text(text.replace(cap.group(0), cap.group(0)[:-1] + "4"), encoding="utf-8")
+    failed = build(project)
+    log = failed.stdout + failed.stderr
+    assert failed.returncode != 0 and "index.md" in log and "{tool} conduct: the page disagrees with the tools" in log, log[-3000:]
+    assert "the daily caps are not 3 effective calls" in log, log[-3000:]

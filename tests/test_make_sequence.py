@@ -28,6 +28,7 @@ import signal
 import subprocess
 import sys
 import time
+import zlib
 from pathlib import Path
 
 import pytest
@@ -162,6 +163,14 @@ def test_make_commands_in_sequence(tmp_path):
     assert passed(restyled), output(restyled)[-5000:]
     assert executed(restyled) == [], executed(restyled)
     assert "edited in the make-sequence test" in (site / "_static" / "handbook.css").read_text(encoding="utf-8")
+    # Every page links the new copy: a page not written again would keep the old checksum, which browsers
+    # cache for a year (tools/serve.py sends versioned files as immutable).
+    css_bytes = (site / "_static" / "handbook.css").read_bytes().translate(None, b"\r")
+    checksum = f"{zlib.crc32(css_bytes):08x}"
+    linked = {page.relative_to(site).as_posix(): re.findall(r"handbook\.css\?v=([0-9a-f]+)", page.read_text(encoding="utf-8"))
+              for page in site.rglob("*.html") if "_static" not in page.parts}
+    linked = {name: found for name, found in linked.items() if found}
+    assert sum(name.startswith("book/") for name in linked) >= 2 and all(found == [checksum] for found in linked.values()), linked
 
     # 7. A warning fails the build; the published site stays as it was, `make serve` refuses, and the next
     #    unchanged build fails again.  Fixed, the build passes and the site is published.

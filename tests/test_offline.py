@@ -75,12 +75,19 @@ def test_second_calculator_page_and_offline_visit_load_the_engine_from_cache(bro
     try:
         page = context.new_page()
         _open_ready(page, url + FIRST)
+        # The worker keeps what the first page loaded before it took control by fetching each file again, one
+        # after another (hb-offline.js hands them over): wait until every versioned file of the first page is kept,
+        # the engine among them, so that none of those fetches falls into the second page's count.
         page.wait_for_function("""async () => {
+            const kept = new Set();
             for (const name of await caches.keys()) {
-                const keys = (await (await caches.open(name)).keys()).map((r) => r.url);
-                if (keys.some((u) => u.endsWith('pyodide.asm.wasm')) && keys.some((u) => u.endsWith('.whl'))) return true;
+                for (const request of await (await caches.open(name)).keys()) kept.add(request.url);
             }
-            return false;
+            const loaded = performance.getEntriesByType('resource').map((e) => e.name.split('#')[0])
+                .filter((u) => u.startsWith(location.origin) && (u.includes('/_static/') || u.endsWith('/searchindex.js')));
+            const urls = [...kept];
+            return urls.some((u) => u.endsWith('pyodide.asm.wasm')) && urls.some((u) => u.endsWith('.whl'))
+                && loaded.every((u) => kept.has(u));
         }""", timeout=60_000, polling=500)
         before = served.handler_class.bytes_sent
         second = context.new_page()

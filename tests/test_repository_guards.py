@@ -8,6 +8,7 @@ import subprocess
 import yaml
 
 from helpers import ROOT
+from tools.procedure_pages import page_file
 
 
 IGNORED = {"_build", ".venv", ".git", ".cache", "build", "__pycache__", ".pytest_cache", ".hypothesis", "node_modules"}
@@ -46,7 +47,7 @@ def test_every_yaml_file_parses():
 def test_pages_are_myst_text_notebooks_with_hidden_plumbing():
     """Every page is MyST Markdown; a page with code has jupytext/kernelspec front matter and tags on every cell."""
     for page in toc_pages():
-        text = (ROOT / f"{page}.md").read_text(encoding="utf-8")
+        text = page_file(page).read_text(encoding="utf-8")  # the page file, or the one generated from a procedure YAML
         cells = re.findall(r"```\{code-cell\} ipython3\n(.*?)```", text, re.S)
         if not cells:
             continue
@@ -70,5 +71,5 @@ def test_no_placeholders_or_unsourced_calling_window():
 
 def test_images_have_alt_text():
     for page in toc_pages():
-        text = (ROOT / f"{page}.md").read_text(encoding="utf-8")
+        text = page_file(page).read_text(encoding="utf-8")  # the page file, or the one generated from a procedure YAML
         assert not re.search(r"!\[\]\(", text), page

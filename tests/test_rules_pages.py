@@ -17,6 +17,7 @@ from procedures.render_rules import (category_text, civil_markdown, complaints_m
 from procedures.render import data_box, sources_list
 from procedures.schema import Cite
 from tools.privacy_scan import scan_paths
+from tools.procedure_pages import page_file
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ["book/rules/index", "book/rules/stages", "book/rules/civil", "book/rules/credit-reporting", "book/rules/complaints",
@@ -171,10 +172,10 @@ def test_links_between_pages_resolve_to_files():
     for page in PAGES:
         text = (ROOT / f"{page}.md").read_text(encoding="utf-8")
         for target in re.findall(r"\{doc\}`(?:[^`<]*<)?(/book/[a-z/-]+)>?`", text):
-            assert (ROOT / f"{target.lstrip('/')}.md").is_file(), (page, target)
+            assert page_file(target.lstrip("/")).is_file(), (page, target)  # a page file, or a procedure YAML's page
     for term in loader.glossary().terms:
         if term.see:
-            assert (ROOT / f"{term.see}.md").is_file(), (term.term, term.see)
+            assert page_file(term.see).is_file(), (term.term, term.see)
 
 
 def test_privacy_scan_is_clean_on_these_files():

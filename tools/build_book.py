@@ -32,6 +32,10 @@ same output), and why:
 * **Ctrl-C** stops the build with one line and exit status 130: the build runs
   in a child process in its own session, which this process stops as a whole
   (reader processes and kernels), so no process prints a traceback.
+* **One kernel per reader process.** Each page used to start a kernel of its
+  own (about 0.7 s, plus its imports again); :mod:`tools.kernel_reuse` keeps one
+  kernel per process and resets it between pages (empty namespace, execution
+  counts from 1, the page's folder as working directory).
 * **Start-up.** ``jsonschema`` (imported by Jupyter Book to validate
   ``_config.yml``) imports ``rfc3987_syntax`` when it is installed (it is,
   through the Jupyter server's dependencies) and compiles some forty grammars
@@ -211,8 +215,10 @@ def _staged(build_sphinx):
             return result
         signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})  # never interrupt the swap half-way
         try:
+            started = time.perf_counter()
             publish(staging, site)
             marker.unlink(missing_ok=True)
+            print(f"[handbook] phase publish: {time.perf_counter() - started:.2f} s")
         finally:
             signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
         return result
@@ -275,6 +281,7 @@ def _run_interruptible(argv: list[str]) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     argv = argv if argv is not None else sys.argv[1:]
+    os.environ.setdefault("HANDBOOK_BUILD_STARTED", str(time.time()))  # phase timings (tools/handbook_sphinx.py)
     if not os.environ.get(CHILD_FLAG):
         return _run_interruptible(argv)
     sys.modules.setdefault("rfc3987_syntax", None)  # see the module docstring: unused, 1.3 s to import
@@ -282,6 +289,9 @@ def main(argv: list[str] | None = None) -> int:
     import jupyter_book.sphinx as jb_sphinx
 
     jobs = int(os.environ.get("HANDBOOK_JOBS") or os.cpu_count() or 1)
+    from tools import kernel_reuse
+
+    kernel_reuse.install()  # one kernel per reader process, reset between pages (HANDBOOK_KERNEL_REUSE=0: off)
     _declare_multitoc_parallel_safe()
     _summarize_execution_failures()
     # The CLI imports build_sphinx from this module at call time: give it the jobs argument it never passes,

@@ -61,11 +61,28 @@ def _selected(member: str, include: list[str]) -> bool:
     return any(path.startswith(rule) if rule.endswith("/") else fnmatch.fnmatch(path, rule) for rule in include)
 
 
+def _unpacked(pkg: dict, dest: Path) -> bool:
+    stamp = dest / pkg["dest"] / ".version"
+    return stamp.is_file() and stamp.read_text() == f"{pkg['name']}@{pkg['version']}"
+
+
+def pending(dest: Path = DEFAULT_DEST) -> list[str]:
+    """The packages of ``assets/vendor.json`` not (or not in the pinned version) unpacked into ``dest``.
+
+    >>> import tempfile
+    >>> names = pending(Path(tempfile.mkdtemp()))
+    >>> "pyodide" in names and len(names) == len(json.loads(LIST.read_text(encoding="utf-8"))["packages"])
+    True
+    """
+    packages = json.loads(LIST.read_text(encoding="utf-8"))["packages"]
+    return [pkg["name"] for pkg in packages if not _unpacked(pkg, dest)]
+
+
 def unpack(pkg: dict, dest: Path) -> Path:
     """Unpack the listed files of ``pkg`` into ``dest/<pkg.dest>`` (skipped when already done)."""
     out = dest / pkg["dest"]
     stamp = out / ".version"
-    if stamp.is_file() and stamp.read_text() == f"{pkg['name']}@{pkg['version']}":
+    if _unpacked(pkg, dest):
         return out
     if out.exists():
         shutil.rmtree(out)

@@ -14,7 +14,12 @@ What it adds to a plain Jupyter Book 1 build, and why:
 * **Offline assets.** MathJax, require.js, the widget manager and Pyodide are
   fetched from the npm registry (pinned in ``assets/vendor.json``) and served
   from ``_static/vendor/``; the calculators wheel and profile JSON for the
-  in-browser calculators are built into ``_static/app/``.
+  in-browser calculators are built into ``_static/app/``.  On a cold build both
+  run as background processes while the pages are read (waited for before
+  writing), so they add no time while there are pages to read.
+* **Phase timings.** ``[handbook] phase NAME: S s`` lines (start-up, assets,
+  read, write, search data, finish; ``publish`` from ``tools/build_book.py``)
+  show where a build's time goes; ``bench/bench_build.py`` sums them.
 * **Every switch rebuilds.** The profile name, the digest of the dependency
   files (which covers a profile given as a path) and the configuration form the
   config value ``handbook_build_key`` (``rebuild="env"``): when it changes, Sphinx
@@ -44,6 +49,7 @@ import time
 from pathlib import Path
 
 from sphinx.application import Sphinx
+from sphinx.errors import ExtensionError
 from sphinx.util import logging as sphinx_logging
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -127,11 +133,14 @@ def _inject_digest(app: Sphinx, docname: str, source: list[str]) -> None:
 
 
 def _static_files_follow(app: Sphinx, docname: str, source: list[str]) -> None:
-    """The site's own static files (``book/_static``) are dependencies of the start page: Sphinx copies static
-    files only when some page is written, so an edit to a stylesheet or script alone would otherwise report
-    "no targets are out of date" and leave the old file in the site."""
-    if docname != app.config.root_doc:
-        return
+    """The site's own static files (``book/_static``) are dependencies of every page.
+
+    Sphinx copies static files only when some page is written, so an edit to a stylesheet or script alone
+    would otherwise report "no targets are out of date" and leave the old file in the site.  And every page
+    links them with a checksum (``handbook.css?v=…``) that ``tools/serve.py`` marks immutable for a year: a
+    page that is not written again would keep sending browsers to the old copy.  Re-reading takes executed
+    outputs from the cache, so a static edit re-executes nothing.
+    """
     for path in sorted((ROOT / "book" / "_static").rglob("*")):
         if path.is_file():
             app.env.note_dependency(str(path))
@@ -156,6 +165,29 @@ def _write_start_redirect(app: Sphinx, exception) -> None:
         f'<body><main><p><a href="{target}">进入手册</a></p></main></body></html>\n',
         encoding="utf-8",
     )
+
+
+PHASE_STARTED = "HANDBOOK_BUILD_STARTED"  # time.time() when the build process started (tools/build_book.py)
+
+
+def log_phase(name: str, started: float) -> float:
+    """Log ``[handbook] phase NAME: S s`` (read by bench/bench_build.py) and return the current time."""
+    now = time.time()
+    LOG.info(f"[handbook] phase {name}: {now - started:.2f} s")
+    return now
+
+
+def _phase_mark(name: str, previous: str | None):
+    """An event handler that logs the time since the mark ``previous`` (or the process start) as phase ``name``."""
+
+    def handler(app: Sphinx, *args) -> None:
+        marks = app.__dict__.setdefault("handbook_marks", {})
+        start = marks.get(previous) if previous else float(os.environ.get(PHASE_STARTED) or 0) or None
+        marks[name] = time.time()
+        if start is not None:
+            log_phase(name, start)
+
+    return handler
 
 
 def _env_before_read(app: Sphinx, env, docnames) -> None:
@@ -205,47 +237,101 @@ def _configure_kernels(app: Sphinx, config) -> None:
     os.environ["IPYTHONDIR"] = str(ipython_dir)
 
 
-def _build_browser_app(digest: str) -> None:
-    """The calculators wheel and the profile JSON that the in-browser calculators load."""
+def _start_browser_app(digest: str):
+    """Start building the calculators wheel and the profile JSON that the in-browser calculators load.
+
+    Returns ``None`` when they are up to date, else a function that waits for the build and puts the result in
+    place (``_static/app``): pip runs in the background while Sphinx reads the pages.
+    """
     out = EXTRA_STATIC / "app"
     stamp = out / ".digest"
     if stamp.is_file() and stamp.read_text() == digest:
-        return
+        return None
     started = time.perf_counter()
-    if out.exists():
-        shutil.rmtree(out)
-    out.mkdir(parents=True)
-    scratch = ROOT / "build"  # setuptools' in-tree build folder: removed again unless it was there before
-    had_scratch = scratch.exists()
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--quiet", "--wheel-dir", str(out), str(ROOT)],
-        check=True, cwd=ROOT, env={**os.environ, "PIP_NO_INPUT": "1"},
+    fresh = out.with_name("app.new")
+    shutil.rmtree(fresh, ignore_errors=True)
+    fresh.mkdir(parents=True)
+    # setuptools' build and egg-info folders go to an empty scratch folder, never the checkout's ``build/``: a
+    # leftover ``build/lib`` would ship modules that no longer exist (setuptools copies over it, never prunes it).
+    scratch = ROOT / "_build" / "wheel-build"
+    shutil.rmtree(scratch, ignore_errors=True)
+    scratch.mkdir(parents=True)
+    extra_config = scratch / "setup-extra.cfg"
+    extra_config.write_text(f"[build]\nbuild_base = {scratch / 'build'}\n[egg_info]\negg_base = {scratch}\n", encoding="utf-8")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--quiet", "--wheel-dir", str(fresh), str(ROOT)],
+        cwd=ROOT, env={**os.environ, "PIP_NO_INPUT": "1", "DIST_EXTRA_CONFIG": str(extra_config)},
     )
-    if not had_scratch:
-        shutil.rmtree(scratch, ignore_errors=True)
-    from calculators.ui.frontends import contexts_for_browser
 
-    wheel = next(out.glob("*.whl"))
-    # What the browser forms need besides the wheel: the handbook's profile and the rules data, as JSON.
-    manifest = {"wheel": wheel.name, "contexts": contexts_for_browser()}
-    (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
-    stamp.write_text(digest)
-    LOG.info(f"[handbook] browser calculators: {wheel.name} built in {time.perf_counter() - started:.1f} s")
+    def finish() -> None:
+        if process.wait() != 0:
+            raise ExtensionError(f"building the calculators wheel failed (pip wheel exit status {process.returncode})")
+        shutil.rmtree(scratch, ignore_errors=True)
+        from calculators.ui.frontends import contexts_for_browser
+
+        wheel = next(fresh.glob("*.whl"))
+        # What the browser forms need besides the wheel: the handbook's profile and the rules data, as JSON.
+        manifest = {"wheel": wheel.name, "contexts": contexts_for_browser()}
+        (fresh / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+        (fresh / ".digest").write_text(digest)
+        if out.exists():
+            shutil.rmtree(out)
+        fresh.rename(out)
+        LOG.info(f"[handbook] browser calculators: {wheel.name} built in {time.perf_counter() - started:.1f} s")
+
+    return finish
+
+
+def _start_vendor_assets():
+    """Unpack the vendor assets in the background when some are missing (a cold build): returns a function
+    that waits for them, or ``None`` when they are in place (the listing is printed as before)."""
+    from tools import fetch_assets
+
+    dest = EXTRA_STATIC / "vendor"
+    if not fetch_assets.pending(dest):
+        fetch_assets.main(["--dest", str(dest)])
+        return None
+    process = subprocess.Popen([sys.executable, "-m", "tools.fetch_assets", "--dest", str(dest)], cwd=ROOT)
+
+    def finish() -> None:
+        if process.wait() != 0:
+            raise ExtensionError(f"fetching the vendor assets failed (tools/fetch_assets.py exit status {process.returncode})")
+
+    return finish
+
+
+def _finish_static(app: Sphinx, *args) -> None:
+    """Wait for the asset work started at config-inited (before Sphinx copies static files; at the latest when
+    the build finishes, also after an error, so that no background process outlives the build)."""
+    failed = args and isinstance(args[-1], BaseException)
+    waiting, app.handbook_pending = getattr(app, "handbook_pending", []), []
+    started = time.perf_counter()
+    for finish in waiting:
+        try:
+            finish()
+        except ExtensionError:
+            if not failed:
+                raise
+    if waiting:
+        LOG.info(f"[handbook] phase assets wait: {time.perf_counter() - started:.2f} s")
 
 
 def _prepare_static(app: Sphinx, config) -> None:
-    """Vendor assets and the browser app, placed where html_static_path picks them up."""
-    from tools import fetch_assets
+    """Vendor assets and the browser app, placed where html_static_path picks them up.
 
+    The slow parts of a cold build (unpacking some 30 MB of vendor files, building the wheel) run as
+    background processes while the pages are read; :func:`_finish_static` waits for them before writing.
+    """
     started = time.perf_counter()
-    fetch_assets.main(["--dest", str(EXTRA_STATIC / "vendor")])
     app.handbook_dependencies = dependency_files()
     app.handbook_digest = dependency_digest(app.handbook_dependencies)
-    _build_browser_app(app.handbook_digest)
+    app.handbook_pending = [finish for finish in (_start_vendor_assets(), _start_browser_app(app.handbook_digest)) if finish]
     from calculators.terms import selected_profile
 
     config.handbook_build_key = build_key(selected_profile(), app.handbook_digest)
-    LOG.info(f"[handbook] static assets ready in {time.perf_counter() - started:.1f} s")
+    LOG.info(f"[handbook] static assets ready in {time.perf_counter() - started:.1f} s"
+             + (" (the rest in the background)" if app.handbook_pending else ""))
+    LOG.info(f"[handbook] phase assets: {time.perf_counter() - started:.2f} s")
 
 
 def _only_toc_pages(app: Sphinx, config) -> None:
@@ -290,8 +376,9 @@ def _prune_stale_output(app: Sphinx, exception) -> None:
 
 
 def setup(app: Sphinx) -> dict:
-    from tools import issuer_footer
+    from tools import issuer_footer, kernel_reuse
 
+    kernel_reuse.install()  # one kernel per build process, reset between pages (HANDBOOK_KERNEL_REUSE=0: off)
     app.setup_extension("tools.status_table")  # the build-status table in Chinese
     app.add_config_value("handbook_build_key", "", "env", types=[str])
     app.setup_extension("tools.directives")  # data pages: ```{procedure} contact``` and the other kinds
@@ -303,6 +390,14 @@ def setup(app: Sphinx) -> dict:
     app.connect("config-inited", _write_search_dictionary)
     app.connect("config-inited", _prepare_static)
     app.connect("env-before-read-docs", _env_before_read)
+    app.connect("env-updated", _finish_static, priority=10)  # before Sphinx copies the static files
+    app.connect("build-finished", _finish_static, priority=10)
+    # Phase timings for bench/bench_build.py: start-up (imports, configuration, assets), reading (with execution),
+    # writing (with the search index), and the build-finished work (search data, checks).
+    app.connect("env-before-read-docs", _phase_mark("start-up", None), priority=1)
+    app.connect("env-updated", _phase_mark("read", "start-up"), priority=1)
+    app.connect("build-finished", _phase_mark("write", "read"), priority=1)
+    app.connect("build-finished", _phase_mark("finish", "write"), priority=999)
     app.connect("source-read", _inject_digest)
     app.connect("source-read", _static_files_follow)
     app.setup_extension("tools.site_reader")  # accessibility, Chinese question search, caching, edit links (reader)

@@ -84,6 +84,7 @@ function attach(box, id, grade, onGraded) {
     }
   });
   verdict.innerHTML = "<p class=\"hb-status\">作答后按“提交”（或回车）检查；可以反复修改再提交。</p>";
+  verdict.dataset.verdict = ""; // answerable, not answered yet (the page's HTML leaves the empty attribute out)
   box.dataset.state = "ready";
 }
 
@@ -128,8 +129,70 @@ function setupProgress() {
   renderProgress();
 }
 
+// The case's id (data-case) and title (the page's h1), a step's title (its heading), model answer and rule (its folded answer: "参考做法：…", "规则：…") and options' notes
+// are not in the page's key (procedures.roleplay.PAGE_SHOWN): they are taken back from the page, as the feedback and
+// the debrief quote them.
+function caseKey() {
+  const key = { id: roleplay.dataset.case, title: "", ...JSON.parse(roleplay.dataset.key) };
+  const h1 = document.querySelector("h1");
+  if (h1) { // "案例演练：title"
+    const text = h1.cloneNode(true);
+    for (const link of text.querySelectorAll(".headerlink")) link.remove();
+    key.title = text.textContent.slice(text.textContent.indexOf("：") + 1).trim();
+  }
+  const fields = { "参考做法": "model", "规则": "rule" };
+  for (const step of key.steps) {
+    const box = steps.find((b) => b.dataset.stepBox === step.id);
+    // The step's title is its heading "第 n 步·阶段：title".
+    let heading = box && box.previousElementSibling;
+    while (heading && !heading.matches("h1, h2, h3, h4, .rubric")) heading = heading.previousElementSibling;
+    if (heading && step.title === undefined) {
+      const text = heading.cloneNode(true);
+      for (const link of text.querySelectorAll(".headerlink")) link.remove();
+      step.title = text.textContent.slice(text.textContent.indexOf("：") + 1).trim();
+    }
+    if (box && step.correct !== undefined) { // a choose step: its options are the form's radio buttons
+      step.options = {};
+      for (const radio of box.querySelectorAll("input[type=radio]")) step.options[radio.value] = { ok: radio.value === step.correct };
+      delete step.correct;
+    }
+    const answer = box && box.nextElementSibling;
+    if (!answer || !answer.matches(".admonition, details")) continue;
+    for (const p of answer.querySelectorAll("p")) {
+      const label = p.firstElementChild;
+      const field = label && label.matches("strong") && p.firstChild === label && fields[label.textContent];
+      if (field && step[field] === undefined) step[field] = p.textContent.slice(label.textContent.length).replace(/^：/, "").trim();
+    }
+    // An option's note (why it is wrong) is its line in the folded answer: "B（✘）：…". A choose step's model answer
+    // is its ✔ option: the option's text (the list above the form: "B．…") and its reason.
+    for (const li of answer.querySelectorAll("li")) {
+      const letter = li.querySelector("strong");
+      const option = letter && step.options && step.options[letter.textContent];
+      if (option && option.notes === undefined) {
+        const why = li.textContent.slice(li.textContent.indexOf("：") + 1).trim();
+        option.notes = option.ok ? [] : [why];
+        if (option.ok && step.model === undefined) step.model = `${optionText(box, letter.textContent)}（${why}）`;
+      }
+    }
+  }
+  return JSON.stringify(key);
+}
+
+// The text of option `letter` in the list before a step's form: "<strong>B</strong>．text".
+function optionText(box, letter) {
+  let list = box.previousElementSibling;
+  while (list && !list.matches("ul, ol")) list = list.previousElementSibling;
+  for (const li of list ? list.querySelectorAll("li") : []) {
+    const strong = li.querySelector("strong");
+    if (strong && strong.textContent === letter) return li.textContent.slice(li.textContent.indexOf("．") + 1).trim();
+  }
+  return "";
+}
+
 function startRoleplay(call, manifest) {
-  const key = roleplay.dataset.key;
+  const key = caseKey();
+  window.hbPractice.caseKey = JSON.parse(key); // what the grader gets (tests compare it with the build's key)
+  for (const status of roleplay.querySelectorAll(".hb-status")) status.remove();
   const context = JSON.stringify({ terms: manifest.contexts.terms, redlines: manifest.contexts.redlines });
   const given = {}; // step id -> the answer as typed: the debrief grades them again
   const ask = (step, answer) => JSON.parse(call("roleplay", JSON.stringify({ key, step, answer }), context));
