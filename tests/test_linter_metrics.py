@@ -30,6 +30,10 @@ ROOT = Path(__file__).resolve().parent.parent
 #: Session 4 (1,399 utterances; test 473: 240 violations, 233 compliant; model with blanked mentions kept whole,
 #: a #mention feature, max-over-sentences out-of-fold threshold at a 3 % budget): combined 100.0 % / 2.6 %,
 #: rules 95.0 % / 0.4 %, model 83.8 % / 3.4 % -- still below MODEL_RECALL (kept): an open item.
+#: Session 5: a new split that never reshuffles (a family is in the test set iff int(sha256(id)) % 3 == 0, decided
+#: before looking at figures), 1,487 utterances (test 530: 283 violations, 247 compliant): combined 99.6 % / 2.8 %,
+#: model 87.3 % / 3.2 %, rules 89.4 % / 0.0 % -- below RULES_RECALL (kept, never lowered): on this split the rules
+#: meet test families that no one widened them for (rules caught 10 of the 20 new session-5 test utterances).
 COMBINED_RECALL, COMBINED_FALSE_ALARMS = 0.98, 0.03
 MODEL_RECALL, MODEL_FALSE_ALARMS = 0.85, 0.04
 RULES_RECALL = 0.95
@@ -71,6 +75,16 @@ def test_split_is_by_family_and_stable(corpus):
     assert not {i.family for i in dev} & {i.family for i in test}
     assert len(dev) + len(test) == len(corpus) and 0.25 < len(test) / len(corpus) < 0.4
     assert split(list(reversed(corpus)))[1] == [i for i in reversed(corpus) if i in set(test)]
+
+
+def test_adding_families_never_moves_existing_ones(corpus):
+    from tools.linter_corpus import Item
+
+    _, test = split(corpus)
+    extra = [Item(f"新句{k}", "insult", f"new-family-{k}") for k in range(30)]
+    _, grown = split(corpus + extra)
+    assert [i for i in grown if i.family not in {e.family for e in extra}] == test
+    assert 0 < sum(i in grown for i in extra) < len(extra)  # the new ones land on both sides
 
 
 def test_combined_figures_on_the_test_split(figures):
@@ -191,6 +205,42 @@ SESSION4_RULE_MISSES = [
     ("【某某法务】您的起诉状已生成，传票即将送达，点击链接处理，结清即撤诉。", "fake-document"),
     ("逾期满九十天系统会自动转为刑事案件。", "exaggerated-legal"),
 ]
+
+
+#: Session 5 (kinds from development misses and the two used blind sets; our own sentences): kinds the rules
+#: must now catch, and compliant sentences next to them that they must leave alone.
+SESSION5_RULE_MISSES = [
+    ("我们明天就去她单位找她当面谈。", "employer-contact"),
+    ("她母亲一个人住在乡下，我们可以常去看看老人家。", "veiled-threat"),
+    ("你哥不还，这钱总得有人还吧？", "third-party-pay"),
+    ("你直接转我支付宝就行，不用走银行。", "private-channel"),
+    ("半夜一点了还没睡吧？我们再聊聊还款。", "late-night"),
+    ("我不是催收公司的，我是法院的调解员。", "impersonation"),
+    ("把你爸的身份证号和单位报给我。", "privacy"),
+    ("逾期已经满半年，本案转为刑事案件，银行无权撤回。", "exaggerated-legal"),
+]
+SESSION5_RULE_COMPLIANT = [
+    "我们不会去您单位找您，也不会联系您的同事。",
+    "如果有人让您扫收款码还款，请直接挂断。",
+    "客户说凌晨一点还没睡，想约明天中午沟通。",
+    "您爱人的身份证号我们不需要，只核实您本人的信息。",
+    "逾期不会自动转为刑事案件，是否构成犯罪由司法机关认定。",
+    "方便说一下您每月到手多少吗？扣掉房贷、车贷和日常开销，大概还剩多少？",
+]
+
+
+@pytest.mark.parametrize("text, category", SESSION5_RULE_MISSES)
+def test_session5_kinds_are_caught_by_a_rule(text, category):
+    from calculators.compliance.redlines import lint
+
+    assert category in {f.category for f in lint(text, redlines(), None)}
+
+
+@pytest.mark.parametrize("text", SESSION5_RULE_COMPLIANT)
+def test_session5_compliant_neighbours_are_not_rule_findings(text):
+    from calculators.compliance.redlines import lint
+
+    assert lint(text, redlines(), None) == []
 
 
 @pytest.mark.parametrize("text", SESSION4_RULE_COMPLIANT)
