@@ -31,9 +31,12 @@ ROOT = Path(__file__).resolve().parent.parent
 #: a #mention feature, max-over-sentences out-of-fold threshold at a 3 % budget): combined 100.0 % / 2.6 %,
 #: rules 95.0 % / 0.4 %, model 83.8 % / 3.4 % -- still below MODEL_RECALL (kept): an open item.
 #: Session 5: a new split that never reshuffles (a family is in the test set iff int(sha256(id)) % 3 == 0, decided
-#: before looking at figures), 1,487 utterances (test 530: 283 violations, 247 compliant): combined 99.6 % / 2.8 %,
-#: model 87.3 % / 3.2 %, rules 89.4 % / 0.0 % -- below RULES_RECALL (kept, never lowered): on this split the rules
-#: meet test families that no one widened them for (rules caught 10 of the 20 new session-5 test utterances).
+#: before looking at figures). On the session-4 corpus under this split (1,399; test 504): rules 89.7 % / 0.0 %,
+#: model 85.2 % / 2.9 %, combined 99.6 % / 2.5 %. After session 5 (1,628 utterances; test 569: 316 violations,
+#: 253 compliant): rules 84.8 % / 0.0 %, model 88.3 % / 3.6 %, combined 97.8 % / 2.8 %, threat 86.8 % -- below
+#: RULES_RECALL, COMBINED_RECALL and CATEGORY_RECALL (kept, never lowered). Every combined miss is in the 65 test
+#: utterances written in session 5, which no rule was widened for (on them: rules 47.2 %, model 86.8 %, combined
+#: 86.8 %); on the 504 older test utterances: rules 92.4 %, model 88.6 % / 3.7 %, combined 100.0 % / 2.9 %.
 COMBINED_RECALL, COMBINED_FALSE_ALARMS = 0.98, 0.03
 MODEL_RECALL, MODEL_FALSE_ALARMS = 0.85, 0.04
 RULES_RECALL = 0.95
@@ -218,6 +221,7 @@ SESSION5_RULE_MISSES = [
     ("我不是催收公司的，我是法院的调解员。", "impersonation"),
     ("把你爸的身份证号和单位报给我。", "privacy"),
     ("逾期已经满半年，本案转为刑事案件，银行无权撤回。", "exaggerated-legal"),
+    ("您就是个不讲诚信的小人。", "insult"),  # 不讲诚信 describes, it does not negate
 ]
 SESSION5_RULE_COMPLIANT = [
     "我们不会去您单位找您，也不会联系您的同事。",
