@@ -39,6 +39,11 @@ ROOT = Path(__file__).resolve().parent.parent
 #: 86.8 %); on the 504 older test utterances: rules 92.4 %, model 88.6 % / 3.7 %, combined 100.0 % / 2.9 %.
 #: RULES_RECALL 0.95 and COMBINED_RECALL 0.98 were raises made on this unmerged branch only (sessions 3/4, on the
 #: old split), never on main: they are set back to main's values (0.90, 0.97); no guard is below main's value.
+#: Session 6 (1,797 utterances; test 633: 332 violations, 301 compliant; new hard compliant families of the kinds an
+#: independent blind check found flagged, and threats in more registers, all in our own words): rules 82.5 % / 1.0 %,
+#: model 84.9 % / 3.0 %, combined 97.3 % / 3.7 %, threat 87.0 % (rules 55.6 %, model 88.9 %) -- RULES_RECALL,
+#: MODEL_RECALL, COMBINED_FALSE_ALARMS and CATEGORY_RECALL fail (kept, never lowered; no rule was written from a test
+#: family). Development: rules 99.7 % / 0.0 %, model out-of-fold 86.0 % / 2.9 %.
 COMBINED_RECALL, COMBINED_FALSE_ALARMS = 0.97, 0.03
 MODEL_RECALL, MODEL_FALSE_ALARMS = 0.85, 0.04
 RULES_RECALL = 0.90
@@ -233,6 +238,46 @@ SESSION5_RULE_COMPLIANT = [
     "逾期不会自动转为刑事案件，是否构成犯罪由司法机关认定。",
     "方便说一下您每月到手多少吗？扣掉房贷、车贷和日常开销，大概还剩多少？",
 ]
+
+
+#: Session 6 (our own sentences of the kinds an independent blind check found flagged): training text, QA reports,
+#: appeals and the customer's own words are talked about, not said to the customer; and threat kinds now caught.
+SESSION6_RULE_COMPLIANT = [
+    "【错误示范】坐席：不还钱就让你在小区里出名。这句话绝对不能讲。",
+    "质检发现坐席对客户说“你就是个老赖”，已扣分并重新培训。",
+    "客户称有人打电话说要去他单位闹，我们核实后确认不是本行委托的机构。",
+    "申诉结果：录音里的“坐牢”是客户自己说的，坐席没有这样讲，撤销扣分。",
+    "客户原话：你们是不是要去我老家找我爸妈？坐席答复不会联系他的家人。",
+    "用信用卡套现还另一张卡不可取，我们不建议这样做。",
+    "对练时有同学说了一句“不还就通知你们领导”，教练当场叫停。",
+    "任何让您把钱转进个人账户的，都不是我们的人。",
+    "客户要求半夜下班后回电，坐席说明夜间不作催收联系。",
+]
+SESSION6_RULE_MISSES = [
+    ("钱不到位的话，你家里人出点什么事可别怪我们没提醒。", "threat"),
+    ("你换了号也没用，在哪儿都找得到，你好自为之。", "threat"),
+    ("过了今晚十二点，后面的事就由不得你了。", "threat"),
+    ("这边是网信办的，你的逃债行为我们已经记录在案。", "impersonation"),
+    ("你作为紧急联系人就得先替他把这期还了。", "third-party-pay"),
+    ("开结清证明要另交两百的开具费。", "extra-fee"),
+    # what the customer said scopes over its own clause only: the agent's next clause still counts
+    ("客户说没钱，那你就等着坐牢吧。", "exaggerated-legal"),
+    ("客户说他很忙。你再不还我们就去你单位找你领导。", "employer-contact"),
+]
+
+
+@pytest.mark.parametrize("text", SESSION6_RULE_COMPLIANT)
+def test_session6_mentions_reports_and_attributions_are_not_findings(text):
+    from calculators.compliance.redlines import lint
+
+    assert lint(text, redlines(), None) == [] and lint(text, redlines(), default_model()) == []
+
+
+@pytest.mark.parametrize("text, category", SESSION6_RULE_MISSES)
+def test_session6_kinds_are_caught_by_a_rule(text, category):
+    from calculators.compliance.redlines import lint
+
+    assert category in {f.category for f in lint(text, redlines(), None)}
 
 
 @pytest.mark.parametrize("text, category", SESSION5_RULE_MISSES)
