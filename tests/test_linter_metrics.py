@@ -252,6 +252,9 @@ SESSION6_RULE_COMPLIANT = [
     "对练时有同学说了一句“不还就通知你们领导”，教练当场叫停。",
     "任何让您把钱转进个人账户的，都不是我们的人。",
     "客户要求半夜下班后回电，坐席说明夜间不作催收联系。",
+    # a customer's turn in a transcript is the customer's own words
+    "客户：你们会不会去我单位找我？坐席：不会的，我们只跟您本人联系。",
+    "客户：我听说不还会被抓去坐牢。坐席：正常的逾期是民事问题。",
 ]
 SESSION6_RULE_MISSES = [
     ("钱不到位的话，你家里人出点什么事可别怪我们没提醒。", "threat"),
@@ -263,6 +266,7 @@ SESSION6_RULE_MISSES = [
     # what the customer said scopes over its own clause only: the agent's next clause still counts
     ("客户说没钱，那你就等着坐牢吧。", "exaggerated-legal"),
     ("客户说他很忙。你再不还我们就去你单位找你领导。", "employer-contact"),
+    ("客户：我没钱。坐席：那你去借网贷先还上。", "borrow-elsewhere"),  # the agent's turn still counts
 ]
 
 

@@ -177,6 +177,9 @@ class RedlineRules:
     prohibitions: tuple[str, ...] = ()
     prohibition_head: Annotated[int, Between(0, 20, "characters")] = 0
     sentence_prohibitions: tuple[str, ...] = ()
+    #: Speaker labels of the customer or a third party in a transcript (``客户：……``): what follows the label, up to
+    #: the end of its sentence, is their own words, not said to the customer.
+    speaker_labels: tuple[str, ...] = ()
 
     def category(self, category_id: str) -> LintCategory:
         """One category by id (``KeyError`` for an unknown id)."""
@@ -378,6 +381,9 @@ def _sentence_prohibited(index: TextIndex, position: int, rules: RedlineRules) -
     >>> text = "我们说清楚：转到个人账户就行。"
     >>> _sentence_prohibited(TextIndex(text, rules.clause_delimiters), 8, rules)
     False
+    >>> text = "客户：我听说不还会被抓去坐牢。坐席：不会的。"
+    >>> _sentence_prohibited(TextIndex(text, rules.clause_delimiters), 10, rules)
+    True
     """
     text = index.text
     low = max(0, position - 2 * _HEAD_REACH)
@@ -391,8 +397,8 @@ def _sentence_prohibited(index: TextIndex, position: int, rules: RedlineRules) -
     breakers = alternation(rules.negation_breakers)
     if breakers is not None and breakers.search(text, head_end, position):
         return False
-    if text[head_end] in "：:" and _prohibited(head, rules):
-        return True
+    if text[head_end] in "：:" and (_prohibited(head, rules) or head.strip(" \t【】[]()（）") in rules.speaker_labels):
+        return True  # a list headed by a prohibition, or a turn of the customer in a transcript ("客户：……")
     cues = alternation(rules.sentence_prohibitions)
     found = cues.search(head[:rules.prohibition_head + _LONGEST_CUE]) if cues is not None else None
     return found is not None and found.start() <= rules.prohibition_head
