@@ -27,6 +27,7 @@ split is for ``bench/bench_linter.py``.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import logging
 import sys
@@ -46,6 +47,8 @@ CATEGORY_KEEP = 300
 TARGET_FALSE_ALARMS = 0.03
 MAX_WORD = 4
 FOLDS = 5
+#: Rounds of out-of-fold prediction, each with its own assignment of families to folds (see :func:`train`).
+OOF_ROUNDS = 3
 #: Value of a single-character feature in training (a smaller value means a stronger L2 penalty on its
 #: weight: single characters are weak evidence); the exported weight is multiplied by it, so inference is unchanged.
 UNIGRAM_SCALE = 0.5
@@ -124,7 +127,6 @@ def train(items: list[Item], settings: dict, seed: int = 0) -> tuple[dict, dict]
     import numpy as np
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
-    from sklearn.model_selection import GroupKFold
 
     texts = [prepare(i.text, settings) for i in items]
     words = lexicon(texts)
@@ -150,20 +152,37 @@ def train(items: list[Item], settings: dict, seed: int = 0) -> tuple[dict, dict]
     # inference: the highest probability of its sentences (redline_model.LintModel.flags)
     sentence_rows = [[features(text[a:b], settings, words) for a, b in segments(item.text)] or [rows[k]]
                      for k, (item, text) in enumerate(zip(items, texts))]
-    oof = np.zeros(len(items))
-    for train_index, test_index in GroupKFold(n_splits=FOLDS).split(rows, y, groups):
-        vec = DictVectorizer()
-        x = vec.fit_transform([rows[k] for k in train_index])
-        model = fit(x, y[train_index])
-        for k in test_index[test_index < len(items)]:
-            oof[k] = model.predict_proba(vec.transform(sentence_rows[k]))[:, 1].max()
+    # several fold assignments (a family's fold is a hash of its id and the round), so that the threshold does not
+    # jump when one family is added and GroupKFold reshuffles its folds: the threshold is the median of the rounds',
+    # and the out-of-fold figures are averaged over the rounds
+    rounds = []
+    allowed = None
+    for round_ in range(OOF_ROUNDS):
+        fold_of = [int(hashlib.sha256(f"{round_}:{g}".encode("utf-8")).hexdigest(), 16) % FOLDS for g in groups]
+        oof = np.zeros(len(items))
+        for fold in range(FOLDS):
+            train_index = np.array([k for k in range(len(rows)) if fold_of[k] != fold])
+            test_index = np.array([k for k in range(len(items)) if fold_of[k] == fold])
+            if not len(test_index):
+                continue
+            vec = DictVectorizer()
+            x = vec.fit_transform([rows[k] for k in train_index])
+            model = fit(x, y[train_index])
+            for k in test_index:
+                oof[k] = model.predict_proba(vec.transform(sentence_rows[k]))[:, 1].max()
+        target = y[original]
+        compliant = np.sort(oof[target == 0])
+        allowed = int(TARGET_FALSE_ALARMS * len(compliant))
+        rounds.append((oof, float(max(0.5, compliant[-(allowed + 1)] + 1e-6)) if len(compliant) > allowed else 0.5))
     y = y[original]
-    compliant = np.sort(oof[y == 0])
-    allowed = int(TARGET_FALSE_ALARMS * len(compliant))
-    threshold = float(max(0.5, compliant[-(allowed + 1)] + 1e-6)) if len(compliant) > allowed else 0.5
+    threshold = float(np.median([t for _, t in rounds]))
     oof_threshold = threshold
-    oof_recall = float((oof[y == 1] >= threshold).mean())
-    oof_false_alarms = float((oof[y == 0] >= threshold).mean())
+
+    def oof_figures(cut: float) -> tuple[float, float]:
+        return (float(np.mean([(oof[y == 1] >= cut).mean() for oof, _ in rounds])),
+                float(np.mean([(oof[y == 0] >= cut).mean() for oof, _ in rounds])))
+
+    oof_recall, oof_false_alarms = oof_figures(threshold)
 
     vec = DictVectorizer()
     x = vec.fit_transform(rows)
@@ -185,8 +204,7 @@ def train(items: list[Item], settings: dict, seed: int = 0) -> tuple[dict, dict]
                                  "max_word": MAX_WORD})
     handbook = max(probe.probability(piece) for line in handbook_lines() for piece in _pieces(line))
     threshold = max(threshold, round(handbook + 0.01, 2))
-    oof_recall = float((oof[y == 1] >= threshold).mean())
-    oof_false_alarms = float((oof[y == 0] >= threshold).mean())
+    oof_recall, oof_false_alarms = oof_figures(threshold)
 
     violations = [k for k, i in enumerate(items) if i.violation]
     categories = sorted({items[k].label for k in violations})
