@@ -39,12 +39,12 @@ ROOT = Path(__file__).resolve().parent.parent
 #: 86.8 %); on the 504 older test utterances: rules 92.4 %, model 88.6 % / 3.7 %, combined 100.0 % / 2.9 %.
 #: RULES_RECALL 0.95 and COMBINED_RECALL 0.98 were raises made on this unmerged branch only (sessions 3/4, on the
 #: old split), never on main: they are set back to main's values (0.90, 0.97); no guard is below main's value.
-#: Session 6 (1,888 utterances; test 644: 341 violations, 303 compliant; new hard compliant families of the kinds an
+#: Session 6 (1,903 utterances; test 653: 341 violations, 312 compliant; new hard compliant families of the kinds an
 #: independent blind check found flagged, and threats in more registers, all in our own words; a customer's turn in a
 #: transcript is scoped like a mention; the model threshold is the median of three out-of-fold rounds): rules
-#: 81.2 % / 1.0 %, model 85.9 % / 3.3 %, combined 97.1 % / 3.3 %, threat 87.3 % (rules 52.4 %, model 88.9 %) --
+#: 81.2 % / 1.3 %, model 85.9 % / 3.8 %, combined 97.1 % / 3.8 %, threat 87.3 % (rules 52.4 %, model 88.9 %) --
 #: RULES_RECALL, COMBINED_FALSE_ALARMS and CATEGORY_RECALL fail (kept, never lowered; no rule was written from a test
-#: family). Development: rules 99.7 % / 0.0 %, model out-of-fold 85.6 % / 3.0 %.
+#: family). Development: rules 99.7 % / 0.0 %, model out-of-fold 86.0 % / 3.2 %.
 COMBINED_RECALL, COMBINED_FALSE_ALARMS = 0.97, 0.03
 MODEL_RECALL, MODEL_FALSE_ALARMS = 0.85, 0.04
 RULES_RECALL = 0.90
