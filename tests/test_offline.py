@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import threading
+import time
 import urllib.parse
 
 import pytest
@@ -69,6 +70,20 @@ def _open_ready(page, url):
     assert page.evaluate("window.hbCalculators.state") == "ready", page.inner_text(".hb-status")
 
 
+def _wait_until_quiet(server, quiet_s: float = 2.0, timeout_s: float = 60.0) -> None:
+    """Wait until the server has sent nothing for ``quiet_s`` seconds (fails after ``timeout_s``)."""
+    deadline = time.monotonic() + timeout_s
+    last, since = server.handler_class.bytes_sent, time.monotonic()
+    while time.monotonic() < deadline:
+        time.sleep(0.2)
+        now = server.handler_class.bytes_sent
+        if now != last:
+            last, since = now, time.monotonic()
+        elif time.monotonic() - since >= quiet_s:
+            return
+    pytest.fail(f"the server never went quiet for {quiet_s} s within {timeout_s} s")
+
+
 def test_second_calculator_page_and_offline_visit_load_the_engine_from_cache(browser, served):
     url = f"http://127.0.0.1:{served.server_port}/"
     context = browser.new_context(locale="zh-CN")
@@ -89,12 +104,15 @@ def test_second_calculator_page_and_offline_visit_load_the_engine_from_cache(bro
             return urls.some((u) => u.endsWith('pyodide.asm.wasm')) && urls.some((u) => u.endsWith('.whl'))
                 && loaded.every((u) => kept.has(u));
         }""", timeout=60_000, polling=500)
+        _wait_until_quiet(served)  # the first page and the worker have finished downloading
         before = served.handler_class.bytes_sent
+        served.handler_class.sent_log = log = []
         second = context.new_page()
         _open_ready(second, url + SECOND)
         second.wait_for_load_state("networkidle")
         sent = served.handler_class.bytes_sent - before
-        assert sent <= 1_000_000, f"a second calculator page downloaded {sent} bytes"
+        largest = sorted(log, key=lambda entry: -entry[1])[:10]
+        assert sent <= 1_000_000, f"a second calculator page downloaded {sent} bytes, the largest files: {largest}"
         served.shutdown()  # offline: the server is gone
         served.server_close()
         offline = context.new_page()
