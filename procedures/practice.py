@@ -190,11 +190,11 @@ def form_html(key: Mapping[str, Any]) -> str:
                    f'<input type="text"{mode} placeholder="{hint}" data-exercise="{ident}" {described}></label>')
     elif key["kind"] == "choice":
         control = (f'<fieldset {described}><legend>你的选择</legend>' + "".join(
-            f'<label class="hb-option"><input type="radio" value="{letter}" {common}> {letter}</label>' for letter in key["options"])
+            f'<label><input type="radio" value="{letter}" {common}> {letter}</label>' for letter in key["options"])
             + "</fieldset>")
     else:
         control = (f'<fieldset {described}><legend>违反检查规则的记录（可多选）</legend>' + "".join(
-            f'<label class="hb-option"><input type="checkbox" value="{i}" data-exercise="{ident}"> 第 {i} 条</label>'
+            f'<label><input type="checkbox" value="{i}" data-exercise="{ident}"> 第 {i} 条</label>'
             for i in range(1, int(key["count"]) + 1)) + "</fieldset>")
     data = attribute_json(page_key(key))
     return (f'<div class="hb-exercise" data-exercise-box="{ident}" data-key=\'{data}\'>'
