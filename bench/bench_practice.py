@@ -3,7 +3,7 @@
 In headless Debian Chromium, cold cache, service worker blocked (so every byte
 a page needs is counted), site served on 127.0.0.1:
 
-- for every exercises page and every role-play page, the bytes transferred once
+- for every exercises page and every role-play page (found from _toc.yml), the bytes transferred once
   the page is open and its runtime is ready (before any 提交), against the
   lighter of the two calculator pages: target ≤ 1, one PASS/OVER line per page
   and a final verdict (exit status 1 when a page is over);
@@ -18,6 +18,7 @@ Usage: python bench/bench_practice.py [--runs 3]
 from __future__ import annotations
 
 import argparse
+import re
 import shutil
 import statistics
 import sys
@@ -73,10 +74,27 @@ def transferred(browser, url: str, runs: int) -> int:
     return int(statistics.median(sizes))
 
 
+def toc_files(entry) -> list[str]:
+    """Every ``file`` of a ``_toc.yml`` entry (the root mapping, a part, a chapter, a section), in reading order."""
+    if isinstance(entry, list):
+        return [f for item in entry for f in toc_files(item)]
+    if not isinstance(entry, dict):
+        return []
+    own = [entry[k] for k in ("root", "file") if k in entry]
+    return own + [f for k in ("parts", "chapters", "sections") for f in toc_files(entry.get(k, []))]
+
+
 def practice_pages() -> list[str]:
-    """Every exercises page and every role-play page of the built site (the role-play index is not one)."""
-    pages = sorted(SITE.glob("book/*/exercises.html")) + sorted(p for p in SITE.glob("book/practice/*.html") if p.name != "index.html")
-    return [str(p.relative_to(SITE)) for p in pages]
+    """Every page of the table of contents that shows answerable exercises or a role-play, in reading order.
+
+    The pages are read from ``_toc.yml`` (some are generated at build time, so each is recognised in the built
+    site, by its answer boxes or role-play): a new exercises page or case is measured without editing this file.
+    """
+    import yaml
+
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    answerable = re.compile(r'class="hb-exercise"|class="hb-roleplay"')
+    return [f"{doc}.html" for doc in toc_files(toc) if answerable.search((SITE / f"{doc}.html").read_text(encoding="utf-8"))]
 
 
 def main(argv: list[str] | None = None) -> int:

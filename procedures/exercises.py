@@ -25,6 +25,14 @@ field.  Three kinds of exercise:
     attempt).  The key lists ``(attempt number, rule id)`` pairs and must equal
     exactly what the checker finds with :func:`procedures.rules.conduct_rules`.
 
+A chapter's exercises are shown on one or more site pages of at most
+:data:`MAX_PER_PAGE` questions: each exercise may say ``page: n`` (default 1;
+pages numbered from 1, in the file's order, none skipped).  Page ``1`` is
+``book/<chapter>/exercises`` (page id ``<chapter>``), page ``n`` is
+``book/<chapter>/exercises-<n>`` (page id ``<chapter>-<n>``); exercises are
+numbered through the chapter, so 练习 5 keeps its number on page 2 (a page
+stays no heavier than a calculator page, issue 13).
+
 Pages call :func:`exercises_markdown` (answers in ``dropdown`` admonitions) and
 assert ``problems(...) == []`` in a hidden cell; ``tests/test_exercises.py``
 runs the same checks for every file and every profile an ``expected`` names.
@@ -61,6 +69,7 @@ __all__ = [
     "ComputeExercise", "ChoiceExercise", "SpotExercise", "ExerciseSet", "Solution",
     "load", "load_path", "solve", "check_exercise", "problems", "profile_problems", "validate",
     "question_text", "exercise_markdown", "exercises_markdown",
+    "MAX_PER_PAGE", "on_page", "page_id", "split_page_id", "page_doc", "page_count", "page_ids",
 ]
 
 EXERCISES_DIR = ROOT / "exercises"
@@ -69,6 +78,8 @@ CHAPTERS: Mapping[str, str] = {
     "role": "岗位认知", "workflow": "工作流程", "challenges": "常见挑战", "rules": "规则与合规", "calc": "计算器",
 }
 LETTERS = "ABCDEF"
+#: The most questions one exercises page shows (more: the chapter's file puts some on a next ``page``).
+MAX_PER_PAGE = 3
 
 
 # --- the calculators functions a compute exercise may use ---------------------------------------------------------
@@ -117,7 +128,13 @@ _RATE_QUANTITIES = {"apr"}
 # --- data models ------------------------------------------------------------------------------------------------
 
 
-class ComputeExercise(Model):
+class Paged(Model):
+    """What every exercise kind has besides its own fields: the site page of its chapter it is shown on."""
+
+    page: int = Field(default=1, ge=1)
+
+
+class ComputeExercise(Paged):
     """A calculation; the answer is computed, never written in the data (``expected`` only pins it per profile)."""
 
     kind: Literal["compute"]
@@ -157,7 +174,7 @@ class Option(Model):
     redline: bool = False
 
 
-class ChoiceExercise(Model):
+class ChoiceExercise(Paged):
     kind: Literal["choice"]
     id: Slug
     title: Text
@@ -220,7 +237,7 @@ class Caution(Model):
     why: Text
 
 
-class SpotExercise(Model):
+class SpotExercise(Paged):
     kind: Literal["spot"]
     id: Slug
     title: Text
@@ -255,6 +272,17 @@ class ExerciseSet(Reviewed):
         duplicates = sorted({i for i in ids if ids.count(i) > 1})
         if duplicates:
             raise ValueError(f"exercise ids must be unique, repeated: {duplicates}")
+        return self
+
+    @model_validator(mode="after")
+    def _pages(self) -> "ExerciseSet":
+        pages = [e.page for e in self.exercises]
+        if pages[0] != 1 or any(b - a not in (0, 1) for a, b in zip(pages, pages[1:])):
+            raise ValueError(f"exercise pages must run 1, 2, … in the file's order with none skipped, found {pages}")
+        crowded = sorted({p for p in pages if pages.count(p) > MAX_PER_PAGE})
+        if crowded:
+            raise ValueError(f"at most {MAX_PER_PAGE} exercises per page (put the next ones on the next page), "
+                             f"too many on page {crowded}")
         return self
 
 
@@ -322,6 +350,53 @@ def load(chapter: str) -> ExerciseSet:
     if chapter not in CHAPTERS:
         raise KeyError(f"no exercises chapter {chapter!r}; known: {list(CHAPTERS)}")
     return load_path(EXERCISES_DIR / f"{chapter}.yml")
+
+
+def page_id(chapter: str, page: int) -> str:
+    """The id of a chapter's exercises page ``page`` (what ``{exercises}`` takes): page 1 is the chapter itself.
+
+    >>> page_id("rules", 1), page_id("rules", 3)
+    ('rules', 'rules-3')
+    """
+    return chapter if page == 1 else f"{chapter}-{page}"
+
+
+def split_page_id(ident: str) -> tuple[str, int]:
+    """``(chapter, page)`` of an exercises page id; a page the chapter does not have is a ``KeyError``.
+
+    >>> split_page_id("rules"), split_page_id("rules-2")
+    (('rules', 1), ('rules', 2))
+    """
+    chapter, _, number = ident.partition("-")
+    if chapter not in CHAPTERS or (number and not (number.isdigit() and number[0] not in "01")):
+        raise KeyError(f"no exercises page {ident!r}; known: {page_ids()}")
+    page = int(number or 1)
+    if page > page_count(load(chapter)):
+        raise KeyError(f"no exercises page {ident!r}; known: {page_ids()}")
+    return chapter, page
+
+
+def page_doc(chapter: str, page: int) -> str:
+    """The book document of a chapter's exercises page ``page``.
+
+    >>> page_doc("rules", 1), page_doc("rules", 2)
+    ('book/rules/exercises', 'book/rules/exercises-2')
+    """
+    return f"book/{chapter}/exercises" + ("" if page == 1 else f"-{page}")
+
+
+def page_count(exercise_set: ExerciseSet) -> int:
+    """How many site pages a chapter's exercises take (its exercises' last ``page``)."""
+    return exercise_set.exercises[-1].page
+
+
+def page_ids() -> list[str]:
+    """Every exercises page id, chapter by chapter.
+
+    >>> "calc" in page_ids() and all(i.split("-")[0] in CHAPTERS for i in page_ids())
+    True
+    """
+    return [page_id(c, p) for c in CHAPTERS for p in range(1, page_count(load(c)) + 1)]
 
 
 # --- solving compute exercises ------------------------------------------------------------------------------------
@@ -821,14 +896,28 @@ def exercise_markdown(exercise: Any, number: int, terms: Terms | None = None) ->
     return head + _spot_markdown(exercise)
 
 
-def exercises_markdown(exercise_set: ExerciseSet, terms: Terms | None = None) -> str:
+def on_page(exercise_set: ExerciseSet, page: int | None) -> list[tuple[int, Any]]:
+    """``(number, exercise)`` for the exercises shown on ``page`` (``None``: all), numbered through the chapter.
+
+    >>> [n for n, _ in on_page(load("rules"), 2)] == [n for n, e in on_page(load("rules"), None) if e.page == 2]
+    True
+    """
+    return [(i, e) for i, e in enumerate(exercise_set.exercises, 1) if page is None or e.page == page]
+
+
+def exercises_markdown(exercise_set: ExerciseSet, terms: Terms | None = None, page: int | None = None) -> str:
     """A chapter's exercises page body: the owner / review / edit box, the intro, then every exercise.
+
+    ``page``: only the exercises of that site page (the intro on page 1 only); ``None``: the whole chapter.
 
     >>> text = exercises_markdown(load("rules"))
     >>> text.count(":::{admonition} 答案与解析\\n:class: dropdown") == len(load("rules").exercises)
     True
+    >>> "### 练习 1（" in exercises_markdown(load("rules"), page=2)
+    False
     """
     terms = handbook_terms() if terms is None else terms
-    parts = [page_info(exercise_set, f"procedures/exercises/{exercise_set.chapter}.yml"), exercise_set.intro]
-    parts += [exercise_markdown(e, i, terms) for i, e in enumerate(exercise_set.exercises, 1)]
+    parts = [page_info(exercise_set, f"procedures/exercises/{exercise_set.chapter}.yml")]
+    parts += [exercise_set.intro] if page in (None, 1) else []
+    parts += [exercise_markdown(e, i, terms) for i, e in on_page(exercise_set, page)]
     return "\n\n".join(parts) + "\n"

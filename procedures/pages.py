@@ -114,8 +114,10 @@ def _skills(page_id: str) -> Page:
     return Page(skills_markdown(loader.skills()), ("procedures/skills.yml",))
 
 
-def exercise_problems(exercise_set, markdown: str) -> list[str]:
+def exercise_problems(exercise_set, markdown: str, page: int | None = None) -> list[str]:
     """Every way the shown exercises disagree with the tools, each naming its exercise (empty when all agree).
+
+    ``page``: ``markdown`` shows that site page of the chapter (its exercises are checked as shown); ``None``: all.
 
     >>> from procedures import exercises
     >>> chapter = exercises.load("calc")
@@ -127,7 +129,8 @@ def exercise_problems(exercise_set, markdown: str) -> list[str]:
     from . import exercises
 
     problems = list(exercises.problems(exercise_set))
-    for exercise in exercise_set.exercises:
+    shown = [exercise for _, exercise in exercises.on_page(exercise_set, page)]
+    for exercise in shown:
         if isinstance(exercise, exercises.ComputeExercise):
             solution = exercises.solve(exercise)
             if solution.worked_value != solution.value:
@@ -141,21 +144,23 @@ def exercise_problems(exercise_set, markdown: str) -> list[str]:
         elif not all(f"**第 {b.attempt} 条**违反" in markdown for b in exercise.answer):
             problems.append(f"exercise {exercise.id!r}: a flagged contact attempt is not shown")
     answers = markdown.count(":::{admonition} 答案与解析\n:class: dropdown")
-    if answers != len(exercise_set.exercises):
-        problems.append(f"{answers} answer boxes for {len(exercise_set.exercises)} exercises")
+    if answers != len(shown):
+        problems.append(f"{answers} answer boxes for {len(shown)} exercises")
     return problems
 
 
 def _exercises(page_id: str) -> Page:
     from . import exercises
 
-    _known("exercises chapter", page_id, exercises.CHAPTERS)
+    # One site page of a chapter's exercises: ``rules`` is its page 1, ``rules-2`` its page 2 (procedures.exercises).
+    _known("exercises page", page_id, exercises.page_ids())
     from .practice import practice_markdown
 
-    exercise_set = exercises.load(page_id)
+    chapter, page = exercises.split_page_id(page_id)
+    exercise_set = exercises.load(chapter)
     # The static answers (folded) with an answer form before each: answered in the browser (calculators.ui.practice).
-    markdown = practice_markdown(exercise_set)
-    return Page(markdown, (f"procedures/exercises/{page_id}.yml",), exercise_problems(exercise_set, markdown))
+    markdown = practice_markdown(exercise_set, page=page)
+    return Page(markdown, (f"procedures/exercises/{chapter}.yml",), exercise_problems(exercise_set, markdown, page))
 
 
 def _glossary(page_id: str) -> Page:
@@ -493,8 +498,8 @@ def expand(markdown: str) -> str:
 #: Kinds that the classroom copy shows as a (folded) code cell instead of Markdown, so a trainer gets widgets:
 #: kind → the cell's source for an id.  Exercise pages: an answer widget before each folded answer.
 LIVE_CODE: dict[str, Callable[[str], str]] = {
-    "exercises": lambda chapter: ("from calculators.ui.practice_pages import show_exercises\nfrom procedures import exercises\n\n"
-                                  f"show_exercises(exercises.load({chapter!r}))"),
+    "exercises": lambda page_id: ("from calculators.ui.practice_pages import show_exercises\nfrom procedures import exercises\n\n"
+                                  + _show_exercises(*page_id.partition("-")[::2])),
     # Role-play pages: the steps, then the interactive role-play in place of the site's answer box.
     "case": lambda case: f"from calculators.ui.practice_pages import show_case\n\nshow_case({case!r})",
     # A tool (``tools/directives.py`` shows its site form): the widget.
@@ -503,6 +508,11 @@ LIVE_CODE: dict[str, Callable[[str], str]] = {
     "diagram": lambda name: (f"from IPython.display import SVG\n\nfrom calculators.ui.workflow_diagram import {name}_svg\n\n"
                              f"SVG({name}_svg())"),
 }
+
+
+def _show_exercises(chapter: str, page: str) -> str:
+    """The classroom cell's call for an exercises page id (``rules-2``: page 2 of the chapter ``rules``)."""
+    return f"show_exercises(exercises.load({chapter!r})" + (f", page={int(page)})" if page else ")")
 
 
 def classroom_segments(markdown: str) -> list[tuple[str, str]]:

@@ -190,11 +190,11 @@ def form_html(key: Mapping[str, Any]) -> str:
                    f'<input type="text"{mode} placeholder="{hint}" data-exercise="{ident}" {described}></label>')
     elif key["kind"] == "choice":
         control = (f'<fieldset {described}><legend>你的选择</legend>' + "".join(
-            f'<label class="hb-option"><input type="radio" value="{letter}" {common}> {letter}</label>' for letter in key["options"])
+            f'<label><input type="radio" value="{letter}" {common}> {letter}</label>' for letter in key["options"])
             + "</fieldset>")
     else:
         control = (f'<fieldset {described}><legend>违反检查规则的记录（可多选）</legend>' + "".join(
-            f'<label class="hb-option"><input type="checkbox" value="{i}" data-exercise="{ident}"> 第 {i} 条</label>'
+            f'<label><input type="checkbox" value="{i}" data-exercise="{ident}"> 第 {i} 条</label>'
             for i in range(1, int(key["count"]) + 1)) + "</fieldset>")
     data = attribute_json(page_key(key))
     return (f'<div class="hb-exercise" data-exercise-box="{ident}" data-key=\'{data}\'>'
@@ -214,11 +214,14 @@ def attribute_json(data: Any) -> str:
     return html.escape(json.dumps(data, ensure_ascii=False, separators=(",", ":")), quote=False).replace("'", "&#x27;")
 
 
-def chunks(exercise_set: ExerciseSet, terms: Terms) -> list[str]:
-    """The page Markdown cut before each folded answer: chunk ``i`` ends with exercise ``i``'s question."""
-    page = exercises.exercises_markdown(exercise_set, terms)
-    chunks = page.split(MARKER)
-    if len(chunks) != len(exercise_set.exercises) + 1:
+def chunks(exercise_set: ExerciseSet, terms: Terms, page: int | None = None) -> list[str]:
+    """The page Markdown cut before each folded answer: chunk ``i`` ends with the page's exercise ``i``'s question.
+
+    ``page``: one site page of the chapter (:func:`procedures.exercises.on_page`); ``None``: the whole chapter.
+    """
+    text = exercises.exercises_markdown(exercise_set, terms, page)
+    chunks = text.split(MARKER)
+    if len(chunks) != len(exercises.on_page(exercise_set, page)) + 1:
         raise ValueError(f"{exercise_set.chapter}: expected one folded answer per exercise, found {len(chunks) - 1}")
     return [chunks[0]] + [MARKER + c for c in chunks[1:]]
 
@@ -228,17 +231,21 @@ PROGRESS = ('<div class="hb-progress" data-hb-progress=""><p class="hb-status">�
             '（localStorage），不会发送到任何地方。引擎加载后，可在这里导出记录文件交给讲师。</p></div>')
 
 
-def practice_markdown(exercise_set: ExerciseSet, terms: Terms | None = None) -> str:
+def practice_markdown(exercise_set: ExerciseSet, terms: Terms | None = None, page: int | None = None) -> str:
     """The exercises page with an answer form before each folded answer (the static site).
+
+    ``page``: one site page of the chapter; ``None``: the whole chapter.
 
     >>> text = practice_markdown(exercises.load("rules"))
     >>> text.count('class="hb-exercise"') == len(exercises.load("rules").exercises) == text.count(MARKER)
     True
+    >>> practice_markdown(exercises.load("rules"), page=2).count(MARKER) == len(exercises.on_page(exercises.load("rules"), 2))
+    True
     """
     terms = handbook_terms() if terms is None else terms
-    parts = chunks(exercise_set, terms)
+    parts = chunks(exercise_set, terms, page)
     out = [parts[0]]
-    for exercise, chunk in zip(exercise_set.exercises, parts[1:]):
+    for (_, exercise), chunk in zip(exercises.on_page(exercise_set, page), parts[1:]):
         out[-1] = out[-1].rstrip("\n") + "\n\n" + form_html(exercise_key(exercise, terms)) + "\n\n"
         out.append(chunk)
     return PROGRESS + "\n\n" + "".join(out)

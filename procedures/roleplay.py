@@ -283,14 +283,13 @@ def case_key(case: Case, terms: Terms | None = None) -> dict[str, Any]:
     return {"id": case.id, "title": case.title, "steps": [_step_key(case, s, terms) for s in case.steps]}
 
 
-def _input(step_key: dict[str, Any]) -> str:
+def _input(step_key: dict[str, Any], dom: str) -> str:
     ident = html.escape(step_key["id"])
-    dom = f"hbe-{ident}"  # the error message's id
-    # One description for the whole group, and the form's autocomplete="off" covers its fields: a page stays no
-    # heavier than a calculator page (issue 13).
+    # One description (the error message ``dom``) for the whole group, and the form's autocomplete="off" covers its
+    # fields: a page stays no heavier than a calculator page (issue 13).
     if step_key["kind"] == "choose":
         return (f'<fieldset aria-describedby="{dom}"><legend>你的做法</legend>' + "".join(
-            f'<label class="hb-option"><input type="radio" value="{letter}" name="answer" data-exercise="{ident}"> {letter}</label>'
+            f'<label><input type="radio" value="{letter}" name="answer" data-exercise="{ident}"> {letter}</label>'
             for letter in step_key["options"]) + "</fieldset>")
     label, hint = {"say": ("你会怎么说", ""), "figure": ("你的答案（元）", ' placeholder="例如 40.00"'),
                    "plan": ("你建议的期数", ' placeholder="例如 24"')}[step_key["kind"]]  # say: the prompt above says it
@@ -298,12 +297,14 @@ def _input(step_key: dict[str, Any]) -> str:
             f'aria-describedby="{dom}"></label>')
 
 
-def _step_form(step_key: dict[str, Any]) -> str:
+def _step_form(step_key: dict[str, Any], number: int) -> str:
+    """Step ``number``'s answer form; its error message's id is ``hbe<number>`` (unique on the case's page)."""
     ident = html.escape(step_key["id"])
+    dom = f"hbe{number}"
     return (f'<div class="hb-exercise hb-step" data-step-box="{ident}">'
-            f'<form autocomplete="off" onsubmit="return false">{_input(step_key)}'
+            f'<form autocomplete="off" onsubmit="return false">{_input(step_key, dom)}'
             f'<button type="button" data-exercise-submit="{ident}">提交</button>'
-            f'<span class="hb-error" id="hbe-{ident}" role="alert"></span></form>'
+            f'<span class="hb-error" id="{dom}" role="alert"></span></form>'
             f'<div class="hb-verdict" data-verdict-for="{ident}" aria-live="polite"></div></div>')
 
 
@@ -325,7 +326,7 @@ def _step_markdown(number: int, step: Step, step_key: dict[str, Any], terms: Ter
     lines.append(f"**规则**：{step.rule}")
     lines.append("出处：" + "；".join(rules.cite_text(c) for c in step.sources) + "。")
     answer = ":::{admonition} 参考做法与规则\n:class: dropdown\n\n" + "\n\n".join(lines) + "\n:::\n"
-    return head + _step_form(step_key) + "\n\n" + answer
+    return head + _step_form(step_key, number) + "\n\n" + answer
 
 
 #: Step fields a case page shows in its text (the title and stage in the step's heading, the situation, and the model

@@ -34,11 +34,49 @@ def all_exercises():
 
 def test_every_chapter_has_a_file_and_a_page():
     assert sorted(p.stem for p in exercises.EXERCISES_DIR.glob("*.yml")) == sorted(CHAPTERS)
+    toc = (ROOT / "_toc.yml").read_text(encoding="utf-8")
     for chapter in CHAPTERS:
-        page = (ROOT / "book" / chapter / "exercises.md").read_text(encoding="utf-8")
-        # The page declares its exercises; the directive renders and checks them (procedures/pages.py).
-        assert f"```{{exercises}} {chapter}\n```" in page and "kernelspec:" not in page
-        assert pages.render("exercises", chapter).problems == []
+        count = exercises.page_count(exercises.load(chapter))
+        # One book page per exercises page of the chapter, each in the table of contents, and no other.
+        assert sorted(p.stem for p in (ROOT / "book" / chapter).glob("exercises*.md")) == sorted(
+            Path(exercises.page_doc(chapter, n)).name for n in range(1, count + 1))
+        for n in range(1, count + 1):
+            ident = exercises.page_id(chapter, n)
+            page = (ROOT / f"{exercises.page_doc(chapter, n)}.md").read_text(encoding="utf-8")
+            # The page declares its exercises; the directive renders and checks them (procedures/pages.py).
+            assert f"```{{exercises}} {ident}\n```" in page and "kernelspec:" not in page
+            assert f"- file: {exercises.page_doc(chapter, n)}\n" in toc
+            rendered = pages.render("exercises", ident)
+            assert rendered.problems == []
+            shown = [e.id for e in exercises.load(chapter).exercises if e.page == n]
+            assert 1 <= len(shown) <= exercises.MAX_PER_PAGE
+            assert [i for i in shown if f'data-exercise-box="{i}"' in rendered.markdown] == shown
+
+
+def test_a_chapter_split_over_pages_shows_every_exercise_once_numbered_through():
+    for chapter in CHAPTERS:
+        exercise_set = exercises.load(chapter)
+        texts = [pages.render("exercises", exercises.page_id(chapter, n)).markdown
+                 for n in range(1, exercises.page_count(exercise_set) + 1)]
+        for number, exercise in enumerate(exercise_set.exercises, 1):
+            holding = [t for t in texts if f'data-exercise-box="{exercise.id}"' in t]
+            assert len(holding) == 1 and f"### 练习 {number}（" in holding[0]
+        assert sum(t.count(exercise_set.intro) for t in texts) == 1  # the chapter's intro on its first page
+
+
+def test_exercise_pages_are_checked_in_order_and_not_crowded(tmp_path):
+    source = (exercises.EXERCISES_DIR / "rules.yml").read_text(encoding="utf-8")
+    skipped = tmp_path / "rules.yml"
+    skipped.write_text(source.replace("    page: 2\n", "    page: 3\n", 1), encoding="utf-8")
+    with pytest.raises(ProcedureFileError, match="none skipped"):
+        exercises.load_path(skipped)
+    crowded = tmp_path / "rules.yml"
+    crowded.write_text("\n".join(line for line in source.splitlines() if not line.startswith("    page: ")), encoding="utf-8")
+    with pytest.raises(ProcedureFileError, match="at most 3 exercises per page"):
+        exercises.load_path(crowded)
+    with pytest.raises(KeyError):
+        exercises.split_page_id("rules-9")
+    assert exercises.split_page_id("rules-2") == ("rules", 2)
 
 
 @pytest.mark.parametrize("chapter", list(CHAPTERS))

@@ -61,6 +61,7 @@ class CachingHandler(http.server.SimpleHTTPRequestHandler):
     _gzipped: dict[tuple[str, int], bytes] = {}
     quiet = False
     bytes_sent = 0  # body and header bytes written, for the benchmark (class-wide counter)
+    sent_log: list[tuple[str, int]] | None = None  # (path, body bytes) of each response, when a caller sets a list
 
     def log_message(self, format: str, *args) -> None:  # noqa: A002
         if not self.quiet:
@@ -119,6 +120,8 @@ class CachingHandler(http.server.SimpleHTTPRequestHandler):
         if isinstance(source, _Body):
             outputfile.write(source.data)
             type(self).bytes_sent += len(source.data)
+            if self.sent_log is not None:
+                self.sent_log.append((self.path, len(source.data)))
         else:
             super().copyfile(source, outputfile)
 

@@ -40,20 +40,26 @@ async function networkFirst(request) {
   }
 }
 
-// A page hands over the files it loaded before this worker controlled it (hb-offline.js).
+// A page hands over the files it loaded before this worker controlled it (hb-offline.js). Hand-overs run one after
+// another (a page sends one at load and one when the engine is ready), so a file is never fetched twice at once.
+let handover = Promise.resolve();
+
+async function keepLoaded(urls) {
+  const cache = await caches.open(ASSETS);
+  for (const href of urls) {
+    const url = new URL(href);
+    if (url.origin !== self.location.origin || !versioned(url) || (await cache.match(href, { ignoreVary: true }))) continue;
+    try {
+      const response = await fetch(href);
+      if (response.ok && response.status === 200) await cache.put(href, response);
+    } catch (error) { /* offline: kept next time */ }
+  }
+}
+
 self.addEventListener("message", (event) => {
   const urls = (event.data && event.data.keep) || [];
-  event.waitUntil((async () => {
-    const cache = await caches.open(ASSETS);
-    for (const href of urls) {
-      const url = new URL(href);
-      if (url.origin !== self.location.origin || !versioned(url) || (await cache.match(href))) continue;
-      try {
-        const response = await fetch(href);
-        if (response.ok && response.status === 200) await cache.put(href, response);
-      } catch (error) { /* offline: kept next time */ }
-    }
-  })());
+  handover = handover.then(() => keepLoaded(urls)).catch(() => {});
+  event.waitUntil(handover);
 });
 
 self.addEventListener("fetch", (event) => {

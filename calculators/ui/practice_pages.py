@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 
 from procedures import practice, roleplay
-from procedures.exercises import ExerciseSet
+from procedures.exercises import ExerciseSet, on_page
 from procedures.render import show
 
 from ..terms import Terms, handbook_terms
@@ -18,19 +18,22 @@ from ..terms import Terms, handbook_terms
 __all__ = ["show_exercises", "show_case"]
 
 
-def show_exercises(exercise_set: ExerciseSet, terms: Terms | None = None) -> None:
-    """Display an exercises page: forms for the static site (``HANDBOOK_SITE_BUILD``), widgets in JupyterLab."""
+def show_exercises(exercise_set: ExerciseSet, terms: Terms | None = None, page: int | None = None) -> None:
+    """Display an exercises page: forms for the static site (``HANDBOOK_SITE_BUILD``), widgets in JupyterLab.
+
+    ``page``: one site page of the chapter (``procedures.exercises.on_page``); ``None``: the whole chapter.
+    """
     from IPython.display import display
 
     terms = handbook_terms() if terms is None else terms
     if os.environ.get("HANDBOOK_SITE_BUILD"):
-        display(show(practice.practice_markdown(exercise_set, terms)))
+        display(show(practice.practice_markdown(exercise_set, terms, page)))
         return
     from .practice_widgets import ExerciseWidget
 
-    chunks = practice.chunks(exercise_set, terms)
+    chunks = practice.chunks(exercise_set, terms, page)
     display(show(chunks[0]))
-    for exercise, chunk in zip(exercise_set.exercises, chunks[1:]):
+    for (_, exercise), chunk in zip(on_page(exercise_set, page), chunks[1:]):
         display(ExerciseWidget(practice.exercise_key(exercise, terms)))
         display(show(chunk))
 
