@@ -15,7 +15,7 @@ from typing import Callable, Iterable
 
 import yaml
 
-__all__ = ["CORPUS_DIR", "OK", "Item", "load", "in_test", "split", "evaluate", "lint_predictor"]
+__all__ = ["CORPUS_DIR", "OK", "Item", "load", "in_test", "split", "GUARDED_FAMILIES", "guarded_families", "guarded", "evaluate", "lint_predictor"]
 
 CORPUS_DIR = Path(__file__).resolve().parent.parent / "tests" / "data" / "linter-corpus"
 #: The label of compliant utterances.
@@ -90,6 +90,33 @@ def split(items: Iterable[Item]) -> tuple[list[Item], list[Item]]:
     """
     items = list(items)
     return [i for i in items if not in_test(i.family)], [i for i in items if in_test(i.family)]
+
+
+#: The families the corpus had when the regression guards were set (``tests/test_linter_metrics.py``).
+GUARDED_FAMILIES = CORPUS_DIR / "guarded-families.txt"
+
+
+def guarded_families(path: Path = GUARDED_FAMILIES) -> frozenset[str]:
+    """The family ids listed in ``path`` (one per line; ``#`` starts a comment).
+
+    >>> len(guarded_families())
+    269
+    """
+    lines = (line.split("#", 1)[0].strip() for line in path.read_text(encoding="utf-8").splitlines())
+    return frozenset(line for line in lines if line)
+
+
+def guarded(test: Iterable[Item], families: frozenset[str] | None = None) -> list[Item]:
+    """The test items whose family is one of :func:`guarded_families`: a fixed set of utterances on which the
+    regression guards set at that time keep applying, while later families enlarge the test split.
+
+    >>> dev, test = split(load())
+    >>> items = guarded(test)
+    >>> 0 < len(items) < len(test) and all(in_test(i.family) for i in items)
+    True
+    """
+    families = guarded_families() if families is None else families
+    return [i for i in test if i.family in families]
 
 
 Predictor = Callable[[str], set[str]]
