@@ -22,7 +22,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from calculators.compliance.redline_model import default_model  # noqa: E402
-from calculators.compliance.redlines import lint  # noqa: E402
+from calculators.compliance.redlines import blank_scoped, lint  # noqa: E402
 from procedures.rules import redlines  # noqa: E402
 from tools.linter_corpus import evaluate, guarded, lint_predictor, load, split  # noqa: E402
 
@@ -73,7 +73,9 @@ def measure(which: str = "test") -> dict:
     rules, model = redlines(), default_model()
     combined = evaluate(data, lint_predictor(rules, model))
     rules_only = evaluate(data, lint_predictor(rules, None))
-    model_only = evaluate(data, lambda text: {f.category for f in model.flags(text)})
+    # the model as the linter uses it: on the text with what a prohibition, a report head or a customer's turn
+    # scopes over blanked (calculators.compliance.redlines.blank_scoped)
+    model_only = evaluate(data, lambda text: {f.category for f in model.flags(blank_scoped(text, rules))})
     return {"corpus": len(items), "dev": len(dev), "test": len(test), "dev_violations": sum(i.violation for i in dev),
             "test_violations": sum(i.violation for i in test), "families": len({i.family for i in items}),
             "split": which, "combined": combined, "rules": rules_only, "model": model_only}

@@ -487,6 +487,33 @@ def _answered_by_refutation(text: str, end: int, rules: RedlineRules) -> bool:
     return contains_any(after[:cut + 1], rules.post_negations)
 
 
+def blank_scoped(text: str, rules: RedlineRules) -> str:
+    """``text`` with every clause that a prohibition, a report head or a customer's turn scopes over blanked with
+    ``…`` (same length, so spans still match): what the statistical model is given, in training
+    (``tools/train_linter.py``) and in :func:`lint` alike, so that a quoted wrong example neither teaches it nor
+    trips it.
+
+    >>> from procedures.rules import redlines
+    >>> blank_scoped("不要向亲戚借钱来还款，量力而行就好。", redlines())
+    '…………………………，量力而行就好。'
+    """
+    index = TextIndex(text, rules.clause_delimiters)
+    out: list[str] = []
+    position, end = 0, len(text)
+    while position < end:
+        clause_start, clause_end = index.clause(position, position)
+        piece_end = min(clause_end, end)
+        piece = text[position:piece_end]
+        if (_prohibited(text[clause_start:min(clause_end, clause_start + _HEAD_REACH)], rules)
+                or _sentence_prohibited(index, clause_start, rules)):
+            piece = "…" * len(piece)
+        out.append(piece)
+        if piece_end < end:
+            out.append(text[piece_end])
+        position = piece_end + 1
+    return "".join(out)
+
+
 _DEFAULT_MODEL: Any = object()
 
 
@@ -543,7 +570,7 @@ def lint(text: Any, rules: RedlineRules, model: LintModel | None = _DEFAULT_MODE
     if model is not None:
         by_id = {c.id: c for c in rules.categories}
         taken = sorted(f.span for *_, f in findings)
-        for flag in model.flags(text, taken):
+        for flag in model.flags(blank_scoped(text, rules), taken):
             start, end = flag.span
             # what a clause-heading prohibition covers is not said to the customer (as for the rules): the model
             # must flag the rest of the sentence on its own
