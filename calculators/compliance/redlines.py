@@ -59,13 +59,14 @@ Standard library only (runs in the browser).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Annotated, Any, Iterable, Literal, Mapping
 
 from .ruledata import Between, NonEmpty, Slug, SourceRef, dump_fields, read_fields
 from .ruledata import fail as _fail
 from .redline_model import LintModel, default_model
-from .redline_text import TextIndex, alternation, contains_any
+from .redline_text import TextIndex, alternation
 
 __all__ = ["NEGATION_MODES", "MODEL_VERDICT", "RULE_VERDICT", "Pattern", "Redline", "LintCategory", "RedlineRules", "Finding", "lint"]
 
@@ -306,7 +307,14 @@ def _scanner(expanded: str) -> re.Pattern[str]:
         first = None
     if first is None or first[1] or not first[0]:
         return re.compile(f"({expanded})")
-    return re.compile("[" + "".join(re.escape(ch) for ch in sorted(first[0])) + f"](?<=(?=({expanded})).)")
+    scanner = re.compile("[" + "".join(re.escape(ch) for ch in sorted(first[0])) + f"](?<=(?=({expanded})).)")
+    _SCANNER_FIRST[scanner.pattern] = frozenset(first[0])
+    return scanner
+
+
+#: The characters a match of each character-class scanner starts with (see :func:`_scanner`): :func:`lint` skips a
+#: scanner whose characters do not occur in the text at all (it could find nothing).
+_SCANNER_FIRST: dict[str, frozenset[str]] = {}
 
 
 @dataclass(frozen=True)
@@ -341,7 +349,54 @@ _HEAD_REACH = 60
 _LONGEST_CUE = 6
 
 
-def _prohibited(lead: str, rules: RedlineRules) -> bool:
+def _blank(match: re.Match[str]) -> str:
+    """A neutral form (``能不能`` …) blanked to ``＿`` (same length), so that it is not read as a negation."""
+    return "＿" * len(match.group())
+
+
+class _Cues:
+    """The word lists of one :class:`RedlineRules` compiled once (for one :func:`lint` call), and the answers
+    already given for the text being linted (every question is a pure function of the text and a position).
+
+    >>> from procedures.rules import redlines
+    >>> _Cues(redlines()).negations.search("我们不会上门").group()
+    '不会'
+    """
+
+    __slots__ = ("rules", "breakers", "neutral", "negations", "post", "prohibitions", "sentence", "before", "after",
+                 "mentions", "sentence_scope", "sentence_ends")
+
+    def __init__(self, rules: RedlineRules) -> None:
+        self.rules = rules
+        self.breakers = alternation(rules.negation_breakers)
+        self.neutral = alternation(rules.neutral_forms)
+        self.negations = alternation(tuple(rules.negations))
+        self.post = alternation(tuple(rules.post_negations))
+        self.prohibitions = alternation(rules.prohibitions)
+        self.sentence = alternation(rules.sentence_prohibitions)
+        self.before = alternation(tuple(rules.mention_before))
+        self.after = alternation(tuple(rules.mention_after))
+        self.mentions: dict[tuple[int, int], bool] = {}  # quotation -> whether it is a quoted mention
+        self.sentence_scope: dict[int, bool] = {}  # position -> _sentence_prohibited
+        self.sentence_ends: tuple[str, list[int]] | None = None  # (text, positions of its sentence ends)
+
+    def neutralised(self, text: str) -> str:
+        """``text`` with its neutral forms blanked (see :func:`_blank`)."""
+        return self.neutral.sub(_blank, text) if self.neutral is not None else text
+
+    def is_mention(self, index: TextIndex, quote: tuple[int, int], reach: int = 12) -> bool:
+        """:meth:`TextIndex.is_mention` with the rules' cues, answered once per quotation."""
+        known = self.mentions.get(quote)
+        if known is None:
+            open_at, close_at = quote
+            text = index.text
+            known = ((self.before is not None and self.before.search(text[max(0, open_at - reach):open_at]) is not None)
+                     or (self.after is not None and self.after.search(text[close_at + 1:close_at + 1 + reach]) is not None))
+            self.mentions[quote] = known
+        return known
+
+
+def _prohibited(lead: str, rules: RedlineRules, cues: _Cues | None = None) -> bool:
     """Whether ``lead`` (a clause from its start) begins with a prohibition (``prohibitions`` within the first
     ``prohibition_head`` characters) and has no negation breaker after it.
 
@@ -350,24 +405,23 @@ def _prohibited(lead: str, rules: RedlineRules) -> bool:
     >>> _prohibited("不得建议客户通过借呗、网贷等方式借新还旧", rules), _prohibited("你能不能帮他把钱还了", rules)
     (True, False)
     """
-    prohibitions = alternation(rules.prohibitions)
-    if prohibitions is None:
+    if cues is None:
+        cues = _Cues(rules)
+    if cues.prohibitions is None:
         return False
-    neutral = alternation(rules.neutral_forms)
-    if neutral is not None:  # "你能不能……": a question, not a prohibition
-        lead = neutral.sub(lambda m: "＿" * len(m.group()), lead)
-    found = prohibitions.search(lead[:rules.prohibition_head + _LONGEST_CUE])
+    lead = cues.neutralised(lead)  # "你能不能……": a question, not a prohibition
+    found = cues.prohibitions.search(lead[:rules.prohibition_head + _LONGEST_CUE])
     if found is None or found.start() > rules.prohibition_head:
         return False
-    breakers = alternation(rules.negation_breakers)
-    return breakers is None or not breakers.search(lead, found.end())
+    return cues.breakers is None or not cues.breakers.search(lead, found.end())
 
 
 #: Sentence ends: a list heading or a conditional clause reaches no further.
 _SENTENCE_ENDS = "。！？!?\n"
+_SENTENCE_END = re.compile("[" + re.escape(_SENTENCE_ENDS) + "]")
 
 
-def _sentence_prohibited(index: TextIndex, position: int, rules: RedlineRules) -> bool:
+def _sentence_prohibited(index: TextIndex, position: int, rules: RedlineRules, cues: _Cues | None = None) -> bool:
     """Whether ``position`` lies after the first clause of its sentence and that clause scopes over the rest:
     a prohibition heading a list (``以下行为一律禁止：……``) or a conditional cue of ``sentence_prohibitions``
     (``如果有人自称……，让您……，请直接挂断``); a negation breaker in between ends the scope.
@@ -385,26 +439,38 @@ def _sentence_prohibited(index: TextIndex, position: int, rules: RedlineRules) -
     >>> _sentence_prohibited(TextIndex(text, rules.clause_delimiters), 10, rules)
     True
     """
+    if cues is None:
+        cues = _Cues(rules)
+    known = cues.sentence_scope.get(position)
+    if known is None:
+        known = cues.sentence_scope[position] = _sentence_scope(index, position, rules, cues)
+    return known
+
+
+def _sentence_scope(index: TextIndex, position: int, rules: RedlineRules, cues: _Cues) -> bool:
+    """:func:`_sentence_prohibited`, computed."""
     text = index.text
     low = max(0, position - 2 * _HEAD_REACH)
-    cut = max(text.rfind(mark, low, position) for mark in _SENTENCE_ENDS)
+    ends = cues.sentence_ends
+    if ends is None or ends[0] is not text:
+        ends = cues.sentence_ends = (text, [found.start() for found in _SENTENCE_END.finditer(text)])
+    before = bisect_left(ends[1], position)  # the last sentence end in [low, position), or -1
+    cut = ends[1][before - 1] if before and ends[1][before - 1] >= low else -1
     if cut < 0 and low > 0:
         return False  # no sentence start within reach
     head_start, head_end = index.clause(cut + 1, cut + 1)
     if head_end >= position:
         return False  # the position is in the first clause itself (see _prohibited)
     head = text[head_start:min(head_end, head_start + _HEAD_REACH)]
-    breakers = alternation(rules.negation_breakers)
-    if breakers is not None and breakers.search(text, head_end, position):
+    if cues.breakers is not None and cues.breakers.search(text, head_end, position):
         return False
-    if text[head_end] in "：:" and (_prohibited(head, rules) or head.strip(" \t【】[]()（）") in rules.speaker_labels):
+    if text[head_end] in "：:" and (_prohibited(head, rules, cues) or head.strip(" \t【】[]()（）") in rules.speaker_labels):
         return True  # a list headed by a prohibition, or a turn of the customer in a transcript ("客户：……")
-    cues = alternation(rules.sentence_prohibitions)
-    found = cues.search(head[:rules.prohibition_head + _LONGEST_CUE]) if cues is not None else None
+    found = cues.sentence.search(head[:rules.prohibition_head + _LONGEST_CUE]) if cues.sentence is not None else None
     return found is not None and found.start() <= rules.prohibition_head
 
 
-def _without_prohibited_clauses(index: TextIndex, start: int, end: int, rules: RedlineRules) -> str:
+def _without_prohibited_clauses(index: TextIndex, start: int, end: int, rules: RedlineRules, cues: _Cues | None = None) -> str:
     """``text[start:end]`` without the parts that lie in a clause of the whole text headed by a prohibition
     (the delimiters stay).
 
@@ -417,12 +483,14 @@ def _without_prohibited_clauses(index: TextIndex, start: int, end: int, rules: R
     >>> _without_prohibited_clauses(TextIndex(text, rules.clause_delimiters), 14, len(text), rules)
     '。'
     """
+    if cues is None:
+        cues = _Cues(rules)
     text, kept, position = index.text, [], start
     while position < end:
         clause_start, clause_end = index.clause(position, position)
         piece_end = min(clause_end, end)
-        if not (_prohibited(text[clause_start:min(clause_end, clause_start + _HEAD_REACH)], rules)
-                or _sentence_prohibited(index, clause_start, rules)):
+        if not (_prohibited(text[clause_start:min(clause_end, clause_start + _HEAD_REACH)], rules, cues)
+                or _sentence_prohibited(index, clause_start, rules, cues)):
             kept.append(text[position:piece_end])
         if piece_end < end:
             kept.append(text[piece_end])  # the delimiter
@@ -430,46 +498,52 @@ def _without_prohibited_clauses(index: TextIndex, start: int, end: int, rules: R
     return "".join(kept)
 
 
-def _cancelled(index: TextIndex, start: int, end: int, mode: str, rules: RedlineRules) -> bool:
-    """Whether a match is cancelled by a negation before or after it, or by being a quoted mention."""
-    if any(index.is_mention(q, rules.mention_before, rules.mention_after) for q in index.quotes_overlapping(start, end)):
-        return True
+def _cancelled(index: TextIndex, start: int, end: int, mode: str, rules: RedlineRules, cues: _Cues | None = None) -> bool:
+    """Whether a match is cancelled by a negation before or after it, or by being a quoted mention.
+
+    >>> from procedures.rules import redlines
+    >>> rules = redlines()
+    >>> text = "我们不会上门。"
+    >>> _cancelled(TextIndex(text, rules.clause_delimiters), 4, 6, "clause", rules), _cancelled(TextIndex(text, rules.clause_delimiters), 4, 6, "none", rules)
+    (True, False)
+    """
+    if cues is None:
+        cues = _Cues(rules)
+    for quote in index.quotes_overlapping(start, end):
+        if cues.is_mention(index, quote):
+            return True
     if mode == "none":
         return False
     text = index.text
     clause_start, clause_end = index.clause(start, end)
     reach = max(rules.negation_window * 2, 20)  # bounded: linear time on unpunctuated text
     before = text[max(clause_start, start - reach):start]
-    breakers = alternation(rules.negation_breakers)
-    neutral = alternation(rules.neutral_forms)
-    if breakers is not None and breakers.search(neutral.sub(lambda m: "＿" * len(m.group()), before) if neutral is not None else before):
+    if cues.breakers is not None and cues.breakers.search(cues.neutralised(before)):
         return False  # "别以为……" breaks a negation; "很多人以为……" (a neutral form) does not
-    if start - clause_start <= _HEAD_REACH and _prohibited(text[clause_start:start], rules):
+    if start - clause_start <= _HEAD_REACH and _prohibited(text[clause_start:start], rules, cues):
         return True  # a prohibition heading the clause ("不得建议客户……借新还旧") negates all of it (bounded: linear time)
-    if _sentence_prohibited(index, start, rules):
+    if _sentence_prohibited(index, start, rules, cues):
         return True  # a list headed by a prohibition ("以下行为一律禁止：……"), a conditional ("如果有人自称……")
     scope = before[-rules.negation_window:] if rules.negation_window else ""
     if mode == "clause":
         scope += text[start:end]
-    if neutral is not None:  # "能不能", "是不是": questions, not negations
-        scope = neutral.sub(lambda m: "＿" * len(m.group()), scope)
-    if contains_any(scope, rules.negations):
+    scope = cues.neutralised(scope)  # "能不能", "是不是": questions, not negations
+    if cues.negations is not None and cues.negations.search(scope):
         return True
-    if rules.post_window and rules.post_negations:
+    if rules.post_window and cues.post is not None:
         after_end = min(clause_end, end + rules.post_window)
         after = text[end:after_end]
         # the next clause too when the match ends a question ("去您单位？不会的。") or tops a comment
         # ("坐牢这种事，单纯逾期是不会发生的。")
         if after_end == clause_end < len(text) and (text[clause_end] in "？?" or clause_end - end <= 10):
             after += text[clause_end:min(index.next_clause_end(clause_end), clause_end + 1 + rules.post_window)]
-        if neutral is not None:  # "涉嫌违规" is an accusation, not a negation after the match
-            after = neutral.sub(lambda m: "＿" * len(m.group()), after)
-        if contains_any(after, rules.post_negations):
+        after = cues.neutralised(after)  # "涉嫌违规" is an accusation, not a negation after the match
+        if cues.post.search(after):
             return True
     return False
 
 
-def _answered_by_refutation(text: str, end: int, rules: RedlineRules) -> bool:
+def _answered_by_refutation(text: str, end: int, rules: RedlineRules, cues: _Cues | None = None) -> bool:
     """Whether the sentence ending at ``end`` is a question and the next ``post_window`` characters (up to the
     next sentence end) hold a negation after (``post_negations``).
 
@@ -479,12 +553,14 @@ def _answered_by_refutation(text: str, end: int, rules: RedlineRules) -> bool:
     >>> _answered_by_refutation("加急处理费？先交五百。", 6, redlines())
     False
     """
+    if cues is None:
+        cues = _Cues(rules)
     stripped = text[:end].rstrip()
-    if not stripped or stripped[-1] not in "？?" or not rules.post_negations:
+    if not stripped or stripped[-1] not in "？?" or cues.post is None:
         return False
     after = text[end:end + rules.post_window + 1]
     cut = min((after.find(mark) for mark in _SENTENCE_ENDS if mark in after), default=len(after))
-    return contains_any(after[:cut + 1], rules.post_negations)
+    return cues.post.search(after[:cut + 1]) is not None
 
 
 _DEFAULT_MODEL: Any = object()
@@ -523,23 +599,38 @@ def lint(text: Any, rules: RedlineRules, model: LintModel | None = _DEFAULT_MODE
     elif model is not None and not isinstance(model, LintModel):
         raise _fail("model", type(model).__name__, "a LintModel (calculators.compliance.redline_model.default_model()) or None")
     index = TextIndex(text, rules.clause_delimiters)
+    cues = _Cues(rules)
+    present = set(text)
+    verdicts: dict[tuple[int, int, str], bool] = {}  # (start, end, negation mode) -> cancelled
     findings: list[tuple[int, int, int, Finding]] = []
     for order, category in enumerate(rules.categories):
-        spans: list[tuple[int, int]] = []
+        spans: list[tuple[int, int, str]] = []
         for pattern in category.patterns:
-            for match in pattern.scanner.finditer(text):
+            scanner = pattern.scanner
+            first = _SCANNER_FIRST.get(scanner.pattern)
+            if first is not None and present.isdisjoint(first):
+                continue  # no match can start anywhere in this text
+            mode = pattern.negation
+            for match in scanner.finditer(text):
                 start, end = match.span(1)
-                if start == end or _cancelled(index, start, end, pattern.negation, rules):
-                    continue
-                spans.append((start, end))
+                if start != end:
+                    spans.append((start, end, mode))
+        # overlapping matches of one category: the earliest, longest one that is not cancelled (a match that starts
+        # inside one already kept is dropped whether cancelled or not, so it is not examined)
         kept: list[tuple[int, int]] = []
-        for start, end in sorted(spans, key=lambda s: (s[0], -s[1])):
+        for start, end, mode in sorted(spans, key=lambda s: (s[0], -s[1])):
             if kept and start < kept[-1][1]:
                 continue
-            kept.append((start, end))
+            key = (start, end, mode)
+            cancelled = verdicts.get(key)
+            if cancelled is None:
+                cancelled = verdicts[key] = _cancelled(index, start, end, mode, rules, cues)
+            if not cancelled:
+                kept.append((start, end))
+        sources = tuple(s.text for s in category.sources)
         for start, end in kept:
             findings.append((start, order, end, Finding(category.id, category.name, text[start:end], (start, end), category.rule,
-                                                        tuple(s.text for s in category.sources), category.redline)))
+                                                        sources, category.redline)))
     if model is not None:
         by_id = {c.id: c for c in rules.categories}
         taken = sorted(f.span for *_, f in findings)
@@ -547,10 +638,10 @@ def lint(text: Any, rules: RedlineRules, model: LintModel | None = _DEFAULT_MODE
             start, end = flag.span
             # what a clause-heading prohibition covers is not said to the customer (as for the rules): the model
             # must flag the rest of the sentence on its own
-            kept_text = _without_prohibited_clauses(index, start, end, rules)
+            kept_text = _without_prohibited_clauses(index, start, end, rules, cues)
             if kept_text != text[start:end] and model.probability(kept_text) < model.threshold:
                 continue
-            if _answered_by_refutation(text, end, rules):
+            if _answered_by_refutation(text, end, rules, cues):
                 continue  # "被警察带走？正常逾期根本不会这样。": a question the next sentence refutes (as for the rules)
             while start < end and text[start].isspace():
                 start += 1
