@@ -12,7 +12,7 @@ from bisect import bisect_left, bisect_right
 from functools import lru_cache
 from typing import Iterable, Sequence
 
-__all__ = ["QUOTE_PAIRS", "TextIndex", "alternation", "contains_any", "mask_mentions"]
+__all__ = ["QUOTE_PAIRS", "TextIndex", "alternation", "contains_any", "last_between", "mask_mentions"]
 
 #: Opening quotation marks and their closing marks (straight ASCII quotes toggle).
 QUOTE_PAIRS = {"“": "”", "「": "」", "『": "』", "‘": "’", "《": "》"}
@@ -44,6 +44,16 @@ def contains_any(text: str, words: Iterable[str]) -> bool:
     """
     pattern = alternation(tuple(words))
     return pattern is not None and pattern.search(text) is not None
+
+
+def last_between(positions: Sequence[int], low: int, high: int) -> int:
+    """The last of the sorted ``positions`` in ``[low, high)``, or -1 (binary search).
+
+    >>> last_between([2, 5, 9], 0, 9), last_between([2, 5, 9], 6, 9), last_between([], 0, 3)
+    (5, -1, -1)
+    """
+    before = bisect_left(positions, high)
+    return positions[before - 1] if before and positions[before - 1] >= low else -1
 
 
 class TextIndex:

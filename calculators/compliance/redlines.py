@@ -59,15 +59,13 @@ Standard library only (runs in the browser).
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 from typing import TYPE_CHECKING, Annotated, Any, Iterable, Literal, Mapping
 
 from .ruledata import Between, NonEmpty, Slug, SourceRef, dump_fields, read_fields
 from .ruledata import fail as _fail
 from .redline_model import LintModel, default_model
-from .redline_text import TextIndex, alternation
+from .redline_text import TextIndex, alternation, last_between
 
 __all__ = ["NEGATION_MODES", "MODEL_VERDICT", "RULE_VERDICT", "Pattern", "Redline", "LintCategory", "RedlineRules", "Finding", "lint"]
 
@@ -353,7 +351,10 @@ class _CharScanner:
         return self._compiled
 
 
-@lru_cache(maxsize=8)
+#: :func:`_dispatch` of the last few rule sets (by the text of their scanners).
+_DISPATCHED: dict[tuple[str, ...], tuple[dict[str, _CharScanner], tuple[int, ...]]] = {}
+
+
 def _dispatch(scanners: tuple[str, ...]) -> tuple[dict[str, _CharScanner], tuple[int, ...]]:
     """For the scanners of a rule set (in order): the per-character scanners of the patterns that start with at most
     :data:`_DISPATCH_LIMIT` characters, and the indices of the other patterns (each scanned alone).
@@ -363,6 +364,11 @@ def _dispatch(scanners: tuple[str, ...]) -> tuple[dict[str, _CharScanner], tuple
     >>> len(table) > 100 and all(k in {i for s in table.values() for i, _ in s.members} for k in range(3) if k not in alone)
     True
     """
+    known_table = _DISPATCHED.get(scanners)
+    if known_table is not None:
+        return known_table
+    if len(_DISPATCHED) >= 8:
+        _DISPATCHED.clear()
     by_char: dict[str, list[tuple[int, str]]] = {}
     alone = []
     for k, scanner in enumerate(scanners):
@@ -372,7 +378,8 @@ def _dispatch(scanners: tuple[str, ...]) -> tuple[dict[str, _CharScanner], tuple
             continue
         for char in sorted(known[0]):
             by_char.setdefault(char, []).append((k, known[1]))
-    return {char: _CharScanner(char, members) for char, members in by_char.items()}, tuple(alone)
+    table = _DISPATCHED[scanners] = ({char: _CharScanner(char, members) for char, members in by_char.items()}, tuple(alone))
+    return table
 
 
 @dataclass(frozen=True)
@@ -512,8 +519,7 @@ def _sentence_scope(index: TextIndex, position: int, rules: RedlineRules, cues: 
     ends = cues.sentence_ends
     if ends is None or ends[0] is not text:
         ends = cues.sentence_ends = (text, [found.start() for found in _SENTENCE_END.finditer(text)])
-    before = bisect_left(ends[1], position)  # the last sentence end in [low, position), or -1
-    cut = ends[1][before - 1] if before and ends[1][before - 1] >= low else -1
+    cut = last_between(ends[1], low, position)  # the last sentence end in [low, position), or -1
     if cut < 0 and low > 0:
         return False  # no sentence start within reach
     head_start, head_end = index.clause(cut + 1, cut + 1)
