@@ -12,7 +12,7 @@ from bisect import bisect_left, bisect_right
 from functools import lru_cache
 from typing import Iterable, Sequence
 
-__all__ = ["QUOTE_PAIRS", "TextIndex", "alternation", "contains_any", "last_between", "mask_mentions"]
+__all__ = ["QUOTE_PAIRS", "TextIndex", "alternation", "contains_any", "last_between", "mask_mentions", "presence"]
 
 #: Opening quotation marks and their closing marks (straight ASCII quotes toggle).
 QUOTE_PAIRS = {"“": "”", "「": "」", "『": "』", "‘": "’", "《": "》"}
@@ -29,6 +29,28 @@ def alternation(words: tuple[str, ...]) -> re.Pattern | None:
     if not words:
         return None
     return re.compile("|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)))
+
+
+@lru_cache(maxsize=64)
+def presence(words: tuple[str, ...]) -> re.Pattern | None:
+    """A regex that finds *whether* one of ``words`` occurs (not which, nor where the longest starts): the words grouped
+    by their first character, so that the engine tries only the words that start with the character at hand.
+
+    >>> [bool(presence(("不会", "没有", "勿")).search(t)) for t in ("我们不会上门", "没空", "请勿", "")], presence(())
+    ([True, False, True, False], None)
+    """
+    if not words:
+        return None
+    rests: dict[str, set[str]] = {}
+    for word in set(words):
+        rests.setdefault(word[:1], set()).add(word[1:])
+    branches = []
+    for first, tails in sorted(rests.items()):
+        if "" in tails:  # the first character alone is a word: the longer ones add nothing to presence
+            branches.append(re.escape(first))
+        else:
+            branches.append(re.escape(first) + "(?:" + "|".join(re.escape(t) for t in sorted(tails)) + ")")
+    return re.compile("|".join(branches))
 
 
 @lru_cache(maxsize=64)

@@ -798,8 +798,9 @@ def lint(text: Any, rules: RedlineRules, model: LintModel | None = _DEFAULT_MODE
     for char in present.intersection(table):
         regex, groups = table[char].compiled()
         for match in regex.finditer(text):
+            spans = match.regs
             for k, group in groups:
-                start, end = match.span(group)
+                start, end = spans[group]
                 if start != end:  # (-1, -1): this pattern does not match here
                     order, pattern = patterns[k]
                     raw[order].append((start, end, pattern.negation))
