@@ -90,8 +90,6 @@ def feature_set(segment: str, negation: "re.Pattern | None", clause_marks: "re.P
     keys: set[str] = set()
     if _MENTION.search(segment):
         keys.add(MENTION_KEY)
-    if negation is not None and negation.search(segment) is None:
-        negation = None  # no piece of the segment holds a negation cue either
     # (the keys are added in the same order as always, 1-, 2-, 3-grams piece by piece, so that the set, and the order
     # in which the model sums its weights and ranks its drivers, is the same however the n-grams are cut)
     for piece in PUNCTUATION.split(segment):
@@ -160,7 +158,7 @@ class LintModel:
     def __post_init__(self) -> None:
         object.__setattr__(self, "_weight_keys", frozenset(self.weights))
         object.__setattr__(self, "_category_keys", frozenset(self.category_weights))
-        object.__setattr__(self, "_negation", presence(self.negations))
+        object.__setattr__(self, "_negation", presence(tuple(self.negations)))
         # words longer than 3 characters are looked up as words, not as every 4-character substring
         object.__setattr__(self, "_long_words", tuple(sorted({k for k in (*self.weights, *self.category_weights)
                                                              if len(k) > 3 and not k.startswith(("~", "#"))})))
@@ -196,7 +194,8 @@ class LintModel:
         return normalise(mask_mentions(text, self.clause_marks, self.mention_before, self.mention_after))
 
     def _keys(self, segment: str) -> set[str]:
-        keys = feature_set(segment, self._negation)
+        negation = self._negation  # (literal cues: if the segment holds none, none of its pieces does)
+        keys = feature_set(segment, negation if negation is not None and negation.search(segment) else None)
         keys.update([word for word in self._long_words if word in segment])
         return keys
 
