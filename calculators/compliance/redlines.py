@@ -322,9 +322,12 @@ _SCANNER_FIRST: dict[str, tuple[frozenset[str], str]] = {}
 #: that can start with the same character, by one regex per character (:func:`_dispatch`); a regex that starts with
 #: one literal character skips to its candidates several times faster than a character class does, and a pattern is
 #: tried only where the next character can follow (:func:`_second_chars`).  The price: each pattern is compiled once
-#: more per character it can start with, on first use (about 1.4 s of CPU for all of them, when a long text uses most
-#: characters; about 0.1 s for a sentence).  10 roughly halves that and keeps about two thirds of the gain.
+#: more per character it can start with, on first use by a text of at least :data:`_DISPATCH_TEXT` characters (about
+#: 1.4 s of CPU when a long text uses most characters).  10 costs about a third of that and keeps about half the gain.
 _DISPATCH_LIMIT = 40
+#: Texts shorter than this are scanned pattern by pattern (their scan is short anyway; the per-character scanners are
+#: compiled only for long texts).
+_DISPATCH_TEXT = 2000
 #: Patterns that refer to their own groups (back-references, conditionals, named groups) keep their own scanner.
 _SELF_REFERRING = re.compile(r"\\[1-9]|\(\?P|\(\?\(")
 
@@ -782,7 +785,10 @@ def lint(text: Any, rules: RedlineRules, model: LintModel | None = _DEFAULT_MODE
     verdicts: dict[tuple[int, int, str], bool] = {}  # (start, end, negation mode) -> cancelled
     findings: list[tuple[int, int, int, Finding]] = []
     patterns = [(order, pattern) for order, category in enumerate(rules.categories) for pattern in category.patterns]
-    table, alone = _dispatch(tuple(pattern.scanner.pattern for _, pattern in patterns))
+    if len(text) >= _DISPATCH_TEXT:
+        table, alone = _dispatch(tuple(pattern.scanner.pattern for _, pattern in patterns))
+    else:  # a short text is scanned as fast pattern by pattern, without compiling the per-character scanners
+        table, alone = {}, tuple(range(len(patterns)))
     raw: list[list[tuple[int, int, str]]] = [[] for _ in rules.categories]  # per category: (start, end, negation mode)
     for k in alone:
         order, pattern = patterns[k]
