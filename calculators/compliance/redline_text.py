@@ -163,7 +163,7 @@ def mask_mentions(text: str, delimiters: str, before_cues: Sequence[str], after_
     >>> mask_mentions("不要说“你就是老赖”，要礼貌。", "，。", ["不要说"], [])
     '不要说“……………”，要礼貌。'
     """
-    index = TextIndex(text, delimiters)
+    index = TextIndex(text, "")  # quotations only: the clause cuts are not needed here
     parts: list[str] = []
     last = 0
     for quote in index.quotes:
