@@ -476,9 +476,13 @@ def _dispatch(scanners: tuple[str, ...]) -> tuple[dict[str, _CharScanner], tuple
     """For the scanners of a rule set (in order): the per-character scanners of the patterns that start with at most
     :data:`_DISPATCH_LIMIT` characters, and the indices of the other patterns (each scanned alone).
 
+    Every pattern is either scanned alone or a member of the scanner of each character it can start with:
+
     >>> from procedures.rules import redlines
-    >>> table, alone = _dispatch(tuple(p.scanner.pattern for c in redlines().categories for p in c.patterns))
-    >>> len(table) > 100 and all(k in {i for s in table.values() for i, _ in s.members} for k in range(3) if k not in alone)
+    >>> scanners = tuple(p.scanner.pattern for c in redlines().categories for p in c.patterns)
+    >>> table, alone = _dispatch(scanners)
+    >>> len(alone) < len(scanners) and all(k in alone or all(k in {i for i, _ in table[ch].members} for ch in _SCANNER_FIRST[s][0])
+    ...                                    for k, s in enumerate(scanners))
     True
     """
     known_table = _DISPATCHED.get(scanners)
