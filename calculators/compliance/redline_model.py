@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any, Iterator, Mapping, Sequence
 
 from ..errors import CalculatorInputError
-from .redline_text import alternation, char_class, mask_mentions
+from .redline_text import alternation, char_class, mask_mentions, presence
 
 __all__ = ["MAX_SEGMENT", "MODEL_PATH", "LintModel", "ModelFlag", "normalise", "PUNCTUATION", "segments", "feature_set", "segment_features", "default_model"]
 
@@ -90,14 +90,21 @@ def feature_set(segment: str, negation: "re.Pattern | None", clause_marks: "re.P
     keys: set[str] = set()
     if _MENTION.search(segment):
         keys.add(MENTION_KEY)
+    # (the keys are added in the same order as always, 1-, 2-, 3-grams piece by piece, so that the set, and the order
+    # in which the model sums its weights and ranks its drivers, is the same however the n-grams are cut)
     for piece in PUNCTUATION.split(segment):
         n = len(piece)
         if not n:
             continue
-        keys.update(piece[i:i + length] for length in (1, 2, 3) for i in range(n - length + 1))
-        if negation is not None and n > 1 and negation.search(piece):
-            keys.update("~" + piece[j:j + 2] for j in range(n - 1))
-            keys.update("~" + piece[j:j + 3] for j in range(n - 2))
+        keys.update(piece)
+        if n > 1:
+            pairs = [piece[i:i + 2] for i in range(n - 1)]
+            keys.update(pairs)
+            triples = [piece[i:i + 3] for i in range(n - 2)]
+            keys.update(triples)
+            if negation is not None and negation.search(piece):
+                keys.update(["~" + pair for pair in pairs])
+                keys.update(["~" + triple for triple in triples])
     return keys
 
 
@@ -146,10 +153,12 @@ class LintModel:
     _weight_keys: frozenset = field(init=False, repr=False, compare=False)
     _category_keys: frozenset = field(init=False, repr=False, compare=False)
     _long_words: tuple = field(init=False, repr=False, compare=False)
+    _negation: Any = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_weight_keys", frozenset(self.weights))
         object.__setattr__(self, "_category_keys", frozenset(self.category_weights))
+        object.__setattr__(self, "_negation", presence(tuple(self.negations)))
         # words longer than 3 characters are looked up as words, not as every 4-character substring
         object.__setattr__(self, "_long_words", tuple(sorted({k for k in (*self.weights, *self.category_weights)
                                                              if len(k) > 3 and not k.startswith(("~", "#"))})))
@@ -185,8 +194,9 @@ class LintModel:
         return normalise(mask_mentions(text, self.clause_marks, self.mention_before, self.mention_after))
 
     def _keys(self, segment: str) -> set[str]:
-        keys = feature_set(segment, alternation(self.negations))
-        keys.update(word for word in self._long_words if word in segment)
+        negation = self._negation  # (literal cues: if the segment holds none, none of its pieces does)
+        keys = feature_set(segment, negation if negation is not None and negation.search(segment) else None)
+        keys.update([word for word in self._long_words if word in segment])
         return keys
 
     def _contributions(self, keys: set[str]) -> dict[str, float]:
