@@ -75,7 +75,7 @@ def measure(which: str = "test") -> dict:
     rules_only = evaluate(data, lint_predictor(rules, None))
     # the model as the linter uses it: on the text with what a prohibition, a report head or a customer's turn
     # scopes over blanked (calculators.compliance.redlines.blank_scoped)
-    model_only = evaluate(data, lambda text: {f.category for f in model.flags(blank_scoped(text, rules))})
+    model_only = evaluate(data, lambda text: {f.category for f in model.flags(text, scoped=blank_scoped(text, rules))})
     return {"corpus": len(items), "dev": len(dev), "test": len(test), "dev_violations": sum(i.violation for i in dev),
             "test_violations": sum(i.violation for i in test), "families": len({i.family for i in items}),
             "split": which, "combined": combined, "rules": rules_only, "model": model_only}

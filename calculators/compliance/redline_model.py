@@ -222,13 +222,18 @@ class LintModel:
         """The most likely category of a flagged segment (prepared first)."""
         return self._category(self._keys(self.prepare(segment)))
 
-    def flags(self, text: str, skip: Sequence[tuple[int, int]] = ()) -> list[ModelFlag]:
+    def flags(self, text: str, skip: Sequence[tuple[int, int]] = (), scoped: str | None = None) -> list[ModelFlag]:
         """Segments of ``text`` the model flags, skipping segments that overlap a span in ``skip``.
+
+        ``scoped``, if given, is ``text`` with what the rules scope out blanked (same length:
+        ``calculators.compliance.redlines.blank_scoped``): the segments are cut on ``text`` and scored on ``scoped``.
 
         >>> [f.category for f in default_model().flags("您好。半夜三点我准时给你打电话，你别想睡。")]
         ['late-night']
         """
-        prepared = self.prepare(text)
+        if scoped is not None and len(scoped) != len(text):
+            raise ValueError("scoped must have the length of text (blanked, not cut)")
+        prepared = self.prepare(text if scoped is None else scoped)
         out: list[ModelFlag] = []
         taken = sorted(skip)
         k = 0

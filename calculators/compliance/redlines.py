@@ -322,9 +322,10 @@ _SCANNER_FIRST: dict[str, tuple[frozenset[str], str]] = {}
 #: that can start with the same character, by one regex per character (:func:`_dispatch`); a regex that starts with
 #: one literal character skips to its candidates several times faster than a character class does, and a pattern is
 #: tried only where the next character can follow (:func:`_second_chars`).  The price: each pattern is compiled once
-#: more per character it can start with, on first use by a text of at least :data:`_DISPATCH_TEXT` characters (about
-#: 1.4 s of CPU when a long text uses most characters).  10 costs about a third of that and keeps about half the gain.
-_DISPATCH_LIMIT = 40
+#: more per character it can start with, on first use by a text of at least :data:`_DISPATCH_TEXT` characters.
+#: Measured on the 20,000-character benchmark texts (session 7): 10 gives 40-48 ms per text and about 0.6 s of CPU for
+#: the first long text in a process; 40 gave 40-50 ms and 1.7 s; 5 gave 44-54 ms and 0.2 s; 0 (no dispatch) 49-60 ms.
+_DISPATCH_LIMIT = 10
 #: Texts shorter than this are scanned pattern by pattern (their scan is short anyway; the per-character scanners are
 #: compiled only for long texts).
 _DISPATCH_TEXT = 2000
@@ -748,7 +749,7 @@ def _answered_by_refutation(text: str, end: int, rules: RedlineRules, cues: _Cue
     return cues.post.search(after[:cut + 1]) is not None
 
 
-def blank_scoped(text: str, rules: RedlineRules) -> str:
+def blank_scoped(text: str, rules: RedlineRules, cues: _Cues | None = None) -> str:
     """``text`` with every clause that a prohibition, a report head or a customer's turn scopes over blanked with
     ``…`` (same length, so spans still match): what the statistical model is given, in training
     (``tools/train_linter.py``) and in :func:`lint` alike, so that a quoted wrong example neither teaches it nor
@@ -758,6 +759,8 @@ def blank_scoped(text: str, rules: RedlineRules) -> str:
     >>> blank_scoped("不要向亲戚借钱来还款，量力而行就好。", redlines())
     '…………………………，量力而行就好。'
     """
+    if cues is None:
+        cues = _Cues(rules)
     index = TextIndex(text, rules.clause_delimiters)
     out: list[str] = []
     position, end = 0, len(text)
@@ -765,8 +768,8 @@ def blank_scoped(text: str, rules: RedlineRules) -> str:
         clause_start, clause_end = index.clause(position, position)
         piece_end = min(clause_end, end)
         piece = text[position:piece_end]
-        if (_prohibited(text[clause_start:min(clause_end, clause_start + _HEAD_REACH)], rules)
-                or _sentence_prohibited(index, clause_start, rules)):
+        if (_prohibited(text[clause_start:min(clause_end, clause_start + _HEAD_REACH)], rules, cues)
+                or _sentence_prohibited(index, clause_start, rules, cues)):
             piece = "…" * len(piece)
         out.append(piece)
         if piece_end < end:
@@ -862,7 +865,7 @@ def lint(text: Any, rules: RedlineRules, model: LintModel | None = _DEFAULT_MODE
     if model is not None:
         by_id = {c.id: c for c in rules.categories}
         taken = sorted(f.span for *_, f in findings)
-        for flag in model.flags(blank_scoped(text, rules), taken):
+        for flag in model.flags(text, taken, scoped=blank_scoped(text, rules, cues)):
             start, end = flag.span
             # what a clause-heading prohibition covers is not said to the customer (as for the rules): the model
             # must flag the rest of the sentence on its own
