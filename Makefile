@@ -89,8 +89,9 @@ serve: ## serve the built site on http://127.0.0.1:$(PORT)/ (offline, like an in
 	@test ! -f _build/html.failed || { cat _build/html.failed >&2; echo "error: the last 'make book' did not succeed: fix it and build again" >&2; exit 1; }
 	$(PYTHON) -m tools.serve --port $(PORT) --directory _build/html
 
-bench: $(VENV)/.installed-test ## measure calculators, build times and the browser calculators
+bench: $(VENV)/.installed-test ## measure calculators, the red-line linter, build times and the browser calculators
 	$(BIN)/python bench/bench_calculators.py
+	$(BIN)/python bench/bench_linter.py
 	$(BIN)/python bench/bench_build.py
 	$(BIN)/python bench/bench_browser.py
 	$(BIN)/python bench/bench_practice.py

@@ -22,9 +22,9 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from calculators.compliance.redline_model import default_model  # noqa: E402
-from calculators.compliance.redlines import lint  # noqa: E402
+from calculators.compliance.redlines import blank_scoped, lint  # noqa: E402
 from procedures.rules import redlines  # noqa: E402
-from tools.linter_corpus import evaluate, lint_predictor, load, split  # noqa: E402
+from tools.linter_corpus import evaluate, guarded, lint_predictor, load, split  # noqa: E402
 
 #: Texts of 20,000 characters: script-like text with punctuation, and the same without any punctuation.
 SPEED_CHARS = 20_000
@@ -63,14 +63,19 @@ def timings(repeat: int = 5, clock=time.process_time) -> dict[str, float]:
 
 
 def measure(which: str = "test") -> dict:
-    """Metrics of rules + model, rules only and model only on one split (``test`` or ``dev``)."""
+    """Metrics of rules + model, rules only and model only on one split: ``test``, ``dev``, or ``guarded`` (the
+    test items of the families the corpus had when the regression guards were set: ``tools.linter_corpus.guarded``)."""
+    if which not in ("test", "dev", "guarded"):
+        raise ValueError(f"which={which!r}: expected 'test', 'dev' or 'guarded'")
     items = load()
     dev, test = split(items)
-    data = test if which == "test" else dev
+    data = {"test": test, "dev": dev, "guarded": guarded(test) if which == "guarded" else []}[which]
     rules, model = redlines(), default_model()
     combined = evaluate(data, lint_predictor(rules, model))
     rules_only = evaluate(data, lint_predictor(rules, None))
-    model_only = evaluate(data, lambda text: {f.category for f in model.flags(text)})
+    # the model as the linter uses it: on the text with what a prohibition, a report head or a customer's turn
+    # scopes over blanked (calculators.compliance.redlines.blank_scoped)
+    model_only = evaluate(data, lambda text: {f.category for f in model.flags(text, scoped=blank_scoped(text, rules))})
     return {"corpus": len(items), "dev": len(dev), "test": len(test), "dev_violations": sum(i.violation for i in dev),
             "test_violations": sum(i.violation for i in test), "families": len({i.family for i in items}),
             "split": which, "combined": combined, "rules": rules_only, "model": model_only}
@@ -91,6 +96,14 @@ def main(argv: list[str] | None = None) -> int:
     for name in ("rules", "model", "combined"):
         m = figures[name]
         print(f"{name:<16}{m['recall']:>8.1%}{m['false_alarm_rate']:>14.1%}{m['precision']:>11.1%}")
+    if not args.dev:
+        kept = measure("guarded")
+        g = kept["combined"]
+        print(f"\nof which the families the corpus had when the regression guards were set "
+              f"({g['violations']} violations, {g['compliant']} compliant; tests/data/linter-corpus/guarded-families.txt):")
+        for name in ("rules", "model", "combined"):
+            m = kept[name]
+            print(f"{name:<16}{m['recall']:>8.1%}{m['false_alarm_rate']:>14.1%}{m['precision']:>11.1%}")
     print("\nper category (rules + model): recall = flagged at all; category recall = flagged with this category;"
           "\nprecision = of the items given this category, how many carry it")
     print(f"{'category':<24}{'n':>4}{'recall':>8}{'cat. recall':>13}{'precision':>11}")

@@ -22,7 +22,7 @@ DAY = SPOTS["a-day-of-calls"]  # line 3 tells a colleague about the debt
 GOOD = "只联系客户本人的手机，不向单位同事透露任何欠款信息。"
 #: ... and rewrites that still cross a red line: one a pattern catches, one only the model flags.
 THREAT = "请同事转告他信用卡欠款逾期了，再不还就等着坐牢吧。"
-MODEL_ONLY = "转告他，再不还钱我们就去他单位找他"
+MODEL_ONLY = "跟他说一声，再不还钱我们可就不客气了"  # linter5: "……去他单位找他" is now caught by a rule
 
 
 def test_site_forms_and_the_grader_use_one_rewrite_suffix():

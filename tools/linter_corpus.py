@@ -15,7 +15,7 @@ from typing import Callable, Iterable
 
 import yaml
 
-__all__ = ["CORPUS_DIR", "OK", "Item", "load", "split", "evaluate", "lint_predictor"]
+__all__ = ["CORPUS_DIR", "OK", "Item", "load", "in_test", "split", "GUARDED_FAMILIES", "guarded_families", "guarded", "evaluate", "lint_predictor"]
 
 CORPUS_DIR = Path(__file__).resolve().parent.parent / "tests" / "data" / "linter-corpus"
 #: The label of compliant utterances.
@@ -48,8 +48,10 @@ def load(folder: Path = CORPUS_DIR) -> list[Item]:
     texts: set[str] = set()
     for path in sorted(folder.glob("*.yml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        label = data["category"]
         for family in data["families"]:
+            label = family.get("category", data.get("category"))  # a family may carry its own category
+            if not label:
+                raise ValueError(f"{path.name}: family {family['id']!r} has no category (file or family)")
             if family["id"] in families:
                 raise ValueError(f"{path.name}: family id {family['id']!r} used twice")
             families.add(family["id"])
@@ -61,27 +63,60 @@ def load(folder: Path = CORPUS_DIR) -> list[Item]:
     return items
 
 
-def _rank(family: str) -> str:
-    return hashlib.sha256(family.encode("utf-8")).hexdigest()
+def in_test(family: str) -> bool:
+    """Whether a paraphrase family belongs to the test set: the SHA-256 of its id, read as a number, is a multiple of 3.
+
+    The side depends on the family's own id only, so adding (or removing) other families never moves an
+    existing family from one set to the other, and figures stay comparable from one corpus version to the next.
+
+    >>> [family for family in "abcdefgh" if in_test(family)]  # sha256("g") and sha256("h") are multiples of 3
+    ['g', 'h']
+    """
+    return int(hashlib.sha256(family.encode("utf-8")).hexdigest(), 16) % 3 == 0
 
 
 def split(items: Iterable[Item]) -> tuple[list[Item], list[Item]]:
-    """(development, test): in each label, families in order of a stable hash; every third goes to the test set.
+    """(development, test): a family goes to the test set iff :func:`in_test` (its hash is a multiple of 3).
 
-    No family is in both sets, so no test sentence is a paraphrase of a development one.
+    No family is in both sets, so no test sentence is a paraphrase of a development one; and a family's side
+    depends only on its own id, so adding families never moves existing ones (about a third land in the test set).
 
     >>> dev, test = split(load())
     >>> not {i.family for i in dev} & {i.family for i in test}
     True
+    >>> dev, test = split([Item("坏", "insult", "a"), Item("更坏", "insult", "g"), Item("好", OK, "h")])
+    >>> [i.family for i in dev], [i.family for i in test]
+    (['a'], ['g', 'h'])
     """
     items = list(items)
-    families_by_label: dict[str, list[str]] = defaultdict(list)
-    for item in items:
-        if item.family not in families_by_label[item.label]:
-            families_by_label[item.label].append(item.family)
-    test_families = {family for families in families_by_label.values()
-                     for index, family in enumerate(sorted(families, key=_rank)) if index % 3 == 1}
-    return [i for i in items if i.family not in test_families], [i for i in items if i.family in test_families]
+    return [i for i in items if not in_test(i.family)], [i for i in items if in_test(i.family)]
+
+
+#: The families the corpus had when the regression guards were set (``tests/test_linter_metrics.py``).
+GUARDED_FAMILIES = CORPUS_DIR / "guarded-families.txt"
+
+
+def guarded_families(path: Path = GUARDED_FAMILIES) -> frozenset[str]:
+    """The family ids listed in ``path`` (one per line; ``#`` starts a comment).
+
+    >>> len(guarded_families())
+    269
+    """
+    lines = (line.split("#", 1)[0].strip() for line in path.read_text(encoding="utf-8").splitlines())
+    return frozenset(line for line in lines if line)
+
+
+def guarded(test: Iterable[Item], families: frozenset[str] | None = None) -> list[Item]:
+    """The test items whose family is one of :func:`guarded_families`: a fixed set of utterances on which the
+    regression guards set at that time keep applying, while later families enlarge the test split.
+
+    >>> dev, test = split(load())
+    >>> items = guarded(test)
+    >>> 0 < len(items) < len(test) and all(in_test(i.family) for i in items)
+    True
+    """
+    families = guarded_families() if families is None else families
+    return [i for i in test if i.family in families]
 
 
 Predictor = Callable[[str], set[str]]

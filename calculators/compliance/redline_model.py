@@ -14,7 +14,8 @@ Features of one segment (a sentence, or a piece of at most
   inference a word is present when it occurs as a substring; the exported
   weight of a substring is the sum of its n-gram and word weights);
 * ``~`` + each 2- or 3-gram of a clause that contains a negation cue, so
-  that "不会上门" can weigh differently from "上门".
+  that "不会上门" can weigh differently from "上门";
+* ``#mention`` when the segment contains a quoted mention (blanked, see below).
 
 Quoted mentions (“不要说‘…’”, “‘…’属于违规”) are blanked before scoring, the
 same way during training.  A segment scores ``bias + sum(weights)``; it is
@@ -33,7 +34,7 @@ from pathlib import Path
 from typing import Any, Iterator, Mapping, Sequence
 
 from ..errors import CalculatorInputError
-from .redline_text import alternation, char_class, mask_mentions
+from .redline_text import alternation, char_class, mask_mentions, presence
 
 __all__ = ["MAX_SEGMENT", "MODEL_PATH", "LintModel", "ModelFlag", "normalise", "PUNCTUATION", "segments", "feature_set", "segment_features", "default_model"]
 
@@ -44,6 +45,10 @@ _SENTENCE_END = "。！？!?\n；;…"
 _SEGMENT = re.compile(f"[^{_SENTENCE_END}]{{0,{MAX_SEGMENT - 1}}}[{_SENTENCE_END}]|[^{_SENTENCE_END}]{{1,{MAX_SEGMENT}}}")
 #: Where n-grams are cut: punctuation, quotation marks, brackets and spaces.
 PUNCTUATION = re.compile(r"[\s，。！？；：,.!?;:…“”‘’「」『』（）()、《》\"'—\-/]+")
+#: Structural feature: the segment talks about a quotation (a quoted mention, blanked to ``…`` by
+#: :func:`~calculators.compliance.redline_text.mask_mentions` before featurising, in training and at inference).
+MENTION_KEY = "#mention"
+_MENTION = re.compile("[“「『‘《\"]…+[”」』’》\"]")
 _FOLD = str.maketrans({**{chr(ord("０") + d): "0" for d in range(10)}, **{str(d): "0" for d in range(10)}})
 
 
@@ -79,16 +84,27 @@ def feature_set(segment: str, negation: "re.Pattern | None", clause_marks: "re.P
     >>> from calculators.compliance.redline_text import alternation
     >>> sorted(feature_set("不会上门。好", alternation(("不会",))))
     ['~上门', '~不会', '~不会上', '~会上', '~会上门', '上', '上门', '不', '不会', '不会上', '会', '会上', '会上门', '好', '门']
+    >>> sorted(feature_set("别说“……”", None))
+    ['#mention', '别', '别说', '说']
     """
     keys: set[str] = set()
+    if _MENTION.search(segment):
+        keys.add(MENTION_KEY)
+    # (the keys are added in the same order as always, 1-, 2-, 3-grams piece by piece, so that the set, and the order
+    # in which the model sums its weights and ranks its drivers, is the same however the n-grams are cut)
     for piece in PUNCTUATION.split(segment):
         n = len(piece)
         if not n:
             continue
-        keys.update(piece[i:i + length] for length in (1, 2, 3) for i in range(n - length + 1))
-        if negation is not None and n > 1 and negation.search(piece):
-            keys.update("~" + piece[j:j + 2] for j in range(n - 1))
-            keys.update("~" + piece[j:j + 3] for j in range(n - 2))
+        keys.update(piece)
+        if n > 1:
+            pairs = [piece[i:i + 2] for i in range(n - 1)]
+            keys.update(pairs)
+            triples = [piece[i:i + 3] for i in range(n - 2)]
+            keys.update(triples)
+            if negation is not None and negation.search(piece):
+                keys.update(["~" + pair for pair in pairs])
+                keys.update(["~" + triple for triple in triples])
     return keys
 
 
@@ -137,13 +153,15 @@ class LintModel:
     _weight_keys: frozenset = field(init=False, repr=False, compare=False)
     _category_keys: frozenset = field(init=False, repr=False, compare=False)
     _long_words: tuple = field(init=False, repr=False, compare=False)
+    _negation: Any = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_weight_keys", frozenset(self.weights))
         object.__setattr__(self, "_category_keys", frozenset(self.category_weights))
+        object.__setattr__(self, "_negation", presence(tuple(self.negations)))
         # words longer than 3 characters are looked up as words, not as every 4-character substring
         object.__setattr__(self, "_long_words", tuple(sorted({k for k in (*self.weights, *self.category_weights)
-                                                             if len(k) > 3 and not k.startswith("~")})))
+                                                             if len(k) > 3 and not k.startswith(("~", "#"))})))
 
     @classmethod
     def from_dict(cls, data: Any) -> "LintModel":
@@ -176,8 +194,9 @@ class LintModel:
         return normalise(mask_mentions(text, self.clause_marks, self.mention_before, self.mention_after))
 
     def _keys(self, segment: str) -> set[str]:
-        keys = feature_set(segment, alternation(self.negations))
-        keys.update(word for word in self._long_words if word in segment)
+        negation = self._negation  # (literal cues: if the segment holds none, none of its pieces does)
+        keys = feature_set(segment, negation if negation is not None and negation.search(segment) else None)
+        keys.update([word for word in self._long_words if word in segment])
         return keys
 
     def _contributions(self, keys: set[str]) -> dict[str, float]:
@@ -203,18 +222,24 @@ class LintModel:
         """The most likely category of a flagged segment (prepared first)."""
         return self._category(self._keys(self.prepare(segment)))
 
-    def flags(self, text: str, skip: Sequence[tuple[int, int]] = ()) -> list[ModelFlag]:
+    def flags(self, text: str, skip: Sequence[tuple[int, int]] = (), scoped: str | None = None) -> list[ModelFlag]:
         """Segments of ``text`` the model flags, skipping segments that overlap a span in ``skip``.
+
+        ``scoped``, if given, is ``text`` with what the rules scope out blanked (same length:
+        ``calculators.compliance.redlines.blank_scoped``): the segments are cut on ``text`` and scored on ``scoped``.
 
         >>> [f.category for f in default_model().flags("您好。半夜三点我准时给你打电话，你别想睡。")]
         ['late-night']
         """
-        prepared = self.prepare(text)
+        if scoped is not None and len(scoped) != len(text):
+            raise ValueError("scoped must have the length of text (blanked, not cut)")
+        prepared = self.prepare(text if scoped is None else scoped)
         out: list[ModelFlag] = []
         taken = sorted(skip)
         k = 0
         reach = 0  # the furthest end among the skip spans that start before this segment ends
-        for start, end in segments(prepared):
+        # sentences are cut on the original text: a blanked mention (``…``) must not end a sentence
+        for start, end in segments(text):
             while k < len(taken) and taken[k][0] < end:
                 reach = max(reach, taken[k][1])
                 k += 1

@@ -12,7 +12,7 @@ from bisect import bisect_left, bisect_right
 from functools import lru_cache
 from typing import Iterable, Sequence
 
-__all__ = ["QUOTE_PAIRS", "TextIndex", "alternation", "contains_any", "mask_mentions"]
+__all__ = ["QUOTE_PAIRS", "TextIndex", "alternation", "contains_any", "last_between", "mask_mentions", "presence"]
 
 #: Opening quotation marks and their closing marks (straight ASCII quotes toggle).
 QUOTE_PAIRS = {"“": "”", "「": "」", "『": "』", "‘": "’", "《": "》"}
@@ -32,6 +32,28 @@ def alternation(words: tuple[str, ...]) -> re.Pattern | None:
 
 
 @lru_cache(maxsize=64)
+def presence(words: tuple[str, ...]) -> re.Pattern | None:
+    """A regex that finds *whether* one of ``words`` occurs (not which, nor where the longest starts): the words grouped
+    by their first character, so that the engine tries only the words that start with the character at hand.
+
+    >>> [bool(presence(("不会", "没有", "勿")).search(t)) for t in ("我们不会上门", "没空", "请勿", "")], presence(())
+    ([True, False, True, False], None)
+    """
+    if not words:
+        return None
+    rests: dict[str, set[str]] = {}
+    for word in set(words):
+        rests.setdefault(word[:1], set()).add(word[1:])
+    branches = []
+    for first, tails in sorted(rests.items()):
+        if "" in tails:  # the first character alone is a word: the longer ones add nothing to presence
+            branches.append(re.escape(first))
+        else:
+            branches.append(re.escape(first) + "(?:" + "|".join(re.escape(t) for t in sorted(tails)) + ")")
+    return re.compile("|".join(branches))
+
+
+@lru_cache(maxsize=64)
 def char_class(chars: str) -> re.Pattern:
     return re.compile("[" + re.escape(chars) + "]")
 
@@ -44,6 +66,16 @@ def contains_any(text: str, words: Iterable[str]) -> bool:
     """
     pattern = alternation(tuple(words))
     return pattern is not None and pattern.search(text) is not None
+
+
+def last_between(positions: Sequence[int], low: int, high: int) -> int:
+    """The last of the sorted ``positions`` in ``[low, high)``, or -1 (binary search).
+
+    >>> last_between([2, 5, 9], 0, 9), last_between([2, 5, 9], 6, 9), last_between([], 0, 3)
+    (5, -1, -1)
+    """
+    before = bisect_left(positions, high)
+    return positions[before - 1] if before and positions[before - 1] >= low else -1
 
 
 class TextIndex:
@@ -131,7 +163,7 @@ def mask_mentions(text: str, delimiters: str, before_cues: Sequence[str], after_
     >>> mask_mentions("不要说“你就是老赖”，要礼貌。", "，。", ["不要说"], [])
     '不要说“……………”，要礼貌。'
     """
-    index = TextIndex(text, delimiters)
+    index = TextIndex(text, "")  # quotations only: the clause cuts are not needed here
     parts: list[str] = []
     last = 0
     for quote in index.quotes:
