@@ -15,8 +15,11 @@ split is for ``bench/bench_linter.py``.
   no segmenter; its weight is added to the substring's n-gram weight on export).
 * Detection: logistic regression (violation vs compliant), balanced classes; optionally every sentence of a
   multi-sentence compliant utterance is also a compliant example (the model scores sentence by sentence).
+  The handbook's own recommended lines are compliant rows too (:data:`HANDBOOK_ROWS`), and every text is
+  trained on with what the rules scope out blanked, as at inference (:data:`BLANK_PROHIBITED`).
   The threshold is chosen on out-of-fold probabilities (5 folds by paraphrase family, in 3 rounds with
-  different fold assignments, median threshold; an utterance scores as its highest sentence, as at inference): the lowest threshold at which the model alone raises at most
+  different fold assignments, median threshold; an utterance scores as its highest sentence, as at
+  inference): the lowest threshold at which the model alone raises at most
   :data:`TARGET_FALSE_ALARMS` of the compliant development sentences, raised if
   needed above every line the handbook recommends (``say`` lines, correct exercise
   options), so that the handbook never contradicts its own linter.

@@ -343,7 +343,8 @@ class _CharScanner:
     __slots__ = ("char", "members", "_compiled")
 
     def __init__(self, char: str, members: list[tuple[int, str]]) -> None:
-        self.char, self.members, self._compiled = char, members, None
+        self.char, self.members = char, members
+        self._compiled: tuple[re.Pattern[str], tuple[tuple[int, int], ...]] | None = None
 
     def compiled(self) -> tuple[re.Pattern[str], tuple[tuple[int, int], ...]]:
         """(the regex, (pattern index, group number) of each member).
@@ -416,11 +417,13 @@ def _heads(items: Any, k: int) -> set[tuple[str | None, ...]] | None:
                 return None
             # r copies for r in [low, max(low, k)] give every possible head: more copies either add nothing within the
             # first k characters or repeat empty matches
-            step, copies = set(), {()}
+            repeated: set[tuple[str | None, ...]] = set()
+            copies: set[tuple[str | None, ...]] = {()}
             for count in range(0, min(high, max(low, k)) + 1):
                 if count >= low:
-                    step |= copies
+                    repeated |= copies
                 copies = {(a + b)[:k] for a in copies for b in one}
+            step = repeated
         else:
             return None
         if step is None:
@@ -464,7 +467,7 @@ def _second_chars(expanded: str, char: str) -> frozenset[str] | None:
             if len(head) < 2 or head[1] is _ANY:
                 seconds = None
                 break
-            seconds.add(head[1])  # type: ignore[union-attr, arg-type]
+            seconds.add(head[1])  # type: ignore[union-attr]
         _SECONDS[key] = frozenset(seconds) if seconds is not None else None
     return _SECONDS[key]
 
@@ -838,9 +841,9 @@ def lint(text: Any, rules: RedlineRules, model: LintModel | None = _DEFAULT_MODE
     for char in present.intersection(table):
         regex, groups = table[char].compiled()
         for match in regex.finditer(text):
-            spans = match.regs
+            regs = match.regs
             for k, group in groups:
-                start, end = spans[group]
+                start, end = regs[group]
                 if start != end:  # (-1, -1): this pattern does not match here
                     order, pattern = patterns[k]
                     raw[order].append((start, end, pattern.negation))
