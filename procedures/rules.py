@@ -464,7 +464,7 @@ def redlines_data(path: Path | str | None = None) -> RedlineRules:
     """The red-line file for pages: the same object as :func:`redlines` (patterns are kept as written, macros unexpanded).
 
     >>> redlines_data().macros["YOU"]
-    '[你您]'
+    '[你您侬]'
     """
     return _redlines(_path(path, RULES_DIR / "redlines.yml"))
 
