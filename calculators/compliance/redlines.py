@@ -13,7 +13,7 @@ How a pattern matches (so that compliant phrasing such as "我们不会上门",
 "征信里没有所谓的‘黑名单’" or "请不要向网贷借钱还款" is not flagged):
 
 * Patterns are regular expressions over the raw text.  ``<NAME>`` stands for a
-  macro from the data (``<YOU>`` is ``[你您]``; ``<GAP>`` one character that
+  macro from the data (``<YOU>`` is ``[你您侬]``; ``<GAP>`` one character that
   is not clause punctuation), so a pattern never reaches across a clause.
 * A pattern's ``negation`` mode decides whether a negation cancels a match:
   ``clause`` (the default) looks for a negation word (``不会``, ``没有``,
