@@ -69,7 +69,7 @@ def measure(which: str = "test") -> dict:
         raise ValueError(f"which={which!r}: expected 'test', 'dev' or 'guarded'")
     items = load()
     dev, test = split(items)
-    data = {"test": test, "dev": dev, "guarded": guarded(test) if which == "guarded" else []}[which]
+    data = dev if which == "dev" else guarded(test) if which == "guarded" else test
     rules, model = redlines(), default_model()
     combined = evaluate(data, lint_predictor(rules, model))
     rules_only = evaluate(data, lint_predictor(rules, None))

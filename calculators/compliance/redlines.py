@@ -62,7 +62,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Annotated, Any, Iterable, Literal, Mapping
+from typing import TYPE_CHECKING, Annotated, Any, Iterable, Iterator, Literal, Mapping
 
 from .ruledata import Between, NonEmpty, Slug, SourceRef, dump_fields, read_fields
 from .ruledata import fail as _fail
@@ -672,19 +672,29 @@ def _without_prohibited_clauses(index: TextIndex, start: int, end: int, rules: R
     >>> _without_prohibited_clauses(TextIndex(text, rules.clause_delimiters), 14, len(text), rules)
     '。'
     """
+    return "".join(piece for piece, scoped in _scoped_pieces(index, start, end, rules, cues) if not scoped)
+
+
+def _scoped_pieces(index: TextIndex, start: int, end: int, rules: RedlineRules, cues: _Cues | None = None) -> Iterator[tuple[str, bool]]:
+    """``text[start:end]`` cut into clause pieces and their delimiters, each with whether a prohibition heading its
+    clause, or the head of its sentence (:func:`_sentence_prohibited`), scopes over it (a delimiter: never).
+
+    >>> from procedures.rules import redlines
+    >>> text = "不要借网贷，量力而行。"
+    >>> list(_scoped_pieces(TextIndex(text, redlines().clause_delimiters), 0, len(text), redlines()))
+    [('不要借网贷', True), ('，', False), ('量力而行', False), ('。', False)]
+    """
     if cues is None:
         cues = _Cues(rules)
-    text, kept, position = index.text, [], start
+    text, position = index.text, start
     while position < end:
         clause_start, clause_end = index.clause(position, position)
         piece_end = min(clause_end, end)
-        if not (_prohibited(text[clause_start:min(clause_end, clause_start + _HEAD_REACH)], rules, cues)
-                or _sentence_prohibited(index, clause_start, rules, cues)):
-            kept.append(text[position:piece_end])
+        yield text[position:piece_end], (_prohibited(text[clause_start:min(clause_end, clause_start + _HEAD_REACH)], rules, cues)
+                                         or _sentence_prohibited(index, clause_start, rules, cues))
         if piece_end < end:
-            kept.append(text[piece_end])  # the delimiter
+            yield text[piece_end], False  # the delimiter
         position = piece_end + 1
-    return "".join(kept)
 
 
 def _cancelled(index: TextIndex, start: int, end: int, mode: str, rules: RedlineRules, cues: _Cues | None = None) -> bool:
@@ -752,7 +762,7 @@ def _answered_by_refutation(text: str, end: int, rules: RedlineRules, cues: _Cue
     return cues.post.search(after[:cut + 1]) is not None
 
 
-def blank_scoped(text: str, rules: RedlineRules, cues: _Cues | None = None) -> str:
+def blank_scoped(text: str, rules: RedlineRules, cues: _Cues | None = None, index: TextIndex | None = None) -> str:
     """``text`` with every clause that a prohibition, a report head or a customer's turn scopes over blanked with
     ``…`` (same length, so spans still match): what the statistical model is given, in training
     (``tools/train_linter.py``) and in :func:`lint` alike, so that a quoted wrong example neither teaches it nor
@@ -762,23 +772,8 @@ def blank_scoped(text: str, rules: RedlineRules, cues: _Cues | None = None) -> s
     >>> blank_scoped("不要向亲戚借钱来还款，量力而行就好。", redlines())
     '…………………………，量力而行就好。'
     """
-    if cues is None:
-        cues = _Cues(rules)
-    index = TextIndex(text, rules.clause_delimiters)
-    out: list[str] = []
-    position, end = 0, len(text)
-    while position < end:
-        clause_start, clause_end = index.clause(position, position)
-        piece_end = min(clause_end, end)
-        piece = text[position:piece_end]
-        if (_prohibited(text[clause_start:min(clause_end, clause_start + _HEAD_REACH)], rules, cues)
-                or _sentence_prohibited(index, clause_start, rules, cues)):
-            piece = "…" * len(piece)
-        out.append(piece)
-        if piece_end < end:
-            out.append(text[piece_end])
-        position = piece_end + 1
-    return "".join(out)
+    index = TextIndex(text, rules.clause_delimiters) if index is None else index
+    return "".join("…" * len(piece) if scoped else piece for piece, scoped in _scoped_pieces(index, 0, len(text), rules, cues))
 
 
 _DEFAULT_MODEL: Any = object()
@@ -868,7 +863,7 @@ def lint(text: Any, rules: RedlineRules, model: LintModel | None = _DEFAULT_MODE
     if model is not None:
         by_id = {c.id: c for c in rules.categories}
         taken = sorted(f.span for *_, f in findings)
-        for flag in model.flags(text, taken, scoped=blank_scoped(text, rules, cues)):
+        for flag in model.flags(text, taken, scoped=blank_scoped(text, rules, cues, index)):
             start, end = flag.span
             # what a clause-heading prohibition covers is not said to the customer (as for the rules): the model
             # must flag the rest of the sentence on its own
