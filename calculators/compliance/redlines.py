@@ -61,6 +61,7 @@ Standard library only (runs in the browser).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Annotated, Any, Iterable, Iterator, Literal, Mapping
 
@@ -182,6 +183,12 @@ class RedlineRules:
     #: Speaker labels of the customer or a third party in a transcript (``客户：……``): what follows the label, up to
     #: the end of its sentence, is their own words, not said to the customer.
     speaker_labels: tuple[str, ...] = ()
+    #: Sanctions that end a sentence (``……的，一律严禁``, ``……这几条红线谁碰谁走人``): the sentence is a rule
+    #: about what must not be done, so everything before the sanction is in scope (see :func:`_sentence_scope`).
+    sentence_sanctions: tuple[str, ...] = ()
+    #: Quiz questions (``下列哪句话违反……？``): the sentence after such a question lists the options, which are
+    #: quoted, not said to a customer.
+    question_heads: tuple[str, ...] = ()
 
     def category(self, category_id: str) -> LintCategory:
         """One category by id (``KeyError`` for an unknown id)."""
@@ -553,8 +560,8 @@ class _Cues:
     '不会'
     """
 
-    __slots__ = ("rules", "breakers", "neutral", "negations", "post", "prohibitions", "sentence", "before", "after",
-                 "mentions", "sentence_scope", "sentence_ends")
+    __slots__ = ("rules", "breakers", "neutral", "negations", "post", "prohibitions", "sentence", "sanctions", "questions",
+                 "before", "after", "mentions", "sentence_scope", "sentence_ends")
 
     def __init__(self, rules: RedlineRules) -> None:
         self.rules = rules
@@ -564,6 +571,8 @@ class _Cues:
         self.post = alternation(tuple(rules.post_negations))
         self.prohibitions = alternation(rules.prohibitions)
         self.sentence = alternation(rules.sentence_prohibitions)
+        self.sanctions = alternation(rules.sentence_sanctions)
+        self.questions = alternation(rules.question_heads)
         self.before = alternation(tuple(rules.mention_before))
         self.after = alternation(tuple(rules.mention_after))
         self.mentions: dict[tuple[int, int], bool] = {}  # quotation -> whether it is a quoted mention
@@ -644,6 +653,8 @@ def _sentence_scope(index: TextIndex, position: int, rules: RedlineRules, cues: 
     ends = cues.sentence_ends
     if ends is None or ends[0] is not text:
         ends = cues.sentence_ends = (text, [found.start() for found in _SENTENCE_END.finditer(text)])
+    if _sanctioned(index, position, ends[1], cues) or _after_quiz_question(text, position, low, ends[1], rules, cues):
+        return True
     cut = last_between(ends[1], low, position)  # the last sentence end in [low, position), or -1
     if cut < 0 and low > 0:
         return False  # no sentence start within reach
@@ -653,10 +664,60 @@ def _sentence_scope(index: TextIndex, position: int, rules: RedlineRules, cues: 
     head = text[head_start:min(head_end, head_start + _HEAD_REACH)]
     if cues.breakers is not None and cues.breakers.search(text, head_end, position):
         return False
-    if text[head_end] in "：:" and (_prohibited(head, rules, cues) or head.strip(" \t【】[]()（）") in rules.speaker_labels):
+    if text[head_end] in "：:" and (_prohibited(head + text[head_end], rules, cues) or head.strip(" \t【】[]()（）") in rules.speaker_labels):
         return True  # a list headed by a prohibition, or a turn of the customer in a transcript ("客户：……")
+    # the head with its delimiter, so that a cue written with its colon ("投诉：", "通知：") is found
+    head += text[head_end] if len(head) == head_end - head_start else ""
     found = cues.sentence.search(head[:rules.prohibition_head + _LONGEST_CUE]) if cues.sentence is not None else None
     return found is not None and found.start() <= rules.prohibition_head
+
+
+def _sanctioned(index: TextIndex, position: int, ends: list[int], cues: _Cues) -> bool:
+    """Whether the last clause of the sentence holding ``position`` has a sanction (``sentence_sanctions``) after
+    ``position``, with no negation breaker in between: ``通过朋友圈公开持卡人欠款信息的，一律严禁。``
+    Bounded to ``2 * _HEAD_REACH`` characters ahead (linear time).
+
+    >>> from procedures.rules import redlines
+    >>> rules = redlines()
+    >>> text = "在社交平台曝光欠款人，不管出于什么目的，公司都坚决禁止。"
+    >>> cues = _Cues(rules)
+    >>> _sanctioned(TextIndex(text, rules.clause_delimiters), 5, [len(text) - 1], cues)
+    True
+    >>> text = "在社交平台曝光你，看你还跑不跑。一律严禁拖欠。"
+    >>> _sanctioned(TextIndex(text, rules.clause_delimiters), 5, [15, len(text) - 1], cues)
+    False
+    """
+    if cues.sanctions is None:
+        return False
+    text = index.text
+    later = bisect_left(ends, position)
+    end = ends[later] if later < len(ends) else len(text)
+    if end - position > 2 * _HEAD_REACH:
+        return False
+    last_start = max(position, index.clause(max(position, end - 1), max(position, end - 1))[0])
+    found = cues.sanctions.search(text, last_start, end)
+    if found is None:
+        return False
+    return cues.breakers is None or not cues.breakers.search(text, position, found.start())
+
+
+def _after_quiz_question(text: str, position: int, low: int, ends: list[int], rules: RedlineRules, cues: _Cues) -> bool:
+    """Whether ``position`` lies in the sentence right after a quiz question (``question_heads``, ending with a
+    question mark): ``下列哪句话违反催收规范？A.……B.再拖下去我们就去你单位闹。`` lists options, it does not say them.
+
+    >>> from procedures.rules import redlines
+    >>> rules = redlines()
+    >>> text = "下列哪句话违规？A.您好 B.我们去你单位闹。"
+    >>> _after_quiz_question(text, 15, 0, [7, len(text) - 1], rules, _Cues(rules))
+    True
+    """
+    if cues.questions is None:
+        return False
+    cut = last_between(ends, low, position)
+    if cut < 0 or text[cut] not in "？?":
+        return False
+    start = last_between(ends, low, cut) + 1 if cut > low else low
+    return cues.questions.search(text, max(start, cut - _HEAD_REACH), cut) is not None
 
 
 def _without_prohibited_clauses(index: TextIndex, start: int, end: int, rules: RedlineRules, cues: _Cues | None = None) -> str:
