@@ -24,7 +24,7 @@ if str(ROOT) not in sys.path:
 from calculators.compliance.redline_model import default_model  # noqa: E402
 from calculators.compliance.redlines import blank_scoped, lint  # noqa: E402
 from procedures.rules import redlines  # noqa: E402
-from tools.linter_corpus import evaluate, guarded, lint_predictor, load, split  # noqa: E402
+from tools.linter_corpus import GUARDED_FAMILIES_7, evaluate, guarded, guarded_families, lint_predictor, load, split  # noqa: E402
 
 #: Texts of 20,000 characters: script-like text with punctuation, and the same without any punctuation.
 SPEED_CHARS = 20_000
@@ -63,13 +63,15 @@ def timings(repeat: int = 5, clock=time.process_time) -> dict[str, float]:
 
 
 def measure(which: str = "test") -> dict:
-    """Metrics of rules + model, rules only and model only on one split: ``test``, ``dev``, or ``guarded`` (the
-    test items of the families the corpus had when the regression guards were set: ``tools.linter_corpus.guarded``)."""
-    if which not in ("test", "dev", "guarded"):
-        raise ValueError(f"which={which!r}: expected 'test', 'dev' or 'guarded'")
+    """Metrics of rules + model, rules only and model only on one split: ``test``, ``dev``, ``guarded`` (the
+    test items of the families the corpus had when the first regression guards were set: ``tools.linter_corpus.guarded``)
+    or ``guarded7`` (those of the families it had when the whole-split guards were set, session 7)."""
+    if which not in ("test", "dev", "guarded", "guarded7"):
+        raise ValueError(f"which={which!r}: expected 'test', 'dev', 'guarded' or 'guarded7'")
     items = load()
     dev, test = split(items)
-    data = dev if which == "dev" else guarded(test) if which == "guarded" else test
+    data = (dev if which == "dev" else guarded(test) if which == "guarded"
+            else guarded(test, guarded_families(GUARDED_FAMILIES_7)) if which == "guarded7" else test)
     rules, model = redlines(), default_model()
     combined = evaluate(data, lint_predictor(rules, model))
     rules_only = evaluate(data, lint_predictor(rules, None))
@@ -97,13 +99,15 @@ def main(argv: list[str] | None = None) -> int:
         m = figures[name]
         print(f"{name:<16}{m['recall']:>8.1%}{m['false_alarm_rate']:>14.1%}{m['precision']:>11.1%}")
     if not args.dev:
-        kept = measure("guarded")
-        g = kept["combined"]
-        print(f"\nof which the families the corpus had when the regression guards were set "
-              f"({g['violations']} violations, {g['compliant']} compliant; tests/data/linter-corpus/guarded-families.txt):")
-        for name in ("rules", "model", "combined"):
-            m = kept[name]
-            print(f"{name:<16}{m['recall']:>8.1%}{m['false_alarm_rate']:>14.1%}{m['precision']:>11.1%}")
+        for which, what, where in (("guarded", "the first regression guards were set", "guarded-families.txt"),
+                                   ("guarded7", "the whole-split guards were set (session 7)", "guarded-families-7.txt")):
+            kept = measure(which)
+            g = kept["combined"]
+            print(f"\nof which the families the corpus had when {what} "
+                  f"({g['violations']} violations, {g['compliant']} compliant; tests/data/linter-corpus/{where}):")
+            for name in ("rules", "model", "combined"):
+                m = kept[name]
+                print(f"{name:<16}{m['recall']:>8.1%}{m['false_alarm_rate']:>14.1%}{m['precision']:>11.1%}")
     print("\nper category (rules + model): recall = flagged at all; category recall = flagged with this category;"
           "\nprecision = of the items given this category, how many carry it")
     print(f"{'category':<24}{'n':>4}{'recall':>8}{'cat. recall':>13}{'precision':>11}")

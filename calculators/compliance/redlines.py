@@ -662,10 +662,14 @@ def _sentence_scope(index: TextIndex, position: int, rules: RedlineRules, cues: 
     if head_end >= position:
         return False  # the position is in the first clause itself (see _prohibited)
     head = text[head_start:min(head_end, head_start + _HEAD_REACH)]
+    label = head.strip(" \t【】[]()（）")
+    if text[head_end] in "：:" and (label in rules.speaker_labels
+                                     or (label.startswith(rules.speaker_labels) and _prohibited(head + text[head_end], rules, cues))):
+        return True  # a turn of the customer in a transcript ("客户：……", "客户说：……"): their words, breakers and all
     if cues.breakers is not None and cues.breakers.search(text, head_end, position):
         return False
-    if text[head_end] in "：:" and (_prohibited(head + text[head_end], rules, cues) or head.strip(" \t【】[]()（）") in rules.speaker_labels):
-        return True  # a list headed by a prohibition, or a turn of the customer in a transcript ("客户：……")
+    if text[head_end] in "：:" and _prohibited(head + text[head_end], rules, cues):
+        return True  # a list headed by a prohibition
     # the head with its delimiter, so that a cue written with its colon ("投诉：", "通知：") is found
     head += text[head_end] if len(head) == head_end - head_start else ""
     found = cues.sentence.search(head[:rules.prohibition_head + _LONGEST_CUE]) if cues.sentence is not None else None
@@ -673,8 +677,8 @@ def _sentence_scope(index: TextIndex, position: int, rules: RedlineRules, cues: 
 
 
 def _sanctioned(index: TextIndex, position: int, ends: list[int], cues: _Cues) -> bool:
-    """Whether the last clause of the sentence holding ``position`` has a sanction (``sentence_sanctions``) after
-    ``position``, with no negation breaker in between: ``通过朋友圈公开持卡人欠款信息的，一律严禁。``
+    """Whether the sentence holding ``position`` has a sanction (``sentence_sanctions``) after ``position``, with
+    no negation breaker in between: ``通过朋友圈公开持卡人欠款信息的，一律严禁。``
     Bounded to ``2 * _HEAD_REACH`` characters ahead (linear time).
 
     >>> from procedures.rules import redlines
@@ -694,8 +698,7 @@ def _sanctioned(index: TextIndex, position: int, ends: list[int], cues: _Cues) -
     end = ends[later] if later < len(ends) else len(text)
     if end - position > 2 * _HEAD_REACH:
         return False
-    last_start = max(position, index.clause(max(position, end - 1), max(position, end - 1))[0])
-    found = cues.sanctions.search(text, last_start, end)
+    found = cues.sanctions.search(text, position, end)
     if found is None:
         return False
     return cues.breakers is None or not cues.breakers.search(text, position, found.start())
