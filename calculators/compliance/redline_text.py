@@ -78,6 +78,15 @@ def last_between(positions: Sequence[int], low: int, high: int) -> int:
     return positions[before - 1] if before and positions[before - 1] >= low else -1
 
 
+def first_at_or_after(positions: Sequence[int], low: int) -> int:
+    """The index in the sorted ``positions`` of the first one at or after ``low`` (``len(positions)`` if none).
+
+    >>> first_at_or_after([2, 5, 9], 5), first_at_or_after([2, 5, 9], 6), first_at_or_after([2, 5, 9], 10)
+    (1, 2, 3)
+    """
+    return bisect_left(positions, low)
+
+
 class TextIndex:
     """Clause boundaries and quotations of one text, indexed once.
 

@@ -61,14 +61,13 @@ Standard library only (runs in the browser).
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Annotated, Any, Iterable, Iterator, Literal, Mapping
 
 from .ruledata import Between, NonEmpty, Slug, SourceRef, dump_fields, read_fields
 from .ruledata import fail as _fail
 from .redline_model import LintModel, default_model
-from .redline_text import TextIndex, alternation, last_between
+from .redline_text import TextIndex, alternation, first_at_or_after, last_between
 
 __all__ = ["NEGATION_MODES", "MODEL_VERDICT", "RULE_VERDICT", "Pattern", "Redline", "LintCategory", "RedlineRules", "Finding", "lint"]
 
@@ -694,7 +693,7 @@ def _sanctioned(index: TextIndex, position: int, ends: list[int], cues: _Cues) -
     if cues.sanctions is None:
         return False
     text = index.text
-    later = bisect_left(ends, position)
+    later = first_at_or_after(ends, position)
     end = ends[later] if later < len(ends) else len(text)
     if end - position > 2 * _HEAD_REACH:
         return False
