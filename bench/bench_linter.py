@@ -24,7 +24,11 @@ if str(ROOT) not in sys.path:
 from calculators.compliance.redline_model import default_model  # noqa: E402
 from calculators.compliance.redlines import blank_scoped, lint  # noqa: E402
 from procedures.rules import redlines  # noqa: E402
-from tools.linter_corpus import GUARDED_FAMILIES_7, evaluate, guarded, guarded_families, lint_predictor, load, split  # noqa: E402
+from tools.linter_corpus import GUARDED_FAMILIES, GUARDED_FAMILIES_7, GUARDED_FAMILIES_8, evaluate, guarded, guarded_families, lint_predictor, load, split  # noqa: E402
+
+#: The fixed parts of the test split that regression guards were set on (``tests/test_linter_metrics.py``): the test side
+#: of the families listed in each file.
+GUARDED_PARTS = {"guarded": GUARDED_FAMILIES, "guarded7": GUARDED_FAMILIES_7, "guarded8": GUARDED_FAMILIES_8}
 
 #: Texts of 20,000 characters: script-like text with punctuation, and the same without any punctuation.
 SPEED_CHARS = 20_000
@@ -63,15 +67,15 @@ def timings(repeat: int = 5, clock=time.process_time) -> dict[str, float]:
 
 
 def measure(which: str = "test") -> dict:
-    """Metrics of rules + model, rules only and model only on one split: ``test``, ``dev``, ``guarded`` (the
-    test items of the families the corpus had when the first regression guards were set: ``tools.linter_corpus.guarded``)
-    or ``guarded7`` (those of the families it had when the whole-split guards were set, session 7)."""
-    if which not in ("test", "dev", "guarded", "guarded7"):
-        raise ValueError(f"which={which!r}: expected 'test', 'dev', 'guarded' or 'guarded7'")
+    """Metrics of rules + model, rules only and model only on one split: ``test``, ``dev``, or one of the fixed parts
+    of the test split that a set of regression guards was set on (:data:`GUARDED_PARTS`: ``guarded``, the test items of
+    the families the corpus had when the first guards were set, ``tools.linter_corpus.guarded``; ``guarded7`` and
+    ``guarded8``, those of the families it had in sessions 7 and 8)."""
+    if which not in ("test", "dev", *GUARDED_PARTS):
+        raise ValueError(f"which={which!r}: expected 'test', 'dev' or one of {', '.join(GUARDED_PARTS)}")
     items = load()
     dev, test = split(items)
-    data = (dev if which == "dev" else guarded(test) if which == "guarded"
-            else guarded(test, guarded_families(GUARDED_FAMILIES_7)) if which == "guarded7" else test)
+    data = dev if which == "dev" else guarded(test, guarded_families(GUARDED_PARTS[which])) if which in GUARDED_PARTS else test
     rules, model = redlines(), default_model()
     combined = evaluate(data, lint_predictor(rules, model))
     rules_only = evaluate(data, lint_predictor(rules, None))
@@ -100,7 +104,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{name:<16}{m['recall']:>8.1%}{m['false_alarm_rate']:>14.1%}{m['precision']:>11.1%}")
     if not args.dev:
         for which, what, where in (("guarded", "the first regression guards were set", "guarded-families.txt"),
-                                   ("guarded7", "the whole-split guards were set (session 7)", "guarded-families-7.txt")):
+                                   ("guarded7", "the session-7 whole-split guards were set", "guarded-families-7.txt"),
+                                   ("guarded8", "the session-8 whole-split guards were set", "guarded-families-8.txt")):
             kept = measure(which)
             g = kept["combined"]
             print(f"\nof which the families the corpus had when {what} "

@@ -15,7 +15,8 @@ from typing import Callable, Iterable
 
 import yaml
 
-__all__ = ["CORPUS_DIR", "OK", "Item", "load", "in_test", "split", "GUARDED_FAMILIES", "GUARDED_FAMILIES_7", "guarded_families",
+__all__ = ["CORPUS_DIR", "OK", "Item", "load", "in_test", "split", "GUARDED_FAMILIES", "GUARDED_FAMILIES_7", "GUARDED_FAMILIES_8",
+           "guarded_families",
            "guarded", "evaluate", "lint_predictor"]
 
 CORPUS_DIR = Path(__file__).resolve().parent.parent / "tests" / "data" / "linter-corpus"
@@ -97,6 +98,8 @@ def split(items: Iterable[Item]) -> tuple[list[Item], list[Item]]:
 GUARDED_FAMILIES = CORPUS_DIR / "guarded-families.txt"
 #: The families the corpus had when the whole-split guards ``FULL_*`` were set (session 7).
 GUARDED_FAMILIES_7 = CORPUS_DIR / "guarded-families-7.txt"
+#: The families the corpus had when the whole-split guards ``SPLIT_*`` were set (session 8, before two more probes).
+GUARDED_FAMILIES_8 = CORPUS_DIR / "guarded-families-8.txt"
 
 
 def guarded_families(path: Path = GUARDED_FAMILIES) -> frozenset[str]:

@@ -150,6 +150,9 @@ class LintModel:
     clause_marks: str
     max_word: int
     info: Mapping[str, Any] = field(default_factory=dict, compare=False)
+    #: A rule finding all of whose sentences the model scores below this probability is dropped (0: never); see
+    #: :meth:`vetoed` and ``RULE_VETO`` in ``tools/train_linter.py``.
+    veto: float = 0.0
     _weight_keys: frozenset = field(init=False, repr=False, compare=False)
     _category_keys: frozenset = field(init=False, repr=False, compare=False)
     _long_words: tuple = field(init=False, repr=False, compare=False)
@@ -175,7 +178,7 @@ class LintModel:
                 category_weights={str(k): tuple((int(i), float(w)) for i, w in v) for k, v in data["category_weights"].items()},
                 negations=tuple(data["negations"]), mention_before=tuple(data["mention_before"]),
                 mention_after=tuple(data["mention_after"]), clause_marks=str(data["clause_marks"]),
-                max_word=int(data["max_word"]), info=dict(data.get("info") or {}))
+                max_word=int(data["max_word"]), info=dict(data.get("info") or {}), veto=float(data.get("veto", 0.0)))
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise CalculatorInputError("model", type(data).__name__, f"the linter model JSON written by tools/train_linter.py ({exc})",
                                        allowed_zh="tools/train_linter.py 导出的模型文件") from None
@@ -187,7 +190,7 @@ class LintModel:
                 "category_weights": {k: [list(p) for p in v] for k, v in self.category_weights.items()},
                 "negations": list(self.negations), "mention_before": list(self.mention_before),
                 "mention_after": list(self.mention_after), "clause_marks": self.clause_marks, "max_word": self.max_word,
-                "info": dict(self.info)}
+                "info": dict(self.info), "veto": self.veto}
 
     def prepare(self, text: str) -> str:
         """The text as the model sees it: quoted mentions blanked, digits and letters folded (same length)."""
@@ -222,18 +225,54 @@ class LintModel:
         """The most likely category of a flagged segment (prepared first)."""
         return self._category(self._keys(self.prepare(segment)))
 
-    def flags(self, text: str, skip: Sequence[tuple[int, int]] = (), scoped: str | None = None) -> list[ModelFlag]:
+    def vetoed(self, text: str, spans: Sequence[tuple[int, int]], scoped: str | None = None,
+               prepared: str | None = None) -> set[tuple[int, int]]:
+        """The ``spans`` (rule findings) that the model reads as clearly compliant: every sentence a span overlaps
+        scores below :attr:`veto`.  ``scoped`` and ``prepared`` as in :meth:`flags`.
+
+        >>> model = LintModel.from_dict({**default_model().to_dict(), "veto": 0.1})
+        >>> text = "山不转水转，咱们以后说不定还会在一个项目组，保持联系啊。你再不还，小心你的腿。"
+        >>> sorted(model.vetoed(text, [(0, 5), (33, 38)]))  # the proverb among colleagues, not the threat
+        [(0, 5)]
+        """
+        if not self.veto or not spans:
+            return set()
+        if prepared is None:
+            prepared = self.prepare(text if scoped is None else scoped)
+        highest: dict[tuple[int, int], float] = {}
+        ordered = sorted(set(spans))
+        first = 0  # the first span that may still overlap a later sentence
+        for start, end in segments(text):
+            while first < len(ordered) and ordered[first][1] <= start:
+                first += 1
+            probability = None
+            k = first
+            while k < len(ordered) and ordered[k][0] < end:
+                if ordered[k][1] > start:
+                    if probability is None:
+                        probability = self._probability(self._keys(prepared[start:end]))
+                    highest[ordered[k]] = max(highest.get(ordered[k], 0.0), probability)
+                k += 1
+        return {span for span in ordered if highest.get(span, 1.0) < self.veto}
+
+    def flags(self, text: str, skip: Sequence[tuple[int, int]] = (), scoped: str | None = None,
+              prepared: str | None = None) -> list[ModelFlag]:
         """Segments of ``text`` the model flags, skipping segments that overlap a span in ``skip``.
 
         ``scoped``, if given, is ``text`` with what the rules scope out blanked (same length:
         ``calculators.compliance.redlines.blank_scoped``): the segments are cut on ``text`` and scored on ``scoped``.
+        ``prepared``, if given, is :meth:`prepare` of ``scoped`` (or of ``text``), computed once by a caller that also
+        asks :meth:`vetoed`.
 
         >>> [f.category for f in default_model().flags("您好。半夜三点我准时给你打电话，你别想睡。")]
         ['late-night']
         """
         if scoped is not None and len(scoped) != len(text):
             raise ValueError("scoped must have the length of text (blanked, not cut)")
-        prepared = self.prepare(text if scoped is None else scoped)
+        if prepared is None:
+            prepared = self.prepare(text if scoped is None else scoped)
+        elif len(prepared) != len(text):
+            raise ValueError("prepared must have the length of text (see LintModel.prepare)")
         out: list[ModelFlag] = []
         taken = sorted(skip)
         k = 0

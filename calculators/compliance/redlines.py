@@ -188,6 +188,9 @@ class RedlineRules:
     #: Quiz questions (``下列哪句话违反……？``): the sentence after such a question lists the options, which are
     #: quoted, not said to a customer.
     question_heads: tuple[str, ...] = ()
+    #: Cues that hand a quotation to staff as a line to say (``遇到嘴硬的，就讲“……”``, ``话术卡：“……”``): such a quotation
+    #: is prescribed, not mentioned, whatever ``mention_before`` or ``mention_after`` holds.
+    prescriptive_before: tuple[str, ...] = ()
 
     def category(self, category_id: str) -> LintCategory:
         """One category by id (``KeyError`` for an unknown id)."""
@@ -560,7 +563,7 @@ class _Cues:
     """
 
     __slots__ = ("rules", "breakers", "neutral", "negations", "post", "prohibitions", "sentence", "sanctions", "questions",
-                 "before", "after", "mentions", "sentence_scope", "sentence_ends")
+                 "prescriptive", "before", "after", "mentions", "sentence_scope", "sentence_ends", "heads", "sanction_starts")
 
     def __init__(self, rules: RedlineRules) -> None:
         self.rules = rules
@@ -572,11 +575,16 @@ class _Cues:
         self.sentence = alternation(rules.sentence_prohibitions)
         self.sanctions = alternation(rules.sentence_sanctions)
         self.questions = alternation(rules.question_heads)
+        self.prescriptive = alternation(rules.prescriptive_before)
         self.before = alternation(tuple(rules.mention_before))
         self.after = alternation(tuple(rules.mention_after))
         self.mentions: dict[tuple[int, int], bool] = {}  # quotation -> whether it is a quoted mention
         self.sentence_scope: dict[int, bool] = {}  # position -> _sentence_prohibited
         self.sentence_ends: tuple[str, list[int]] | None = None  # (text, positions of its sentence ends)
+        # the head of the sentence after each sentence end (see _sentence_scope):
+        # cut -> (head end, a customer's turn, the head's verdict without breakers, where the first breaker after it starts)
+        self.heads: dict[int, tuple[int, bool, bool, int]] = {}
+        self.sanction_starts: tuple[str, list[int]] | None = None  # (text, starts of the sanction cues found left to right)
 
     def neutralised(self, text: str) -> str:
         """``text`` with its neutral forms blanked (see :func:`_blank`)."""
@@ -588,8 +596,10 @@ class _Cues:
         if known is None:
             open_at, close_at = quote
             text = index.text
-            known = ((self.before is not None and self.before.search(text[max(0, open_at - reach):open_at]) is not None)
-                     or (self.after is not None and self.after.search(text[close_at + 1:close_at + 1 + reach]) is not None))
+            lead = text[max(0, open_at - reach):open_at]
+            known = (not (self.prescriptive is not None and self.prescriptive.search(lead))
+                     and ((self.before is not None and self.before.search(text[max(0, open_at - reach):open_at]) is not None)
+                          or (self.after is not None and self.after.search(text[close_at + 1:close_at + 1 + reach]) is not None)))
             self.mentions[quote] = known
         return known
 
@@ -652,33 +662,56 @@ def _sentence_scope(index: TextIndex, position: int, rules: RedlineRules, cues: 
     ends = cues.sentence_ends
     if ends is None or ends[0] is not text:
         ends = cues.sentence_ends = (text, [found.start() for found in _SENTENCE_END.finditer(text)])
-    if _sanctioned(index, position, ends[1], cues) or _after_quiz_question(text, position, low, ends[1], rules, cues):
+    later = first_at_or_after(ends[1], position)  # the end of the sentence holding the position (its index)
+    cut = ends[1][later - 1] if later and ends[1][later - 1] >= low else -1  # the last sentence end in [low, position)
+    if _sanctioned(index, position, ends[1], cues, later) or _after_quiz_question(text, position, low, ends[1], rules, cues, cut):
         return True
-    cut = last_between(ends[1], low, position)  # the last sentence end in [low, position), or -1
     if cut < 0 and low > 0:
         return False  # no sentence start within reach
-    head_start, head_end = index.clause(cut + 1, cut + 1)
+    known = cues.heads.get(cut)
+    if known is None:
+        known = cues.heads[cut] = _sentence_head(index, cut, rules, cues)
+    head_end, turn, verdict, breaker = known
     if head_end >= position:
         return False  # the position is in the first clause itself (see _prohibited)
+    if turn:
+        return True  # a turn of the customer in a transcript ("客户：……", "客户说：……"): their words, breakers and all
+    if breaker < position and cues.breakers is not None and cues.breakers.search(text, head_end, position):
+        return False
+    return verdict
+
+
+def _sentence_head(index: TextIndex, cut: int, rules: RedlineRules, cues: _Cues) -> tuple[int, bool, bool, int]:
+    """What :func:`_sentence_scope` needs to know of the head (first clause) of the sentence after the sentence end
+    ``cut`` (-1: the text's first sentence), whatever the position asked about: where the head ends, whether it is a
+    customer's turn, whether it scopes over the sentence (breakers aside), and where the first negation breaker after
+    it starts (``len(text)`` if none)."""
+    text = index.text
+    head_start, head_end = index.clause(cut + 1, cut + 1)
+    if head_end >= len(text):
+        return head_end, False, False, len(text)
     head = text[head_start:min(head_end, head_start + _HEAD_REACH)]
     label = head.strip(" \t【】[]()（）")
-    if text[head_end] in "：:" and (label in rules.speaker_labels
-                                     or (label.startswith(rules.speaker_labels) and _prohibited(head + text[head_end], rules, cues))):
-        return True  # a turn of the customer in a transcript ("客户：……", "客户说：……"): their words, breakers and all
-    if cues.breakers is not None and cues.breakers.search(text, head_end, position):
-        return False
-    if text[head_end] in "：:" and _prohibited(head + text[head_end], rules, cues):
-        return True  # a list headed by a prohibition
+    colon = text[head_end] in "：:"
+    if colon and (label in rules.speaker_labels
+                  or (label.startswith(rules.speaker_labels) and _prohibited(head + text[head_end], rules, cues))):
+        return head_end, True, True, len(text)
+    # (a position asked about lies at most 2 * _HEAD_REACH after the sentence end: bounded, so linear time)
+    first = cues.breakers.search(text, head_end, cut + 1 + 2 * _HEAD_REACH) if cues.breakers is not None else None
+    breaker = first.start() if first is not None else len(text)
+    if colon and _prohibited(head + text[head_end], rules, cues):
+        return head_end, False, True, breaker  # a list headed by a prohibition
     # the head with its delimiter, so that a cue written with its colon ("投诉：", "通知：") is found
     head += text[head_end] if len(head) == head_end - head_start else ""
     found = cues.sentence.search(head[:rules.prohibition_head + _LONGEST_CUE]) if cues.sentence is not None else None
-    return found is not None and found.start() <= rules.prohibition_head
+    return head_end, False, found is not None and found.start() <= rules.prohibition_head, breaker
 
 
-def _sanctioned(index: TextIndex, position: int, ends: list[int], cues: _Cues) -> bool:
+def _sanctioned(index: TextIndex, position: int, ends: list[int], cues: _Cues, later: int | None = None) -> bool:
     """Whether the sentence holding ``position`` has a sanction (``sentence_sanctions``) after ``position``, with
     no negation breaker in between: ``通过朋友圈公开持卡人欠款信息的，一律严禁。``
-    Bounded to ``2 * _HEAD_REACH`` characters ahead (linear time).
+    Bounded to ``2 * _HEAD_REACH`` characters ahead (linear time). ``later``: the index in ``ends`` of the first end
+    at or after ``position``, if known.
 
     >>> from procedures.rules import redlines
     >>> rules = redlines()
@@ -693,9 +726,18 @@ def _sanctioned(index: TextIndex, position: int, ends: list[int], cues: _Cues) -
     if cues.sanctions is None:
         return False
     text = index.text
-    later = first_at_or_after(ends, position)
+    if later is None:
+        later = first_at_or_after(ends, position)
     end = ends[later] if later < len(ends) else len(text)
     if end - position > 2 * _HEAD_REACH:
+        return False
+    # a sentence holds a sanction cue iff a left-to-right scan of the whole text finds one starting in it (a cue never
+    # spans a sentence end): most sentences are answered without a search
+    starts = cues.sanction_starts
+    if starts is None or starts[0] is not text:
+        starts = cues.sanction_starts = (text, [found.start() for found in cues.sanctions.finditer(text)])
+    first = first_at_or_after(starts[1], ends[later - 1] + 1 if later else 0)
+    if first == len(starts[1]) or starts[1][first] >= end:
         return False
     found = cues.sanctions.search(text, position, end)
     if found is None:
@@ -703,9 +745,11 @@ def _sanctioned(index: TextIndex, position: int, ends: list[int], cues: _Cues) -
     return cues.breakers is None or not cues.breakers.search(text, position, found.start())
 
 
-def _after_quiz_question(text: str, position: int, low: int, ends: list[int], rules: RedlineRules, cues: _Cues) -> bool:
+def _after_quiz_question(text: str, position: int, low: int, ends: list[int], rules: RedlineRules, cues: _Cues,
+                         cut: int | None = None) -> bool:
     """Whether ``position`` lies in the sentence right after a quiz question (``question_heads``, ending with a
     question mark): ``下列哪句话违反催收规范？A.……B.再拖下去我们就去你单位闹。`` lists options, it does not say them.
+    ``cut``: the last sentence end in ``[low, position)`` (-1 if none), if known.
 
     >>> from procedures.rules import redlines
     >>> rules = redlines()
@@ -715,7 +759,8 @@ def _after_quiz_question(text: str, position: int, low: int, ends: list[int], ru
     """
     if cues.questions is None:
         return False
-    cut = last_between(ends, low, position)
+    if cut is None:
+        cut = last_between(ends, low, position)
     if cut < 0 or text[cut] not in "？?":
         return False
     start = last_between(ends, low, cut) + 1 if cut > low else low
@@ -925,8 +970,15 @@ def lint(text: Any, rules: RedlineRules, model: LintModel | None = _DEFAULT_MODE
                                                         sources, category.redline)))
     if model is not None:
         by_id = {c.id: c for c in rules.categories}
+        scoped = blank_scoped(text, rules, cues, index)
+        prepared = model.prepare(scoped)
+        if model.veto and findings:
+            # a rule finding in sentences the model reads as clearly compliant ("您直接加入手机黑名单就好") is dropped
+            vetoed = model.vetoed(text, [f.span for *_, f in findings], prepared=prepared)
+            if vetoed:
+                findings = [item for item in findings if item[3].span not in vetoed]
         taken = sorted(f.span for *_, f in findings)
-        for flag in model.flags(text, taken, scoped=blank_scoped(text, rules, cues, index)):
+        for flag in model.flags(text, taken, prepared=prepared):
             start, end = flag.span
             # what a clause-heading prohibition covers is not said to the customer (as for the rules): the model
             # must flag the rest of the sentence on its own
