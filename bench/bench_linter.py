@@ -103,13 +103,13 @@ def main(argv: list[str] | None = None) -> int:
         m = figures[name]
         print(f"{name:<16}{m['recall']:>8.1%}{m['false_alarm_rate']:>14.1%}{m['precision']:>11.1%}")
     if not args.dev:
-        for which, what, where in (("guarded", "the first regression guards were set", "guarded-families.txt"),
-                                   ("guarded7", "the session-7 whole-split guards were set", "guarded-families-7.txt"),
-                                   ("guarded8", "the session-8 whole-split guards were set", "guarded-families-8.txt")):
+        for which, what in (("guarded", "the first regression guards were set"),
+                            ("guarded7", "the session-7 whole-split guards were set"),
+                            ("guarded8", "the session-8 whole-split guards were set")):
             kept = measure(which)
             g = kept["combined"]
             print(f"\nof which the families the corpus had when {what} "
-                  f"({g['violations']} violations, {g['compliant']} compliant; tests/data/linter-corpus/{where}):")
+                  f"({g['violations']} violations, {g['compliant']} compliant; tests/data/linter-corpus/{GUARDED_PARTS[which].name}):")
             for name in ("rules", "model", "combined"):
                 m = kept[name]
                 print(f"{name:<16}{m['recall']:>8.1%}{m['false_alarm_rate']:>14.1%}{m['precision']:>11.1%}")

@@ -112,21 +112,23 @@ def figures():
     return measure("guarded")
 
 
-@pytest.fixture(scope="module")
-def full_figures():
-    """The figures on the test side of the families the corpus had when the FULL_* guards were set (session 7)."""
-    return measure("guarded7")
+#: Each later set of whole-split guards, the part of the test split it applies to (``bench.bench_linter.measure``),
+#: its thresholds (combined, model and rules recall / false alarms, recall per category) and the least size of that part.
+GUARD_SETS = {
+    "guarded7": ((FULL_COMBINED_RECALL, FULL_COMBINED_FALSE_ALARMS), (FULL_MODEL_RECALL, FULL_MODEL_FALSE_ALARMS),
+                 (FULL_RULES_RECALL, FULL_RULES_FALSE_ALARMS), FULL_CATEGORY_RECALL, (300, 300)),
+    "guarded8": ((SPLIT_COMBINED_RECALL, SPLIT_COMBINED_FALSE_ALARMS), (SPLIT_MODEL_RECALL, SPLIT_MODEL_FALSE_ALARMS),
+                 (SPLIT_RULES_RECALL, SPLIT_RULES_FALSE_ALARMS), SPLIT_CATEGORY_RECALL, None),
+    "test": ((WHOLE_COMBINED_RECALL, WHOLE_COMBINED_FALSE_ALARMS), (WHOLE_MODEL_RECALL, WHOLE_MODEL_FALSE_ALARMS),
+             (WHOLE_RULES_RECALL, WHOLE_RULES_FALSE_ALARMS), WHOLE_CATEGORY_RECALL, (600, 800)),
+}
 
 
 @pytest.fixture(scope="module")
-def split_figures():
-    """The figures on the test side of the families the corpus had when the SPLIT_* guards were set (session 8)."""
-    return measure("guarded8")
-
-
-@pytest.fixture(scope="module")
-def whole_figures():
-    return measure("test")
+def part_figures():
+    """``measure(part)`` for the parts of GUARD_SETS, each computed once."""
+    cache: dict[str, dict] = {}
+    return lambda part: cache[part] if part in cache else cache.setdefault(part, measure(part))
 
 
 def test_corpus_size_and_balance(corpus):
@@ -191,60 +193,37 @@ def test_the_guarded_families_are_a_fixed_part_of_the_test_split(corpus, figures
     assert figures["combined"]["violations"] >= 150 and figures["combined"]["compliant"] >= 150
 
 
-def test_the_session7_families_are_a_fixed_part_of_the_test_split(corpus, full_figures):
-    from tools.linter_corpus import GUARDED_FAMILIES_7, guarded_families
+@pytest.mark.parametrize("part, families_file, families, violations, compliant", [
+    ("guarded7", "GUARDED_FAMILIES_7", 1026, 467, 564),
+    ("guarded8", "GUARDED_FAMILIES_8", 1356, 552, 741),
+])
+def test_the_later_guarded_families_are_fixed_parts_of_the_test_split(corpus, part_figures, part, families_file, families,
+                                                                       violations, compliant):
+    import tools.linter_corpus as linter_corpus
 
-    families = guarded_families(GUARDED_FAMILIES_7)
-    assert len(families) == 1026 and families <= {i.family for i in corpus}  # none removed or renamed
-    assert full_figures["combined"]["violations"] == 467 and full_figures["combined"]["compliant"] == 564
-
-
-def test_the_session8_families_are_a_fixed_part_of_the_test_split(corpus, split_figures):
-    from tools.linter_corpus import GUARDED_FAMILIES_8, guarded_families
-
-    families = guarded_families(GUARDED_FAMILIES_8)
-    assert len(families) == 1356 and families <= {i.family for i in corpus}  # none removed or renamed
-    assert split_figures["combined"]["violations"] == 552 and split_figures["combined"]["compliant"] == 741
+    listed = linter_corpus.guarded_families(getattr(linter_corpus, families_file))
+    assert len(listed) == families and listed <= {i.family for i in corpus}  # none removed or renamed
+    figures = part_figures(part)
+    assert figures["combined"]["violations"] == violations and figures["combined"]["compliant"] == compliant
 
 
-def test_whole_test_split_figures(whole_figures):
-    combined, rules, model = whole_figures["combined"], whole_figures["rules"], whole_figures["model"]
-    assert combined["violations"] >= 600 and combined["compliant"] >= 800
-    assert combined["recall"] >= WHOLE_COMBINED_RECALL and combined["false_alarm_rate"] <= WHOLE_COMBINED_FALSE_ALARMS
-    assert model["recall"] >= WHOLE_MODEL_RECALL and model["false_alarm_rate"] <= WHOLE_MODEL_FALSE_ALARMS
-    assert rules["recall"] >= WHOLE_RULES_RECALL and rules["false_alarm_rate"] <= WHOLE_RULES_FALSE_ALARMS
+@pytest.mark.parametrize("part", list(GUARD_SETS))
+def test_whole_split_guards_on_their_part_of_the_test_split(part_figures, part):
+    (combined_recall, combined_false), (model_recall, model_false), (rules_recall, rules_false), _, size = GUARD_SETS[part]
+    figures = part_figures(part)
+    combined, rules, model = figures["combined"], figures["rules"], figures["model"]
+    if size is not None:
+        assert combined["violations"] >= size[0] and combined["compliant"] >= size[1]
+    assert combined["recall"] >= combined_recall and combined["false_alarm_rate"] <= combined_false
+    assert model["recall"] >= model_recall and model["false_alarm_rate"] <= model_false
+    assert rules["recall"] >= rules_recall and rules["false_alarm_rate"] <= rules_false
 
 
-def test_whole_test_split_recall_per_category(whole_figures):
-    categories = whole_figures["combined"]["categories"]
-    low = {name: s["recall"] for name, s in categories.items() if s["n"] and s["recall"] < WHOLE_CATEGORY_RECALL}
-    assert low == {}
-
-
-def test_session8_test_split_figures(split_figures):
-    combined, rules, model = split_figures["combined"], split_figures["rules"], split_figures["model"]
-    assert combined["recall"] >= SPLIT_COMBINED_RECALL and combined["false_alarm_rate"] <= SPLIT_COMBINED_FALSE_ALARMS
-    assert model["recall"] >= SPLIT_MODEL_RECALL and model["false_alarm_rate"] <= SPLIT_MODEL_FALSE_ALARMS
-    assert rules["recall"] >= SPLIT_RULES_RECALL and rules["false_alarm_rate"] <= SPLIT_RULES_FALSE_ALARMS
-
-
-def test_session8_test_split_recall_per_category(split_figures):
-    categories = split_figures["combined"]["categories"]
-    low = {name: s["recall"] for name, s in categories.items() if s["n"] and s["recall"] < SPLIT_CATEGORY_RECALL}
-    assert low == {}
-
-
-def test_session7_test_split_figures(full_figures):
-    combined, rules, model = full_figures["combined"], full_figures["rules"], full_figures["model"]
-    assert combined["violations"] >= 300 and combined["compliant"] >= 300
-    assert combined["recall"] >= FULL_COMBINED_RECALL and combined["false_alarm_rate"] <= FULL_COMBINED_FALSE_ALARMS
-    assert model["recall"] >= FULL_MODEL_RECALL and model["false_alarm_rate"] <= FULL_MODEL_FALSE_ALARMS
-    assert rules["recall"] >= FULL_RULES_RECALL and rules["false_alarm_rate"] <= FULL_RULES_FALSE_ALARMS
-
-
-def test_session7_test_split_recall_per_category(full_figures):
-    categories = full_figures["combined"]["categories"]
-    low = {name: s["recall"] for name, s in categories.items() if s["n"] and s["recall"] < FULL_CATEGORY_RECALL}
+@pytest.mark.parametrize("part", list(GUARD_SETS))
+def test_whole_split_guards_recall_per_category(part_figures, part):
+    least = GUARD_SETS[part][3]
+    categories = part_figures(part)["combined"]["categories"]
+    low = {name: s["recall"] for name, s in categories.items() if s["n"] and s["recall"] < least}
     assert low == {}
 
 

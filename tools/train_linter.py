@@ -25,7 +25,7 @@ split is for ``bench/bench_linter.py``.
   options), so that the handbook never contradicts its own linter.
 * Rule veto: a rule finding whose sentences the model scores below ``veto`` is dropped; the veto is the largest
   value of :data:`VETO_GRID` that loses at most :data:`VETO_COST` of the rule-caught development violations out of
-  fold (:data:`VETO_COST`).
+  fold.
 * Category: multinomial logistic regression on the violations; only the
   :data:`CATEGORY_KEEP` largest weights (by size) per category are exported.
 """

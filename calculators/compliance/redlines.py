@@ -598,7 +598,7 @@ class _Cues:
             text = index.text
             lead = text[max(0, open_at - reach):open_at]
             known = (not (self.prescriptive is not None and self.prescriptive.search(lead))
-                     and ((self.before is not None and self.before.search(text[max(0, open_at - reach):open_at]) is not None)
+                     and ((self.before is not None and self.before.search(lead) is not None)
                           or (self.after is not None and self.after.search(text[close_at + 1:close_at + 1 + reach]) is not None)))
             self.mentions[quote] = known
         return known
