@@ -15,7 +15,7 @@ from typing import Callable, Iterable
 
 import yaml
 
-__all__ = ["CORPUS_DIR", "OK", "Item", "load", "in_test", "split", "GUARDED_FAMILIES", "GUARDED_FAMILIES_7", "GUARDED_FAMILIES_8",
+__all__ = ["CORPUS_DIR", "OK", "Item", "load", "in_test", "split", "GUARDED_FAMILIES", "GUARDED_FAMILIES_7", "GUARDED_FAMILIES_8", "GUARDED_FAMILIES_9",
            "guarded_families",
            "guarded", "evaluate", "lint_predictor"]
 
@@ -100,6 +100,8 @@ GUARDED_FAMILIES = CORPUS_DIR / "guarded-families.txt"
 GUARDED_FAMILIES_7 = CORPUS_DIR / "guarded-families-7.txt"
 #: The families the corpus had when the whole-split guards ``SPLIT_*`` were set (session 8, before two more probes).
 GUARDED_FAMILIES_8 = CORPUS_DIR / "guarded-families-8.txt"
+#: The families the corpus had when the whole-split guards ``WHOLE_*`` were set (end of session 8, before the eighth probe).
+GUARDED_FAMILIES_9 = CORPUS_DIR / "guarded-families-9.txt"
 
 
 def guarded_families(path: Path = GUARDED_FAMILIES) -> frozenset[str]:

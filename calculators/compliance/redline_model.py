@@ -29,7 +29,6 @@ from __future__ import annotations
 import json
 import math
 import re
-from itertools import chain
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator, Mapping, Sequence
@@ -254,7 +253,7 @@ class LintModel:
 
     def _score_probability(self, weighted: "set[str] | frozenset[str]") -> float:
         # summed exactly (math.fsum), so the order in which a set yields its keys cannot change the last bits
-        score = math.fsum(chain((self.bias,), map(self.weights.__getitem__, weighted)))
+        score = math.fsum([self.bias, *map(self.weights.__getitem__, weighted)])
         return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, score))))
 
     def _fast_probability(self, grams: _Grams, start: int, end: int) -> float:
@@ -264,7 +263,8 @@ class LintModel:
         negation = self._negation
         if not self._fast or (negation is not None and negation.search(segment)):
             return self._probability(self._keys(segment))
-        found = self._weight_keys.intersection(chain(segment, grams.bigrams[start:end - 1], grams.trigrams[start:end - 2]))
+        keys = self._weight_keys
+        found = keys.intersection(segment) | keys.intersection(grams.bigrams[start:end - 1]) | keys.intersection(grams.trigrams[start:end - 2])
         extra = [word for word in self._long_words if word in segment] if self._long_word_cue and self._long_word_cue.search(segment) else []
         if _MENTION.search(segment):
             extra.append(MENTION_KEY)
@@ -288,9 +288,10 @@ class LintModel:
         return self._category(self._keys(self.prepare(segment)))
 
     def vetoed(self, text: str, spans: Sequence[tuple[int, int]], scoped: str | None = None,
-               prepared: str | None = None) -> set[tuple[int, int]]:
+               prepared: str | None = None, by_sentence: bool = False) -> set[tuple[int, int]]:
         """The ``spans`` (rule findings) that the model reads as clearly compliant: every sentence a span overlaps
-        scores below :attr:`veto`.  ``scoped`` and ``prepared`` as in :meth:`flags`.
+        scores below :attr:`veto`.  ``scoped`` and ``prepared`` as in :meth:`flags`; ``by_sentence``: each sentence is
+        prepared on its own, as written (for a few spans in a long text, without preparing all of it).
 
         >>> model = LintModel.from_dict({**default_model().to_dict(), "veto": 0.1})
         >>> text = "山不转水转，咱们以后说不定还会在一个项目组，保持联系啊。你再不还，小心你的腿。"
@@ -299,9 +300,16 @@ class LintModel:
         """
         if not self.veto or not spans:
             return set()
-        if prepared is None:
-            prepared = self.prepare(text if scoped is None else scoped)
-        grams = _Grams.of(prepared)
+        if by_sentence:
+            def score(start: int, end: int) -> float:
+                return self.probability(text[start:end])
+        else:
+            if prepared is None:
+                prepared = self.prepare(text if scoped is None else scoped)
+            grams = _Grams.of(prepared)
+
+            def score(start: int, end: int) -> float:
+                return self._fast_probability(grams, start, end)
         highest: dict[tuple[int, int], float] = {}
         ordered = sorted(set(spans))
         first = 0  # the first span that may still overlap a later sentence
@@ -313,7 +321,7 @@ class LintModel:
             while k < len(ordered) and ordered[k][0] < end:
                 if ordered[k][1] > start:
                     if probability is None:
-                        probability = self._fast_probability(grams, start, end)
+                        probability = score(start, end)
                     highest[ordered[k]] = max(highest.get(ordered[k], 0.0), probability)
                 k += 1
         return {span for span in ordered if highest.get(span, 1.0) < self.veto}

@@ -973,8 +973,15 @@ def lint(text: Any, rules: RedlineRules, model: LintModel | None = _DEFAULT_MODE
         scoped = blank_scoped(text, rules, cues, index)
         prepared = model.prepare(scoped)
         if model.veto and findings:
-            # a rule finding in sentences the model reads as clearly compliant ("您直接加入手机黑名单就好") is dropped
-            vetoed = model.vetoed(text, [f.span for *_, f in findings], prepared=prepared)
+            # a rule finding in sentences the model reads as clearly compliant ("您直接加入手机黑名单就好") is dropped;
+            # a finding whose words a scope blanked (the rules' scopes differ: a pattern may hold whatever the
+            # sentence says) is judged on its sentences as written, not on what is left of them: a wholly blanked
+            # sentence scores the bias alone, which says nothing about the words the rule found
+            seen = [f.span for *_, f in findings if scoped[f.span[0]:f.span[1]] == f.text]
+            hidden = [f.span for *_, f in findings if scoped[f.span[0]:f.span[1]] != f.text]
+            vetoed = model.vetoed(text, seen, prepared=prepared)
+            if hidden:  # words a scope blanked: the model judges their sentences as written
+                vetoed |= model.vetoed(text, hidden, by_sentence=True)
             if vetoed:
                 findings = [item for item in findings if item[3].span not in vetoed]
         taken = sorted(f.span for *_, f in findings)
