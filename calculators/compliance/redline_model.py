@@ -49,9 +49,6 @@ PUNCTUATION = re.compile(r"[\s，。！？；：,.!?;:…“”‘’「」『�
 #: :func:`~calculators.compliance.redline_text.mask_mentions` before featurising, in training and at inference).
 MENTION_KEY = "#mention"
 _MENTION = re.compile("[“「『‘《\"]…+[”」』’》\"]")
-#: Every 2- and every 3-character substring of a text, overlapping, in order (one C-level pass: see :class:`_Grams`).
-_BIGRAMS = re.compile(r"(?=(..))", re.DOTALL)
-_TRIGRAMS = re.compile(r"(?=(...))", re.DOTALL)
 _FOLD = str.maketrans({**{chr(ord("０") + d): "0" for d in range(10)}, **{str(d): "0" for d in range(10)}})
 
 
@@ -120,39 +117,6 @@ def segment_features(segment: str, negations: Sequence[str], clause_marks: str, 
     return feature_set(segment, alternation(tuple(negations)), char_class(clause_marks), max_word)
 
 
-class _Grams:
-    """The 2- and 3-grams of a whole prepared text, listed once, so that a segment's weighted features are looked up
-    with list slices instead of being cut character by character (``LintModel._fast_probability``).
-
-    An n-gram that spans punctuation holds a punctuation character, and no exported key does (``LintModel`` checks
-    this when it loads), so looking such n-grams up finds nothing, just as :func:`feature_set` never makes them.
-
-    >>> grams = _Grams("不会上门。好")
-    >>> grams.bigrams[2:4], grams.trigrams[:2]
-    (['上门', '门。'], ['不会上', '会上门'])
-    """
-
-    __slots__ = ("text", "bigrams", "trigrams")
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.bigrams: list[str] = _BIGRAMS.findall(text)
-        self.trigrams: list[str] = _TRIGRAMS.findall(text)
-
-    @classmethod
-    def of(cls, text: str) -> "_Grams":
-        """The n-grams of ``text``, reused when the same string was asked about last (:meth:`LintModel.vetoed` and then
-        :meth:`LintModel.flags` on one prepared text)."""
-        last = _LAST_GRAMS[0] if _LAST_GRAMS else None
-        if last is None or last.text is not text:
-            last = cls(text)
-            _LAST_GRAMS[:] = [last]
-        return last
-
-
-_LAST_GRAMS: list[_Grams] = []
-
-
 @dataclass(frozen=True)
 class ModelFlag:
     """A segment the model flags: span, probability, likely category and the substrings that drove it."""
@@ -193,8 +157,6 @@ class LintModel:
     _category_keys: frozenset = field(init=False, repr=False, compare=False)
     _long_words: tuple = field(init=False, repr=False, compare=False)
     _negation: Any = field(init=False, repr=False, compare=False)
-    _fast: bool = field(init=False, repr=False, compare=False)
-    _long_word_cue: Any = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_weight_keys", frozenset(self.weights))
@@ -203,10 +165,6 @@ class LintModel:
         # words longer than 3 characters are looked up as words, not as every 4-character substring
         object.__setattr__(self, "_long_words", tuple(sorted({k for k in (*self.weights, *self.category_weights)
                                                              if len(k) > 3 and not k.startswith(("~", "#"))})))
-        # the n-gram lookup of _fast_probability needs keys that never hold punctuation (they never do when exported
-        # by tools/train_linter.py, whose features are cut at punctuation); any other model is scored the plain way
-        object.__setattr__(self, "_fast", not any(PUNCTUATION.search(k) for k in self.weights))
-        object.__setattr__(self, "_long_word_cue", presence(self._long_words))
 
     @classmethod
     def from_dict(cls, data: Any) -> "LintModel":
@@ -248,29 +206,11 @@ class LintModel:
         weights = self.weights
         return {key: weights[key] for key in keys & self._weight_keys}
 
-    def _probability(self, keys: "set[str] | frozenset[str]") -> float:
-        return self._score_probability(keys & self._weight_keys)
-
-    def _score_probability(self, weighted: "set[str] | frozenset[str]") -> float:
-        # summed exactly (math.fsum), so the order in which a set yields its keys cannot change the last bits
-        score = math.fsum([self.bias, *map(self.weights.__getitem__, weighted)])
+    def _probability(self, keys: set[str]) -> float:
+        # summed exactly (math.fsum), so the order in which a set yields its keys (it depends on the hash seed)
+        # cannot change the last bits
+        score = math.fsum([self.bias, *map(self.weights.__getitem__, keys & self._weight_keys)])
         return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, score))))
-
-    def _fast_probability(self, grams: _Grams, start: int, end: int) -> float:
-        """``self._probability(self._keys(grams.text[start:end]))``, without building the segment's feature set when
-        the segment holds no negation cue (whose ``~`` features only :func:`feature_set` makes)."""
-        segment = grams.text[start:end]
-        negation = self._negation
-        if not self._fast or (negation is not None and negation.search(segment)):
-            return self._probability(self._keys(segment))
-        keys = self._weight_keys
-        found = keys.intersection(segment) | keys.intersection(grams.bigrams[start:end - 1]) | keys.intersection(grams.trigrams[start:end - 2])
-        extra = [word for word in self._long_words if word in segment] if self._long_word_cue and self._long_word_cue.search(segment) else []
-        if _MENTION.search(segment):
-            extra.append(MENTION_KEY)
-        if extra:
-            found = found.union(self._weight_keys.intersection(extra))
-        return self._score_probability(found)
 
     def probability(self, segment: str) -> float:
         """The probability that one segment crosses a red line (the segment is prepared first)."""
@@ -301,15 +241,9 @@ class LintModel:
         if not self.veto or not spans:
             return set()
         if by_sentence:
-            def score(start: int, end: int) -> float:
-                return self.probability(text[start:end])
-        else:
-            if prepared is None:
-                prepared = self.prepare(text if scoped is None else scoped)
-            grams = _Grams.of(prepared)
-
-            def score(start: int, end: int) -> float:
-                return self._fast_probability(grams, start, end)
+            prepared = None
+        elif prepared is None:
+            prepared = self.prepare(text if scoped is None else scoped)
         highest: dict[tuple[int, int], float] = {}
         ordered = sorted(set(spans))
         first = 0  # the first span that may still overlap a later sentence
@@ -321,7 +255,8 @@ class LintModel:
             while k < len(ordered) and ordered[k][0] < end:
                 if ordered[k][1] > start:
                     if probability is None:
-                        probability = score(start, end)
+                        probability = (self.probability(text[start:end]) if prepared is None
+                                       else self._probability(self._keys(prepared[start:end])))
                     highest[ordered[k]] = max(highest.get(ordered[k], 0.0), probability)
                 k += 1
         return {span for span in ordered if highest.get(span, 1.0) < self.veto}
@@ -344,7 +279,6 @@ class LintModel:
             prepared = self.prepare(text if scoped is None else scoped)
         elif len(prepared) != len(text):
             raise ValueError("prepared must have the length of text (see LintModel.prepare)")
-        grams = _Grams.of(prepared)
         out: list[ModelFlag] = []
         taken = sorted(skip)
         k = 0
@@ -356,9 +290,9 @@ class LintModel:
                 k += 1
             if k and reach > start:  # some skip span overlaps (spans starting before `end` that end after `start`)
                 continue
-            probability = self._fast_probability(grams, start, end)
+            keys = self._keys(prepared[start:end])
+            probability = self._probability(keys)
             if probability >= self.threshold:
-                keys = self._keys(prepared[start:end])
                 found = self._contributions(keys)
                 drivers: list[str] = []
                 for key, weight in sorted(found.items(), key=lambda kv: (-kv[1], kv[0])):  # (ties: in key order)
