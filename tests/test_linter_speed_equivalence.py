@@ -49,4 +49,3 @@ def test_scanners_whose_first_characters_are_absent_find_nothing():
             if known is not None and present.isdisjoint(known[0]):
                 assert next(p.scanner.finditer(text), None) is None
 
-
