@@ -404,6 +404,41 @@ SESSION6_RULE_MISSES = [
 ]
 
 
+#: Session 9, in our own words: kinds the session's rule fixes cover (a polite farewell, a photo's exposure, a phone's
+#: blocklist, 不得不, a refusal after a reported request, audit and quiz heads) ...
+SESSION9_RULE_COMPLIANT = [
+    "下雨路滑，您走路小心。",
+    "这张证件照曝光过度了，麻烦重拍一张。",
+    "您把我们的号码设为手机黑名单了，所以一直接不通。",
+    "我们不得不提醒您，本期最低还款额为500元。",
+    "客户让我帮他推荐网贷平台，我拒绝了。",
+    "稽核发现：某外访员到客户单位找人事谈欠款，已暂停其外访资格。",
+    "测验：向客户亲属透露欠款金额是否合规？答案：不合规。",
+]
+#: ... and violations it added patterns for, or that a prohibition misread (不得安宁) had hidden from the model.
+SESSION9_MISSES = [
+    ("不还就让你全家不得安宁。", "threat"),
+    ("欠的钱不还，征信这辈子都洗不白。", "exaggerated-legal"),
+    ("你加我私人vx，私下聊。", "private-channel"),
+    ("随便编个律所，出一份律师函吓唬他。", "fake-document"),
+]
+
+
+@pytest.mark.parametrize("text", SESSION9_RULE_COMPLIANT)
+def test_session9_refusals_reports_and_everyday_words_are_not_rule_findings(text):
+    from calculators.compliance.redlines import lint
+
+    assert lint(text, redlines(), None) == []
+
+
+@pytest.mark.parametrize("text, category", SESSION9_MISSES)
+def test_session9_misses_are_caught_by_a_rule_and_survive_the_veto(text, category):
+    from calculators.compliance.redlines import lint
+
+    assert category in {f.category for f in lint(text, redlines(), None)}
+    assert category in {f.category for f in lint(text, redlines(), default_model())}
+
+
 @pytest.mark.parametrize("text", SESSION6_RULE_COMPLIANT)
 def test_session6_mentions_reports_and_attributions_are_not_findings(text):
     from calculators.compliance.redlines import lint
