@@ -977,8 +977,10 @@ def lint(text: Any, rules: RedlineRules, model: LintModel | None = _DEFAULT_MODE
             # a finding whose words a scope blanked (the rules' scopes differ: a pattern may hold whatever the
             # sentence says) is judged on its sentences as written, not on what is left of them: a wholly blanked
             # sentence scores the bias alone, which says nothing about the words the rule found
-            seen = [f.span for *_, f in findings if scoped[f.span[0]:f.span[1]] == f.text]
-            hidden = [f.span for *_, f in findings if scoped[f.span[0]:f.span[1]] != f.text]
+            seen: list[tuple[int, int]] = []
+            hidden: list[tuple[int, int]] = []
+            for *_, f in findings:
+                (seen if scoped[f.span[0]:f.span[1]] == f.text else hidden).append(f.span)
             vetoed = model.vetoed(text, seen, prepared=prepared)
             if hidden:  # words a scope blanked: the model judges their sentences as written
                 vetoed |= model.vetoed(text, hidden, by_sentence=True)
