@@ -74,6 +74,12 @@ def segments(text: str) -> Iterator[tuple[int, int]]:
             yield match.span()
 
 
+#: Pieces up to this length are cut into n-grams by the precomputed slices below (a segment is at most MAX_SEGMENT long).
+_SLICED = 128
+_PAIRS = tuple(slice(i, i + 2) for i in range(_SLICED))
+_TRIPLES = tuple(slice(i, i + 3) for i in range(_SLICED))
+
+
 def feature_set(segment: str, negation: "re.Pattern | None", clause_marks: "re.Pattern | None" = None, max_word: int = 3) -> set[str]:
     """The set of feature keys of one segment, built at C speed.
 
@@ -98,9 +104,14 @@ def feature_set(segment: str, negation: "re.Pattern | None", clause_marks: "re.P
             continue
         keys.update(piece)
         if n > 1:
-            pairs = [piece[i:i + 2] for i in range(n - 1)]
+            if n > _SLICED:
+                pairs = [piece[i:i + 2] for i in range(n - 1)]
+                triples = [piece[i:i + 3] for i in range(n - 2)]
+            else:  # (the same n-grams, cut by precomputed slices: faster than building each slice)
+                cut = piece.__getitem__
+                pairs = list(map(cut, _PAIRS[:n - 1]))
+                triples = list(map(cut, _TRIPLES[:n - 2]))
             keys.update(pairs)
-            triples = [piece[i:i + 3] for i in range(n - 2)]
             keys.update(triples)
             if negation is not None and negation.search(piece):
                 keys.update(["~" + pair for pair in pairs])
@@ -156,6 +167,7 @@ class LintModel:
     _weight_keys: frozenset = field(init=False, repr=False, compare=False)
     _category_keys: frozenset = field(init=False, repr=False, compare=False)
     _long_words: tuple = field(init=False, repr=False, compare=False)
+    _long_heads: dict = field(init=False, repr=False, compare=False)
     _negation: Any = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -165,6 +177,13 @@ class LintModel:
         # words longer than 3 characters are looked up as words, not as every 4-character substring
         object.__setattr__(self, "_long_words", tuple(sorted({k for k in (*self.weights, *self.category_weights)
                                                              if len(k) > 3 and not k.startswith(("~", "#"))})))
+        # a long word is looked up only where its first three characters are an n-gram of the segment; one with
+        # punctuation in them (no n-gram spans punctuation) is always looked up
+        heads: dict[str, tuple[str, ...]] = {}
+        for word in self._long_words:
+            head = "" if PUNCTUATION.search(word[:3]) else word[:3]
+            heads[head] = heads.get(head, ()) + (word,)
+        object.__setattr__(self, "_long_heads", heads)
 
     @classmethod
     def from_dict(cls, data: Any) -> "LintModel":
@@ -199,7 +218,11 @@ class LintModel:
     def _keys(self, segment: str) -> set[str]:
         negation = self._negation  # (literal cues: if the segment holds none, none of its pieces does)
         keys = feature_set(segment, negation if negation is not None and negation.search(segment) else None)
-        keys.update([word for word in self._long_words if word in segment])
+        heads = self._long_heads
+        for head in heads.keys() & keys:  # (see __post_init__)
+            keys.update([word for word in heads[head] if word in segment])
+        if "" in heads:
+            keys.update([word for word in heads[""] if word in segment])
         return keys
 
     def _contributions(self, keys: set[str]) -> dict[str, float]:
