@@ -424,6 +424,43 @@ SESSION9_MISSES = [
 ]
 
 
+#: Session 10, in our own words: news, audit, judgment and complaint heads, a consequence that closes a report (被监管约谈),
+#: 废物 in recycling, a phone's call blocker, a refusal after the request, "不实信息" after a rumour, 未向 and 编造.
+SESSION10_RULE_COMPLIANT = [
+    "【新闻】一家外包公司把欠款人的照片发到小区业主群，被监管部门通报处罚。",
+    "【审计意见】部分外访人员用个人微信收款，须立即整改。",
+    "【判决摘要】被告人曾扬言要砸车，法院判处其拘役六个月。",
+    "【投诉记录】客户称催收员半夜连打十几个电话。",
+    "记者：据通报，这家机构冒充法院给欠款人打电话。",
+    "去年有个小组十几个人轮番打同一个客户，被监管约谈了。",
+    "楼下新开了一家废物回收站，收纸箱和旧家电。",
+    "您的手机骚扰拦截把我们的号码拉进黑名单了，所以一直接不通。",
+    "您说加我个人微信？这个我不能加，请拨打官方客服。",
+    "网传“逾期就进黑名单、子女不能上学”，均为不实信息。",
+    "外访时客户不在家，我们未向邻居透露任何欠款信息。",
+    "说孩子上学政审过不了，这属于编造黑名单后果。",
+]
+#: ... and a fake-document instruction written with the order reversed (律所名字随便填).
+SESSION10_MISSES = [
+    ("律师函上的律所名字随便填一家就行，反正他也不会去查。", "fake-document"),
+]
+
+
+@pytest.mark.parametrize("text", SESSION10_RULE_COMPLIANT)
+def test_session10_reports_everyday_words_and_refusals_are_not_rule_findings(text):
+    from calculators.compliance.redlines import lint
+
+    assert lint(text, redlines(), None) == []
+
+
+@pytest.mark.parametrize("text, category", SESSION10_MISSES)
+def test_session10_misses_are_caught_by_a_rule_and_survive_the_veto(text, category):
+    from calculators.compliance.redlines import lint
+
+    assert category in {f.category for f in lint(text, redlines(), None)}
+    assert category in {f.category for f in lint(text, redlines(), default_model())}
+
+
 @pytest.mark.parametrize("text", SESSION9_RULE_COMPLIANT)
 def test_session9_refusals_reports_and_everyday_words_are_not_rule_findings(text):
     from calculators.compliance.redlines import lint
