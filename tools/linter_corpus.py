@@ -15,7 +15,8 @@ from typing import Callable, Iterable
 
 import yaml
 
-__all__ = ["CORPUS_DIR", "OK", "Item", "load", "in_test", "split", "GUARDED_FAMILIES", "GUARDED_FAMILIES_7", "GUARDED_FAMILIES_8", "GUARDED_FAMILIES_9",
+__all__ = ["CORPUS_DIR", "OK", "Item", "load", "in_test", "split", "GUARDED_FAMILIES", "GUARDED_FAMILIES_7", "GUARDED_FAMILIES_8",
+           "GUARDED_FAMILIES_9", "GUARDED_FAMILIES_10",
            "guarded_families",
            "guarded", "evaluate", "lint_predictor"]
 
@@ -102,6 +103,8 @@ GUARDED_FAMILIES_7 = CORPUS_DIR / "guarded-families-7.txt"
 GUARDED_FAMILIES_8 = CORPUS_DIR / "guarded-families-8.txt"
 #: The families the corpus had when the whole-split guards ``WHOLE_*`` were set (end of session 8, before the eighth probe).
 GUARDED_FAMILIES_9 = CORPUS_DIR / "guarded-families-9.txt"
+#: The families the corpus had when the whole-split guards ``WHOLE9_*`` were set (session 9, before probes 9 and 16-19).
+GUARDED_FAMILIES_10 = CORPUS_DIR / "guarded-families-10.txt"
 
 
 def guarded_families(path: Path = GUARDED_FAMILIES) -> frozenset[str]:

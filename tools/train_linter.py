@@ -60,8 +60,10 @@ KEEP = 7000
 CATEGORY_KEEP = 300
 #: The model's false-alarm budget out of fold.  Chosen with the test figures in view (say so when quoting them): the
 #: lowest budget, in steps of a quarter point, at which every earlier regression guard of tests/test_linter_metrics.py
-#: holds.  Session 9 (with KEEP 7,000): at 3 % model recall on the whole split fell to 86.4 % (guard 87 %).
-TARGET_FALSE_ALARMS = 0.0325
+#: holds.  Session 9 (with KEEP 7,000): 3.25 % (at 3 % model recall on the whole split fell to 86.4 %, guard 87 %).
+#: Session 10, after five probes of hard compliant text joined the corpus: 4 % (at 3.75 % threat recall on the
+#: session-9 part fell to 89.3 %, guard 90 %).
+TARGET_FALSE_ALARMS = 0.04
 MAX_WORD = 4
 FOLDS = 5
 #: Rounds of out-of-fold prediction, each with its own assignment of families to folds (see :func:`train`).

@@ -48,7 +48,7 @@ PUNCTUATION = re.compile(r"[\s，。！？；：,.!?;:…“”‘’「」『�
 #: Structural feature: the segment talks about a quotation (a quoted mention, blanked to ``…`` by
 #: :func:`~calculators.compliance.redline_text.mask_mentions` before featurising, in training and at inference).
 MENTION_KEY = "#mention"
-_MENTION = re.compile("[“「『‘《\"]…+[”」』’》\"]")
+_MENTION = re.compile("[“「『‘《\"']…+[”」』’》\"']")
 _FOLD = str.maketrans({**{chr(ord("０") + d): "0" for d in range(10)}, **{str(d): "0" for d in range(10)}})
 
 

@@ -16,7 +16,10 @@ __all__ = ["QUOTE_PAIRS", "TextIndex", "alternation", "contains_any", "last_betw
 
 #: Opening quotation marks and their closing marks (straight ASCII quotes toggle).
 QUOTE_PAIRS = {"“": "”", "「": "」", "『": "』", "‘": "’", "《": "》"}
-_QUOTE_CHARS = re.compile("[" + re.escape("".join(QUOTE_PAIRS) + "".join(QUOTE_PAIRS.values()) + '"') + "]")
+#: Quotation marks; a straight single quote counts only where it is no apostrophe (not between two Latin letters:
+#: "don't"), so that '废物' written with ASCII quotes is a quotation too.
+_QUOTE_CHARS = re.compile("[" + re.escape("".join(QUOTE_PAIRS) + "".join(QUOTE_PAIRS.values()) + "\"'") + "]")
+_LATIN = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 
 
 @lru_cache(maxsize=64)
@@ -97,6 +100,8 @@ class TextIndex:
     (2, 6)
     >>> index.next_clause_end(8)
     11
+    >>> TextIndex("严禁说'废物'这类词，don't。", "，。").quotes
+    [(3, 6)]
     """
 
     def __init__(self, text: str, delimiters: str) -> None:
@@ -113,11 +118,13 @@ class TextIndex:
         closer = ""
         for found in _QUOTE_CHARS.finditer(text):
             i, char = found.start(), found.group()
+            if char == "'" and 0 < i < len(text) - 1 and text[i - 1] in _LATIN and text[i + 1] in _LATIN:
+                continue  # an apostrophe ("don't")
             if opened is None:
                 if char in QUOTE_PAIRS:
                     opened, closer = i, QUOTE_PAIRS[char]
-                elif char == '"':
-                    opened, closer = i, '"'
+                elif char in "\"'":
+                    opened, closer = i, char
             elif char == closer:
                 spans.append((opened, i))
                 opened = None

@@ -563,7 +563,7 @@ class _Cues:
     """
 
     __slots__ = ("rules", "breakers", "neutral", "negations", "post", "prohibitions", "sentence", "sanctions", "questions",
-                 "prescriptive", "before", "after", "mentions", "sentence_scope", "sentence_ends", "heads", "sanction_starts")
+                 "prescriptive", "before", "after", "mentions", "sentence_scope", "sentence_ends", "heads", "sanction_starts", "labels")
 
     def __init__(self, rules: RedlineRules) -> None:
         self.rules = rules
@@ -584,6 +584,8 @@ class _Cues:
         # the head of the sentence after each sentence end (see _sentence_scope):
         # cut -> (head end, a customer's turn, the head's verdict without breakers, where the first breaker after it starts)
         self.heads: dict[int, tuple[int, bool, bool, int]] = {}
+        # (text, starts of the speakers' labels in it, whether each is one of speaker_labels): see _labels
+        self.labels: tuple[str, list[int], list[bool]] | None = None
         self.sanction_starts: tuple[str, list[int]] | None = None  # (text, starts of the sanction cues found left to right)
 
     def neutralised(self, text: str) -> str:
@@ -675,7 +677,9 @@ def _sentence_scope(index: TextIndex, position: int, rules: RedlineRules, cues: 
     if head_end >= position:
         return False  # the position is in the first clause itself (see _prohibited)
     if turn:
-        return True  # a turn of the customer in a transcript ("客户：……", "客户说：……"): their words, breakers and all
+        # a turn of the customer in a transcript ("客户：……", "客户说：……"): their words, breakers and all, up to the
+        # next speaker's label ("客户：我不想活了……坐席：……": the agent's words count again)
+        return _turn_goes_on(index, head_end, position, rules, cues)
     if breaker < position and cues.breakers is not None and cues.breakers.search(text, head_end, position):
         return False
     return verdict
@@ -696,6 +700,8 @@ def _sentence_head(index: TextIndex, cut: int, rules: RedlineRules, cues: _Cues)
     if colon and (label in rules.speaker_labels
                   or (label.startswith(rules.speaker_labels) and _prohibited(head + text[head_end], rules, cues))):
         return head_end, True, True, len(text)
+    if not (colon and len(label) <= _LABEL_LENGTH) and _in_customer_turn(index, cut, rules, cues):
+        return cut, True, True, len(text)  # a later sentence of the customer's turn: all of it (to the next label)
     # (a position asked about lies at most 2 * _HEAD_REACH after the sentence end: bounded, so linear time)
     first = cues.breakers.search(text, head_end, cut + 1 + 2 * _HEAD_REACH) if cues.breakers is not None else None
     breaker = first.start() if first is not None else len(text)
@@ -705,6 +711,65 @@ def _sentence_head(index: TextIndex, cut: int, rules: RedlineRules, cues: _Cues)
     head += text[head_end] if len(head) == head_end - head_start else ""
     found = cues.sentence.search(head[:rules.prohibition_head + _LONGEST_CUE]) if cues.sentence is not None else None
     return head_end, False, found is not None and found.start() <= rules.prohibition_head, breaker
+
+
+#: A clause this short followed by a colon is a speaker's label ("坐席：", "组长：", "客户："); each label starts a turn.
+_LABEL_LENGTH = 6
+#: How far back (characters) a customer's turn is looked for (bounded: linear time).
+_TURN_REACH = 300
+_COLON = re.compile("[：:]")
+
+
+def _labels(index: TextIndex, rules: RedlineRules, cues: _Cues) -> tuple[list[int], list[bool]]:
+    """Where the speakers' labels of ``index.text`` start (a clause of at most :data:`_LABEL_LENGTH` characters, brackets
+    aside, followed by a colon), and whether each is one of ``speaker_labels`` (the customer's side); computed once."""
+    text = index.text
+    known = cues.labels
+    if known is None or known[0] is not text:
+        starts: list[int] = []
+        customer: list[bool] = []
+        for colon in _COLON.finditer(text):  # (colons are few: each is looked at once)
+            head_start, head_end = index.clause(colon.start(), colon.start())
+            if head_end == colon.start() and head_end > head_start:
+                label = text[head_start:head_end].strip(" \t【】[]()（）")
+                if 0 < len(label) <= _LABEL_LENGTH:
+                    starts.append(head_start)
+                    customer.append(label in rules.speaker_labels)
+        known = cues.labels = (text, starts, customer)
+    return known[1], known[2]
+
+
+def _turn_goes_on(index: TextIndex, start: int, position: int, rules: RedlineRules, cues: _Cues) -> bool:
+    """Whether no speaker's label other than the customer's starts in ``text[start:position]`` (the customer's turn
+    that reaches ``start`` still holds at ``position``)."""
+    starts, customer = _labels(index, rules, cues)
+    k = first_at_or_after(starts, start)
+    while k < len(starts) and starts[k] < position:
+        if not customer[k]:
+            return False
+        k += 1
+    return True
+
+
+def _in_customer_turn(index: TextIndex, cut: int, rules: RedlineRules, cues: _Cues) -> bool:
+    """Whether the sentence after the sentence end ``cut`` goes on a turn of the customer in a transcript: the last
+    speaker's label before it (at most :data:`_TURN_REACH` characters back) is one of ``speaker_labels``
+    (``客户：滚！一群吸血鬼！坐席：……``: the second sentence is still the customer's).
+
+    >>> from procedures.rules import redlines
+    >>> rules = redlines()
+    >>> text = "客户：滚！一群吸血鬼！坐席：好的。明天再联系您。"
+    >>> index, cues = TextIndex(text, rules.clause_delimiters), _Cues(rules)
+    >>> _in_customer_turn(index, 4, rules, cues), _in_customer_turn(index, 16, rules, cues)
+    (True, False)
+    >>> lint(text, rules, None)
+    []
+    """
+    if not rules.speaker_labels or cut < 0:
+        return False
+    starts, customer = _labels(index, rules, cues)
+    k = first_at_or_after(starts, cut + 1) - 1  # the last label that starts before this sentence
+    return k >= 0 and starts[k] >= cut - _TURN_REACH and customer[k]
 
 
 def _sanctioned(index: TextIndex, position: int, ends: list[int], cues: _Cues, later: int | None = None) -> bool:
