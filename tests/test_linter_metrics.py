@@ -464,11 +464,16 @@ SESSION10_RULE_COMPLIANT = [
     "拍星空要用长曝光，记得带三脚架。",
     "有网友在微博发文称，催收人员把她的欠款截图发进了公司群。",
     "'逾期了父母的存款也会被冻结'——这话不对。",
+    # a report head scopes over the patterns that ignore negation words too
+    "客户投诉：催收员打给我父亲，让他“当爹的替儿子还”。",
+    "风险提示：有人冒充法院执行局打电话，以“消除逾期记录”为名要求转账，本行从未收取此类费用。",
     # a customer's turn goes on past the end of its first sentence, to the next speaker's label
     "客户：你们都是骗子！一群废物！坐席：理解您的心情，我们明天上午再联系您。",
 ]
 #: ... and a fake-document instruction written with the order reversed (律所名字随便填).
 SESSION10_MISSES = [
+    # a pattern that ignores negation words still does: the agent's own "不会放过" is the threat
+    ("我们是不会放过你的，等着吧。", "threat"),
     # the agent's words after a label in the middle of a customer's sentence count again
     ("客户：我实在没钱了……坐席：没钱就去死，你这种废物活着也是浪费。", "insult"),
     ("律师函上的律所名字随便填一家就行，反正他也不会去查。", "fake-document"),
@@ -565,13 +570,16 @@ def test_the_shipped_veto_is_the_chosen_one_within_its_out_of_fold_cost_and_drop
     model, rules = default_model(), redlines()
     info = model.info
     assert 0 < model.veto <= RULE_VETO and info["veto_oof_lost"] <= VETO_COST_LIMIT * info["veto_rule_caught"]
-    # the largest allowed value that drops none of the handbook's own examples of a red line
-    assert model.veto == choose_veto(model.to_dict(), rules, handbook_violations())
+    assert all(0 <= veto < model.veto for veto in model.category_veto.values())
+    # red line by red line, the largest allowed value that drops none of the handbook's own examples of it
+    assert (model.veto, dict(model.category_veto)) == choose_veto(model.to_dict(), rules, handbook_violations())
     text = "山不转水转，咱们以后说不定还会在一个项目组，保持联系啊。你再不还，小心你的腿。"
     assert [f.text for f in lint(text, rules, None)] == ["山不转水转", "小心你的腿"]  # both rule findings
-    strict = replace(model, veto=0.1)  # a veto above the proverb's probability drops it, never the threat
+    strict = replace(model, veto=0.1, category_veto={})  # a veto above the proverb's probability drops it, never the threat
     assert [(f.text, f.source) for f in lint(text, rules, strict)] == [("小心你的腿", "rule")]
-    assert [f.text for f in lint(text, rules, replace(model, veto=0.0))] == ["山不转水转", "小心你的腿"]
+    assert [f.text for f in lint(text, rules, replace(model, veto=0.0, category_veto={}))] == ["山不转水转", "小心你的腿"]
+    # a category's own veto: 0 for threats keeps the proverb, read as a threat, whatever the general veto
+    assert [f.text for f in lint(text, rules, replace(model, veto=0.1, category_veto={"threat": 0.0}))] == ["山不转水转", "小心你的腿"]
 
 
 @pytest.mark.parametrize("text, category", [("逾期三个月你就要被判刑了。", "exaggerated-legal"), ("我们不会放过你的。", "threat")])

@@ -164,6 +164,9 @@ class LintModel:
     #: A rule finding all of whose sentences the model scores below this probability is dropped (0: never); see
     #: :meth:`vetoed` and ``RULE_VETO`` in ``tools/train_linter.py``.
     veto: float = 0.0
+    #: The veto for the findings of a category, where it is not :attr:`veto` (lower: the handbook's own examples of that
+    #: red line need it; ``choose_veto`` in ``tools/train_linter.py``).
+    category_veto: Mapping[str, float] = field(default_factory=dict)
     _weight_keys: frozenset = field(init=False, repr=False, compare=False)
     _category_keys: frozenset = field(init=False, repr=False, compare=False)
     _long_words: tuple = field(init=False, repr=False, compare=False)
@@ -197,7 +200,8 @@ class LintModel:
                 category_weights={str(k): tuple((int(i), float(w)) for i, w in v) for k, v in data["category_weights"].items()},
                 negations=tuple(data["negations"]), mention_before=tuple(data["mention_before"]),
                 mention_after=tuple(data["mention_after"]), clause_marks=str(data["clause_marks"]),
-                max_word=int(data["max_word"]), info=dict(data.get("info") or {}), veto=float(data.get("veto", 0.0)))
+                max_word=int(data["max_word"]), info=dict(data.get("info") or {}), veto=float(data.get("veto", 0.0)),
+                category_veto={str(k): float(v) for k, v in (data.get("category_veto") or {}).items()})
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise CalculatorInputError("model", type(data).__name__, f"the linter model JSON written by tools/train_linter.py ({exc})",
                                        allowed_zh="tools/train_linter.py 导出的模型文件") from None
@@ -209,7 +213,20 @@ class LintModel:
                 "category_weights": {k: [list(p) for p in v] for k, v in self.category_weights.items()},
                 "negations": list(self.negations), "mention_before": list(self.mention_before),
                 "mention_after": list(self.mention_after), "clause_marks": self.clause_marks, "max_word": self.max_word,
-                "info": dict(self.info), "veto": self.veto}
+                "info": dict(self.info), "veto": self.veto, "category_veto": dict(self.category_veto)}
+
+    def veto_for(self, category: str) -> float:
+        """The veto for rule findings of ``category`` (:attr:`category_veto`, else :attr:`veto`).
+
+        >>> LintModel.from_dict({**default_model().to_dict(), "veto": 0.05, "category_veto": {"threat": 0.01}}).veto_for("threat")
+        0.01
+        """
+        return self.category_veto.get(category, self.veto)
+
+    @property
+    def vetoes(self) -> bool:
+        """Whether any rule finding can be vetoed."""
+        return bool(self.veto) or any(self.category_veto.values())
 
     def prepare(self, text: str) -> str:
         """The text as the model sees it: quoted mentions blanked, digits and letters folded (same length)."""
@@ -256,13 +273,28 @@ class LintModel:
         scores below :attr:`veto`.  ``scoped`` and ``prepared`` as in :meth:`flags`; ``by_sentence``: each sentence is
         prepared on its own, as written (for a few spans in a long text, without preparing all of it).
 
-        >>> model = LintModel.from_dict({**default_model().to_dict(), "veto": 0.1})
+        >>> model = LintModel.from_dict({**default_model().to_dict(), "veto": 0.1, "category_veto": {}})
         >>> text = "山不转水转，咱们以后说不定还会在一个项目组，保持联系啊。你再不还，小心你的腿。"
         >>> sorted(model.vetoed(text, [(0, 5), (33, 38)]))  # the proverb among colleagues, not the threat
         [(0, 5)]
         """
         if not self.veto or not spans:
             return set()
+        highest = self.veto_scores(text, spans, scoped, prepared, by_sentence)
+        return {span for span in highest if highest[span] < self.veto}
+
+    def veto_scores(self, text: str, spans: Sequence[tuple[int, int]], scoped: str | None = None,
+                    prepared: str | None = None, by_sentence: bool = False) -> dict[tuple[int, int], float]:
+        """For each of ``spans``, the highest probability among the sentences it overlaps (what :meth:`vetoed` compares
+        with the veto; arguments as there).
+
+        >>> text = "您好。你再不还，小心你的腿。"
+        >>> scores = default_model().veto_scores(text, [(8, 13)])
+        >>> scores[(8, 13)] > 0.5
+        True
+        """
+        if not spans:
+            return {}
         if by_sentence:
             prepared = None
         elif prepared is None:
@@ -282,7 +314,7 @@ class LintModel:
                                        else self._probability(self._keys(prepared[start:end])))
                     highest[ordered[k]] = max(highest.get(ordered[k], 0.0), probability)
                 k += 1
-        return {span for span in ordered if highest.get(span, 1.0) < self.veto}
+        return {span: highest.get(span, 1.0) for span in ordered}
 
     def flags(self, text: str, skip: Sequence[tuple[int, int]] = (), scoped: str | None = None,
               prepared: str | None = None) -> list[ModelFlag]:

@@ -20,7 +20,8 @@ How a pattern matches (so that compliant phrasing such as "我们不会上门",
   ``请勿``, ``严禁`` …) in the last ``negation_window`` characters of the clause
   before the match and inside the match; ``prefix`` looks only before the
   match (for patterns that contain a negation word themselves, such as
-  ``不要脸`` or ``上不了学``); ``none`` never cancels.
+  ``不要脸`` or ``上不了学``); ``none`` ignores negation words (a prohibition or
+  a report heading the clause or the sentence, below, still scopes over it).
 * A prohibition at the head of a clause (``prohibitions`` such as ``不得``,
   ``严禁``, ``切勿`` starting within the first ``prohibition_head``
   characters, so after a short subject such as ``催收人员``) negates the whole
@@ -875,17 +876,18 @@ def _cancelled(index: TextIndex, start: int, end: int, mode: str, rules: Redline
 
     >>> from procedures.rules import redlines
     >>> rules = redlines()
-    >>> text = "我们不会上门。"
-    >>> _cancelled(TextIndex(text, rules.clause_delimiters), 4, 6, "clause", rules), _cancelled(TextIndex(text, rules.clause_delimiters), 4, 6, "none", rules)
+    >>> text = "我们确实没有上门。"
+    >>> _cancelled(TextIndex(text, rules.clause_delimiters), 6, 8, "clause", rules), _cancelled(TextIndex(text, rules.clause_delimiters), 6, 8, "none", rules)
     (True, False)
+    >>> text = "质检发现：坐席说要上门。"  # a report head scopes over every pattern
+    >>> _cancelled(TextIndex(text, rules.clause_delimiters), 9, 11, "none", rules)
+    True
     """
     if cues is None:
         cues = _Cues(rules)
     for quote in index.quotes_overlapping(start, end):
         if cues.is_mention(index, quote):
             return True
-    if mode == "none":
-        return False
     text = index.text
     clause_start, clause_end = index.clause(start, end)
     reach = max(rules.negation_window * 2, 20)  # bounded: linear time on unpunctuated text
@@ -896,6 +898,8 @@ def _cancelled(index: TextIndex, start: int, end: int, mode: str, rules: Redline
         return True  # a prohibition heading the clause ("不得建议客户……借新还旧") negates all of it (bounded: linear time)
     if _sentence_prohibited(index, start, rules, cues):
         return True  # a list headed by a prohibition ("以下行为一律禁止：……"), a conditional ("如果有人自称……")
+    if mode == "none":
+        return False  # (a prohibition or a report heading the clause or sentence scopes over these patterns too)
     scope = before[-rules.negation_window:] if rules.negation_window else ""
     if mode == "clause":
         scope += text[start:end]
@@ -1037,7 +1041,7 @@ def lint(text: Any, rules: RedlineRules, model: LintModel | None = _DEFAULT_MODE
         by_id = {c.id: c for c in rules.categories}
         scoped = blank_scoped(text, rules, cues, index)
         prepared = model.prepare(scoped)
-        if model.veto and findings:
+        if model.vetoes and findings:
             # a rule finding in sentences the model reads as clearly compliant ("您直接加入手机黑名单就好") is dropped;
             # a finding whose words a scope blanked (the rules' scopes differ: a pattern may hold whatever the
             # sentence says) is judged on its sentences as written, not on what is left of them: a wholly blanked
@@ -1046,11 +1050,11 @@ def lint(text: Any, rules: RedlineRules, model: LintModel | None = _DEFAULT_MODE
             hidden: list[tuple[int, int]] = []
             for *_, f in findings:
                 (seen if scoped[f.span[0]:f.span[1]] == f.text else hidden).append(f.span)
-            vetoed = model.vetoed(text, seen, prepared=prepared)
+            scores = model.veto_scores(text, seen, prepared=prepared)
             if hidden:  # words a scope blanked: the model judges their sentences as written
-                vetoed |= model.vetoed(text, hidden, by_sentence=True)
-            if vetoed:
-                findings = [item for item in findings if item[3].span not in vetoed]
+                scores.update(model.veto_scores(text, hidden, by_sentence=True))
+            # (each finding against the veto of its own category: a span two categories flag may keep one of them)
+            findings = [item for item in findings if scores[item[3].span] >= model.veto_for(item[3].category)]
         taken = sorted(f.span for *_, f in findings)
         for flag in model.flags(text, taken, prepared=prepared):
             start, end = flag.span
