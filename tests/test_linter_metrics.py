@@ -472,12 +472,22 @@ SESSION10_RULE_COMPLIANT = [
 ]
 #: ... and a fake-document instruction written with the order reversed (律所名字随便填).
 SESSION10_MISSES = [
+    # an endorsement ends a training head's scope: an instruction to say a threat is no quotation of what not to say
+    ("带教记录：遇到拖着不还的，可以直接说“再不还钱，我喊人去你家砸门”，语气一定要凶。", "threat"),
     # a pattern that ignores negation words still does: the agent's own "不会放过" is the threat
     ("我们是不会放过你的，等着吧。", "threat"),
     # the agent's words after a label in the middle of a customer's sentence count again
     ("客户：我实在没钱了……坐席：没钱就去死，你这种废物活着也是浪费。", "insult"),
     ("律师函上的律所名字随便填一家就行，反正他也不会去查。", "fake-document"),
 ]
+
+
+def test_a_prescribed_quotation_is_not_blanked_for_the_model():
+    # "可以直接说“……”" hands the line to staff: the model reads it, as the rules do (prescriptive_before)
+    model = default_model()
+    text = "可以直接说“你就是个废物”。"
+    assert "废物" in model.prepare(text) and "废物" not in model.prepare("不要说“你就是个废物”。")
+    assert model.prescriptive_before == tuple(redlines().prescriptive_before)
 
 
 @pytest.mark.parametrize("text", SESSION10_RULE_COMPLIANT)

@@ -107,7 +107,7 @@ def _settings() -> dict:
     rules = redlines()
     return {"rules": rules, "negations": list(rules.negations) + [w for w in rules.post_negations if w not in rules.negations],
             "mention_before": list(rules.mention_before), "mention_after": list(rules.mention_after),
-            "clause_marks": rules.clause_delimiters}
+            "prescriptive_before": list(rules.prescriptive_before), "clause_marks": rules.clause_delimiters}
 
 
 def handbook_lines() -> list[str]:
@@ -173,7 +173,8 @@ def choose_veto(model: dict, rules, examples: list[tuple[str, str]]) -> tuple[fl
 def prepare(text: str, settings: dict) -> str:
     if BLANK_PROHIBITED and settings.get("rules") is not None:
         text = blank_scoped(text, settings["rules"])
-    return normalise(mask_mentions(text, settings["clause_marks"], settings["mention_before"], settings["mention_after"]))
+    return normalise(mask_mentions(text, settings["clause_marks"], settings["mention_before"], settings["mention_after"],
+                                   settings.get("prescriptive_before", ())))
 
 
 def _pieces(line: str) -> list[str]:
@@ -309,6 +310,7 @@ def train(items: list[Item], settings: dict, seed: int = 0) -> tuple[dict, dict]
                                  "categories": ["x"], "category_bias": [0.0], "category_weights": {},
                                  "negations": settings["negations"], "mention_before": settings["mention_before"],
                                  "mention_after": settings["mention_after"], "clause_marks": settings["clause_marks"],
+                                 "prescriptive_before": settings.get("prescriptive_before", []),
                                  "max_word": MAX_WORD})
     handbook = max(probe.probability(piece) for line in handbook_lines() for piece in _pieces(line))
     threshold = max(threshold, round(handbook + 0.01, 2))
@@ -345,6 +347,7 @@ def train(items: list[Item], settings: dict, seed: int = 0) -> tuple[dict, dict]
         "categories": categories, "category_bias": [round(float(b), 4) for b in namer.intercept_],
         "category_weights": merged, "negations": settings["negations"], "mention_before": settings["mention_before"],
         "mention_after": settings["mention_after"], "clause_marks": settings["clause_marks"], "max_word": MAX_WORD,
+        "prescriptive_before": settings.get("prescriptive_before", []),
         "veto": RULE_VETO,  # (lowered below, category by category, where it would drop one of the handbook's own
         # examples of a red line: choose_veto)
         "info": {"trained_on": "development split of tests/data/linter-corpus", "items": len(items),

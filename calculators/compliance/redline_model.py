@@ -167,6 +167,8 @@ class LintModel:
     #: The veto for the findings of a category, where it is not :attr:`veto` (lower: the handbook's own examples of that
     #: red line need it; ``choose_veto`` in ``tools/train_linter.py``).
     category_veto: Mapping[str, float] = field(default_factory=dict)
+    #: Cues that hand a quotation to staff as a line to say: such a quotation is not blanked as a mention.
+    prescriptive_before: tuple[str, ...] = ()
     _weight_keys: frozenset = field(init=False, repr=False, compare=False)
     _category_keys: frozenset = field(init=False, repr=False, compare=False)
     _long_words: tuple = field(init=False, repr=False, compare=False)
@@ -201,7 +203,8 @@ class LintModel:
                 negations=tuple(data["negations"]), mention_before=tuple(data["mention_before"]),
                 mention_after=tuple(data["mention_after"]), clause_marks=str(data["clause_marks"]),
                 max_word=int(data["max_word"]), info=dict(data.get("info") or {}), veto=float(data.get("veto", 0.0)),
-                category_veto={str(k): float(v) for k, v in (data.get("category_veto") or {}).items()})
+                category_veto={str(k): float(v) for k, v in (data.get("category_veto") or {}).items()},
+                prescriptive_before=tuple(str(c) for c in data.get("prescriptive_before") or ()))
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise CalculatorInputError("model", type(data).__name__, f"the linter model JSON written by tools/train_linter.py ({exc})",
                                        allowed_zh="tools/train_linter.py 导出的模型文件") from None
@@ -213,7 +216,8 @@ class LintModel:
                 "category_weights": {k: [list(p) for p in v] for k, v in self.category_weights.items()},
                 "negations": list(self.negations), "mention_before": list(self.mention_before),
                 "mention_after": list(self.mention_after), "clause_marks": self.clause_marks, "max_word": self.max_word,
-                "info": dict(self.info), "veto": self.veto, "category_veto": dict(self.category_veto)}
+                "info": dict(self.info), "veto": self.veto, "category_veto": dict(self.category_veto),
+                "prescriptive_before": list(self.prescriptive_before)}
 
     def veto_for(self, category: str) -> float:
         """The veto for rule findings of ``category`` (:attr:`category_veto`, else :attr:`veto`).
@@ -230,7 +234,7 @@ class LintModel:
 
     def prepare(self, text: str) -> str:
         """The text as the model sees it: quoted mentions blanked, digits and letters folded (same length)."""
-        return normalise(mask_mentions(text, self.clause_marks, self.mention_before, self.mention_after))
+        return normalise(mask_mentions(text, self.clause_marks, self.mention_before, self.mention_after, self.prescriptive_before))
 
     def _keys(self, segment: str) -> set[str]:
         negation = self._negation  # (literal cues: if the segment holds none, none of its pieces does)

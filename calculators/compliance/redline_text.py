@@ -165,25 +165,33 @@ class TextIndex:
                     found.append((open_at, close_at))
         return found
 
-    def is_mention(self, quote: tuple[int, int], before_cues: Sequence[str], after_cues: Sequence[str], reach: int = 12) -> bool:
+    def is_mention(self, quote: tuple[int, int], before_cues: Sequence[str], after_cues: Sequence[str], reach: int = 12,
+                   prescriptive: Sequence[str] = ()) -> bool:
         """A quotation that is talked about (a training example, a report, a rule), not said to the customer:
-        a cue such as “不要说” just before it or “属于” just after it."""
+        a cue such as “不要说” just before it or “属于” just after it, and none that hands it to staff as a line to say
+        (``prescriptive``: “就说”, “可以直接说”)."""
         open_at, close_at = quote
-        return (contains_any(self.text[max(0, open_at - reach):open_at], before_cues)
-                or contains_any(self.text[close_at + 1:close_at + 1 + reach], after_cues))
+        lead = self.text[max(0, open_at - reach):open_at]
+        if prescriptive and contains_any(lead, prescriptive):
+            return False
+        return contains_any(lead, before_cues) or contains_any(self.text[close_at + 1:close_at + 1 + reach], after_cues)
 
 
-def mask_mentions(text: str, delimiters: str, before_cues: Sequence[str], after_cues: Sequence[str]) -> str:
-    """``text`` with every quoted mention's content replaced by ``…`` (same length, so spans still match).
+def mask_mentions(text: str, delimiters: str, before_cues: Sequence[str], after_cues: Sequence[str],
+                  prescriptive: Sequence[str] = ()) -> str:
+    """``text`` with every quoted mention's content replaced by ``…`` (same length, so spans still match); a quotation
+    that a ``prescriptive`` cue hands to staff as a line to say is kept.
 
     >>> mask_mentions("不要说“你就是老赖”，要礼貌。", "，。", ["不要说"], [])
     '不要说“……………”，要礼貌。'
+    >>> mask_mentions("可以直接说“你就是老赖”。", "，。", ["说"], [], ["直接说"])
+    '可以直接说“你就是老赖”。'
     """
     index = TextIndex(text, "")  # quotations only: the clause cuts are not needed here
     parts: list[str] = []
     last = 0
     for quote in index.quotes:
-        if index.is_mention(quote, before_cues, after_cues):
+        if index.is_mention(quote, before_cues, after_cues, prescriptive=prescriptive):
             parts.append(text[last:quote[0] + 1])
             parts.append("…" * (quote[1] - quote[0] - 1))
             last = quote[1]

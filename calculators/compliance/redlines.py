@@ -192,6 +192,10 @@ class RedlineRules:
     #: Cues that hand a quotation to staff as a line to say (``遇到嘴硬的，就讲“……”``, ``话术卡：“……”``): such a quotation
     #: is prescribed, not mentioned, whatever ``mention_before`` or ``mention_after`` holds.
     prescriptive_before: tuple[str, ...] = ()
+    #: Cues that endorse what a report or a training head introduces (``一定要``, ``统一口径``, ``可以直接说``): between
+    #: the head and a match, such a cue ends the head's scope, as a negation breaker does ("带教记录：可以直接说……" is an
+    #: instruction, not a quotation of what not to say).
+    endorsements: tuple[str, ...] = ()
 
     def category(self, category_id: str) -> LintCategory:
         """One category by id (``KeyError`` for an unknown id)."""
@@ -564,11 +568,13 @@ class _Cues:
     """
 
     __slots__ = ("rules", "breakers", "neutral", "negations", "post", "prohibitions", "sentence", "sanctions", "questions",
-                 "prescriptive", "before", "after", "mentions", "sentence_scope", "sentence_ends", "heads", "sanction_starts", "labels")
+                 "prescriptive", "before", "after", "mentions", "sentence_scope", "sentence_ends", "heads", "sanction_starts", "labels", "scope_breakers")
 
     def __init__(self, rules: RedlineRules) -> None:
         self.rules = rules
         self.breakers = alternation(rules.negation_breakers)
+        # what ends a head's scope over its sentence: a negation breaker or an endorsement
+        self.scope_breakers = alternation(tuple(rules.negation_breakers) + tuple(rules.endorsements))
         self.neutral = alternation(rules.neutral_forms)
         self.negations = alternation(tuple(rules.negations))
         self.post = alternation(tuple(rules.post_negations))
@@ -681,7 +687,7 @@ def _sentence_scope(index: TextIndex, position: int, rules: RedlineRules, cues: 
         # a turn of the customer in a transcript ("客户：……", "客户说：……"): their words, breakers and all, up to the
         # next speaker's label ("客户：我不想活了……坐席：……": the agent's words count again)
         return _turn_goes_on(index, head_end, position, rules, cues)
-    if breaker < position and cues.breakers is not None and cues.breakers.search(text, head_end, position):
+    if breaker < position and cues.scope_breakers is not None and cues.scope_breakers.search(text, head_end, position):
         return False
     return verdict
 
@@ -704,7 +710,7 @@ def _sentence_head(index: TextIndex, cut: int, rules: RedlineRules, cues: _Cues)
     if not (colon and len(label) <= _LABEL_LENGTH) and _in_customer_turn(index, cut, rules, cues):
         return cut, True, True, len(text)  # a later sentence of the customer's turn: all of it (to the next label)
     # (a position asked about lies at most 2 * _HEAD_REACH after the sentence end: bounded, so linear time)
-    first = cues.breakers.search(text, head_end, cut + 1 + 2 * _HEAD_REACH) if cues.breakers is not None else None
+    first = cues.scope_breakers.search(text, head_end, cut + 1 + 2 * _HEAD_REACH) if cues.scope_breakers is not None else None
     breaker = first.start() if first is not None else len(text)
     if colon and _prohibited(head + text[head_end], rules, cues):
         return head_end, False, True, breaker  # a list headed by a prohibition
