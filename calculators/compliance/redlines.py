@@ -739,7 +739,7 @@ def _labels(index: TextIndex, rules: RedlineRules, cues: _Cues) -> tuple[list[in
             head_start, head_end = index.clause(colon.start(), colon.start())
             if head_end == colon.start() and head_end > head_start:
                 label = text[head_start:head_end].strip(" \t【】[]()（）")
-                if 0 < len(label) <= _LABEL_LENGTH:
+                if 0 < len(label) <= _LABEL_LENGTH and not label[-1].isdigit():  # (not a clock time: "10:00")
                     starts.append(head_start)
                     customer.append(label in rules.speaker_labels)
         known = cues.labels = (text, starts, customer)
@@ -770,6 +770,8 @@ def _in_customer_turn(index: TextIndex, cut: int, rules: RedlineRules, cues: _Cu
     >>> _in_customer_turn(index, 4, rules, cues), _in_customer_turn(index, 16, rules, cues)
     (True, False)
     >>> lint(text, rules, None)
+    []
+    >>> lint("客户：我10:00才下班。你们再打，我就去网上曝光你们！坐席：好的，我们改到晚上联系前先发短信。", rules, None)
     []
     """
     if not rules.speaker_labels or cut < 0:
