@@ -251,29 +251,6 @@ def _descendants(pid: int) -> list[int]:
     return found
 
 
-def _frozen_tree(pid: int) -> list[int]:
-    """``pid`` and every process below it, each stopped (SIGSTOP) before the list is final, so that none can start a
-    process that escapes the list: a kernel launched while the build is being stopped would otherwise outlive it,
-    re-parented once its launcher is killed, and keep the terminal's output open.
-
-    >>> _frozen_tree(2 ** 22 + 1)  # no such process: nothing to stop
-    []
-    """
-    frozen: list[int] = []
-    while True:
-        new = [p for p in [pid, *_descendants(pid)] if p not in frozen]
-        if not new:
-            return frozen
-        for found in new:
-            try:
-                os.kill(found, signal.SIGSTOP)
-            except ProcessLookupError:
-                continue
-            frozen.append(found)
-        if pid not in frozen:
-            return frozen  # (the process itself is gone)
-
-
 def _run_interruptible(argv: list[str]) -> int:
     """Run the build in a child process in its own session, so that Ctrl-C reaches this process only.
 
@@ -292,7 +269,7 @@ def _run_interruptible(argv: list[str]) -> int:
         # SIGKILL: a gentler signal lets the executor's clean-up raise and print in the middle of a cell.
         # Nothing is lost: the staging folder and the saved environment are rebuilt by the next build.
         # The kernels run in sessions of their own: stop every descendant, not only the process group.
-        for pid in _frozen_tree(child.pid):
+        for pid in [child.pid, *_descendants(child.pid)]:
             try:
                 os.kill(pid, signal.SIGKILL)
             except ProcessLookupError:
