@@ -126,14 +126,20 @@ def test_keep_going_names_every_failing_cell_in_parallel(tmp_path):
     assert "nbclient/client.py" not in output and "jupyter_cache/executors" not in output  # no executor internals
 
 
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_ctrl_c_stops_with_one_line(tmp_path):
     """Ctrl-C (SIGINT to the terminal's process group) during execution: one line, no traceback, status 130."""
     book = make_fixture_book(tmp_path / "book", "# 慢\n\n```{code-cell} ipython3\nimport time\ntime.sleep(120)\n```\n", True)
     pythonpath = os.pathsep.join(p for p in (str(book), str(ROOT)) if p)
+    # Ctrl-C at its default, as in a terminal, however this suite was started: a shell starts a background job with
+    # SIGINT ignored, every process inherits that, and Python then installs no KeyboardInterrupt handler
     process = subprocess.Popen(
         [sys.executable, "-m", "tools.build_book", "build", str(book), *strict_flags()], cwd=book, text=True,
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
-        env={**os.environ, "PYTHONPATH": pythonpath},
+        env={**os.environ, "PYTHONPATH": pythonpath}, preexec_fn=_default_sigint,
     )
     seen = []
     deadline = time.monotonic() + 240
