@@ -171,7 +171,6 @@ class LintModel:
     prescriptive_before: tuple[str, ...] = ()
     _weight_keys: frozenset = field(init=False, repr=False, compare=False)
     _category_keys: frozenset = field(init=False, repr=False, compare=False)
-    _long_words: tuple = field(init=False, repr=False, compare=False)
     _long_heads: dict = field(init=False, repr=False, compare=False)
     _negation: Any = field(init=False, repr=False, compare=False)
 
@@ -180,12 +179,11 @@ class LintModel:
         object.__setattr__(self, "_category_keys", frozenset(self.category_weights))
         object.__setattr__(self, "_negation", presence(tuple(self.negations)))
         # words longer than 3 characters are looked up as words, not as every 4-character substring
-        object.__setattr__(self, "_long_words", tuple(sorted({k for k in (*self.weights, *self.category_weights)
-                                                             if len(k) > 3 and not k.startswith(("~", "#"))})))
+        long_words = sorted({k for k in (*self.weights, *self.category_weights) if len(k) > 3 and not k.startswith(("~", "#"))})
         # a long word is looked up only where its first three characters are an n-gram of the segment; one with
         # punctuation in them (no n-gram spans punctuation) is always looked up
         heads: dict[str, tuple[str, ...]] = {}
-        for word in self._long_words:
+        for word in long_words:
             head = "" if PUNCTUATION.search(word[:3]) else word[:3]
             heads[head] = heads.get(head, ()) + (word,)
         object.__setattr__(self, "_long_heads", heads)
