@@ -481,6 +481,30 @@ SESSION10_MISSES = [
     ("律师函上的律所名字随便填一家就行，反正他也不会去查。", "fake-document"),
 ]
 
+#: Session 11, from the development sides of probes 20 to 22 (kept out of the corpus): the answer to a question is its
+#: whole next sentence; refusals and verdicts at a sentence's end; judgments, complaint files and rumours as report heads;
+#: "欠下的花呗" (owed) and the 用 of 信用卡 are no borrowing.
+SESSION11_RULE_COMPLIANT = [
+    "您说让我们直接找您爱人要钱？抱歉，这个我们不能做，欠款只能跟您本人协商。",
+    "网上传信用卡欠一点钱就得坐牢，其实根本不是这么回事。",
+    "催收说能通知你公司从工资里扣款？这其实做不到，只有法院执行时才可能要求协助扣划。",
+    "客户的前同事打来电话，要我们把他的欠款发到群里，我们拒绝了。",
+    "组长让我用私人微信加客户，我没加，这不合规。",
+    "判决书摘录：被告人伪造“刑事立案通知书”并通过微信发送给多名持卡人，其行为构成伪造国家机关公文罪。",
+    "申诉材料称，外包机构联系了借款人的领导，要求单位扣发工资。",
+    "有人以我行名义要求客户先缴纳“停催服务费”，经核实我行从未设立此类费用。",
+    "双十一欠下的花呗，这个月工资一到就全还清。",
+    "人事通知下个月工资推迟发，大家有信用卡、房贷要还的记得提前准备。",
+    "话术禁区示例：“你去借个网贷先把我们还了”，此类引导以贷还贷的话严禁使用。",
+]
+#: ... while the same shapes that cross a line are still caught.
+SESSION11_MISSES = [
+    ("你老婆的电话我们有，找您爱人要钱？对，今天就找她要。", "borrow-elsewhere"),
+    ("下个网贷先把我们这笔还了，今天就办。", "borrow-elsewhere"),
+    ("用新信用卡套出来还我们，别拖。", "borrow-elsewhere"),
+    ("我们拒绝再等，明天就去你单位找你领导。", "employer-contact"),
+]
+
 
 def test_a_prescribed_quotation_is_not_blanked_for_the_model():
     # "可以直接说“……”" hands the line to staff: the model reads it, as the rules do (prescriptive_before)
@@ -490,14 +514,14 @@ def test_a_prescribed_quotation_is_not_blanked_for_the_model():
     assert model.prescriptive_before == tuple(redlines().prescriptive_before)
 
 
-@pytest.mark.parametrize("text", SESSION9_RULE_COMPLIANT + SESSION10_RULE_COMPLIANT)
+@pytest.mark.parametrize("text", SESSION9_RULE_COMPLIANT + SESSION10_RULE_COMPLIANT + SESSION11_RULE_COMPLIANT)
 def test_session9_refusals_reports_and_everyday_words_are_not_rule_findings(text):
     from calculators.compliance.redlines import lint
 
     assert lint(text, redlines(), None) == []
 
 
-@pytest.mark.parametrize("text, category", SESSION9_MISSES + SESSION10_MISSES)
+@pytest.mark.parametrize("text, category", SESSION9_MISSES + SESSION10_MISSES + SESSION11_MISSES)
 def test_session9_misses_are_caught_by_a_rule_and_survive_the_veto(text, category):
     from calculators.compliance.redlines import lint
 

@@ -919,7 +919,12 @@ def _cancelled(index: TextIndex, start: int, end: int, mode: str, rules: Redline
         after = text[end:after_end]
         # the next clause too when the match ends a question ("去您单位？不会的。") or tops a comment
         # ("坐牢这种事，单纯逾期是不会发生的。")
-        if after_end == clause_end < len(text) and (text[clause_end] in "？?" or clause_end - end <= 10):
+        if after_end == clause_end < len(text) and text[clause_end] in "？?":
+            # the answer to a question is the next sentence, not only its first clause ("找您爱人要钱？抱歉，这个我们不能做。")
+            answer = text[clause_end + 1:clause_end + 1 + rules.post_window]
+            cut = min((answer.find(mark) for mark in _SENTENCE_ENDS if mark in answer), default=len(answer))
+            after += text[clause_end] + answer[:cut + 1]
+        elif after_end == clause_end < len(text) and clause_end - end <= 10:
             after += text[clause_end:min(index.next_clause_end(clause_end), clause_end + 1 + rules.post_window)]
         after = cues.neutralised(after)  # "涉嫌违规" is an accusation, not a negation after the match
         if cues.post.search(after):
