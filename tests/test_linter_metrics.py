@@ -497,13 +497,35 @@ SESSION11_RULE_COMPLIANT = [
     "人事通知下个月工资推迟发，大家有信用卡、房贷要还的记得提前准备。",
     "话术禁区示例：“你去借个网贷先把我们还了”，此类引导以贷还贷的话严禁使用。",
 ]
-#: ... while the same shapes that cross a line are still caught.
+SESSION11_RULE_COMPLIANT += [
+    # an instruction head with a disapproval in its sentence (outside the quotation) still introduces an example
+    "大家注意：“再不还钱，我们就去你单位找你领导”这种话严禁说。",
+    "角色扮演提示：坐席如果说出“你全家都别想好过”，考官应立即判定不合格。",
+    "主管批注：别再叫客户“废物”，哪怕他先骂人也不行。",
+    "晨会：不要在客户朋友圈底下留言说他欠钱不还。",
+    "反面话术：“把你手机通讯录发过来，不然我们自己查”——非法索取个人信息。",
+]
+#: ... while the same shapes that cross a line are still caught, and an instruction head without a disapproval hands
+#: what it introduces to staff.
 SESSION11_MISSES = [
+    ("大家注意：遇到拖着不还的，统一说“再不还钱，我们就去你单位找你领导”。", "employer-contact"),
+    ("小组约定：碰到嘴硬的，直接问他“你是不是脑子有病”。", "insult"),
+    ("晨会：遇到失联的，就在他朋友圈底下留言说他欠钱不还。", "public-exposure"),
     ("你老婆的电话我们有，找您爱人要钱？对，今天就找她要。", "borrow-elsewhere"),
     ("下个网贷先把我们这笔还了，今天就办。", "borrow-elsewhere"),
     ("用新信用卡套出来还我们，别拖。", "borrow-elsewhere"),
     ("我们拒绝再等，明天就去你单位找你领导。", "employer-contact"),
 ]
+
+
+def test_an_instruction_head_must_be_a_head():
+    from calculators.compliance.redlines import RedlineRules
+    from calculators.errors import CalculatorInputError
+
+    data = redlines().to_dict()
+    with pytest.raises(CalculatorInputError, match="instruction_heads"):
+        RedlineRules.from_dict({**data, "instruction_heads": ["大家注意", "随便写的"]})
+    assert set(redlines().instruction_heads) <= set(redlines().prohibitions) | set(redlines().sentence_prohibitions)
 
 
 def test_a_prescribed_quotation_is_not_blanked_for_the_model():

@@ -62,6 +62,7 @@ Standard library only (runs in the browser).
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Annotated, Any, Iterable, Iterator, Literal, Mapping
 
@@ -196,6 +197,14 @@ class RedlineRules:
     #: the head and a match, such a cue ends the head's scope, as a negation breaker does ("带教记录：可以直接说……" is an
     #: instruction, not a quotation of what not to say).
     endorsements: tuple[str, ...] = ()
+    #: Report or training heads that only introduce (``大家注意``, ``角色扮演``, ``晨会``): such a head scopes over its
+    #: clause or sentence only when the sentence disapproves of what it introduces (a cue of :attr:`disapprovals` outside
+    #: quotation marks), and a quotation in a sentence that it heads without disapproval is handed to staff, not mentioned
+    #: (``角色扮演指令：坐席台词——“……”`` is a line to say; ``大家注意：“……”这种话严禁说`` is an example of what not to say).
+    #: Each must be one of :attr:`prohibitions` or :attr:`sentence_prohibitions`.
+    instruction_heads: tuple[str, ...] = ()
+    #: Cues that disapprove of what an instruction head introduces (``严禁``, ``违规``, ``错误``, ``不要说``).
+    disapprovals: tuple[str, ...] = ()
 
     def category(self, category_id: str) -> LintCategory:
         """One category by id (``KeyError`` for an unknown id)."""
@@ -241,6 +250,10 @@ class RedlineRules:
         ids = [c.id for c in categories]
         if len(set(ids)) != len(ids):
             raise _fail("categories", ids, "categories with distinct ids")
+        heads = set(values.get("prohibitions", ())) | set(values.get("sentence_prohibitions", ()))
+        stray = [head for head in values.get("instruction_heads", ()) if head not in heads]
+        if stray:
+            raise _fail("instruction_heads", stray, "heads listed in prohibitions or sentence_prohibitions")
         return cls(**values, clause_delimiters=delimiters, macros=dict(macros), redlines=red, categories=tuple(categories))
 
 
@@ -568,7 +581,8 @@ class _Cues:
     """
 
     __slots__ = ("rules", "breakers", "neutral", "negations", "post", "prohibitions", "sentence", "sanctions", "questions",
-                 "prescriptive", "before", "after", "mentions", "sentence_scope", "sentence_ends", "heads", "sanction_starts", "labels", "scope_breakers")
+                 "prescriptive", "before", "after", "mentions", "sentence_scope", "sentence_ends", "heads", "sanction_starts", "labels", "scope_breakers",
+                 "instruction", "disapprovals", "instructed")
 
     def __init__(self, rules: RedlineRules) -> None:
         self.rules = rules
@@ -585,6 +599,9 @@ class _Cues:
         self.prescriptive = alternation(rules.prescriptive_before)
         self.before = alternation(tuple(rules.mention_before))
         self.after = alternation(tuple(rules.mention_after))
+        self.instruction = frozenset(rules.instruction_heads)
+        self.disapprovals = alternation(tuple(rules.disapprovals))
+        self.instructed: dict[int, bool] = {}  # sentence end before a sentence -> an instruction head heads it, undisapproved
         self.mentions: dict[tuple[int, int], bool] = {}  # quotation -> whether it is a quoted mention
         self.sentence_scope: dict[int, bool] = {}  # position -> _sentence_prohibited
         self.sentence_ends: tuple[str, list[int]] | None = None  # (text, positions of its sentence ends)
@@ -608,7 +625,8 @@ class _Cues:
             lead = text[max(0, open_at - reach):open_at]
             known = (not (self.prescriptive is not None and self.prescriptive.search(lead))
                      and ((self.before is not None and self.before.search(lead) is not None)
-                          or (self.after is not None and self.after.search(text[close_at + 1:close_at + 1 + reach]) is not None)))
+                          or (self.after is not None and self.after.search(text[close_at + 1:close_at + 1 + reach]) is not None))
+                     and not _instructed(index, open_at, self))
             self.mentions[quote] = known
         return known
 
@@ -630,6 +648,8 @@ def _prohibited(lead: str, rules: RedlineRules, cues: _Cues | None = None) -> bo
     found = cues.prohibitions.search(lead[:rules.prohibition_head + _LONGEST_CUE])
     if found is None or found.start() > rules.prohibition_head:
         return False
+    if found.group() in cues.instruction and (cues.disapprovals is None or not cues.disapprovals.search(lead)):
+        return False  # "大家注意把……": an instruction head introduces, it does not forbid
     return cues.breakers is None or not cues.breakers.search(lead, found.end())
 
 
@@ -717,7 +737,77 @@ def _sentence_head(index: TextIndex, cut: int, rules: RedlineRules, cues: _Cues)
     # the head with its delimiter, so that a cue written with its colon ("投诉：", "通知：") is found
     head += text[head_end] if len(head) == head_end - head_start else ""
     found = cues.sentence.search(head[:rules.prohibition_head + _LONGEST_CUE]) if cues.sentence is not None else None
-    return head_end, False, found is not None and found.start() <= rules.prohibition_head, breaker
+    verdict = found is not None and found.start() <= rules.prohibition_head
+    if verdict and found is not None and found.group() in cues.instruction:
+        verdict = _disapproves(index, head_start, _sentence_end(index, head_end, cues), cues)  # ("反面话术：" included)
+    return head_end, False, verdict, breaker
+
+
+def _sentence_end(index: TextIndex, position: int, cues: _Cues) -> int:
+    """Where the sentence holding ``position`` ends (its end mark, or the text's end), at most ``2 * _HEAD_REACH``
+    characters on (bounded: linear time)."""
+    text = index.text
+    ends = cues.sentence_ends
+    if ends is None or ends[0] is not text:
+        ends = cues.sentence_ends = (text, [found.start() for found in _SENTENCE_END.finditer(text)])
+    later = first_at_or_after(ends[1], position)
+    return min(ends[1][later] if later < len(ends[1]) else len(text), position + 2 * _HEAD_REACH)
+
+
+def _disapproves(index: TextIndex, start: int, end: int, cues: _Cues) -> bool:
+    """Whether ``text[start:end]`` holds a cue of ``disapprovals`` outside quotation marks (a quoted line's own "别说"
+    is part of the line).
+
+    >>> from procedures.rules import redlines
+    >>> rules = redlines()
+    >>> text = "大家注意：“到时候别说我没提醒你”。"
+    >>> _disapproves(TextIndex(text, rules.clause_delimiters), 4, len(text), _Cues(rules))
+    False
+    >>> text = "大家注意：“到时候别说我没提醒你”这种话严禁说。"
+    >>> _disapproves(TextIndex(text, rules.clause_delimiters), 4, len(text), _Cues(rules))
+    True
+    """
+    if cues.disapprovals is None:
+        return False
+    text = index.text
+    pieces, position = [], start
+    first = max(0, bisect_right(index.quote_starts, start) - 1)  # (quotations do not nest: the one before may reach in)
+    for open_at, close_at in index.quotes[first:]:
+        if close_at < start:
+            continue
+        if open_at >= end:
+            break
+        pieces.append(text[position:max(position, open_at)])
+        position = max(position, close_at + 1)
+    pieces.append(text[position:end])
+    return any(cues.disapprovals.search(piece) for piece in pieces if piece)
+
+
+def _instructed(index: TextIndex, position: int, cues: _Cues) -> bool:
+    """Whether the sentence holding ``position`` is headed by an instruction head (``instruction_heads``) without a
+    disapproval: a quotation in it is a line handed to staff (see :attr:`RedlineRules.instruction_heads`)."""
+    if not cues.instruction:
+        return False
+    text = index.text
+    ends = cues.sentence_ends
+    if ends is None or ends[0] is not text:
+        ends = cues.sentence_ends = (text, [found.start() for found in _SENTENCE_END.finditer(text)])
+    low = max(0, position - 2 * _HEAD_REACH)
+    cut = last_between(ends[1], low, position)
+    if cut < 0 and low > 0:
+        return False  # no sentence start within reach
+    known = cues.instructed.get(cut)
+    if known is None:
+        head_start, head_end = index.clause(cut + 1, cut + 1)
+        head = text[head_start:min(head_end, head_start + _HEAD_REACH)]
+        head += text[head_end] if head_end < len(text) and len(head) == head_end - head_start else ""
+        found = cues.sentence.search(head[:cues.rules.prohibition_head + _LONGEST_CUE]) if cues.sentence is not None else None
+        if found is None or found.start() > cues.rules.prohibition_head:
+            found = cues.prohibitions.search(head[:cues.rules.prohibition_head + _LONGEST_CUE]) if cues.prohibitions is not None else None
+        known = (found is not None and found.start() <= cues.rules.prohibition_head and found.group() in cues.instruction
+                 and not _disapproves(index, head_start, _sentence_end(index, head_start, cues), cues))
+        cues.instructed[cut] = known
+    return known
 
 
 #: A clause this short followed by a colon is a speaker's label ("坐席：", "组长：", "客户："); each label starts a turn.
