@@ -1044,16 +1044,31 @@ def _answered_by_refutation(text: str, end: int, rules: RedlineRules, cues: _Cue
 
 def blank_scoped(text: str, rules: RedlineRules, cues: _Cues | None = None, index: TextIndex | None = None) -> str:
     """``text`` with every clause that a prohibition, a report head or a customer's turn scopes over blanked with
-    ``…`` (same length, so spans still match): what the statistical model is given, in training
+    ``…`` (same length, so spans still match), and the quotation marks of a quotation that an instruction head hands to
+    staff replaced by commas: what the statistical model is given, in training
     (``tools/train_linter.py``) and in :func:`lint` alike, so that a quoted wrong example neither teaches it nor
     trips it.
 
     >>> from procedures.rules import redlines
     >>> blank_scoped("不要向亲戚借钱来还款，量力而行就好。", redlines())
     '…………………………，量力而行就好。'
+    >>> blank_scoped("大家注意：统一说“你是废物”。", redlines())  # an instruction head hands the line to staff
+    '大家注意：统一说，你是废物，。'
     """
     index = TextIndex(text, rules.clause_delimiters) if index is None else index
-    return "".join("…" * len(piece) if scoped else piece for piece, scoped in _scoped_pieces(index, 0, len(text), rules, cues))
+    if cues is None:
+        cues = _Cues(rules)
+    blanked = "".join("…" * len(piece) if scoped else piece for piece, scoped in _scoped_pieces(index, 0, len(text), rules, cues))
+    if not cues.instruction or not index.quotes:
+        return blanked
+    # a quotation that an instruction head hands to staff (see RedlineRules.instruction_heads) loses its quotation
+    # marks (commas instead: n-grams are cut there all the same), so that the model does not take it for a mention
+    chars = None
+    for open_at, close_at in index.quotes:
+        if blanked[open_at] != "…" and _instructed(index, open_at, cues):
+            chars = list(blanked) if chars is None else chars
+            chars[open_at] = chars[close_at] = "，"
+    return blanked if chars is None else "".join(chars)
 
 
 _DEFAULT_MODEL: Any = object()
