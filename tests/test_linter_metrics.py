@@ -127,11 +127,24 @@ WHOLE9_COMBINED_RECALL, WHOLE9_COMBINED_FALSE_ALARMS = 0.955, 0.062
 WHOLE9_MODEL_RECALL, WHOLE9_MODEL_FALSE_ALARMS = 0.87, 0.036
 WHOLE9_RULES_RECALL, WHOLE9_RULES_FALSE_ALARMS = 0.74, 0.058
 WHOLE9_CATEGORY_RECALL = 0.90
-#: Guards on the whole test split (new in session 10; raise them when the figures rise, never lower them).
+#: Guards on the test side of the families of guarded-families-11.txt (set in session 10 on the whole split of then;
+#: raise them when the figures rise, never lower them).
 WHOLE10_COMBINED_RECALL, WHOLE10_COMBINED_FALSE_ALARMS = 0.955, 0.088
 WHOLE10_MODEL_RECALL, WHOLE10_MODEL_FALSE_ALARMS = 0.88, 0.048
 WHOLE10_RULES_RECALL, WHOLE10_RULES_FALSE_ALARMS = 0.73, 0.08
 WHOLE10_CATEGORY_RECALL = 0.88
+#: Session 11 added two probes, each scored before it was added (kinds21/ok-kinds21: firm but lawful collection speech;
+#: kinds22/ok-kinds22: workplace documents, including instructions that endorse a violation). The WHOLE10_* thresholds
+#: stay, unchanged, on the items they were set on (guarded-families-11.txt, 2,085 utterances): there, after the
+#: session's rule changes and retraining, rules 73.3 % / 7.4 %, model 88.5 % / 4.0 %, combined 95.6 % / 6.9 % (session
+#: start 96.1 % / 7.8 %). The whole split (2,271: 931 violations, 1,340 compliant) gets guards of its own (WHOLE11_*),
+#: set just under its figures then: rules 72.0 % / 8.0 %, model 88.4 % / 4.0 %, combined 95.1 % / 6.9 %, lowest
+#: category 88.7 % (veiled threat). The model's budget stays 4 %: at 3.75 % combined recall on the session-9 part fell
+#: to 94.9 % against its guard of 95.5 % (chosen with the test figures in view).
+WHOLE11_COMBINED_RECALL, WHOLE11_COMBINED_FALSE_ALARMS = 0.945, 0.075
+WHOLE11_MODEL_RECALL, WHOLE11_MODEL_FALSE_ALARMS = 0.875, 0.043
+WHOLE11_RULES_RECALL, WHOLE11_RULES_FALSE_ALARMS = 0.715, 0.083
+WHOLE11_CATEGORY_RECALL = 0.88
 
 
 @pytest.fixture(scope="module")
@@ -156,8 +169,10 @@ GUARD_SETS = {
                  (WHOLE_RULES_RECALL, WHOLE_RULES_FALSE_ALARMS), WHOLE_CATEGORY_RECALL, None),
     "guarded10": ((WHOLE9_COMBINED_RECALL, WHOLE9_COMBINED_FALSE_ALARMS), (WHOLE9_MODEL_RECALL, WHOLE9_MODEL_FALSE_ALARMS),
                   (WHOLE9_RULES_RECALL, WHOLE9_RULES_FALSE_ALARMS), WHOLE9_CATEGORY_RECALL, (650, 880)),
-    "test": ((WHOLE10_COMBINED_RECALL, WHOLE10_COMBINED_FALSE_ALARMS), (WHOLE10_MODEL_RECALL, WHOLE10_MODEL_FALSE_ALARMS),
-             (WHOLE10_RULES_RECALL, WHOLE10_RULES_FALSE_ALARMS), WHOLE10_CATEGORY_RECALL, (850, 1200)),
+    "guarded11": ((WHOLE10_COMBINED_RECALL, WHOLE10_COMBINED_FALSE_ALARMS), (WHOLE10_MODEL_RECALL, WHOLE10_MODEL_FALSE_ALARMS),
+                  (WHOLE10_RULES_RECALL, WHOLE10_RULES_FALSE_ALARMS), WHOLE10_CATEGORY_RECALL, (850, 1200)),
+    "test": ((WHOLE11_COMBINED_RECALL, WHOLE11_COMBINED_FALSE_ALARMS), (WHOLE11_MODEL_RECALL, WHOLE11_MODEL_FALSE_ALARMS),
+             (WHOLE11_RULES_RECALL, WHOLE11_RULES_FALSE_ALARMS), WHOLE11_CATEGORY_RECALL, (900, 1300)),
 }
 
 
@@ -235,6 +250,7 @@ def test_the_guarded_families_are_a_fixed_part_of_the_test_split(corpus, figures
     ("guarded8", "GUARDED_FAMILIES_8", 1356, 552, 741),
     ("guarded9", "GUARDED_FAMILIES_9", 1666, 623, 854),
     ("guarded10", "GUARDED_FAMILIES_10", 1826, 667, 896),
+    ("guarded11", "GUARDED_FAMILIES_11", 2616, 861, 1224),
 ])
 def test_the_later_guarded_families_are_fixed_parts_of_the_test_split(corpus, part_figures, part, families_file, families,
                                                                        violations, compliant):

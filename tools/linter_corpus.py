@@ -105,6 +105,8 @@ GUARDED_FAMILIES_8 = CORPUS_DIR / "guarded-families-8.txt"
 GUARDED_FAMILIES_9 = CORPUS_DIR / "guarded-families-9.txt"
 #: The families the corpus had when the whole-split guards ``WHOLE9_*`` were set (session 9, before probes 9 and 16-19).
 GUARDED_FAMILIES_10 = CORPUS_DIR / "guarded-families-10.txt"
+#: The families the corpus had when the whole-split guards ``WHOLE10_*`` were set (session 10, before probes 23 and 24).
+GUARDED_FAMILIES_11 = CORPUS_DIR / "guarded-families-11.txt"
 
 
 def guarded_families(path: Path = GUARDED_FAMILIES) -> frozenset[str]:
