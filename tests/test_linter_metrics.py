@@ -136,14 +136,14 @@ WHOLE10_CATEGORY_RECALL = 0.88
 #: Session 11 added two probes, each scored before it was added (kinds21/ok-kinds21: firm but lawful collection speech;
 #: kinds22/ok-kinds22: workplace documents, including instructions that endorse a violation). The WHOLE10_* thresholds
 #: stay, unchanged, on the items they were set on (guarded-families-11.txt, 2,085 utterances): there, after the
-#: session's rule changes and retraining, rules 73.3 % / 7.4 %, model 88.5 % / 4.0 %, combined 95.6 % / 6.9 % (session
+#: session's rule changes and retraining, rules 73.3 % / 7.0 %, model 89.0 % / 4.6 %, combined 95.8 % / 7.3 % (session
 #: start 96.1 % / 7.8 %). The whole split (2,271: 931 violations, 1,340 compliant) gets guards of its own (WHOLE11_*),
-#: set just under its figures then: rules 72.0 % / 8.0 %, model 88.4 % / 4.0 %, combined 95.1 % / 6.9 %, lowest
-#: category 88.7 % (veiled threat). The model's budget stays 4 %: at 3.75 % combined recall on the session-9 part fell
-#: to 94.9 % against its guard of 95.5 % (chosen with the test figures in view).
-WHOLE11_COMBINED_RECALL, WHOLE11_COMBINED_FALSE_ALARMS = 0.945, 0.075
-WHOLE11_MODEL_RECALL, WHOLE11_MODEL_FALSE_ALARMS = 0.875, 0.043
-WHOLE11_RULES_RECALL, WHOLE11_RULES_FALSE_ALARMS = 0.715, 0.083
+#: set at the end of the session just under its figures then: rules 72.0 % / 7.4 %, model 88.8 % / 4.5 %, combined
+#: 95.3 % / 7.2 %, lowest category 88.7 % (veiled threat). The model's budget stays 4 %: at 3.75 % combined recall on
+#: the session-9 part fell below its guard of 95.5 % (chosen with the test figures in view).
+WHOLE11_COMBINED_RECALL, WHOLE11_COMBINED_FALSE_ALARMS = 0.95, 0.075
+WHOLE11_MODEL_RECALL, WHOLE11_MODEL_FALSE_ALARMS = 0.88, 0.047
+WHOLE11_RULES_RECALL, WHOLE11_RULES_FALSE_ALARMS = 0.715, 0.077
 WHOLE11_CATEGORY_RECALL = 0.88
 
 
@@ -520,6 +520,13 @@ SESSION11_RULE_COMPLIANT += [
     "主管批注：别再叫客户“废物”，哪怕他先骂人也不行。",
     "晨会：不要在客户朋友圈底下留言说他欠钱不还。",
     "反面话术：“把你手机通讯录发过来，不然我们自己查”——非法索取个人信息。",
+    # reports, verdicts and refusals at a sentence's end; a relative's turn in a transcript; the court's own documents
+    "复核结论：坐席向客户推荐某网贷平台链接，并称「十分钟到账」，已按红线违规处理。",
+    "客户反映有「法官」要求其把欠款转到指定个人账户，坐席明确告知这不是法院或本行的做法，建议客户报警。",
+    "母亲：他欠的钱我来还，你们别再打了。 坐席：阿姨，您没有还款义务，这笔账只需要他本人处理。",
+    "外包公司负责人提议向客户加收'上门服务费'，银行项目经理当场回绝：银行没有这项收费，委外机构也不得收取。",
+    "如我行依法提起诉讼，法院会通过法定方式向您送达起诉状副本和传票，开庭时间以传票载明的为准。",
+    "话术对比——错误：「你家住哪儿我们都清楚」；正确：「我们会按您登记的地址寄送书面通知」。",
 ]
 #: ... while the same shapes that cross a line are still caught, and an instruction head without a disapproval hands
 #: what it introduces to staff.
@@ -527,6 +534,9 @@ SESSION11_MISSES = [
     ("大家注意：遇到拖着不还的，统一说“再不还钱，我们就去你单位找你领导”。", "employer-contact"),
     ("小组约定：碰到嘴硬的，直接问他“你是不是脑子有病”。", "insult"),
     ("晨会：遇到失联的，就在他朋友圈底下留言说他欠钱不还。", "public-exposure"),
+    ("母亲：他欠的钱我来还。坐席：那您今天就替他把钱还上，不然我们天天打到您单位。", "third-party-pay"),
+    ("明天法院的传票就送到你家，你等着吧。", "fake-document"),
+    ("不还钱就把你照片发到官方账号上曝光。", "public-exposure"),
     ("你老婆的电话我们有，找您爱人要钱？对，今天就找她要。", "borrow-elsewhere"),
     ("下个网贷先把我们这笔还了，今天就办。", "borrow-elsewhere"),
     ("用新信用卡套出来还我们，别拖。", "borrow-elsewhere"),
