@@ -520,6 +520,7 @@ SESSION11_RULE_COMPLIANT += [
     "主管批注：别再叫客户“废物”，哪怕他先骂人也不行。",
     "晨会：不要在客户朋友圈底下留言说他欠钱不还。",
     "反面话术：“把你手机通讯录发过来，不然我们自己查”——非法索取个人信息。",
+    "大家注意：有人自称“法院执行局的王法官”，这是诈骗，严禁模仿。",
     # reports, verdicts and refusals at a sentence's end; a relative's turn in a transcript; the court's own documents
     "复核结论：坐席向客户推荐某网贷平台链接，并称「十分钟到账」，已按红线违规处理。",
     "客户反映有「法官」要求其把欠款转到指定个人账户，坐席明确告知这不是法院或本行的做法，建议客户报警。",
@@ -537,6 +538,8 @@ SESSION11_MISSES = [
     ("母亲：他欠的钱我来还。坐席：那您今天就替他把钱还上，不然我们天天打到您单位。", "third-party-pay"),
     ("明天法院的传票就送到你家，你等着吧。", "fake-document"),
     ("不还钱就把你照片发到官方账号上曝光。", "public-exposure"),
+    # an attribution (自称) in a sentence an instruction head hands to staff is what staff are told to say
+    ("话术模板：开场自称“我是区法院执行局的王法官”，客户一紧张就好谈了。", "impersonation"),
     ("你老婆的电话我们有，找您爱人要钱？对，今天就找她要。", "borrow-elsewhere"),
     ("下个网贷先把我们这笔还了，今天就办。", "borrow-elsewhere"),
     ("用新信用卡套出来还我们，别拖。", "borrow-elsewhere"),
@@ -552,6 +555,8 @@ def test_an_instruction_head_must_be_a_head():
     with pytest.raises(CalculatorInputError, match="instruction_heads"):
         RedlineRules.from_dict({**data, "instruction_heads": ["大家注意", "随便写的"]})
     assert set(redlines().instruction_heads) <= set(redlines().prohibitions) | set(redlines().sentence_prohibitions)
+    with pytest.raises(CalculatorInputError, match="attributions"):
+        RedlineRules.from_dict({**data, "attributions": ["自称", "不在否定词里"]})
 
 
 def test_a_prescribed_quotation_is_not_blanked_for_the_model():

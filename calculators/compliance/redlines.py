@@ -205,6 +205,10 @@ class RedlineRules:
     instruction_heads: tuple[str, ...] = ()
     #: Cues that disapprove of what an instruction head introduces (``严禁``, ``违规``, ``错误``, ``不要说``).
     disapprovals: tuple[str, ...] = ()
+    #: Negation cues that attribute words or a role to someone (``自称``, ``冒充``): they cancel a match as reports do
+    #: ("有人自称法院……"), but not in a sentence that an instruction head hands to staff ("话术模板：开场自称“……法官”" tells
+    #: staff to say it). Each must be one of :attr:`negations`.
+    attributions: tuple[str, ...] = ()
 
     def category(self, category_id: str) -> LintCategory:
         """One category by id (``KeyError`` for an unknown id)."""
@@ -254,6 +258,9 @@ class RedlineRules:
         stray = [head for head in values.get("instruction_heads", ()) if head not in heads]
         if stray:
             raise _fail("instruction_heads", stray, "heads listed in prohibitions or sentence_prohibitions")
+        stray = [cue for cue in values.get("attributions", ()) if cue not in values.get("negations", ())]
+        if stray:
+            raise _fail("attributions", stray, "cues listed in negations")
         return cls(**values, clause_delimiters=delimiters, macros=dict(macros), redlines=red, categories=tuple(categories))
 
 
@@ -582,7 +589,7 @@ class _Cues:
 
     __slots__ = ("rules", "breakers", "neutral", "negations", "post", "prohibitions", "sentence", "sanctions", "questions",
                  "prescriptive", "before", "after", "mentions", "sentence_scope", "sentence_ends", "heads", "sanction_starts", "labels", "scope_breakers",
-                 "instruction", "disapprovals", "instructed")
+                 "instruction", "disapprovals", "instructed", "attributions")
 
     def __init__(self, rules: RedlineRules) -> None:
         self.rules = rules
@@ -600,6 +607,7 @@ class _Cues:
         self.before = alternation(tuple(rules.mention_before))
         self.after = alternation(tuple(rules.mention_after))
         self.instruction = frozenset(rules.instruction_heads)
+        self.attributions = frozenset(rules.attributions)
         self.disapprovals = alternation(tuple(rules.disapprovals))
         self.instructed: dict[int, bool] = {}  # sentence end before a sentence -> an instruction head heads it, undisapproved
         self.mentions: dict[tuple[int, int], bool] = {}  # quotation -> whether it is a quoted mention
@@ -1003,7 +1011,10 @@ def _cancelled(index: TextIndex, start: int, end: int, mode: str, rules: Redline
         scope += text[start:end]
     scope = cues.neutralised(scope)  # "能不能", "是不是": questions, not negations
     if cues.negations is not None and cues.negations.search(scope):
-        return True
+        # (an attribution, "自称", in a sentence an instruction head hands to staff is what staff are told to say)
+        if not (cues.attributions and all(found.group() in cues.attributions for found in cues.negations.finditer(scope))
+                and _instructed(index, start, cues)):
+            return True
     if rules.post_window and cues.post is not None:
         after_end = min(clause_end, end + rules.post_window)
         after = text[end:after_end]
