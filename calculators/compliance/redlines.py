@@ -779,12 +779,13 @@ def _disapproves(index: TextIndex, start: int, end: int, cues: _Cues) -> bool:
         return False
     text = index.text
     pieces, position = [], start
-    first = max(0, bisect_right(index.quote_starts, start) - 1)  # (quotations do not nest: the one before may reach in)
-    for open_at, close_at in index.quotes[first:]:
+    quotes = index.quotes
+    k = max(0, bisect_right(index.quote_starts, start) - 1)  # (quotations do not nest: the one before may reach in)
+    while k < len(quotes) and quotes[k][0] < end:  # (only the quotations in reach: linear time)
+        open_at, close_at = quotes[k]
+        k += 1
         if close_at < start:
             continue
-        if open_at >= end:
-            break
         pieces.append(text[position:max(position, open_at)])
         position = max(position, close_at + 1)
     pieces.append(text[position:end])
