@@ -108,7 +108,7 @@ class TextIndex:
         self.text = text
         self.cuts = [m.start() for m in char_class(delimiters).finditer(text)] if delimiters else []
         self.quotes = self._quotes(text)
-        self.quote_starts = [q[0] for q in self.quotes]
+        self._quote_starts = [q[0] for q in self.quotes]
 
     @staticmethod
     def _quotes(text: str) -> list[tuple[int, int]]:
@@ -145,9 +145,18 @@ class TextIndex:
         after = bisect_right(self.cuts, position)
         return self.cuts[after] if after < len(self.cuts) else len(self.text)
 
+    def first_quote_reaching(self, position: int) -> int:
+        """The index in :attr:`quotes` of the first quotation that may reach ``position`` or lie after it (quotations do
+        not nest: only the last one opened at or before ``position`` can reach into it).
+
+        >>> TextIndex("“甲”和“乙”", "，").first_quote_reaching(4)
+        1
+        """
+        return max(0, bisect_right(self._quote_starts, position) - 1)
+
     def quote_around(self, start: int, end: int) -> tuple[int, int] | None:
         """The quotation (open, close) that contains ``text[start:end]``, if any."""
-        i = bisect_right(self.quote_starts, start) - 1
+        i = bisect_right(self._quote_starts, start) - 1
         if i >= 0:
             open_at, close_at = self.quotes[i]
             if open_at < start and end <= close_at:
@@ -158,7 +167,7 @@ class TextIndex:
         """The quotations (at most two are checked: the one at ``start`` and the last one before ``end``)
         that overlap ``text[start:end]``."""
         found = []
-        for i in {bisect_right(self.quote_starts, start) - 1, bisect_left(self.quote_starts, end) - 1}:
+        for i in {bisect_right(self._quote_starts, start) - 1, bisect_left(self._quote_starts, end) - 1}:
             if i >= 0:
                 open_at, close_at = self.quotes[i]
                 if open_at < end and start <= close_at:

@@ -62,7 +62,6 @@ Standard library only (runs in the browser).
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Annotated, Any, Iterable, Iterator, Literal, Mapping
 
@@ -780,7 +779,7 @@ def _disapproves(index: TextIndex, start: int, end: int, cues: _Cues) -> bool:
     text = index.text
     pieces, position = [], start
     quotes = index.quotes
-    k = max(0, bisect_right(index.quote_starts, start) - 1)  # (quotations do not nest: the one before may reach in)
+    k = index.first_quote_reaching(start)
     while k < len(quotes) and quotes[k][0] < end:  # (only the quotations in reach: linear time)
         open_at, close_at = quotes[k]
         k += 1
