@@ -638,6 +638,12 @@ class _Cues:
         return known
 
 
+def _cue_at_head(cues: re.Pattern[str] | None, head: str, rules: RedlineRules) -> re.Match[str] | None:
+    """The first of ``cues`` that starts within the first ``prohibition_head`` characters of ``head``, or None."""
+    found = cues.search(head[:rules.prohibition_head + _LONGEST_CUE]) if cues is not None else None
+    return found if found is not None and found.start() <= rules.prohibition_head else None
+
+
 def _prohibited(lead: str, rules: RedlineRules, cues: _Cues | None = None) -> bool:
     """Whether ``lead`` (a clause from its start) begins with a prohibition (``prohibitions`` within the first
     ``prohibition_head`` characters) and has no negation breaker after it.
@@ -652,8 +658,8 @@ def _prohibited(lead: str, rules: RedlineRules, cues: _Cues | None = None) -> bo
     if cues.prohibitions is None:
         return False
     lead = cues.neutralised(lead)  # "你能不能……": a question, not a prohibition
-    found = cues.prohibitions.search(lead[:rules.prohibition_head + _LONGEST_CUE])
-    if found is None or found.start() > rules.prohibition_head:
+    found = _cue_at_head(cues.prohibitions, lead, rules)
+    if found is None:
         return False
     if found.group() in cues.instruction and (cues.disapprovals is None or not cues.disapprovals.search(lead)):
         return False  # "大家注意把……": an instruction head introduces, it does not forbid
@@ -663,6 +669,15 @@ def _prohibited(lead: str, rules: RedlineRules, cues: _Cues | None = None) -> bo
 #: Sentence ends: a list heading or a conditional clause reaches no further.
 _SENTENCE_ENDS = "。！？!?\n"
 _SENTENCE_END = re.compile("[" + re.escape(_SENTENCE_ENDS) + "]")
+
+
+def _sentence_ends(index: TextIndex, cues: _Cues) -> list[int]:
+    """Where the sentences of ``index.text`` end (positions of their end marks), found once per text."""
+    text = index.text
+    ends = cues.sentence_ends
+    if ends is None or ends[0] is not text:
+        ends = cues.sentence_ends = (text, [found.start() for found in _SENTENCE_END.finditer(text)])
+    return ends[1]
 
 
 def _sentence_prohibited(index: TextIndex, position: int, rules: RedlineRules, cues: _Cues | None = None) -> bool:
@@ -695,12 +710,10 @@ def _sentence_scope(index: TextIndex, position: int, rules: RedlineRules, cues: 
     """:func:`_sentence_prohibited`, computed."""
     text = index.text
     low = max(0, position - 2 * _HEAD_REACH)
-    ends = cues.sentence_ends
-    if ends is None or ends[0] is not text:
-        ends = cues.sentence_ends = (text, [found.start() for found in _SENTENCE_END.finditer(text)])
-    later = first_at_or_after(ends[1], position)  # the end of the sentence holding the position (its index)
-    cut = ends[1][later - 1] if later and ends[1][later - 1] >= low else -1  # the last sentence end in [low, position)
-    if _sanctioned(index, position, ends[1], cues, later) or _after_quiz_question(text, position, low, ends[1], rules, cues, cut):
+    ends = _sentence_ends(index, cues)
+    later = first_at_or_after(ends, position)  # the end of the sentence holding the position (its index)
+    cut = ends[later - 1] if later and ends[later - 1] >= low else -1  # the last sentence end in [low, position)
+    if _sanctioned(index, position, ends, cues, later) or _after_quiz_question(text, position, low, ends, rules, cues, cut):
         return True
     if cut < 0 and low > 0:
         return False  # no sentence start within reach
@@ -743,9 +756,9 @@ def _sentence_head(index: TextIndex, cut: int, rules: RedlineRules, cues: _Cues)
         return head_end, False, True, breaker  # a list headed by a prohibition
     # the head with its delimiter, so that a cue written with its colon ("投诉：", "通知：") is found
     head += text[head_end] if len(head) == head_end - head_start else ""
-    found = cues.sentence.search(head[:rules.prohibition_head + _LONGEST_CUE]) if cues.sentence is not None else None
-    verdict = found is not None and found.start() <= rules.prohibition_head
-    if verdict and found is not None and found.group() in cues.instruction:
+    found = _cue_at_head(cues.sentence, head, rules)
+    verdict = found is not None
+    if found is not None and found.group() in cues.instruction:
         verdict = _disapproves(index, head_start, _sentence_end(index, head_end, cues), cues)  # ("反面话术：" included)
     return head_end, False, verdict, breaker
 
@@ -753,12 +766,9 @@ def _sentence_head(index: TextIndex, cut: int, rules: RedlineRules, cues: _Cues)
 def _sentence_end(index: TextIndex, position: int, cues: _Cues) -> int:
     """Where the sentence holding ``position`` ends (its end mark, or the text's end), at most ``2 * _HEAD_REACH``
     characters on (bounded: linear time)."""
-    text = index.text
-    ends = cues.sentence_ends
-    if ends is None or ends[0] is not text:
-        ends = cues.sentence_ends = (text, [found.start() for found in _SENTENCE_END.finditer(text)])
-    later = first_at_or_after(ends[1], position)
-    return min(ends[1][later] if later < len(ends[1]) else len(text), position + 2 * _HEAD_REACH)
+    ends = _sentence_ends(index, cues)
+    later = first_at_or_after(ends, position)
+    return min(ends[later] if later < len(ends) else len(index.text), position + 2 * _HEAD_REACH)
 
 
 def _disapproves(index: TextIndex, start: int, end: int, cues: _Cues) -> bool:
@@ -797,11 +807,8 @@ def _instructed(index: TextIndex, position: int, cues: _Cues) -> bool:
     if not cues.instruction:
         return False
     text = index.text
-    ends = cues.sentence_ends
-    if ends is None or ends[0] is not text:
-        ends = cues.sentence_ends = (text, [found.start() for found in _SENTENCE_END.finditer(text)])
     low = max(0, position - 2 * _HEAD_REACH)
-    cut = last_between(ends[1], low, position)
+    cut = last_between(_sentence_ends(index, cues), low, position)
     if cut < 0 and low > 0:
         return False  # no sentence start within reach
     known = cues.instructed.get(cut)
@@ -809,10 +816,8 @@ def _instructed(index: TextIndex, position: int, cues: _Cues) -> bool:
         head_start, head_end = index.clause(cut + 1, cut + 1)
         head = text[head_start:min(head_end, head_start + _HEAD_REACH)]
         head += text[head_end] if head_end < len(text) and len(head) == head_end - head_start else ""
-        found = cues.sentence.search(head[:cues.rules.prohibition_head + _LONGEST_CUE]) if cues.sentence is not None else None
-        if found is None or found.start() > cues.rules.prohibition_head:
-            found = cues.prohibitions.search(head[:cues.rules.prohibition_head + _LONGEST_CUE]) if cues.prohibitions is not None else None
-        known = (found is not None and found.start() <= cues.rules.prohibition_head and found.group() in cues.instruction
+        found = _cue_at_head(cues.sentence, head, cues.rules) or _cue_at_head(cues.prohibitions, head, cues.rules)
+        known = (found is not None and found.group() in cues.instruction
                  and not _disapproves(index, head_start, _sentence_end(index, head_start, cues), cues))
         cues.instructed[cut] = known
     return known
