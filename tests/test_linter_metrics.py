@@ -512,8 +512,6 @@ SESSION11_RULE_COMPLIANT = [
     "双十一欠下的花呗，这个月工资一到就全还清。",
     "人事通知下个月工资推迟发，大家有信用卡、房贷要还的记得提前准备。",
     "话术禁区示例：“你去借个网贷先把我们还了”，此类引导以贷还贷的话严禁使用。",
-]
-SESSION11_RULE_COMPLIANT += [
     # an instruction head with a disapproval in its sentence (outside the quotation) still introduces an example
     "大家注意：“再不还钱，我们就去你单位找你领导”这种话严禁说。",
     "角色扮演提示：坐席如果说出“你全家都别想好过”，考官应立即判定不合格。",
