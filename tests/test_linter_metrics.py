@@ -557,6 +557,19 @@ def test_an_instruction_head_must_be_a_head():
         RedlineRules.from_dict({**data, "attributions": ["自称", "不在否定词里"]})
 
 
+def test_a_cue_listed_twice_is_an_error_that_names_the_list_and_the_cue():
+    from calculators.compliance.redlines import RedlineRules
+    from calculators.errors import CalculatorInputError
+
+    data = redlines().to_dict()
+    with pytest.raises(CalculatorInputError, match=r"post_negations=\['别信'\].*each cue listed once"):
+        RedlineRules.from_dict({**data, "post_negations": [*data["post_negations"], "别信"]})
+    with pytest.raises(CalculatorInputError, match=r"sentence_prohibitions=\['晨会', '课件'\]"):
+        RedlineRules.from_dict({**data, "sentence_prohibitions": [*data["sentence_prohibitions"], "课件", "晨会"]})
+    shipped = redlines().to_dict()  # the shipped lists hold each cue once
+    assert all(len(set(cues)) == len(cues) for cues in shipped.values() if isinstance(cues, list) and cues and isinstance(cues[0], str))
+
+
 def test_a_prescribed_quotation_is_not_blanked_for_the_model():
     # "可以直接说“……”" hands the line to staff: the model reads it, as the rules do (prescriptive_before)
     model = default_model()

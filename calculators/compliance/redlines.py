@@ -253,6 +253,10 @@ class RedlineRules:
         ids = [c.id for c in categories]
         if len(set(ids)) != len(ids):
             raise _fail("categories", ids, "categories with distinct ids")
+        for name, cues in values.items():  # a cue listed twice is a slip (two edits of one list), never a weighting
+            if isinstance(cues, tuple) and cues and all(isinstance(cue, str) for cue in cues) and len(set(cues)) != len(cues):
+                repeated = sorted({cue for cue in cues if cues.count(cue) > 1})
+                raise _fail(name, repeated, "each cue listed once (remove the repeated ones)", "每个提示词只列一次（请删去重复项）")
         heads = set(values.get("prohibitions", ())) | set(values.get("sentence_prohibitions", ()))
         stray = [head for head in values.get("instruction_heads", ()) if head not in heads]
         if stray:
