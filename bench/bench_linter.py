@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -69,12 +70,13 @@ def timings(repeat: int = 5, clock=time.process_time) -> dict[str, float]:
     return out
 
 
-def measure(which: str = "test") -> dict:
+def measure(which: str = "test", without_judge: bool = False) -> dict:
     """Metrics of rules + model, rules only and model only on one split: ``test``, ``dev``, or one of the fixed parts
     of the test split that a set of regression guards was set on (:data:`GUARDED_PARTS`: ``guarded``, the test items of
     the families the corpus had when the first guards were set, ``tools.linter_corpus.guarded``; ``guarded7``,
     ``guarded8``, ``guarded9``, ``guarded10`` and ``guarded11``, those of the families it had in session 7, in session 8,
-    at the end of session 8, at the end of session 9 and at the end of session 10)."""
+    at the end of session 8, at the end of session 9 and at the end of session 10).  ``without_judge``: also rules +
+    model without the context judge (``combined_without_judge``), to show what the judge changes."""
     if which not in ("test", "dev", *GUARDED_PARTS):
         raise ValueError(f"which={which!r}: expected 'test', 'dev' or one of {', '.join(GUARDED_PARTS)}")
     items = load()
@@ -86,9 +88,12 @@ def measure(which: str = "test") -> dict:
     # the model as the linter uses it: on the text with what a prohibition, a report head or a customer's turn
     # scopes over blanked (calculators.compliance.redlines.blank_scoped)
     model_only = evaluate(data, lambda text: {f.category for f in model.flags(text, scoped=blank_scoped(text, rules))})
-    return {"corpus": len(items), "dev": len(dev), "test": len(test), "dev_violations": sum(i.violation for i in dev),
-            "test_violations": sum(i.violation for i in test), "families": len({i.family for i in items}),
-            "split": which, "combined": combined, "rules": rules_only, "model": model_only}
+    figures = {"corpus": len(items), "dev": len(dev), "test": len(test), "dev_violations": sum(i.violation for i in dev),
+               "test_violations": sum(i.violation for i in test), "families": len({i.family for i in items}),
+               "split": which, "combined": combined, "rules": rules_only, "model": model_only}
+    if without_judge:
+        figures["combined_without_judge"] = evaluate(data, lint_predictor(rules, replace(model, context=None)))
+    return figures
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -96,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dev", action="store_true", help="measure on the development split instead of the test split")
     parser.add_argument("--show", action="store_true", help="print the missed sentences and the false alarms")
     args = parser.parse_args(argv)
-    figures = measure("dev" if args.dev else "test")
+    figures = measure("dev" if args.dev else "test", without_judge=True)
     c = figures["combined"]
     print(f"corpus: {figures['corpus']} utterances in {figures['families']} paraphrase families; "
           f"development {figures['dev']} ({figures['dev_violations']} violations), "
@@ -106,6 +111,9 @@ def main(argv: list[str] | None = None) -> int:
     for name in ("rules", "model", "combined"):
         m = figures[name]
         print(f"{name:<16}{m['recall']:>8.1%}{m['false_alarm_rate']:>14.1%}{m['precision']:>11.1%}")
+    m = figures["combined_without_judge"]
+    print(f"{'(without judge)':<16}{m['recall']:>8.1%}{m['false_alarm_rate']:>14.1%}{m['precision']:>11.1%}"
+          "   rules + model without the context judge (calculators/compliance/redline_context.py)")
     if not args.dev:
         for which, what in (("guarded", "the first regression guards were set"),
                             ("guarded7", "the session-7 whole-split guards were set"),

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from bench.bench_linter import measure
+from calculators.compliance.redline_context import CONTEXT_PATH, ContextJudge, context_features
 from calculators.compliance.redline_model import MODEL_PATH, default_model
 from calculators.compliance.redlines import lint
 from procedures.rules import redlines
@@ -304,6 +305,7 @@ def test_model_ships_in_the_wheel():
     package = MODEL_PATH.parent.relative_to(ROOT).as_posix().replace("/", ".")  # calculators.compliance
     patterns = package_data.get(package, []) + package_data.get("*", [])
     assert any(fnmatch.fnmatch(MODEL_PATH.name, pattern) for pattern in patterns), package_data
+    assert any(fnmatch.fnmatch(CONTEXT_PATH.name, pattern) for pattern in patterns), package_data
     assert "scikit-learn" not in pyproject.split("[project.optional-dependencies]")[0]  # not a runtime dependency
 
 
@@ -315,7 +317,7 @@ def test_inference_needs_neither_jieba_nor_scikit_learn():
     assert run.returncode == 0 and run.stdout.strip() == "['model']", run.stderr
 
 
-@pytest.mark.parametrize("module", ["redline_model", "redline_text", "redlines"])
+@pytest.mark.parametrize("module", ["redline_model", "redline_text", "redlines", "redline_context"])
 def test_linter_modules_use_the_standard_library_only(module):
     source = (ROOT / "calculators" / "compliance" / f"{module}.py").read_text(encoding="utf-8")
     imports = {line.split()[1].split(".")[0] for line in source.splitlines() if line.startswith(("import ", "from "))}
@@ -655,7 +657,8 @@ def test_the_shipped_veto_is_the_chosen_one_within_its_out_of_fold_cost_and_drop
     assert 0 < model.veto <= RULE_VETO and info["veto_oof_lost"] <= VETO_COST_LIMIT * info["veto_rule_caught"]
     assert all(0 <= veto < model.veto for veto in model.category_veto.values())
     # red line by red line, the largest allowed value that drops none of the handbook's own examples of it
-    assert (model.veto, dict(model.category_veto)) == choose_veto(model.to_dict(), rules, handbook_violations())
+    # (chosen in training before the context judge exists: without it)
+    assert (model.veto, dict(model.category_veto)) == choose_veto({**model.to_dict(), "context": None}, rules, handbook_violations())
     text = "山不转水转，咱们以后说不定还会在一个项目组，保持联系啊。你再不还，小心你的腿。"
     assert [f.text for f in lint(text, rules, None)] == ["山不转水转", "小心你的腿"]  # both rule findings
     strict = replace(model, veto=0.1, category_veto={})  # a veto above the proverb's probability drops it, never the threat
@@ -696,3 +699,66 @@ def test_sanctions_quizzes_heads_and_clock_times_are_not_rule_findings(text):
 ])
 def test_prescribed_quotations_and_night_ranges_are_still_caught(text, category):
     assert category in {f.category for f in lint(text, redlines(), None)}
+
+
+# --- session 12: the context judge ------------------------------------------------------------------------------------
+#: Development sentences whose rule matches the cue lists do not cancel but whose context the judge reads as reported,
+#: refused or harmless (the rules alone flag each; the whole linter flags none).
+JUDGED_COMPLIANT = [
+    "我朋友说要把她前男友欠钱不还的事发朋友圈曝光，我劝住了，这样很可能侵犯对方名誉和隐私。",
+    "员工福利：公司与某银行合作推出员工低息消费贷，有需要的同事可找人事了解，申请纯属自愿。",
+    "坐席：您截图里那句“将向您通讯录好友发送催款通知”，我们核对过，并不是我行的短信模板，这种做法我们也是禁止的。",
+]
+
+
+@pytest.mark.parametrize("text", JUDGED_COMPLIANT)
+def test_the_context_judge_drops_rule_findings_in_contexts_the_cue_lists_miss(text):
+    from dataclasses import replace
+
+    rules, model = redlines(), default_model()
+    assert model.context is not None and model.context.veto > 0
+    assert [f.source for f in lint(text, rules, None)] and all(f.source == "rule" for f in lint(text, rules, None))
+    assert lint(text, rules, replace(model, context=None)) != []  # without the judge, the rule findings stand
+    assert lint(text, rules, model) == []
+    assert any(model.context.probability(text, f.span) < model.context.veto for f in lint(text, rules, None))
+
+
+def test_the_context_judge_keeps_every_handbook_example_and_is_the_chosen_one():
+    from tools.train_context import CONTEXT_VETO, choose_context_veto
+    from tools.train_linter import handbook_violations
+
+    rules, model = redlines(), default_model()
+    judge = model.context
+    assert 0 < judge.veto <= CONTEXT_VETO and all(0 <= v < judge.veto for v in judge.category_veto.values())
+    examples = handbook_violations()
+    assert len(examples) > 100
+    for text, category in examples:  # every example the handbook gives of a red line, flagged with its category
+        assert category in {f.category for f in lint(text, rules, model)}, text
+    data = model.to_dict()
+    assert (judge.veto, dict(judge.category_veto)) == choose_context_veto({**data, "context": None}, data["context"], rules, examples)
+    # out of fold (recorded at training) the judge left no development violation with a rule finding unflagged
+    assert judge.info["oof_violations_lost"] == 0 and judge.info["oof_rule_flagged_violations"] > 1000
+
+
+def test_a_finding_in_a_sentence_the_model_flags_anyway_is_not_put_to_the_judge():
+    from dataclasses import replace
+
+    rules, model = redlines(), default_model()
+    text = "明天我们就上门找你家人。"
+    rule = [f for f in lint(text, rules, None)]
+    assert rule and model.probability(text) >= model.threshold
+    never = replace(model, context=replace(model.context, veto=1.0, category_veto={}))  # would drop every finding put to it
+    assert [(f.text, f.source) for f in lint(text, rules, never)] == [(f.text, "rule") for f in rule]
+
+
+def test_context_features_stay_in_the_sentence_and_the_judge_reads_its_own_json():
+    assert not any("明" in key for key in context_features("明天再说。你是废物", 7, 9))  # (the sentence before is not read)
+    assert "#quoted" in context_features("不要说“你是废物”这种话。", 6, 8)
+    judge = default_model().context
+    assert ContextJudge.from_dict(json.loads(CONTEXT_PATH.read_text(encoding="utf-8"))) == judge
+    assert ContextJudge.from_dict(judge.to_dict()) == judge
+    assert CONTEXT_PATH.stat().st_size < 100_000
+    from calculators.errors import CalculatorInputError
+
+    with pytest.raises(CalculatorInputError, match="context judge JSON"):
+        ContextJudge.from_dict({"weights": {}})

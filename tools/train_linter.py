@@ -2,8 +2,8 @@
 
 Usage::
 
-    python tools/train_linter.py            # train on the development split, write the model, print figures
-    python tools/train_linter.py --check    # train and compare with the shipped file (exit 1 if it differs)
+    python tools/train_linter.py            # train on the development split, write the model and judge, print figures
+    python tools/train_linter.py --check    # train and compare with the shipped files (exit 1 if either differs)
 
 Needs the ``train`` extra (scikit-learn; jieba comes with the ``book`` extra).
 Only the development split of ``tests/data/linter-corpus/`` is used; the test
@@ -30,6 +30,9 @@ split is for ``bench/bench_linter.py``.
   rule-caught development violations.
 * Category: multinomial logistic regression on the violations; only the
   :data:`CATEGORY_KEEP` largest weights (by size) per category are exported.
+* Context judge (``tools/train_context.py``, written to ``calculators/compliance/redline_context.json``): a second
+  linear model over the words around each rule match, trained on the rule matches of the development split; a rule
+  finding whose context it scores below its veto is dropped.
 """
 
 from __future__ import annotations
@@ -49,6 +52,8 @@ from calculators.compliance.redline_model import MODEL_PATH, LintModel, normalis
 from calculators.compliance.redline_text import mask_mentions  # noqa: E402
 from calculators.compliance.redlines import blank_scoped, lint  # noqa: E402
 from tools.linter_corpus import Item, load, split  # noqa: E402
+from tools.train_context import train_context  # noqa: E402
+from calculators.compliance.redline_context import CONTEXT_PATH  # noqa: E402
 
 C = 2.0
 #: Weights exported (the largest by size), so that the shipped model scores close to the model whose out-of-fold figures
@@ -372,6 +377,7 @@ def train(items: list[Item], settings: dict, seed: int = 0) -> tuple[dict, dict]
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Train the red-line linter model on the development split.")
     parser.add_argument("--output", type=Path, default=MODEL_PATH)
+    parser.add_argument("--context-output", type=Path, default=CONTEXT_PATH)
     parser.add_argument("--check", action="store_true", help="compare with the shipped model instead of writing it")
     args = parser.parse_args(argv)
     items = load()
@@ -380,6 +386,10 @@ def main(argv: list[str] | None = None) -> int:
     model, info = train(dev, settings)
     LintModel.from_dict(model)  # the exported data reads back
     text = json.dumps(model, ensure_ascii=False, separators=(",", ":"), sort_keys=True) + "\n"
+    print("training the context judge …", flush=True)
+    judge = train_context(dev, settings["rules"], model, handbook_violations(), handbook_lines(),
+                          progress=lambda line: print(line, flush=True))
+    judge_text = json.dumps(judge, ensure_ascii=False, separators=(",", ":"), sort_keys=True) + "\n"
     print(f"corpus {len(items)} utterances; development {len(dev)} (trained on), test {len(test)} (held out)")
     print(f"out-of-fold on development: recall {info['oof_recall']:.1%}, false alarms {info['oof_false_alarm_rate']:.1%} "
           f"at threshold {model['threshold']:.3f} (out-of-fold choice {info['oof_threshold']:.3f}, highest handbook line "
@@ -389,12 +399,21 @@ def main(argv: list[str] | None = None) -> int:
           f"{VETO_COST_LIMIT:.1%} may be lost out of fold): it would drop "
           f"{info['veto_oof_lost']} of the {info['veto_rule_caught']} rule-caught development violations (not flagged by "
           f"the model either) and {info['veto_oof_false_alarms_dropped']} rule false alarms")
+    j = judge["info"]
+    print(f"context judge: {j['rows']} rule matches ({j['positive_rows']} kept in violations), {j['kept']} weights kept of "
+          f"{j['features']}, veto {judge['veto']}, lower for {judge['category_veto'] or 'no red line'}; "
+          f"{len(judge_text.encode()) / 1024:.0f} KB. Out of fold it leaves unflagged {j['oof_violations_lost']} of the "
+          f"{j['oof_rule_flagged_violations']} development violations with a rule finding and "
+          f"{j['oof_false_alarms_dropped']} of the {j['oof_rule_flagged_compliant']} compliant utterances with one")
+    outputs = ((args.output, text), (args.context_output, judge_text))
     if args.check:
-        same = args.output.read_text(encoding="utf-8") == text
-        print("the shipped model matches a fresh training run" if same else "the shipped model differs from a fresh training run")
-        return 0 if same else 1
-    args.output.write_text(text, encoding="utf-8")
-    print(f"wrote {args.output}")
+        differ = [str(path) for path, content in outputs if not path.exists() or path.read_text(encoding="utf-8") != content]
+        print(f"the shipped files differ from a fresh training run: {', '.join(differ)}" if differ
+              else "the shipped model and context judge match a fresh training run")
+        return 1 if differ else 0
+    for path, content in outputs:
+        path.write_text(content, encoding="utf-8")
+        print(f"wrote {path}")
     return 0
 
 

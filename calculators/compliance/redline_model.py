@@ -29,7 +29,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterator, Mapping, Sequence
 
@@ -169,6 +169,9 @@ class LintModel:
     category_veto: Mapping[str, float] = field(default_factory=dict)
     #: Cues that hand a quotation to staff as a line to say: such a quotation is not blanked as a mention.
     prescriptive_before: tuple[str, ...] = ()
+    #: The context judge (:class:`calculators.compliance.redline_context.ContextJudge`), or None: a rule finding whose
+    #: context it scores below its veto is dropped (see :func:`calculators.compliance.redlines.lint`).
+    context: Any = None
     _weight_keys: frozenset = field(init=False, repr=False, compare=False)
     _category_keys: frozenset = field(init=False, repr=False, compare=False)
     _long_heads: dict = field(init=False, repr=False, compare=False)
@@ -202,7 +205,8 @@ class LintModel:
                 mention_after=tuple(data["mention_after"]), clause_marks=str(data["clause_marks"]),
                 max_word=int(data["max_word"]), info=dict(data.get("info") or {}), veto=float(data.get("veto", 0.0)),
                 category_veto={str(k): float(v) for k, v in (data.get("category_veto") or {}).items()},
-                prescriptive_before=tuple(str(c) for c in data.get("prescriptive_before") or ()))
+                prescriptive_before=tuple(str(c) for c in data.get("prescriptive_before") or ()),
+                context=_context(data.get("context")))
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise CalculatorInputError("model", type(data).__name__, f"the linter model JSON written by tools/train_linter.py ({exc})",
                                        allowed_zh="tools/train_linter.py 导出的模型文件") from None
@@ -215,7 +219,8 @@ class LintModel:
                 "negations": list(self.negations), "mention_before": list(self.mention_before),
                 "mention_after": list(self.mention_after), "clause_marks": self.clause_marks, "max_word": self.max_word,
                 "info": dict(self.info), "veto": self.veto, "category_veto": dict(self.category_veto),
-                "prescriptive_before": list(self.prescriptive_before)}
+                "prescriptive_before": list(self.prescriptive_before),
+                "context": self.context.to_dict() if self.context is not None else None}
 
     def veto_for(self, category: str) -> float:
         """The veto for rule findings of ``category`` (:attr:`category_veto`, else :attr:`veto`).
@@ -362,15 +367,28 @@ class LintModel:
         return out
 
 
+def _context(data: Any) -> Any:
+    """The context judge of exported data (None: none)."""
+    if data is None:
+        return None
+    from .redline_context import ContextJudge  # (that module builds on this one)
+
+    return ContextJudge.from_dict(data)
+
+
 _DEFAULT: list[LintModel] = []
 
 
 def default_model() -> LintModel:
-    """The model shipped with the package (``redline_model.json``), loaded once.
+    """The model shipped with the package (``redline_model.json``) with its context judge (``redline_context.json``,
+    if shipped), loaded once.
 
     >>> default_model() is default_model() and default_model().categories[0]
     'borrow-elsewhere'
     """
     if not _DEFAULT:
-        _DEFAULT.append(LintModel.from_dict(json.loads(MODEL_PATH.read_text(encoding="utf-8"))))
+        from .redline_context import default_context
+
+        model = LintModel.from_dict(json.loads(MODEL_PATH.read_text(encoding="utf-8")))
+        _DEFAULT.append(replace(model, context=default_context()))
     return _DEFAULT[0]

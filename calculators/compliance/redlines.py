@@ -51,7 +51,10 @@ pattern's own scanner finds.
 The second layer is a statistical model (:mod:`calculators.compliance.redline_model`,
 trained on a labelled corpus): a sentence that no rule flags but that the
 model scores above its threshold is reported as "可能越线，需复核" with the
-words that drove the score (:attr:`Finding.source` is ``"model"``).
+words that drove the score (:attr:`Finding.source` is ``"model"``).  The model also checks the rules: a rule
+finding in sentences it reads as clearly compliant is dropped (its veto), and so is one in a sentence it does not
+flag whose context the context judge (:mod:`calculators.compliance.redline_context`) reads as reported, forbidden
+or refused in words the cue lists do not hold.
 
 This is a training aid: a clean result means no rule and the model found
 nothing, not that the text is compliant.
@@ -1091,43 +1094,10 @@ def blank_scoped(text: str, rules: RedlineRules, cues: _Cues | None = None, inde
     return blanked if chars is None else "".join(chars)
 
 
-_DEFAULT_MODEL: Any = object()
-
-
-def lint(text: Any, rules: RedlineRules, model: LintModel | None = _DEFAULT_MODEL) -> list[Finding]:
-    """Every red-line finding in ``text``, in order of position.
-
-    Rule findings come first in each place: overlapping matches of one
-    category are reported once (the earliest, longest); different categories
-    may flag the same words.  Then every sentence that no rule flagged is
-    scored by ``model`` (the packaged :func:`calculators.compliance.redline_model.default_model`
-    unless given; ``None`` for rules only); a flagged sentence becomes a
-    finding with ``source="model"``, the model's likely category and the words
-    that drove it.
-
-    >>> from procedures.rules import redlines
-    >>> rules = redlines()
-    >>> [(f.category, f.text) for f in lint("你再不还钱就等着坐牢吧！", rules)]
-    [('exaggerated-legal', '坐牢')]
-    >>> lint("逾期本身不会让您坐牢，我们也不会上门。您有权投诉。", rules)
-    []
-    >>> lint("“黑名单”其实并不存在。", rules)
-    []
-    >>> lint(None, rules)
-    Traceback (most recent call last):
-    ...
-    calculators.errors.CalculatorInputError: text=None is not allowed: a text (the script to check)
-    """
-    if not isinstance(text, str):
-        raise _fail("text", text, "a text (the script to check)", "待检查的话术文本")
-    if not isinstance(rules, RedlineRules):
-        raise _fail("rules", type(rules).__name__, "a RedlineRules object (procedures.rules.redlines() or RedlineRules.from_dict)")
-    if model is _DEFAULT_MODEL:
-        model = default_model()
-    elif model is not None and not isinstance(model, LintModel):
-        raise _fail("model", type(model).__name__, "a LintModel (calculators.compliance.redline_model.default_model()) or None")
-    index = TextIndex(text, rules.clause_delimiters)
-    cues = _Cues(rules)
+def _rule_findings(text: str, rules: RedlineRules, index: TextIndex, cues: _Cues,
+                   examined: list[tuple[int, int, bool]] | None = None) -> list[tuple[int, int, int, Finding]]:
+    """The rule findings of ``text`` as (start, category order, end, finding), unsorted; ``examined``, if given, receives
+    every match looked at, as (start, end, cancelled)."""
     present = set(text)
     verdicts: dict[tuple[int, int, str], bool] = {}  # (start, end, negation mode) -> cancelled
     findings: list[tuple[int, int, int, Finding]] = []
@@ -1169,17 +1139,74 @@ def lint(text: Any, rules: RedlineRules, model: LintModel | None = _DEFAULT_MODE
             cancelled = verdicts.get(key)
             if cancelled is None:
                 cancelled = verdicts[key] = _cancelled(index, start, end, mode, rules, cues)
+            if examined is not None:
+                examined.append((start, end, cancelled))
             if not cancelled:
                 kept.append((start, end))
         sources = tuple(s.text for s in category.sources)
         for start, end in kept:
             findings.append((start, order, end, Finding(category.id, category.name, text[start:end], (start, end), category.rule,
                                                         sources, category.redline)))
+    return findings
+
+
+def rule_candidates(text: str, rules: RedlineRules) -> list[tuple[int, int, bool]]:
+    """Every rule match that :func:`lint` looks at in ``text``, as (start, end, cancelled): what the context judge
+    (:mod:`calculators.compliance.redline_context`) is trained on.
+
+    >>> from procedures.rules import redlines
+    >>> rule_candidates("严禁说你是废物。你是废物。", redlines())
+    [(5, 7, True), (10, 12, False)]
+    """
+    examined: list[tuple[int, int, bool]] = []
+    _rule_findings(text, rules, TextIndex(text, rules.clause_delimiters), _Cues(rules), examined)
+    return sorted(set(examined))
+
+
+_DEFAULT_MODEL: Any = object()
+
+
+def lint(text: Any, rules: RedlineRules, model: LintModel | None = _DEFAULT_MODEL) -> list[Finding]:
+    """Every red-line finding in ``text``, in order of position.
+
+    Rule findings come first in each place: overlapping matches of one
+    category are reported once (the earliest, longest); different categories
+    may flag the same words.  Then every sentence that no rule flagged is
+    scored by ``model`` (the packaged :func:`calculators.compliance.redline_model.default_model`
+    unless given; ``None`` for rules only); a flagged sentence becomes a
+    finding with ``source="model"``, the model's likely category and the words
+    that drove it.
+
+    >>> from procedures.rules import redlines
+    >>> rules = redlines()
+    >>> [(f.category, f.text) for f in lint("你再不还钱就等着坐牢吧！", rules)]
+    [('exaggerated-legal', '坐牢')]
+    >>> lint("逾期本身不会让您坐牢，我们也不会上门。您有权投诉。", rules)
+    []
+    >>> lint("“黑名单”其实并不存在。", rules)
+    []
+    >>> lint(None, rules)
+    Traceback (most recent call last):
+    ...
+    calculators.errors.CalculatorInputError: text=None is not allowed: a text (the script to check)
+    """
+    if not isinstance(text, str):
+        raise _fail("text", text, "a text (the script to check)", "待检查的话术文本")
+    if not isinstance(rules, RedlineRules):
+        raise _fail("rules", type(rules).__name__, "a RedlineRules object (procedures.rules.redlines() or RedlineRules.from_dict)")
+    if model is _DEFAULT_MODEL:
+        model = default_model()
+    elif model is not None and not isinstance(model, LintModel):
+        raise _fail("model", type(model).__name__, "a LintModel (calculators.compliance.redline_model.default_model()) or None")
+    index = TextIndex(text, rules.clause_delimiters)
+    cues = _Cues(rules)
+    findings = _rule_findings(text, rules, index, cues)
     if model is not None:
         by_id = {c.id: c for c in rules.categories}
         scoped = blank_scoped(text, rules, cues, index)
         prepared = model.prepare(scoped)
-        if model.vetoes and findings:
+        judge = model.context
+        if (model.vetoes or judge is not None) and findings:
             # a rule finding in sentences the model reads as clearly compliant ("您直接加入手机黑名单就好") is dropped;
             # a finding whose words a scope blanked (the rules' scopes differ: a pattern may hold whatever the
             # sentence says) is judged on its sentences as written, not on what is left of them: a wholly blanked
@@ -1193,6 +1220,13 @@ def lint(text: Any, rules: RedlineRules, model: LintModel | None = _DEFAULT_MODE
                 scores.update(model.veto_scores(text, hidden, by_sentence=True))
             # (each finding against the veto of its own category: a span two categories flag may keep one of them)
             findings = [item for item in findings if scores[item[3].span] >= model.veto_for(item[3].category)]
+            if judge is not None:
+                # a rule finding whose context reads as negated, forbidden, reported or quoted in a way the cue lists
+                # do not know ("……已收回其系统权限", "……我劝住了") is dropped, and its sentence is scored by the model like any
+                # other; a finding in a sentence the model flags anyway is not asked about (dropping it would only
+                # trade the rule's explanation for the model's)
+                findings = [item for item in findings if scores[item[3].span] >= model.threshold
+                            or judge.probability(text, item[3].span) >= judge.veto_for(item[3].category)]
         taken = sorted(f.span for *_, f in findings)
         for flag in model.flags(text, taken, prepared=prepared):
             start, end = flag.span

@@ -1,0 +1,153 @@
+"""The context judge of the red-line linter: a linear model that reads the words around a rule match.
+
+The rules (``procedures/rules/redlines.yml``) cancel a match by lists of cues: a negation before or after it, a
+prohibition or a report heading its clause or sentence, a quotation named as a mention.  Those lists catch the
+wordings they list; a writer the project has never read brings new ones ("……已收回其系统权限", "……我劝住了").
+The judge learns, from the development split of the labelled corpus, what the context of a match looks like when it
+is said to a customer and when it is negated, forbidden, reported or quoted:
+
+* training rows are the rule matches the linter examines (:func:`calculators.compliance.redlines.rule_candidates`):
+  a match that the rules keep in a violation is a positive row; every match in a compliant utterance, cancelled by
+  the rules or not, is a negative row;
+* features (:func:`context_features`) are character 1- to 3-grams of the words before the match (``<``, up to
+  :data:`LEFT` characters of its sentence), after it (``>``, up to :data:`RIGHT` characters and the sentence's end
+  mark) and at the head of its sentence (``^``, 2- and 3-grams of its first :data:`HEAD` characters), and
+  ``#quoted`` when the match lies inside quotation marks; digits and Latin letters are folded as for the model;
+* a rule finding that the judge scores below its veto is dropped by :func:`calculators.compliance.redlines.lint`
+  (its sentence is then scored by the model like any other).
+
+Trained by ``tools/train_linter.py`` (scikit-learn) and exported as JSON (``redline_context.json``, package data);
+inference here uses the standard library only, so it also runs in the browser.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+from ..errors import CalculatorInputError
+from .redline_model import normalise
+
+__all__ = ["CONTEXT_PATH", "ContextJudge", "context_features", "default_context", "LEFT", "RIGHT", "HEAD"]
+
+CONTEXT_PATH = Path(__file__).with_name("redline_context.json")
+#: Characters of the match's sentence read before it.
+LEFT = 16
+#: Characters read after it (then its sentence's end mark, if it comes next).
+RIGHT = 12
+#: Characters at the head of its sentence read as the head.
+HEAD = 8
+#: Where a sentence ends (the context of a match never crosses one).
+SENTENCE_ENDS = "。！？!?\n"
+_OPEN, _CLOSE = "“「『", "”」』"
+
+
+def _grams(prefix: str, text: str, sizes: tuple[int, ...], keys: set[str]) -> None:
+    for n in sizes:
+        keys.update(prefix + text[i:i + n] for i in range(len(text) - n + 1))
+
+
+def context_features(text: str, start: int, end: int) -> set[str]:
+    """The feature keys of the context of the match ``text[start:end]`` (see the module docstring).
+
+    >>> sorted(context_features("严禁说坐牢。", 3, 5))
+    ['<严', '<严禁', '<严禁说', '<禁', '<禁说', '<说', '>。', '^严禁', '^严禁说', '^禁说']
+    >>> "#quoted" in context_features("不要说“坐牢”", 4, 6), "#quoted" in context_features("你要坐牢", 2, 4)
+    (True, False)
+    """
+    left = start
+    while left > 0 and start - left < LEFT and text[left - 1] not in SENTENCE_ENDS:
+        left -= 1
+    right = end
+    while right < len(text) and right - end < RIGHT and text[right] not in SENTENCE_ENDS:
+        right += 1
+    if right < len(text) and text[right] in SENTENCE_ENDS:
+        right += 1  # the end mark ("？": a question; "。": a statement)
+    head = start
+    while head > 0 and start - head < 2 * LEFT and text[head - 1] not in SENTENCE_ENDS:
+        head -= 1
+    keys: set[str] = set()
+    _grams("<", normalise(text[left:start]), (1, 2, 3), keys)
+    _grams(">", normalise(text[end:right]), (1, 2, 3), keys)
+    _grams("^", normalise(text[head:min(head + HEAD, start)]), (2, 3), keys)
+    before = text[max(0, start - 2 * LEFT):start]  # (bounded: linear time)
+    if max(before.rfind(c) for c in _OPEN) > max(before.rfind(c) for c in _CLOSE):
+        keys.add("#quoted")
+    return keys
+
+
+@dataclass(frozen=True)
+class ContextJudge:
+    """Exported weights of the context judge.
+
+    >>> judge = default_context()
+    >>> said, reported = "再不还，明天就把你欠钱的事发朋友圈。", "我表妹说要把前男友欠钱的事发朋友圈，我劝住了。"
+    >>> judge.probability(said, (13, 17)) > 0.9 > judge.probability(reported, (13, 17))
+    True
+    """
+
+    bias: float
+    weights: Mapping[str, float]
+    #: A rule finding whose context scores below this probability is dropped (0: never); see ``CONTEXT_VETO`` in
+    #: ``tools/train_linter.py``.
+    veto: float = 0.0
+    #: The veto for the findings of a category, where it is not :attr:`veto` (lower: the handbook's own examples of that
+    #: red line need it).
+    category_veto: Mapping[str, float] = field(default_factory=dict)
+    info: Mapping[str, Any] = field(default_factory=dict, compare=False)
+    _keys: frozenset = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_keys", frozenset(self.weights))
+
+    @classmethod
+    def from_dict(cls, data: Any) -> "ContextJudge":
+        """Read the exported JSON data (raises :class:`CalculatorInputError` on a malformed file)."""
+        try:
+            return cls(bias=float(data["bias"]), weights={str(k): float(v) for k, v in data["weights"].items()},
+                       veto=float(data.get("veto", 0.0)),
+                       category_veto={str(k): float(v) for k, v in (data.get("category_veto") or {}).items()},
+                       info=dict(data.get("info") or {}))
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise CalculatorInputError("context", type(data).__name__, f"the context judge JSON written by tools/train_linter.py ({exc})",
+                                       allowed_zh="tools/train_linter.py 导出的上下文模型文件") from None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready data (what :meth:`from_dict` reads)."""
+        return {"bias": self.bias, "weights": dict(self.weights), "veto": self.veto, "category_veto": dict(self.category_veto),
+                "info": dict(self.info)}
+
+    def veto_for(self, category: str) -> float:
+        """The veto for rule findings of ``category`` (:attr:`category_veto`, else :attr:`veto`).
+
+        >>> ContextJudge(0.0, {}, 0.1, {"insult": 0.02}).veto_for("insult"), ContextJudge(0.0, {}, 0.1).veto_for("threat")
+        (0.02, 0.1)
+        """
+        return self.category_veto.get(category, self.veto)
+
+    def probability(self, text: str, span: tuple[int, int]) -> float:
+        """The probability that the rule match at ``span`` in ``text`` is said to a customer (not negated, forbidden,
+        reported or quoted), from its context alone."""
+        keys = context_features(text, *span) & self._keys
+        # summed exactly (math.fsum) in a fixed order, so the hash seed cannot change the last bits
+        score = math.fsum([self.bias, *(self.weights[key] for key in sorted(keys))])
+        return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, score))))
+
+
+_DEFAULT: list[ContextJudge | None] = []
+
+
+def default_context() -> ContextJudge | None:
+    """The judge shipped with the package (``redline_context.json``), loaded once; None if the package has none.
+
+    >>> judge = default_context()
+    >>> judge is default_context() and 0 < judge.veto < 0.5
+    True
+    """
+    if not _DEFAULT:
+        _DEFAULT.append(ContextJudge.from_dict(json.loads(CONTEXT_PATH.read_text(encoding="utf-8")))
+                        if CONTEXT_PATH.exists() else None)
+    return _DEFAULT[0]
