@@ -702,25 +702,35 @@ def test_prescribed_quotations_and_night_ranges_are_still_caught(text, category)
 
 
 # --- session 12: the context judge ------------------------------------------------------------------------------------
-#: Development sentences whose rule matches the cue lists do not cancel but whose context the judge reads as reported,
-#: refused or harmless (the rules alone flag each; the whole linter flags none).
-JUDGED_COMPLIANT = [
-    "我朋友说要把她前男友欠钱不还的事发朋友圈曝光，我劝住了，这样很可能侵犯对方名誉和隐私。",
-    "员工福利：公司与某银行合作推出员工低息消费贷，有需要的同事可找人事了解，申请纯属自愿。",
-    "坐席：您截图里那句“将向您通讯录好友发送催款通知”，我们核对过，并不是我行的短信模板，这种做法我们也是禁止的。",
-]
-
-
-@pytest.mark.parametrize("text", JUDGED_COMPLIANT)
-def test_the_context_judge_drops_rule_findings_in_contexts_the_cue_lists_miss(text):
+def test_the_context_judge_drops_a_rule_finding_it_scores_below_its_veto_and_only_then():
     from dataclasses import replace
 
     rules, model = redlines(), default_model()
-    assert model.context is not None and model.context.veto > 0
-    assert [f.source for f in lint(text, rules, None)] and all(f.source == "rule" for f in lint(text, rules, None))
-    assert lint(text, rules, replace(model, context=None)) != []  # without the judge, the rule findings stand
-    assert lint(text, rules, model) == []
-    assert any(model.context.probability(text, f.span) < model.context.veto for f in lint(text, rules, None))
+    text = "我朋友说要把她前男友欠钱不还的事发朋友圈曝光，我劝住了，这样很可能侵犯对方名誉和隐私。"
+    assert {f.source for f in lint(text, rules, None)} == {"rule"}  # the cue lists do not cancel it
+    assert model.probability(text) < model.threshold  # (nor would the model flag the sentence)
+    keeps, drops = ContextJudge(bias=5.0, weights={}, veto=0.1), ContextJudge(bias=-5.0, weights={}, veto=0.1)
+    assert {f.source for f in lint(text, rules, replace(model, context=keeps))} == {"rule"}
+    assert lint(text, rules, replace(model, context=drops)) == []
+    assert lint(text, rules, replace(model, context=replace(drops, category_veto={"public-exposure": 0.0,
+                                                                                "third-party-disclosure": 0.0}))) != []
+
+
+def test_the_shipped_judge_removes_development_false_alarms_and_no_development_violation(corpus):
+    from dataclasses import replace
+
+    from tools.linter_corpus import in_test
+
+    rules, model = redlines(), default_model()
+    plain = replace(model, context=None)
+    dropped = lost = 0
+    for item in corpus:
+        if in_test(item.family) or not any(f.source == "rule" for f in lint(item.text, rules, None)):
+            continue
+        before, after = bool(lint(item.text, rules, plain)), bool(lint(item.text, rules, model))
+        lost += item.violation and before and not after
+        dropped += (not item.violation) and before and not after
+    assert lost == 0 and dropped >= 2
 
 
 def test_the_context_judge_keeps_every_handbook_example_and_is_the_chosen_one():
