@@ -107,6 +107,8 @@ GUARDED_FAMILIES_9 = CORPUS_DIR / "guarded-families-9.txt"
 GUARDED_FAMILIES_10 = CORPUS_DIR / "guarded-families-10.txt"
 #: The families the corpus had when the whole-split guards ``WHOLE10_*`` were set (session 10, before probes 23 and 24).
 GUARDED_FAMILIES_11 = CORPUS_DIR / "guarded-families-11.txt"
+#: The families the corpus had when the whole-split guards ``WHOLE11_*`` were set (session 11, before probe 25).
+GUARDED_FAMILIES_12 = CORPUS_DIR / "guarded-families-12.txt"
 
 
 def guarded_families(path: Path = GUARDED_FAMILIES) -> frozenset[str]:
