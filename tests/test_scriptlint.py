@@ -316,6 +316,7 @@ def test_clean_result_says_what_was_checked_and_is_not_an_approval(rules):
     view = lint_view({"text": "您好，请问是李女士本人吗？"}, rules)
     assert view.summary["findings"] == "0" and "未发现越过红线的表述" in view.html
     assert f"已检查：{len(rules.categories)} 类红线说法的规则" in view.html and "统计模型" in view.html
+    assert "上下文判断模型" in view.html  # (a rule match may be dropped as negated, forbidden, reported or refused)
     assert all(c.name in view.html for c in rules.categories) and "这不是合规审核结论" in view.html
 
 

@@ -226,7 +226,8 @@ def lint_view(inputs: Mapping[str, str], rules: RedlineRules) -> View:
     summary = {"findings": str(len(findings)), "categories": " ".join(f.category for f in findings)}
     model = default_model()
     checked = (f"已检查：{len(rules.categories)} 类红线说法的规则（{html.escape('；'.join(c.name for c in rules.categories))}），"
-               f"以及一个统计模型（在 {model.info.get('items', '')} 句标注语料上训练，对规则没有抓到的每一句打分）。")
+               f"以及一个统计模型（在 {model.info.get('items', '')} 句标注语料上训练，对规则没有抓到的每一句打分）；"
+               "规则命中的说法，若前后文是否定、禁止、转述或拒绝（由规则的提示词、模型和上下文判断模型认定），不报。")
     caveat = "这不是合规审核结论：检查器只认得见过的说法和相近的说法，可能漏报，也不判断事实是否准确；话术仍须按制度审核。"
     if not findings:
         return View(html=(f'<p class="hb-summary"><b>未发现越过红线的表述。</b></p><p class="hb-disclaimer">{checked}{caveat}</p>'),
