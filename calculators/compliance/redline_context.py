@@ -98,7 +98,7 @@ class ContextJudge:
     #: red line need it).
     category_veto: Mapping[str, float] = field(default_factory=dict)
     info: Mapping[str, Any] = field(default_factory=dict, compare=False)
-    _keys: frozenset = field(init=False, repr=False, compare=False)
+    _keys: frozenset[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_keys", frozenset(self.weights))
