@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from ..errors import CalculatorInputError
-from .redline_model import normalise
+from .redline_text import normalise
 
 __all__ = ["CONTEXT_PATH", "ContextJudge", "context_features", "default_context", "LEFT", "RIGHT", "HEAD"]
 

@@ -34,7 +34,8 @@ from pathlib import Path
 from typing import Any, Iterator, Mapping, Sequence
 
 from ..errors import CalculatorInputError
-from .redline_text import alternation, char_class, mask_mentions, presence
+from .redline_context import ContextJudge, default_context
+from .redline_text import alternation, char_class, mask_mentions, normalise, presence
 
 __all__ = ["MAX_SEGMENT", "MODEL_PATH", "LintModel", "ModelFlag", "normalise", "PUNCTUATION", "segments", "feature_set", "segment_features", "default_model"]
 
@@ -49,16 +50,6 @@ PUNCTUATION = re.compile(r"[\s，。！？；：,.!?;:…“”‘’「」『�
 #: :func:`~calculators.compliance.redline_text.mask_mentions` before featurising, in training and at inference).
 MENTION_KEY = "#mention"
 _MENTION = re.compile("[“「『‘《\"']…+[”」』’》\"']")
-_FOLD = str.maketrans({**{chr(ord("０") + d): "0" for d in range(10)}, **{str(d): "0" for d in range(10)}})
-
-
-def normalise(text: str) -> str:
-    """Fold digits to ``0`` and Latin letters to lower case (same length: spans stay valid).
-
-    >>> normalise("交 500 元给HR")
-    '交 000 元给hr'
-    """
-    return text.translate(_FOLD).lower()
 
 
 def segments(text: str) -> Iterator[tuple[int, int]]:
@@ -171,7 +162,7 @@ class LintModel:
     prescriptive_before: tuple[str, ...] = ()
     #: The context judge (:class:`calculators.compliance.redline_context.ContextJudge`), or None: a rule finding whose
     #: context it scores below its veto is dropped (see :func:`calculators.compliance.redlines.lint`).
-    context: Any = None
+    context: ContextJudge | None = None
     _weight_keys: frozenset = field(init=False, repr=False, compare=False)
     _category_keys: frozenset = field(init=False, repr=False, compare=False)
     _long_heads: dict = field(init=False, repr=False, compare=False)
@@ -367,13 +358,9 @@ class LintModel:
         return out
 
 
-def _context(data: Any) -> Any:
+def _context(data: Any) -> ContextJudge | None:
     """The context judge of exported data (None: none)."""
-    if data is None:
-        return None
-    from .redline_context import ContextJudge  # (that module builds on this one)
-
-    return ContextJudge.from_dict(data)
+    return None if data is None else ContextJudge.from_dict(data)
 
 
 _DEFAULT: list[LintModel] = []
@@ -387,8 +374,6 @@ def default_model() -> LintModel:
     'borrow-elsewhere'
     """
     if not _DEFAULT:
-        from .redline_context import default_context
-
         model = LintModel.from_dict(json.loads(MODEL_PATH.read_text(encoding="utf-8")))
         _DEFAULT.append(replace(model, context=default_context()))
     return _DEFAULT[0]

@@ -12,7 +12,7 @@ from bisect import bisect_left, bisect_right
 from functools import lru_cache
 from typing import Iterable, Sequence
 
-__all__ = ["QUOTE_PAIRS", "TextIndex", "alternation", "contains_any", "last_between", "mask_mentions", "presence"]
+__all__ = ["QUOTE_PAIRS", "TextIndex", "alternation", "contains_any", "last_between", "mask_mentions", "normalise", "presence"]
 
 #: Opening quotation marks and their closing marks (straight ASCII quotes toggle).
 QUOTE_PAIRS = {"“": "”", "「": "」", "『": "』", "‘": "’", "《": "》"}
@@ -20,6 +20,18 @@ QUOTE_PAIRS = {"“": "”", "「": "」", "『": "』", "‘": "’", "《": "�
 #: "don't"), so that '废物' written with ASCII quotes is a quotation too.
 _QUOTE_CHARS = re.compile("[" + re.escape("".join(QUOTE_PAIRS) + "".join(QUOTE_PAIRS.values()) + "\"'") + "]")
 _LATIN = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+
+
+_FOLD = str.maketrans({**{chr(ord("０") + d): "0" for d in range(10)}, **{str(d): "0" for d in range(10)}})
+
+
+def normalise(text: str) -> str:
+    """Fold digits to ``0`` and Latin letters to lower case (same length: spans stay valid).
+
+    >>> normalise("交 500 元给HR")
+    '交 000 元给hr'
+    """
+    return text.translate(_FOLD).lower()
 
 
 @lru_cache(maxsize=64)
