@@ -787,3 +787,34 @@ def test_context_features_stay_in_the_sentence_and_the_judge_reads_its_own_json(
 
     with pytest.raises(CalculatorInputError, match="context judge JSON"):
         ContextJudge.from_dict({"weights": {}})
+
+
+#: Violations that reassure or deny in one clause and cross a line in the next (a review of session 12 found the judge
+#: dropping such findings, reading the first clause as a negation of the second). None of them is a corpus item or a
+#: contrast row of the judge (tests/data/context-judge/contrast.yml).
+REASSURE_THEN_CROSS = [
+    ("我们不会骗您，下周就去您单位找您领导。", "employer-contact"),
+    ("您放心，我们不会骗您，下周就去您单位找您领导。", "employer-contact"),
+    ("我们不会起诉您，只会把您的欠款信息发到您单位群里。", "public-exposure"),
+    ("您放心，我们绝不报警，就是去您单位找您领导谈谈。", "employer-contact"),
+    ("我们不会为难您，但明天会把您欠款的事告诉您爸妈。", "third-party-disclosure"),
+    ("不用担心坐牢，我们只是去您公司跟您老板聊聊。", "intrusion"),
+    ("我们不收手续费，不过要先交五百块保证金。", "extra-fee"),
+    ("您别紧张，我们不是来吓您的，今晚十二点我们还会接着打。", "late-night"),
+]
+
+
+@pytest.mark.parametrize("text, category", REASSURE_THEN_CROSS)
+def test_a_reassurance_in_an_earlier_clause_does_not_let_the_judge_drop_the_violation(text, category):
+    from calculators.compliance.redline_context import context_features
+    from tools.train_context import contrast_violations
+
+    rules, model = redlines(), default_model()
+    assert text not in {i.text for i in load()} and text not in contrast_violations()
+    assert category in {f.category for f in lint(text, rules, None)}
+    assert category in {f.category for f in lint(text, rules, model)}
+    finding = next(f for f in lint(text, rules, None) if f.category == category)
+    # the words before the match are read within its clause: the reassurance in the clause before is not among them
+    start = finding.span[0]
+    clause = text[max(text.rfind(mark, 0, start) for mark in "，；：") + 1:start]
+    assert all(key[1:] in clause for key in context_features(text, *finding.span) if key.startswith("<"))

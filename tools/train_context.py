@@ -6,7 +6,10 @@ Called by ``tools/train_linter.py`` after the model is trained (one command trai
 * Rows: every rule match the linter examines in a development utterance (``rule_candidates``). A match the rules
   keep in a violation is a positive row (a match the rules cancel in a violation is left out: it may be the
   negated mention beside the real violation); every match in a compliant utterance, cancelled or not, is a negative
-  row.  The handbook's own examples of a red line add positive rows, its recommended lines negative rows.
+  row.  The handbook's own examples of a red line add positive rows, its recommended lines negative rows, and so do
+  the contrast examples of :data:`CONTRAST_PATH` (violations that reassure or deny in one clause and cross a line in
+  the next, "您放心，我们不会骗您，下周就去您单位找您领导": the judge must not read the first clause as negating the
+  second).
 * Model: logistic regression, balanced classes, :data:`CONTEXT_C`; the :data:`CONTEXT_KEEP` largest weights by size
   are exported.
 * Veto: :data:`CONTEXT_VETO`, lowered red line by red line (to the largest value of :data:`CONTEXT_GRID` below it)
@@ -18,21 +21,30 @@ Called by ``tools/train_linter.py`` after the model is trained (one command trai
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 from typing import Any, Callable
 
 from calculators.compliance.redline_context import ContextJudge, context_features
 from calculators.compliance.redline_model import LintModel
 from calculators.compliance.redlines import lint, rule_candidates
 
+#: Violations written for the judge alone (not corpus items, in no figure): a reassurance or denial in one clause and a
+#: violation in the next.  A review of session 12 found the judge reading "不会" in an earlier clause as negating the
+#: match; the windows now stop at clause marks and these rows teach it the shape.  They stay out of the corpus so
+#: that the model is not retrained on them (tests/data/context-judge/contrast.yml).
+CONTRAST_PATH = Path(__file__).resolve().parent.parent / "tests" / "data" / "context-judge" / "contrast.yml"
 CONTEXT_C = 1.0
-#: Weights exported (the largest by size), of about 66,000 features: 2,000 (35 KB) flag exactly what 4,000 and 8,000
-#: do on the text the veto was chosen on (below).
+#: Weights exported (the largest by size), of about 58,000 features: 2,000 (35 KB) flagged exactly what 4,000 and 8,000
+#: did on the text the veto was chosen on (below).
 CONTEXT_KEEP = 2000
 #: The judge's veto.  Chosen in session 12 on text the rules and model had not been tuned on: the test split, the
 #: held-out sides of three probes kept out of the corpus (20 to 22) and a new probe (25) scored whole, 2,919 utterances
 #: (1,147 violations, 1,772 compliant, 153 of them flagged without the judge).  With the judge trained as here, 0.05
 #: dropped 8 of those 153 false alarms, 0.1 dropped 12 and lost no violation, 0.15 dropped 15 and lost 1, 0.2 dropped
 #: 19 and lost 2, 0.3 dropped 27 and lost 5.  The test split was among them: say so when quoting its figures.
+#: (Measured with the first version of the judge, whose windows ran to the sentence's ends.  With the windows cut at
+#: clause marks and the contrast rows, on the test split and the held-out sides of probes 20 to 22, 2,619 utterances
+#: with 139 false alarms without the judge: 0.1 drops 13, 0.2 drops 17, neither loses a violation; 0.1 kept.)
 CONTEXT_VETO = 0.1
 #: The values the veto of a red line may take (see :func:`choose_context_veto`).
 CONTEXT_GRID = (0.0, 0.02, 0.05, 0.1)
@@ -58,12 +70,20 @@ def rows(items: list[Any], rules: Any, extra_violations: list[str] = (), extra_c
     return features, labels, groups
 
 
+def contrast_violations(path: Path = CONTRAST_PATH) -> list[str]:
+    """The texts of :data:`CONTRAST_PATH` (families of violations, as in the corpus)."""
+    import yaml
+
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return [text for family in data["families"] for text in family["texts"]]
+
+
 def _fit(features: list[set[str]], labels: list[int]) -> tuple[Any, Any]:
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 
     vec = DictVectorizer()
-    x = vec.fit_transform([dict.fromkeys(keys, 1) for keys in features])
+    x = vec.fit_transform([dict.fromkeys(sorted(keys), 1) for keys in features])  # (sorted: no hash-seed order)
     return vec, LogisticRegression(C=CONTEXT_C, class_weight="balanced", max_iter=5000, random_state=0).fit(x, labels)
 
 
@@ -106,7 +126,7 @@ def out_of_fold(items: list[Any], rules: Any, model: dict, progress: Callable[[s
     lost = dropped = flagged_violations = flagged_compliant = 0
     for fold in range(FOLDS):
         progress(f"  context judge, fold {fold + 1} of {FOLDS}")
-        vec, clf = _fit(*rows([i for i in items if fold_of[i.family] != fold], rules)[:2])
+        vec, clf = _fit(*rows([i for i in items if fold_of[i.family] != fold], rules, contrast_violations())[:2])
         bias, weights, _ = export(vec, clf)
         judged = LintModel.from_dict({**model, "context": {"bias": bias, "weights": weights, "veto": CONTEXT_VETO}})
         for item in items:
@@ -129,7 +149,7 @@ def out_of_fold(items: list[Any], rules: Any, model: dict, progress: Callable[[s
 def train_context(items: list[Any], rules: Any, model: dict, handbook_violations: list[tuple[str, str]],
                   handbook_lines: list[str], progress: Callable[[str], None] = print) -> dict:
     """The exported judge (JSON-ready), trained on ``items`` (the development split) for ``model`` (exported dict)."""
-    features, labels, _ = rows(items, rules, [text for text, _ in handbook_violations], handbook_lines)
+    features, labels, _ = rows(items, rules, [text for text, _ in handbook_violations] + contrast_violations(), handbook_lines)
     vec, clf = _fit(features, labels)
     bias, weights, total = export(vec, clf)
     judge = {"bias": bias, "weights": weights, "veto": CONTEXT_VETO, "category_veto": {}}

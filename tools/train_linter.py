@@ -377,9 +377,12 @@ def train(items: list[Item], settings: dict, seed: int = 0) -> tuple[dict, dict]
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Train the red-line linter model on the development split.")
     parser.add_argument("--output", type=Path, default=MODEL_PATH)
-    parser.add_argument("--context-output", type=Path, default=CONTEXT_PATH)
+    parser.add_argument("--context-output", type=Path, default=None,
+                        help="where to write the context judge (default: beside --output, as redline_context.json)")
     parser.add_argument("--check", action="store_true", help="compare with the shipped model instead of writing it")
     args = parser.parse_args(argv)
+    if args.context_output is None:  # (so that --output elsewhere never overwrites the shipped judge)
+        args.context_output = args.output.with_name(CONTEXT_PATH.name)
     items = load()
     dev, test = split(items)
     settings = _settings()

@@ -2,19 +2,20 @@
 
 The rules (``procedures/rules/redlines.yml``) cancel a match by lists of cues: a negation before or after it, a
 prohibition or a report heading its clause or sentence, a quotation named as a mention.  Those lists catch the
-wordings they list; a writer the project has never read brings new ones ("……已收回其系统权限", "……我劝住了").
-The judge learns, from the development split of the labelled corpus, what the context of a match looks like when it
-is said to a customer and when it is negated, forbidden, reported or quoted:
+wordings they list; a writer the project has never read brings new ones (a refusal after the match, "……，我劝住了";
+a report head the lists lack).  The judge learns, from the development split of the labelled corpus, what the context
+of a match looks like when it is said to a customer and when it is negated, forbidden, reported or quoted:
 
 * training rows are the rule matches the linter examines (:func:`calculators.compliance.redlines.rule_candidates`):
   a match that the rules keep in a violation is a positive row; every match in a compliant utterance, cancelled by
-  the rules or not, is a negative row;
+  the rules or not, is a negative row (``tools/train_context.py`` adds the handbook's examples and some contrast rows);
 * features (:func:`context_features`) are character 1- to 3-grams of the words before the match (``<``, up to
-  :data:`LEFT` characters of its sentence), after it (``>``, up to :data:`RIGHT` characters and the sentence's end
-  mark) and at the head of its sentence (``^``, 2- and 3-grams of its first :data:`HEAD` characters), and
-  ``#quoted`` when the match lies inside quotation marks; digits and Latin letters are folded as for the model;
-* a rule finding that the judge scores below its veto is dropped by :func:`calculators.compliance.redlines.lint`
-  (its sentence is then scored by the model like any other).
+  :data:`LEFT` characters of its clause), after it (``>``, up to :data:`RIGHT` characters of its clause, and the mark
+  that ends the clause), of the rest of its sentence after that clause (``»``, up to :data:`RIGHT` characters) and of
+  the head of its sentence (``^``, 2- and 3-grams of its first :data:`HEAD` characters), and ``#quoted`` when the
+  match lies inside quotation marks; digits and Latin letters are folded as for the model;
+* :func:`calculators.compliance.redlines.lint` drops a rule finding that the judge scores below its veto, when the
+  model does not flag the finding's sentence (its sentence is then scored by the model like any other).
 
 Trained by ``tools/train_linter.py`` (scikit-learn) and exported as JSON (``redline_context.json``, package data);
 inference here uses the standard library only, so it also runs in the browser.
@@ -34,14 +35,18 @@ from .redline_text import normalise
 __all__ = ["CONTEXT_PATH", "ContextJudge", "context_features", "default_context", "LEFT", "RIGHT", "HEAD"]
 
 CONTEXT_PATH = Path(__file__).with_name("redline_context.json")
-#: Characters of the match's sentence read before it.
+#: Characters of the match's clause read before it.
 LEFT = 16
-#: Characters read after it (then its sentence's end mark, if it comes next).
+#: Characters of the match's clause read after it; as many again of the rest of its sentence, read apart.
 RIGHT = 12
 #: Characters at the head of its sentence read as the head.
 HEAD = 8
 #: Where a sentence ends (the context of a match never crosses one).
 SENTENCE_ENDS = "。！？!?\n"
+#: Where a clause ends inside a sentence: the words before and after the match are read within its clause, so that a
+#: reassurance in an earlier clause ("我们不会骗您，下周就去您单位找您领导") does not count as a negation of it.
+CLAUSE_MARKS = "，,；;：:…"
+_STOPS = SENTENCE_ENDS + CLAUSE_MARKS
 _OPEN, _CLOSE = "“「『", "”」』"
 
 
@@ -55,25 +60,34 @@ def context_features(text: str, start: int, end: int) -> set[str]:
 
     >>> sorted(context_features("严禁说坐牢。", 3, 5))
     ['<严', '<严禁', '<严禁说', '<禁', '<禁说', '<说', '>。', '^严禁', '^严禁说', '^禁说']
+    >>> text = "我们不会骗您，明天去您单位，我劝住了。"  # the match 去您单位: 不会 is in another clause
+    >>> sorted(k for k in context_features(text, 9, 13) if k[0] in "<>»")
+    ['<天', '<明', '<明天', '>，', '»了', '»住', '»住了', '»劝', '»劝住', '»劝住了', '»我', '»我劝', '»我劝住']
     >>> "#quoted" in context_features("不要说“坐牢”", 4, 6), "#quoted" in context_features("你要坐牢", 2, 4)
     (True, False)
     """
     left = start
-    while left > 0 and start - left < LEFT and text[left - 1] not in SENTENCE_ENDS:
+    while left > 0 and start - left < LEFT and text[left - 1] not in _STOPS:
         left -= 1
     right = end
-    while right < len(text) and right - end < RIGHT and text[right] not in SENTENCE_ENDS:
+    while right < len(text) and right - end < RIGHT and text[right] not in _STOPS:
         right += 1
-    if right < len(text) and text[right] in SENTENCE_ENDS:
-        right += 1  # the end mark ("？": a question; "。": a statement)
-    head = start
-    while head > 0 and start - head < 2 * LEFT and text[head - 1] not in SENTENCE_ENDS:
-        head -= 1
     keys: set[str] = set()
     _grams("<", normalise(text[left:start]), (1, 2, 3), keys)
     _grams(">", normalise(text[end:right]), (1, 2, 3), keys)
+    if right < len(text) and text[right] in _STOPS:
+        keys.add(">" + text[right])  # the clause's end mark ("？": a question; "。": a statement)
+        if text[right] not in SENTENCE_ENDS:  # the rest of the sentence, read apart ("……，我劝住了")
+            after = right + 1
+            stop = after
+            while stop < len(text) and stop - after < RIGHT and text[stop] not in SENTENCE_ENDS:
+                stop += 1
+            _grams("»", normalise(text[after:stop]), (1, 2, 3), keys)
+    head = start
+    while head > 0 and start - head < 2 * LEFT and text[head - 1] not in SENTENCE_ENDS:
+        head -= 1
     _grams("^", normalise(text[head:min(head + HEAD, start)]), (2, 3), keys)
-    before = text[max(0, start - 2 * LEFT):start]  # (bounded: linear time)
+    before = text[max(head, start - 2 * LEFT):start]  # (within the sentence; bounded: linear time)
     if max(before.rfind(c) for c in _OPEN) > max(before.rfind(c) for c in _CLOSE):
         keys.add("#quoted")
     return keys
@@ -83,16 +97,16 @@ def context_features(text: str, start: int, end: int) -> set[str]:
 class ContextJudge:
     """Exported weights of the context judge.
 
-    >>> judge = default_context()
-    >>> said, reported = "再不还，明天就把你欠钱的事发朋友圈。", "我表妹说要把前男友欠钱的事发朋友圈，我劝住了。"
-    >>> judge.probability(said, (13, 17)) > 0.9 > judge.probability(reported, (13, 17))
+    >>> judge = ContextJudge(bias=2.0, weights={"»劝住": -6.0}, veto=0.1)  # (a hand-made judge)
+    >>> said, reported = "明天就把你欠钱的事发朋友圈。", "她要把前男友欠钱的事发朋友圈，我劝住了。"
+    >>> judge.probability(said, (9, 13)) > 0.5 > judge.veto > judge.probability(reported, (10, 14))
     True
     """
 
     bias: float
     weights: Mapping[str, float]
     #: A rule finding whose context scores below this probability is dropped (0: never); see ``CONTEXT_VETO`` in
-    #: ``tools/train_linter.py``.
+    #: ``tools/train_context.py``.
     veto: float = 0.0
     #: The veto for the findings of a category, where it is not :attr:`veto` (lower: the handbook's own examples of that
     #: red line need it).
@@ -107,10 +121,13 @@ class ContextJudge:
     def from_dict(cls, data: Any) -> "ContextJudge":
         """Read the exported JSON data (raises :class:`CalculatorInputError` on a malformed file)."""
         try:
-            return cls(bias=float(data["bias"]), weights={str(k): float(v) for k, v in data["weights"].items()},
-                       veto=float(data.get("veto", 0.0)),
-                       category_veto={str(k): float(v) for k, v in (data.get("category_veto") or {}).items()},
-                       info=dict(data.get("info") or {}))
+            judge = cls(bias=float(data["bias"]), weights={str(k): float(v) for k, v in data["weights"].items()},
+                        veto=float(data.get("veto", 0.0)),
+                        category_veto={str(k): float(v) for k, v in (data.get("category_veto") or {}).items()},
+                        info=dict(data.get("info") or {}))
+            if not all(0.0 <= v < 0.5 for v in (judge.veto, *judge.category_veto.values())):
+                raise ValueError(f"a veto must be at least 0 and below 0.5, not {judge.veto}")
+            return judge
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise CalculatorInputError("context", type(data).__name__, f"the context judge JSON written by tools/train_linter.py ({exc})",
                                        allowed_zh="tools/train_linter.py 导出的上下文模型文件") from None

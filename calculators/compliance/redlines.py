@@ -1175,7 +1175,12 @@ def lint(text: Any, rules: RedlineRules, model: LintModel | None = _DEFAULT_MODE
     scored by ``model`` (the packaged :func:`calculators.compliance.redline_model.default_model`
     unless given; ``None`` for rules only); a flagged sentence becomes a
     finding with ``source="model"``, the model's likely category and the words
-    that drove it.
+    that drove it.  The model also checks the rules: a rule finding in sentences
+    it reads as clearly compliant is dropped (:attr:`LintModel.veto`), and so is
+    one in a sentence it does not flag whose context its judge
+    (:attr:`LintModel.context`) reads as negated, forbidden, reported or refused.
+    A model read with ``LintModel.from_dict`` from data without a ``context`` has
+    no judge.
 
     >>> from procedures.rules import redlines
     >>> rules = redlines()
@@ -1222,9 +1227,11 @@ def lint(text: Any, rules: RedlineRules, model: LintModel | None = _DEFAULT_MODE
             findings = [item for item in findings if scores[item[3].span] >= model.veto_for(item[3].category)]
             if judge is not None:
                 # a rule finding whose context reads as negated, forbidden, reported or quoted in a way the cue lists
-                # do not know ("……已收回其系统权限", "……我劝住了") is dropped, and its sentence is scored by the model like any
-                # other; a finding in a sentence the model flags anyway is not asked about (dropping it would only
-                # trade the rule's explanation for the model's)
+                # do not know ("……，我劝住了") is dropped, and its sentence is scored by the model like any other; a
+                # finding in a sentence the model flags anyway is not asked about (dropping it would only trade the
+                # rule's explanation for the model's).  (A finding whose words a scope blanked is scored on its
+                # sentences as written, above: where that score reaches the threshold the finding is kept, though the
+                # model, reading the blanked text, may not flag the sentence.)
                 findings = [item for item in findings if scores[item[3].span] >= model.threshold
                             or judge.probability(text, item[3].span) >= judge.veto_for(item[3].category)]
         taken = sorted(f.span for *_, f in findings)
