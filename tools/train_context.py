@@ -98,24 +98,36 @@ def export(vec: Any, clf: Any) -> tuple[float, dict[str, float], int]:
     return round(float(clf.intercept_[0]), 4), {k: v for k, v in sorted(weights.items()) if v != 0}, len(names)
 
 
-def choose_context_veto(model: dict, judge: dict, rules: Any, examples: list[tuple[str, str]]) -> tuple[float, dict[str, float]]:
-    """The veto for each red line: the largest value of :data:`CONTEXT_GRID` up to :data:`CONTEXT_VETO` at which ``lint``
-    with ``model`` and the judge still flags every one of ``examples`` of that red line with its category.  Returns the
-    largest allowed value and the red lines that need a lower one."""
-    grid = sorted((v for v in CONTEXT_GRID if v <= CONTEXT_VETO), reverse=True)
+def largest_vetoes(grid: list[float], candidate: Callable[[float], LintModel], rules: Any,
+                   examples: list[tuple[str, str]]) -> tuple[float, dict[str, float]]:
+    """For each red line, the largest value of ``grid`` at which ``lint`` with ``candidate(value)`` still flags every one
+    of ``examples`` of that red line with its category (0 if none does).  Returns the largest value of ``grid`` (0 if it
+    is empty) and the red lines that need a lower one.  Shared by the model's veto (``tools/train_linter.choose_veto``)
+    and the judge's (:func:`choose_context_veto`)."""
+    grid = sorted(grid, reverse=True)
+    top = grid[0] if grid else 0.0
     chosen: dict[str, float] = {}
     pending = {category for _, category in examples}
     for veto in grid:
-        candidate = LintModel.from_dict({**model, "context": {**judge, "veto": veto, "category_veto": {}}})
+        model = candidate(veto)
         failed = {category for text, category in examples
-                  if category in pending and category not in {f.category for f in lint(text, rules, candidate)}}
+                  if category in pending and category not in {f.category for f in lint(text, rules, model)}}
         for category in pending - failed:
             chosen[category] = veto
         pending = failed
         if not pending:
             break
     chosen.update({category: 0.0 for category in pending})
-    return grid[0], {category: veto for category, veto in sorted(chosen.items()) if veto != grid[0]}
+    return top, {category: veto for category, veto in sorted(chosen.items()) if veto != top}
+
+
+def choose_context_veto(model: dict, judge: dict, rules: Any, examples: list[tuple[str, str]]) -> tuple[float, dict[str, float]]:
+    """The veto for each red line: the largest value of :data:`CONTEXT_GRID` up to :data:`CONTEXT_VETO` at which ``lint``
+    with ``model`` and the judge still flags every one of ``examples`` of that red line with its category.  Returns the
+    largest allowed value and the red lines that need a lower one."""
+    return largest_vetoes([v for v in CONTEXT_GRID if v <= CONTEXT_VETO],
+                          lambda veto: LintModel.from_dict({**model, "context": {**judge, "veto": veto, "category_veto": {}}}),
+                          rules, examples)
 
 
 def out_of_fold(items: list[Any], rules: Any, model: dict, progress: Callable[[str], None] = print) -> dict[str, float]:

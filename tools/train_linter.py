@@ -52,7 +52,7 @@ from calculators.compliance.redline_model import MODEL_PATH, LintModel, normalis
 from calculators.compliance.redline_text import mask_mentions  # noqa: E402
 from calculators.compliance.redlines import blank_scoped, lint  # noqa: E402
 from tools.linter_corpus import Item, load, split  # noqa: E402
-from tools.train_context import train_context  # noqa: E402
+from tools.train_context import largest_vetoes, train_context  # noqa: E402
 from calculators.compliance.redline_context import CONTEXT_PATH  # noqa: E402
 
 C = 2.0
@@ -158,21 +158,8 @@ def choose_veto(model: dict, rules, examples: list[tuple[str, str]]) -> tuple[fl
     ``model`` still flags every one of ``examples`` of that category with its category (0 if none does).  Returns the
     largest allowed value (:attr:`LintModel.veto`) and the categories that need a lower one
     (:attr:`LintModel.category_veto`): one example the model cannot judge lowers the veto of its own red line only."""
-    grid = sorted((v for v in VETO_GRID if v <= RULE_VETO), reverse=True)
-    top = grid[0] if grid else 0.0
-    chosen: dict[str, float] = {}
-    pending = {category for _, category in examples}
-    for veto in grid:
-        candidate = LintModel.from_dict({**model, "veto": veto, "category_veto": {}})
-        failed = {category for text, category in examples
-                  if category in pending and category not in {f.category for f in lint(text, rules, candidate)}}
-        for category in pending - failed:
-            chosen[category] = veto
-        pending = failed
-        if not pending:
-            break
-    chosen.update({category: 0.0 for category in pending})
-    return top, {category: veto for category, veto in sorted(chosen.items()) if veto != top}
+    return largest_vetoes([v for v in VETO_GRID if v <= RULE_VETO],
+                          lambda veto: LintModel.from_dict({**model, "veto": veto, "category_veto": {}}), rules, examples)
 
 
 def prepare(text: str, settings: dict) -> str:
