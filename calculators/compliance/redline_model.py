@@ -165,12 +165,21 @@ class LintModel:
     context: ContextJudge | None = None
     _weight_keys: frozenset = field(init=False, repr=False, compare=False)
     _category_keys: frozenset = field(init=False, repr=False, compare=False)
+    _category_vectors: dict = field(init=False, repr=False, compare=False)
     _long_heads: dict = field(init=False, repr=False, compare=False)
     _negation: Any = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_weight_keys", frozenset(self.weights))
         object.__setattr__(self, "_category_keys", frozenset(self.category_weights))
+        # each key's weights for every category (0.0 where it has none): a category's score is one exact sum
+        vectors: dict[str, tuple[float, ...]] = {}
+        for key, pairs in self.category_weights.items():
+            dense = [0.0] * len(self.categories)
+            for index, weight in pairs:
+                dense[index] += weight
+            vectors[key] = tuple(dense)
+        object.__setattr__(self, "_category_vectors", vectors)
         object.__setattr__(self, "_negation", presence(tuple(self.negations)))
         # words longer than 3 characters are looked up as words, not as every 4-character substring
         long_words = sorted({k for k in (*self.weights, *self.category_weights) if len(k) > 3 and not k.startswith(("~", "#"))})
@@ -255,10 +264,10 @@ class LintModel:
         return self._probability(self._keys(self.prepare(segment)))
 
     def _category(self, keys: set[str]) -> str:
-        scores = list(self.category_bias)
-        for key in sorted(keys & self._category_keys):  # (a fixed order: the same sums whatever the set's order)
-            for index, weight in self.category_weights[key]:
-                scores[index] += weight
+        # each category's score summed exactly (math.fsum): the same whatever the order of the keys or the platform
+        vectors = self._category_vectors
+        columns = zip(self.category_bias, *[vectors[key] for key in keys & self._category_keys])
+        scores = list(map(math.fsum, columns))
         return self.categories[max(range(len(scores)), key=scores.__getitem__)]
 
     def category(self, segment: str) -> str:
