@@ -15,7 +15,7 @@ import pytest
 
 from bench.bench_linter import measure
 from calculators.compliance.redline_context import CONTEXT_PATH, ContextJudge, context_features
-from calculators.compliance.redline_model import MODEL_PATH, default_model
+from calculators.compliance.redline_model import CATEGORIES_PATH, CATEGORY_FIELDS, MODEL_PATH, default_model
 from calculators.compliance.redlines import lint
 from procedures.rules import redlines
 from tools.linter_corpus import OK, load, split
@@ -158,6 +158,20 @@ WHOLE12_COMBINED_RECALL, WHOLE12_COMBINED_FALSE_ALARMS = 0.95, 0.07
 WHOLE12_MODEL_RECALL, WHOLE12_MODEL_FALSE_ALARMS = 0.88, 0.045
 WHOLE12_RULES_RECALL, WHOLE12_RULES_FALSE_ALARMS = 0.715, 0.075
 WHOLE12_CATEGORY_RECALL = 0.88
+#: Session 13 added three probes, scored before they were added (kinds26/ok-kinds26: chat and phone speech as typed,
+#: dialect, slang and spaces for punctuation; kinds27/ok-kinds27: polite, indirect violations and the lawful texts they
+#: resemble; kinds28/ok-kinds28: multi-sentence messages, letters and transcripts with one crossing sentence), rules for
+#: what their development side missed, spaces between Chinese characters read as clause marks, and a model with more
+#: weights (KEEP 12,000 in tools/train_linter.py; the category namer in its own file). The WHOLE12_* thresholds stay,
+#: unchanged, on the items they were set on (guarded-families-13.txt, 2,365 utterances): there, after the session's
+#: changes and retraining, rules 72.2 % / 7.1 %, model 88.7 % / 3.7 %, combined 95.8 % / 6.1 % (session start
+#: 95.4 % / 6.5 %). The whole split (2,569: 1,083 violations, 1,486 compliant) gets guards of its own (WHOLE13_*), set
+#: just under its figures: rules 72.2 % / 6.9 %, model 89.0 % / 4.0 %, combined 95.9 % / 6.3 %, lowest category 90.7 %
+#: (threat).
+WHOLE13_COMBINED_RECALL, WHOLE13_COMBINED_FALSE_ALARMS = 0.955, 0.066
+WHOLE13_MODEL_RECALL, WHOLE13_MODEL_FALSE_ALARMS = 0.885, 0.042
+WHOLE13_RULES_RECALL, WHOLE13_RULES_FALSE_ALARMS = 0.72, 0.071
+WHOLE13_CATEGORY_RECALL = 0.90
 
 
 @pytest.fixture(scope="module")
@@ -186,8 +200,10 @@ GUARD_SETS = {
                   (WHOLE10_RULES_RECALL, WHOLE10_RULES_FALSE_ALARMS), WHOLE10_CATEGORY_RECALL, (850, 1200)),
     "guarded12": ((WHOLE11_COMBINED_RECALL, WHOLE11_COMBINED_FALSE_ALARMS), (WHOLE11_MODEL_RECALL, WHOLE11_MODEL_FALSE_ALARMS),
                   (WHOLE11_RULES_RECALL, WHOLE11_RULES_FALSE_ALARMS), WHOLE11_CATEGORY_RECALL, (900, 1300)),
-    "test": ((WHOLE12_COMBINED_RECALL, WHOLE12_COMBINED_FALSE_ALARMS), (WHOLE12_MODEL_RECALL, WHOLE12_MODEL_FALSE_ALARMS),
-             (WHOLE12_RULES_RECALL, WHOLE12_RULES_FALSE_ALARMS), WHOLE12_CATEGORY_RECALL, (950, 1380)),
+    "guarded13": ((WHOLE12_COMBINED_RECALL, WHOLE12_COMBINED_FALSE_ALARMS), (WHOLE12_MODEL_RECALL, WHOLE12_MODEL_FALSE_ALARMS),
+                  (WHOLE12_RULES_RECALL, WHOLE12_RULES_FALSE_ALARMS), WHOLE12_CATEGORY_RECALL, (950, 1380)),
+    "test": ((WHOLE13_COMBINED_RECALL, WHOLE13_COMBINED_FALSE_ALARMS), (WHOLE13_MODEL_RECALL, WHOLE13_MODEL_FALSE_ALARMS),
+             (WHOLE13_RULES_RECALL, WHOLE13_RULES_FALSE_ALARMS), WHOLE13_CATEGORY_RECALL, (1060, 1460)),
 }
 
 
@@ -267,6 +283,7 @@ def test_the_guarded_families_are_a_fixed_part_of_the_test_split(corpus, figures
     ("guarded10", "GUARDED_FAMILIES_10", 1826, 667, 896),
     ("guarded11", "GUARDED_FAMILIES_11", 2616, 861, 1224),
     ("guarded12", "GUARDED_FAMILIES_12", 2916, 931, 1340),
+    ("guarded13", "GUARDED_FAMILIES_13", 3066, 965, 1400),
 ])
 def test_the_later_guarded_families_are_fixed_parts_of_the_test_split(corpus, part_figures, part, families_file, families,
                                                                        violations, compliant):
@@ -305,8 +322,12 @@ def test_shipped_model_was_trained_on_this_development_split(corpus):
 
 
 def test_model_file_is_small_and_reads_back():
-    assert MODEL_PATH.stat().st_size < 300_000
+    assert MODEL_PATH.stat().st_size < 200_000 and CATEGORIES_PATH.stat().st_size < 150_000
+    # the detector's file and the category namer's hold the model's fields between them, each field once
+    detector, namer = (json.loads(path.read_text(encoding="utf-8")) for path in (MODEL_PATH, CATEGORIES_PATH))
+    assert set(namer) == set(CATEGORY_FIELDS) and not set(detector) & set(namer)
     model = default_model()
+    assert set(model.to_dict()) - {"context"} == set(detector) | set(namer)  # (the judge: redline_context.json)
     assert type(model).from_dict(json.loads(json.dumps(model.to_dict()))) == model
     assert 0.5 <= model.threshold < 1 and set(model.categories) == {c.id for c in redlines().categories}
 
@@ -321,6 +342,7 @@ def test_model_ships_in_the_wheel():
     patterns = package_data.get(package, []) + package_data.get("*", [])
     assert any(fnmatch.fnmatch(MODEL_PATH.name, pattern) for pattern in patterns), package_data
     assert any(fnmatch.fnmatch(CONTEXT_PATH.name, pattern) for pattern in patterns), package_data
+    assert any(fnmatch.fnmatch(CATEGORIES_PATH.name, pattern) for pattern in patterns), package_data
     assert "scikit-learn" not in pyproject.split("[project.optional-dependencies]")[0]  # not a runtime dependency
 
 
@@ -561,6 +583,38 @@ SESSION11_MISSES = [
     ("我们拒绝再等，明天就去你单位找你领导。", "employer-contact"),
 ]
 
+#: Session 13 (new sentences of the kinds the probes' development side missed): an outside agency's staff passing as the
+#: bank's own, an early-morning hour, "personal harm at your own risk", a recommended lender, a record "removed" for a
+#: fee; and chat text punctuated with spaces, where a space parts clauses as a comma does.
+SESSION13_MISSES = [
+    ("客户要是问起来，一律说是银行信用卡中心的正式员工。", "impersonation"),
+    ("千万别说是外包的，就说是行里的人。", "impersonation"),
+    ("客户问是哪家公司 就说是银行卡中心的员工 别提公司名", "impersonation"),
+    ("明早六点我就给你打电话，叫你起床。", "late-night"),
+    ("由此造成的人身伤害，由你自己承担。", "veiled-threat"),
+    ("我可以给你推荐一个审核特别松的贷款平台。", "borrow-elsewhere"),
+    ("交八百块，我们就能把你的逾期记录撤掉。", "extra-fee"),
+]
+SESSION13_RULE_COMPLIANT = [
+    "去你家找你？没这个打算 电话里说清楚就行",  # a refusal after a space (a clause mark here)
+    "发朋友圈曝光这种事 我们是绝对禁止的",
+    "结清之后逾期记录五年后就没了，这是征信的规定。",  # the five-year retention is a fact, not a promise
+    "新闻摘要：某催收公司员工假扮警察被查处。",
+    "外包机构的员工应当表明受银行委托的身份，不得冒称银行员工。",
+]
+
+
+def test_spaces_between_chinese_characters_part_clauses_and_findings_quote_the_text_as_written():
+    from calculators.compliance.redlines import clause_view, lint
+
+    rules = redlines()
+    # a prohibition or report heading a clause reaches only to the space ("客户问……" no longer covers the instruction)
+    assert clause_view("客户问是哪家公司 就说是银行的", rules) == "客户问是哪家公司，就说是银行的"
+    assert clause_view("交 500 元 ok", rules) == "交 500 元 ok"  # spaces beside ASCII stay
+    text = "明早 六点我就给你打电话"
+    found = [f for f in lint(text, rules, None) if f.category == "late-night"]
+    assert found and all(f.text == text[f.span[0]:f.span[1]] for f in found) and " " in found[0].text
+
 
 def test_an_instruction_head_must_be_a_head():
     from calculators.compliance.redlines import RedlineRules
@@ -595,14 +649,15 @@ def test_a_prescribed_quotation_is_not_blanked_for_the_model():
     assert model.prescriptive_before == tuple(redlines().prescriptive_before)
 
 
-@pytest.mark.parametrize("text", SESSION9_RULE_COMPLIANT + SESSION10_RULE_COMPLIANT + SESSION11_RULE_COMPLIANT)
+@pytest.mark.parametrize("text", SESSION9_RULE_COMPLIANT + SESSION10_RULE_COMPLIANT + SESSION11_RULE_COMPLIANT
+                         + SESSION13_RULE_COMPLIANT)
 def test_session9_refusals_reports_and_everyday_words_are_not_rule_findings(text):
     from calculators.compliance.redlines import lint
 
     assert lint(text, redlines(), None) == []
 
 
-@pytest.mark.parametrize("text, category", SESSION9_MISSES + SESSION10_MISSES + SESSION11_MISSES)
+@pytest.mark.parametrize("text, category", SESSION9_MISSES + SESSION10_MISSES + SESSION11_MISSES + SESSION13_MISSES)
 def test_session9_misses_are_caught_by_a_rule_and_survive_the_veto(text, category):
     from calculators.compliance.redlines import lint
 

@@ -16,7 +16,7 @@ from typing import Callable, Iterable
 import yaml
 
 __all__ = ["CORPUS_DIR", "OK", "Item", "load", "in_test", "split", "GUARDED_FAMILIES", "GUARDED_FAMILIES_7", "GUARDED_FAMILIES_8",
-           "GUARDED_FAMILIES_9", "GUARDED_FAMILIES_10",
+           "GUARDED_FAMILIES_9", "GUARDED_FAMILIES_10", "GUARDED_FAMILIES_11", "GUARDED_FAMILIES_12", "GUARDED_FAMILIES_13",
            "guarded_families",
            "guarded", "evaluate", "lint_predictor"]
 
@@ -109,6 +109,8 @@ GUARDED_FAMILIES_10 = CORPUS_DIR / "guarded-families-10.txt"
 GUARDED_FAMILIES_11 = CORPUS_DIR / "guarded-families-11.txt"
 #: The families the corpus had when the whole-split guards ``WHOLE11_*`` were set (session 11, before probe 25).
 GUARDED_FAMILIES_12 = CORPUS_DIR / "guarded-families-12.txt"
+#: The families the corpus had when the whole-split guards ``WHOLE12_*`` were set (session 12, before probes 26 to 28).
+GUARDED_FAMILIES_13 = CORPUS_DIR / "guarded-families-13.txt"
 
 
 def guarded_families(path: Path = GUARDED_FAMILIES) -> frozenset[str]:

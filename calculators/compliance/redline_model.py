@@ -3,7 +3,7 @@
 The model is trained by ``tools/train_linter.py`` (scikit-learn, logistic
 regression) on the development split of the labelled corpus in
 ``tests/data/linter-corpus/`` and exported as JSON (``redline_model.json``, package
-data).  Inference here uses the standard library only, so it runs in the
+data; the category namer below in ``redline_categories.json``, so that each file stays small).  Inference here uses the standard library only, so it runs in the
 browser too, and it needs no word segmenter: every feature is a substring.
 
 Features of one segment (a sentence, or a piece of at most
@@ -37,9 +37,14 @@ from ..errors import CalculatorInputError
 from .redline_context import ContextJudge, default_context
 from .redline_text import alternation, char_class, mask_mentions, normalise, presence
 
-__all__ = ["MAX_SEGMENT", "MODEL_PATH", "LintModel", "ModelFlag", "normalise", "PUNCTUATION", "segments", "feature_set", "segment_features", "default_model"]
+__all__ = ["MAX_SEGMENT", "MODEL_PATH", "CATEGORIES_PATH", "CATEGORY_FIELDS", "LintModel",
+           "ModelFlag", "normalise", "PUNCTUATION", "segments", "feature_set", "segment_features", "default_model"]
 
 MODEL_PATH = Path(__file__).with_name("redline_model.json")
+#: The category namer's part of the exported model (:data:`CATEGORY_FIELDS`), shipped beside :data:`MODEL_PATH`.
+CATEGORIES_PATH = Path(__file__).with_name("redline_categories.json")
+#: The fields of :meth:`LintModel.to_dict` that ``tools/train_linter.py`` writes to :data:`CATEGORIES_PATH`.
+CATEGORY_FIELDS = ("categories", "category_bias", "category_weights")
 #: Longest piece of text scored at once (long unpunctuated text is cut into pieces of this size).
 MAX_SEGMENT = 60
 _SENTENCE_END = "。！？!?\n；;…"
@@ -376,13 +381,15 @@ _DEFAULT: list[LintModel] = []
 
 
 def default_model() -> LintModel:
-    """The model shipped with the package (``redline_model.json``) with its context judge (``redline_context.json``,
-    if shipped), loaded once.
+    """The model shipped with the package (``redline_model.json`` and its category namer, ``redline_categories.json``)
+    with its context judge (``redline_context.json``, if shipped), loaded once.
 
     >>> default_model() is default_model() and default_model().categories[0]
     'borrow-elsewhere'
     """
     if not _DEFAULT:
-        model = LintModel.from_dict(json.loads(MODEL_PATH.read_text(encoding="utf-8")))
+        data = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
+        data.update(json.loads(CATEGORIES_PATH.read_text(encoding="utf-8")))
+        model = LintModel.from_dict(data)
         _DEFAULT.append(replace(model, context=default_context()))
     return _DEFAULT[0]

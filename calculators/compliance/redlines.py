@@ -579,6 +579,28 @@ _HEAD_REACH = 60
 _LONGEST_CUE = 6
 
 
+#: Spaces between two characters that are not ASCII: in chat messages they part clauses as a comma does.
+_SPACE_BETWEEN = re.compile(r"(?<=[^\x00-\x7f\s])[ \t\u3000]+(?=[^\x00-\x7f\s])")
+
+
+def _spaced_as_comma(match: re.Match[str]) -> str:
+    return "，" * len(match.group())
+
+
+def clause_view(text: str, rules: RedlineRules) -> str:
+    """``text`` as the rules read it: a run of spaces between two Chinese characters (not ASCII) parts clauses, as a
+    comma does (``提醒一下哈 逾期会上征信的``), so it becomes ``，`` (same length: spans stay valid); spaces in ASCII
+    text (``交 500 元``) stay.  Unchanged when ``，`` is not one of the rules' ``clause_delimiters``.
+
+    >>> from procedures.rules import redlines
+    >>> clause_view("客户问咱是哪家的 一律说是银行的　别提公司名 ok thx", redlines())
+    '客户问咱是哪家的，一律说是银行的，别提公司名 ok thx'
+    """
+    if "，" not in rules.clause_delimiters or not any(ch in text for ch in " \t\u3000"):
+        return text
+    return _SPACE_BETWEEN.sub(_spaced_as_comma, text)
+
+
 def _blank(match: re.Match[str]) -> str:
     """A neutral form (``能不能`` …) blanked to ``＿`` (same length), so that it is not read as a negation."""
     return "＿" * len(match.group())
@@ -1078,6 +1100,7 @@ def blank_scoped(text: str, rules: RedlineRules, cues: _Cues | None = None, inde
     >>> blank_scoped("大家注意：统一说“你是废物”。", redlines())  # an instruction head hands the line to staff
     '大家注意：统一说，你是废物，。'
     """
+    text = clause_view(text, rules)  # (what lint passes is already the clause view: unchanged)
     index = TextIndex(text, rules.clause_delimiters) if index is None else index
     if cues is None:
         cues = _Cues(rules)
@@ -1095,9 +1118,11 @@ def blank_scoped(text: str, rules: RedlineRules, cues: _Cues | None = None, inde
 
 
 def _rule_findings(text: str, rules: RedlineRules, index: TextIndex, cues: _Cues,
-                   examined: list[tuple[int, int, bool]] | None = None) -> list[tuple[int, int, int, Finding]]:
-    """The rule findings of ``text`` as (start, category order, end, finding), unsorted; ``examined``, if given, receives
-    every match looked at, as (start, end, cancelled)."""
+                   examined: list[tuple[int, int, bool]] | None = None, written: str | None = None) -> list[tuple[int, int, int, Finding]]:
+    """The rule findings of ``text`` (the :func:`clause_view` of ``written``, the text as written, whose words the
+    findings quote) as (start, category order, end, finding), unsorted; ``examined``, if given, receives every match
+    looked at, as (start, end, cancelled)."""
+    written = text if written is None else written
     present = set(text)
     verdicts: dict[tuple[int, int, str], bool] = {}  # (start, end, negation mode) -> cancelled
     findings: list[tuple[int, int, int, Finding]] = []
@@ -1145,7 +1170,7 @@ def _rule_findings(text: str, rules: RedlineRules, index: TextIndex, cues: _Cues
                 kept.append((start, end))
         sources = tuple(s.text for s in category.sources)
         for start, end in kept:
-            findings.append((start, order, end, Finding(category.id, category.name, text[start:end], (start, end), category.rule,
+            findings.append((start, order, end, Finding(category.id, category.name, written[start:end], (start, end), category.rule,
                                                         sources, category.redline)))
     return findings
 
@@ -1159,7 +1184,8 @@ def rule_candidates(text: str, rules: RedlineRules) -> list[tuple[int, int, bool
     [(5, 7, True), (10, 12, False)]
     """
     examined: list[tuple[int, int, bool]] = []
-    _rule_findings(text, rules, TextIndex(text, rules.clause_delimiters), _Cues(rules), examined)
+    view = clause_view(text, rules)
+    _rule_findings(view, rules, TextIndex(view, rules.clause_delimiters), _Cues(rules), examined)
     return sorted(set(examined))
 
 
@@ -1203,12 +1229,13 @@ def lint(text: Any, rules: RedlineRules, model: LintModel | None = _DEFAULT_MODE
         model = default_model()
     elif model is not None and not isinstance(model, LintModel):
         raise _fail("model", type(model).__name__, "a LintModel (calculators.compliance.redline_model.default_model()) or None")
-    index = TextIndex(text, rules.clause_delimiters)
+    view = clause_view(text, rules)  # (the rules read spaces between Chinese characters as commas)
+    index = TextIndex(view, rules.clause_delimiters)
     cues = _Cues(rules)
-    findings = _rule_findings(text, rules, index, cues)
+    findings = _rule_findings(view, rules, index, cues, written=text)
     if model is not None:
         by_id = {c.id: c for c in rules.categories}
-        scoped = blank_scoped(text, rules, cues, index)
+        scoped = blank_scoped(view, rules, cues, index)
         prepared = model.prepare(scoped)
         judge = model.context
         if (model.vetoes or judge is not None) and findings:
@@ -1219,7 +1246,7 @@ def lint(text: Any, rules: RedlineRules, model: LintModel | None = _DEFAULT_MODE
             seen: list[tuple[int, int]] = []
             hidden: list[tuple[int, int]] = []
             for *_, f in findings:
-                (seen if scoped[f.span[0]:f.span[1]] == f.text else hidden).append(f.span)
+                (seen if scoped[f.span[0]:f.span[1]] == view[f.span[0]:f.span[1]] else hidden).append(f.span)
             scores = model.veto_scores(text, seen, prepared=prepared)
             if hidden:  # words a scope blanked: the model judges their sentences as written
                 scores.update(model.veto_scores(text, hidden, by_sentence=True))
@@ -1240,9 +1267,9 @@ def lint(text: Any, rules: RedlineRules, model: LintModel | None = _DEFAULT_MODE
             # what a clause-heading prohibition covers is not said to the customer (as for the rules): the model
             # must flag the rest of the sentence on its own
             kept_text = _without_prohibited_clauses(index, start, end, rules, cues)
-            if kept_text != text[start:end] and model.probability(kept_text) < model.threshold:
+            if kept_text != view[start:end] and model.probability(kept_text) < model.threshold:
                 continue
-            if _answered_by_refutation(text, end, rules, cues):
+            if _answered_by_refutation(view, end, rules, cues):
                 continue  # "被警察带走？正常逾期根本不会这样。": a question the next sentence refutes (as for the rules)
             while start < end and text[start].isspace():
                 start += 1
