@@ -158,19 +158,24 @@ WHOLE12_COMBINED_RECALL, WHOLE12_COMBINED_FALSE_ALARMS = 0.95, 0.07
 WHOLE12_MODEL_RECALL, WHOLE12_MODEL_FALSE_ALARMS = 0.88, 0.045
 WHOLE12_RULES_RECALL, WHOLE12_RULES_FALSE_ALARMS = 0.715, 0.075
 WHOLE12_CATEGORY_RECALL = 0.88
-#: Session 13 added three probes, scored before they were added (kinds26/ok-kinds26: chat and phone speech as typed,
+#: Session 13 added five probes, scored before they were added (kinds26/ok-kinds26: chat and phone speech as typed,
 #: dialect, slang and spaces for punctuation; kinds27/ok-kinds27: polite, indirect violations and the lawful texts they
-#: resemble; kinds28/ok-kinds28: multi-sentence messages, letters and transcripts with one crossing sentence), rules for
-#: what their development side missed, spaces between Chinese characters read as clause marks, and a model with more
-#: weights (KEEP 12,000 in tools/train_linter.py; the category namer in its own file). The WHOLE12_* thresholds stay,
+#: resemble; kinds28/ok-kinds28: multi-sentence messages, letters and transcripts with one crossing sentence;
+#: kinds29/ok-kinds29: documents, legal consequences, lenders, third parties, visits and personal data; kinds30/
+#: ok-kinds30: written texts only), rules for what their development side missed, spaces between Chinese characters
+#: read as clause marks, a salutation ("李先生，") no longer taken for a sentence's head, and a model with more weights
+#: (KEEP 12,000 in tools/train_linter.py; the category namer in its own file). The WHOLE12_* thresholds stay,
 #: unchanged, on the items they were set on (guarded-families-13.txt, 2,365 utterances): there, after the session's
-#: changes and retraining, rules 72.2 % / 7.1 %, model 88.7 % / 3.7 %, combined 95.8 % / 6.1 % (session start
-#: 95.4 % / 6.5 %). The whole split (2,569: 1,083 violations, 1,486 compliant) gets guards of its own (WHOLE13_*), set
-#: just under its figures: rules 72.2 % / 6.9 %, model 89.0 % / 4.0 %, combined 95.9 % / 6.3 %, lowest category 90.7 %
-#: (threat).
-WHOLE13_COMBINED_RECALL, WHOLE13_COMBINED_FALSE_ALARMS = 0.955, 0.066
-WHOLE13_MODEL_RECALL, WHOLE13_MODEL_FALSE_ALARMS = 0.885, 0.042
-WHOLE13_RULES_RECALL, WHOLE13_RULES_FALSE_ALARMS = 0.72, 0.071
+#: changes and retraining, rules 72.4 % / 7.1 %, model 89.4 % / 4.1 %, combined 95.9 % / 6.3 % (session start
+#: 95.4 % / 6.5 %). The whole split (2,717: 1,173 violations, 1,544 compliant) gets guards of its own (WHOLE13_*), set
+#: just under its figures at the end of the session: rules 72.2 % / 6.9 %, model 90.0 % / 4.4 %, combined 96.2 % /
+#: 6.4 %, lowest category 90.8 % (veiled threat). (Values set earlier in the session, after the first three probes,
+#: were 95.5 % / 6.6 %, 88.5 % / 4.2 %, 72 % / 7.1 %, 90 % on that split of 2,569; on it the final model gives
+#: 96.1 % / 6.5 %, 89.8 % / 4.4 %, 72.4 % / 7.0 %: the two later probes lowered the model's threshold, 0.576 -> 0.564,
+#: at the same out-of-fold budget.)
+WHOLE13_COMBINED_RECALL, WHOLE13_COMBINED_FALSE_ALARMS = 0.96, 0.065
+WHOLE13_MODEL_RECALL, WHOLE13_MODEL_FALSE_ALARMS = 0.895, 0.045
+WHOLE13_RULES_RECALL, WHOLE13_RULES_FALSE_ALARMS = 0.72, 0.07
 WHOLE13_CATEGORY_RECALL = 0.90
 
 
@@ -203,7 +208,7 @@ GUARD_SETS = {
     "guarded13": ((WHOLE12_COMBINED_RECALL, WHOLE12_COMBINED_FALSE_ALARMS), (WHOLE12_MODEL_RECALL, WHOLE12_MODEL_FALSE_ALARMS),
                   (WHOLE12_RULES_RECALL, WHOLE12_RULES_FALSE_ALARMS), WHOLE12_CATEGORY_RECALL, (950, 1380)),
     "test": ((WHOLE13_COMBINED_RECALL, WHOLE13_COMBINED_FALSE_ALARMS), (WHOLE13_MODEL_RECALL, WHOLE13_MODEL_FALSE_ALARMS),
-             (WHOLE13_RULES_RECALL, WHOLE13_RULES_FALSE_ALARMS), WHOLE13_CATEGORY_RECALL, (1060, 1460)),
+             (WHOLE13_RULES_RECALL, WHOLE13_RULES_FALSE_ALARMS), WHOLE13_CATEGORY_RECALL, (1160, 1530)),
 }
 
 
@@ -594,6 +599,12 @@ SESSION13_MISSES = [
     ("由此造成的人身伤害，由你自己承担。", "veiled-threat"),
     ("我可以给你推荐一个审核特别松的贷款平台。", "borrow-elsewhere"),
     ("交八百块，我们就能把你的逾期记录撤掉。", "extra-fee"),
+    ("新版《协查函》模板发群里了，盖上红章再发给客户。", "fake-document"),
+    ("李先生，您好，附件：法院传票，请按时出庭。", "fake-document"),
+    ("本短信由公安经侦部门发出，请立即还款。", "impersonation"),
+    ("这是从快递公司弄到的他的收货地址，明天就去。", "privacy"),
+    ("我们的人昨天去您小区转了一圈，环境挺好。", "veiled-threat"),
+    ("你这种低素质的人也配办信用卡？", "insult"),
 ]
 SESSION13_RULE_COMPLIANT = [
     "去你家找你？没这个打算 电话里说清楚就行",  # a refusal after a space (a clause mark here)
@@ -601,6 +612,10 @@ SESSION13_RULE_COMPLIANT = [
     "结清之后逾期记录五年后就没了，这是征信的规定。",  # the five-year retention is a fact, not a promise
     "新闻摘要：某催收公司员工假扮警察被查处。",
     "外包机构的员工应当表明受银行委托的身份，不得冒称银行员工。",
+    "李先生，按照您电话里同意的时间，我们周六上午到您家面谈。",  # a salutation does not head the sentence
+    "信用卡逾期本身不影响子女考公政审。",
+    "向您的家人透露欠款？不会。我们只请他们转告您回电。",
+    "我们不建议您借新还旧，无论是网贷还是信用卡套现，都会加重负担。",
 ]
 
 

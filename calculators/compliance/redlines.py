@@ -761,13 +761,32 @@ def _sentence_scope(index: TextIndex, position: int, rules: RedlineRules, cues: 
     return verdict
 
 
+#: A clause that only addresses someone ("李先生，", "王女士您好，", "您好，"): a sentence's head is the clause after it.
+_VOCATIVE = re.compile(r"[\u4e00-\u9fff]{0,3}(先生|女士|小姐|老师|师傅|阿姨|叔叔|大姐|大哥|同志|您好|你好)|喂|亲")
+
+
+def _head_clause(index: TextIndex, cut: int) -> tuple[int, int]:
+    """The first clause of the sentence after the sentence end ``cut`` (-1: the text's first), past a clause that only
+    addresses someone (:data:`_VOCATIVE`).
+
+    >>> text = "李先生，按您同意的时间，我们周六到您家。"
+    >>> _head_clause(TextIndex(text, "，。"), -1)
+    (4, 11)
+    """
+    head_start, head_end = index.clause(cut + 1, cut + 1)
+    text = index.text
+    if head_end < len(text) and text[head_end] in "，," and _VOCATIVE.fullmatch(text[head_start:head_end].strip()):
+        return index.clause(head_end + 1, head_end + 1)
+    return head_start, head_end
+
+
 def _sentence_head(index: TextIndex, cut: int, rules: RedlineRules, cues: _Cues) -> tuple[int, bool, bool, int]:
     """What :func:`_sentence_scope` needs to know of the head (first clause) of the sentence after the sentence end
     ``cut`` (-1: the text's first sentence), whatever the position asked about: where the head ends, whether it is a
     customer's turn, whether it scopes over the sentence (breakers aside), and where the first negation breaker after
     it starts (``len(text)`` if none)."""
     text = index.text
-    head_start, head_end = index.clause(cut + 1, cut + 1)
+    head_start, head_end = _head_clause(index, cut)
     if head_end >= len(text):
         return head_end, False, False, len(text)
     head = text[head_start:min(head_end, head_start + _HEAD_REACH)]
