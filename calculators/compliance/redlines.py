@@ -686,6 +686,8 @@ def _prohibited(lead: str, rules: RedlineRules, cues: _Cues | None = None) -> bo
         cues = _Cues(rules)
     if cues.prohibitions is None:
         return False
+    if cues.prohibitions.search(lead, 0, rules.prohibition_head + _LONGEST_CUE) is None:
+        return False  # (blanking neutral forms never adds a cue: most clauses are answered without it)
     lead = cues.neutralised(lead)  # "你能不能……": a question, not a prohibition
     found = _cue_at_head(cues.prohibitions, lead, rules)
     if found is None:
@@ -1051,7 +1053,8 @@ def _cancelled(index: TextIndex, start: int, end: int, mode: str, rules: Redline
     clause_start, clause_end = index.clause(start, end)
     reach = max(rules.negation_window * 2, 20)  # bounded: linear time on unpunctuated text
     before = text[max(clause_start, start - reach):start]
-    if cues.breakers is not None and cues.breakers.search(cues.neutralised(before)):
+    # (blanking neutral forms never adds a cue: a cue is looked for in the blanked text only where the text has one)
+    if cues.breakers is not None and cues.breakers.search(before) and cues.breakers.search(cues.neutralised(before)):
         return False  # "别以为……" breaks a negation; "很多人以为……" (a neutral form) does not
     if start - clause_start <= _HEAD_REACH and _prohibited(text[clause_start:start], rules, cues):
         return True  # a prohibition heading the clause ("不得建议客户……借新还旧") negates all of it (bounded: linear time)
@@ -1062,10 +1065,11 @@ def _cancelled(index: TextIndex, start: int, end: int, mode: str, rules: Redline
     scope = before[-rules.negation_window:] if rules.negation_window else ""
     if mode == "clause":
         scope += text[start:end]
-    scope = cues.neutralised(scope)  # "能不能", "是不是": questions, not negations
     if cues.negations is not None and cues.negations.search(scope):
+        scope = cues.neutralised(scope)  # "能不能", "是不是": questions, not negations
         # (an attribution, "自称", in a sentence an instruction head hands to staff is what staff are told to say)
-        if not (cues.attributions and all(found.group() in cues.attributions for found in cues.negations.finditer(scope))
+        if cues.negations.search(scope) and not (
+                cues.attributions and all(found.group() in cues.attributions for found in cues.negations.finditer(scope))
                 and _instructed(index, start, cues)):
             return True
     if rules.post_window and cues.post is not None:
@@ -1080,8 +1084,8 @@ def _cancelled(index: TextIndex, start: int, end: int, mode: str, rules: Redline
             after += text[clause_end] + answer[:cut + 1]
         elif after_end == clause_end < len(text) and clause_end - end <= 10:
             after += text[clause_end:min(index.next_clause_end(clause_end), clause_end + 1 + rules.post_window)]
-        after = cues.neutralised(after)  # "涉嫌违规" is an accusation, not a negation after the match
-        if cues.post.search(after):
+        # ("涉嫌违规" is an accusation, not a negation after the match: neutral forms blanked)
+        if cues.post.search(after) and cues.post.search(cues.neutralised(after)):
             return True
     return False
 
