@@ -51,7 +51,7 @@ if str(ROOT) not in sys.path:
 
 from calculators.compliance.redline_model import CATEGORIES_PATH, CATEGORY_FIELDS, MODEL_PATH, LintModel, normalise, segment_features, segments  # noqa: E402
 from calculators.compliance.redline_text import mask_mentions  # noqa: E402
-from calculators.compliance.redlines import blank_scoped, lint  # noqa: E402
+from calculators.compliance.redlines import blank_scoped, clause_view, lint  # noqa: E402
 from tools.linter_corpus import Item, load, split  # noqa: E402
 from tools.train_context import largest_vetoes, train_context  # noqa: E402
 from calculators.compliance.redline_context import CONTEXT_PATH  # noqa: E402
@@ -247,8 +247,10 @@ def train(items: list[Item], settings: dict, seed: int = 0) -> tuple[dict, dict]
         seen, hidden = [], []
         if "rules" in settings:
             blanked = blank_scoped(item.text, settings["rules"])
+            view = clause_view(item.text, settings["rules"])  # (what blank_scoped blanks: as redlines.lint compares)
             for finding in lint(item.text, settings["rules"], None):
-                (seen if blanked[finding.span[0]:finding.span[1]] == finding.text else hidden).append(finding.span)
+                a, b = finding.span
+                (seen if blanked[a:b] == view[a:b] else hidden).append(finding.span)
         cut = list(segments(item.text)) or [(0, len(item.text))]
         rule_rows.append(sorted({n for n, (a, b) in enumerate(cut) for s, e in seen if s < b and e > a}) if seen else None)
         raw_rows.append([(n, features(prepare(item.text[a:b], {**settings, "rules": None}), settings, words))

@@ -73,7 +73,8 @@ from .ruledata import fail as _fail
 from .redline_model import LintModel, default_model
 from .redline_text import TextIndex, alternation, first_at_or_after, last_between
 
-__all__ = ["NEGATION_MODES", "MODEL_VERDICT", "RULE_VERDICT", "Pattern", "Redline", "LintCategory", "RedlineRules", "Finding", "lint"]
+__all__ = ["NEGATION_MODES", "MODEL_VERDICT", "RULE_VERDICT", "Pattern", "Redline", "LintCategory", "RedlineRules", "Finding", "lint",
+           "clause_view", "blank_scoped", "rule_candidates"]
 
 #: How a finding of each layer is labelled in results.
 RULE_VERDICT = "越过红线"
