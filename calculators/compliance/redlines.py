@@ -15,6 +15,9 @@ How a pattern matches (so that compliant phrasing such as "我们不会上门",
 * Patterns are regular expressions over the raw text.  ``<NAME>`` stands for a
   macro from the data (``<YOU>`` is ``[你您侬]``; ``<GAP>`` one character that
   is not clause punctuation), so a pattern never reaches across a clause.
+* Chat text is often punctuated with spaces: a run of spaces between two
+  Chinese characters parts clauses as a comma does (:func:`clause_view`; the
+  findings quote the text as written).
 * A pattern's ``negation`` mode decides whether a negation cancels a match:
   ``clause`` (the default) looks for a negation word (``不会``, ``没有``,
   ``请勿``, ``严禁`` …) in the last ``negation_window`` characters of the clause
@@ -29,6 +32,9 @@ How a pattern matches (so that compliant phrasing such as "我们不会上门",
   of conduct, not advice to borrow.  A breaker between them still counts.
   The model layer follows the same scope: a sentence it flags is flagged only
   if it still scores above the threshold without its prohibited clauses.
+* A sentence's head is its first clause, past a clause that only addresses
+  someone (``李先生，``): "李先生，按照您同意的时间，我们周六到您家" is headed
+  by the agreement.
 * "Neutral forms" (``能不能``, ``是不是`` …) are questions, not negations:
   they are ignored when looking for a negation word.
 * A "breaker" earlier in the clause (``以为``, ``否则`` …) turns a negation
