@@ -6,8 +6,8 @@ Called by ``tools/train_linter.py`` after the model is trained (one command trai
 * Rows: every rule match the linter examines in a development utterance (``rule_candidates``). A match the rules
   keep in a violation is a positive row (a match the rules cancel in a violation is left out: it may be the
   negated mention beside the real violation); every match in a compliant utterance, cancelled or not, is a negative
-  row.  The handbook's own examples of a red line add positive rows, its recommended lines negative rows, and so do
-  the contrast examples of :data:`CONTRAST_PATH` (violations that reassure or deny in one clause and cross a line in
+  row.  The handbook's own examples of a red line add positive rows, its recommended lines negative rows, and the
+  contrast examples of :data:`CONTRAST_PATH` positive rows (violations that reassure or deny in one clause and cross a line in
   the next, "您放心，我们不会骗您，下周就去您单位找您领导": the judge must not read the first clause as negating the
   second).
 * Model: logistic regression, balanced classes, :data:`CONTEXT_C`; the :data:`CONTEXT_KEEP` largest weights by size
@@ -136,9 +136,10 @@ def out_of_fold(items: list[Any], rules: Any, model: dict, progress: Callable[[s
     plain = LintModel.from_dict({**model, "context": None})
     fold_of = {item.family: int(hashlib.sha256(item.family.encode("utf-8")).hexdigest(), 16) % FOLDS for item in items}
     lost = dropped = flagged_violations = flagged_compliant = 0
+    contrast = contrast_violations()  # (read once for all folds)
     for fold in range(FOLDS):
         progress(f"  context judge, fold {fold + 1} of {FOLDS}")
-        vec, clf = _fit(*rows([i for i in items if fold_of[i.family] != fold], rules, contrast_violations())[:2])
+        vec, clf = _fit(*rows([i for i in items if fold_of[i.family] != fold], rules, contrast)[:2])
         bias, weights, _ = export(vec, clf)
         judged = LintModel.from_dict({**model, "context": {"bias": bias, "weights": weights, "veto": CONTEXT_VETO}})
         for item in items:

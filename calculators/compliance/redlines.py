@@ -1122,7 +1122,8 @@ def blank_scoped(text: str, rules: RedlineRules, cues: _Cues | None = None, inde
     ``…`` (same length, so spans still match), and the quotation marks of a quotation that an instruction head hands to
     staff replaced by commas: what the statistical model is given, in training
     (``tools/train_linter.py``) and in :func:`lint` alike, so that a quoted wrong example neither teaches it nor
-    trips it.
+    trips it.  Spaces are read as :func:`clause_view` reads them; an ``index``, if given, must be that of the clause view
+    (:func:`lint` passes both).
 
     >>> from procedures.rules import redlines
     >>> blank_scoped("不要向亲戚借钱来还款，量力而行就好。", redlines())
@@ -1130,8 +1131,9 @@ def blank_scoped(text: str, rules: RedlineRules, cues: _Cues | None = None, inde
     >>> blank_scoped("大家注意：统一说“你是废物”。", redlines())  # an instruction head hands the line to staff
     '大家注意：统一说，你是废物，。'
     """
-    text = clause_view(text, rules)  # (what lint passes is already the clause view: unchanged)
-    index = TextIndex(text, rules.clause_delimiters) if index is None else index
+    if index is None:  # (lint passes the clause view and its index)
+        text = clause_view(text, rules)
+        index = TextIndex(text, rules.clause_delimiters)
     if cues is None:
         cues = _Cues(rules)
     blanked = "".join("…" * len(piece) if scoped else piece for piece, scoped in _scoped_pieces(index, 0, len(text), rules, cues))
