@@ -17,7 +17,7 @@ def test_model_flags_in_the_browser_match_the_api(page, site_url):
     from procedures.rules import redlines
 
     open_ready(page, site_url, LINTER)
-    draft = "您好。你媳妇有工资，叫她帮你还。你就是个老赖。"
+    draft = "您好。你老婆工资卡在谁手上，拿来还。你就是个老赖。"
     submit(page, {"text": draft})
     expected = lint_script(draft, redlines())
     assert [f.source for f in expected] == ["model", "rule"]

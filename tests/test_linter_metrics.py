@@ -177,6 +177,16 @@ WHOLE13_COMBINED_RECALL, WHOLE13_COMBINED_FALSE_ALARMS = 0.96, 0.065
 WHOLE13_MODEL_RECALL, WHOLE13_MODEL_FALSE_ALARMS = 0.895, 0.045
 WHOLE13_RULES_RECALL, WHOLE13_RULES_FALSE_ALARMS = 0.72, 0.07
 WHOLE13_CATEGORY_RECALL = 0.90
+#: Session 14 added two probes written in session 13 (kinds31/ok-kinds31, kinds32/ok-kinds32) and two spent blind sets
+#: (blind-12, blind-13: measured at the start and end of session 13, aggregates only, then added), rules for what their
+#: development side missed or flagged, and retrained. The WHOLE13_* thresholds stay, unchanged, on the items they were
+#: set on (guarded-families-14.txt, 2,717 utterances). The whole split (3,053: 1,340 violations, 1,713 compliant) gets
+#: guards of its own (WHOLE14_*), set just under its figures: rules 71.9 % / 6.5 %, model 90.6 % / 4.4 %, combined
+#: 96.3 % / 6.4 %, lowest category 91.5 % (veiled threat).
+WHOLE14_COMBINED_RECALL, WHOLE14_COMBINED_FALSE_ALARMS = 0.96, 0.065
+WHOLE14_MODEL_RECALL, WHOLE14_MODEL_FALSE_ALARMS = 0.90, 0.045
+WHOLE14_RULES_RECALL, WHOLE14_RULES_FALSE_ALARMS = 0.715, 0.066
+WHOLE14_CATEGORY_RECALL = 0.91
 
 
 @pytest.fixture(scope="module")
@@ -207,8 +217,10 @@ GUARD_SETS = {
                   (WHOLE11_RULES_RECALL, WHOLE11_RULES_FALSE_ALARMS), WHOLE11_CATEGORY_RECALL, (900, 1300)),
     "guarded13": ((WHOLE12_COMBINED_RECALL, WHOLE12_COMBINED_FALSE_ALARMS), (WHOLE12_MODEL_RECALL, WHOLE12_MODEL_FALSE_ALARMS),
                   (WHOLE12_RULES_RECALL, WHOLE12_RULES_FALSE_ALARMS), WHOLE12_CATEGORY_RECALL, (950, 1380)),
-    "test": ((WHOLE13_COMBINED_RECALL, WHOLE13_COMBINED_FALSE_ALARMS), (WHOLE13_MODEL_RECALL, WHOLE13_MODEL_FALSE_ALARMS),
-             (WHOLE13_RULES_RECALL, WHOLE13_RULES_FALSE_ALARMS), WHOLE13_CATEGORY_RECALL, (1160, 1530)),
+    "guarded14": ((WHOLE13_COMBINED_RECALL, WHOLE13_COMBINED_FALSE_ALARMS), (WHOLE13_MODEL_RECALL, WHOLE13_MODEL_FALSE_ALARMS),
+                  (WHOLE13_RULES_RECALL, WHOLE13_RULES_FALSE_ALARMS), WHOLE13_CATEGORY_RECALL, (1160, 1530)),
+    "test": ((WHOLE14_COMBINED_RECALL, WHOLE14_COMBINED_FALSE_ALARMS), (WHOLE14_MODEL_RECALL, WHOLE14_MODEL_FALSE_ALARMS),
+             (WHOLE14_RULES_RECALL, WHOLE14_RULES_FALSE_ALARMS), WHOLE14_CATEGORY_RECALL, (1340, 1710)),
 }
 
 
@@ -289,6 +301,7 @@ def test_the_guarded_families_are_a_fixed_part_of_the_test_split(corpus, figures
     ("guarded11", "GUARDED_FAMILIES_11", 2616, 861, 1224),
     ("guarded12", "GUARDED_FAMILIES_12", 2916, 931, 1340),
     ("guarded13", "GUARDED_FAMILIES_13", 3066, 965, 1400),
+    ("guarded14", "GUARDED_FAMILIES_14", 3556, 1173, 1544),
 ])
 def test_the_later_guarded_families_are_fixed_parts_of_the_test_split(corpus, part_figures, part, families_file, families,
                                                                        violations, compliant):
@@ -354,7 +367,7 @@ def test_model_ships_in_the_wheel():
 def test_inference_needs_neither_jieba_nor_scikit_learn():
     code = ("import sys; sys.modules['jieba'] = None; sys.modules['sklearn'] = None; sys.modules['numpy'] = None\n"
             "from calculators.compliance.redlines import lint\nfrom procedures.rules import redlines\n"
-            "print([f.source for f in lint('您好。你媳妇有工资，叫她帮你还。', redlines())])")
+            "print([f.source for f in lint('您好。你老婆工资卡在谁手上，拿来还。', redlines())])")
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert run.returncode == 0 and run.stdout.strip() == "['model']", run.stderr
 

@@ -273,9 +273,9 @@ def test_negation_after_and_quotes_do_not_hide_real_violations(rules, text, cate
 def test_rule_findings_say_rule_and_model_findings_say_review(rules):
     (rule,) = lint("你就是个老赖。", rules)
     assert (rule.source, rule.verdict, rule.probability, rule.drivers) == ("rule", "越过红线", None, ())
-    (flag,) = lint("您好。你媳妇有工资，叫她帮你还。", rules)
+    (flag,) = lint("您好。你老婆工资卡在谁手上，拿来还。", rules)
     assert flag.source == "model" and flag.verdict == "可能越线，需复核" and flag.category == "third-party-pay"
-    assert flag.text == "你媳妇有工资，叫她帮你还。" and flag.span == (3, 16) and 0.5 < flag.probability <= 1
+    assert flag.text == "你老婆工资卡在谁手上，拿来还。" and flag.span == (3, 18) and 0.5 < flag.probability <= 1
     assert flag.drivers and all(word in flag.text for word in flag.drivers)
     assert flag.name == rules.category("third-party-pay").name and flag.sources
     data = json.loads(json.dumps(flag.to_dict(), ensure_ascii=False))
@@ -283,7 +283,7 @@ def test_rule_findings_say_rule_and_model_findings_say_review(rules):
 
 
 def test_model_can_be_switched_off_and_only_scores_what_rules_missed(rules):
-    assert lint("您好。你媳妇有工资，叫她帮你还。", rules, None) == []
+    assert lint("您好。你老婆工资卡在谁手上，拿来还。", rules, None) == []
     # a sentence a rule already flagged is not flagged again by the model
     assert [f.source for f in lint("再不还钱，小心我们打断你的腿。", rules)] == ["rule"]
     with pytest.raises(CalculatorInputError) as err:
@@ -323,7 +323,7 @@ def test_clean_result_says_what_was_checked_and_is_not_an_approval(rules):
 def test_result_separates_rule_findings_from_model_flags(rules):
     from calculators.ui.rule_views import lint_view
 
-    view = lint_view({"text": "你媳妇有工资，叫她帮你还。你就是个老赖。"}, rules)
+    view = lint_view({"text": "你老婆工资卡在谁手上，拿来还。你就是个老赖。"}, rules)
     assert view.summary["categories"] == "third-party-pay insult"
     assert "<b>1</b> 处越过红线的表述、<b>1</b> 句可能越线、需复核" in view.html
     assert "<b>可能越线，需复核</b>（模型依据的词：" in view.html and "这不是合规审核结论" in view.html

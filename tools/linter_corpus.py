@@ -16,7 +16,7 @@ from typing import Callable, Iterable
 import yaml
 
 __all__ = ["CORPUS_DIR", "OK", "Item", "load", "in_test", "split", "GUARDED_FAMILIES", "GUARDED_FAMILIES_7", "GUARDED_FAMILIES_8",
-           "GUARDED_FAMILIES_9", "GUARDED_FAMILIES_10", "GUARDED_FAMILIES_11", "GUARDED_FAMILIES_12", "GUARDED_FAMILIES_13",
+           "GUARDED_FAMILIES_9", "GUARDED_FAMILIES_10", "GUARDED_FAMILIES_11", "GUARDED_FAMILIES_12", "GUARDED_FAMILIES_13", "GUARDED_FAMILIES_14",
            "guarded_families",
            "guarded", "evaluate", "lint_predictor"]
 
@@ -111,6 +111,9 @@ GUARDED_FAMILIES_11 = CORPUS_DIR / "guarded-families-11.txt"
 GUARDED_FAMILIES_12 = CORPUS_DIR / "guarded-families-12.txt"
 #: The families the corpus had when the whole-split guards ``WHOLE12_*`` were set (session 12, before probes 26 to 28).
 GUARDED_FAMILIES_13 = CORPUS_DIR / "guarded-families-13.txt"
+#: The families the corpus had when the whole-split guards ``WHOLE13_*`` were set (end of session 13, before blind sets 12
+#: and 13 and probes 31 and 32).
+GUARDED_FAMILIES_14 = CORPUS_DIR / "guarded-families-14.txt"
 
 
 def guarded_families(path: Path = GUARDED_FAMILIES) -> frozenset[str]:
