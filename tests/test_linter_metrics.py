@@ -177,15 +177,18 @@ WHOLE13_COMBINED_RECALL, WHOLE13_COMBINED_FALSE_ALARMS = 0.96, 0.065
 WHOLE13_MODEL_RECALL, WHOLE13_MODEL_FALSE_ALARMS = 0.895, 0.045
 WHOLE13_RULES_RECALL, WHOLE13_RULES_FALSE_ALARMS = 0.72, 0.07
 WHOLE13_CATEGORY_RECALL = 0.90
-#: Session 14 added two probes written in session 13 (kinds31/ok-kinds31, kinds32/ok-kinds32) and two spent blind sets
-#: (blind-12, blind-13: measured at the start and end of session 13, aggregates only, then added), rules for what their
-#: development side missed or flagged, and retrained. The WHOLE13_* thresholds stay, unchanged, on the items they were
-#: set on (guarded-families-14.txt, 2,717 utterances). The whole split (3,053: 1,340 violations, 1,713 compliant) gets
-#: guards of its own (WHOLE14_*), set just under its figures: rules 71.9 % / 6.5 %, model 90.6 % / 4.4 %, combined
-#: 96.3 % / 6.4 %, lowest category 91.5 % (veiled threat).
-WHOLE14_COMBINED_RECALL, WHOLE14_COMBINED_FALSE_ALARMS = 0.96, 0.065
-WHOLE14_MODEL_RECALL, WHOLE14_MODEL_FALSE_ALARMS = 0.90, 0.045
-WHOLE14_RULES_RECALL, WHOLE14_RULES_FALSE_ALARMS = 0.715, 0.066
+#: Session 14 added two probes written in session 13 (kinds31/ok-kinds31, kinds32/ok-kinds32), two spent blind sets
+#: (blind-12, blind-13: measured at the start and end of session 13, aggregates only, then added) and two new probes
+#: scored before they were added (kinds33/ok-kinds33: colloquial chat and speech; kinds34/ok-kinds34: formal documents
+#: with one crossing clause), rules for what their development side missed or flagged, and retrained. A third new probe
+#: (mostly compliant everyday text with alarming words) gave rules only: with it in the training data, threat recall on
+#: the guarded9 and guarded10 parts fell below their guards. The WHOLE13_* thresholds stay, unchanged, on the items they
+#: were set on (guarded-families-14.txt, 2,717 utterances). The whole split (3,199: 1,426 violations, 1,773 compliant)
+#: gets guards of its own (WHOLE14_*), set just under its figures: rules 71.6 % / 6.3 %, model 89.6 % / 4.1 %,
+#: combined 95.7 % / 6.0 %, lowest category 91.2 % (veiled threat).
+WHOLE14_COMBINED_RECALL, WHOLE14_COMBINED_FALSE_ALARMS = 0.955, 0.061
+WHOLE14_MODEL_RECALL, WHOLE14_MODEL_FALSE_ALARMS = 0.895, 0.042
+WHOLE14_RULES_RECALL, WHOLE14_RULES_FALSE_ALARMS = 0.715, 0.064
 WHOLE14_CATEGORY_RECALL = 0.91
 
 
@@ -220,7 +223,7 @@ GUARD_SETS = {
     "guarded14": ((WHOLE13_COMBINED_RECALL, WHOLE13_COMBINED_FALSE_ALARMS), (WHOLE13_MODEL_RECALL, WHOLE13_MODEL_FALSE_ALARMS),
                   (WHOLE13_RULES_RECALL, WHOLE13_RULES_FALSE_ALARMS), WHOLE13_CATEGORY_RECALL, (1160, 1530)),
     "test": ((WHOLE14_COMBINED_RECALL, WHOLE14_COMBINED_FALSE_ALARMS), (WHOLE14_MODEL_RECALL, WHOLE14_MODEL_FALSE_ALARMS),
-             (WHOLE14_RULES_RECALL, WHOLE14_RULES_FALSE_ALARMS), WHOLE14_CATEGORY_RECALL, (1340, 1710)),
+             (WHOLE14_RULES_RECALL, WHOLE14_RULES_FALSE_ALARMS), WHOLE14_CATEGORY_RECALL, (1420, 1770)),
 }
 
 
@@ -638,6 +641,37 @@ SESSION13_RULE_COMPLIANT = [
     "一名网友在微博发帖称，他的欠款信息被贴在了电梯里。",
 ]
 
+#: Session 14 (new sentences of the kinds the development side of two spent blind sets and three probes missed or
+#: flagged): night-time SMS schedules, entering the home, asking family to 代为还款, "叫他帮你还", 社工库, judicial titles
+#: in 《》 attached to a letter, an authority as SMS signature, a letter copied to the employer, a second card "刷出来",
+#: "很难收场", written-register insults; and closing refusals, answers to a question, report and news heads, a TV scene,
+#: blocking a contact on WeChat.
+SESSION14_MISSES = [
+    ("系统设置：每天23:40给逾期客户推送一次催收短信。", "late-night"),
+    ("明天安排两名外访员进入您的住所清点财物。", "intrusion"),
+    ("请您作为他的姐姐在月底前代为还款。", "third-party-pay"),
+    ("你老公有工资，叫他帮你还上。", "third-party-pay"),
+    ("已通过社工库查到客户前妻的住址。", "privacy"),
+    ("随函附上《公安机关协查通知》一份，请查收。", "fake-document"),
+    ("【人民法院】您的信用卡纠纷已立案，请尽快回电。", "impersonation"),
+    ("本函抄送：贵单位人力资源部。", "employer-contact"),
+    ("别家那张卡还能刷，刷出来先把这边补上。", "borrow-elsewhere"),
+    ("事情搞大了，恐怕很难收场。", "veiled-threat"),
+    ("您这样恬不知耻，本行从未见过。", "insult"),
+]
+SESSION14_RULE_COMPLIANT = [
+    "把客户欠款的事告诉他邻居，这是我们绝对不能做的。",
+    "用私人手机联系客户，在本行是被禁止的。",
+    "坐牢？不至于，逾期一般是民事纠纷。",
+    "什么上门费加急费的，本行都没有。",
+    "记者调查发现，有外包人员用私人微信催收。",
+    "新闻报道：一家催收公司在网上曝光欠款人照片被判赔偿。",
+    "欠卡就不能坐飞机？不对，那是法院对失信被执行人的限制。",
+    "把他通讯录里的人挨个打一遍？不行，只能联系本人。",
+    "刚看了个短剧片段，主角拿着逮捕令冲进去抓人。",
+    "我把前男友的微信拉黑了。",
+]
+
 
 def test_spaces_between_chinese_characters_part_clauses_and_findings_quote_the_text_as_written():
     from calculators.compliance.redlines import clause_view, lint
@@ -685,14 +719,15 @@ def test_a_prescribed_quotation_is_not_blanked_for_the_model():
 
 
 @pytest.mark.parametrize("text", SESSION9_RULE_COMPLIANT + SESSION10_RULE_COMPLIANT + SESSION11_RULE_COMPLIANT
-                         + SESSION13_RULE_COMPLIANT)
+                         + SESSION13_RULE_COMPLIANT + SESSION14_RULE_COMPLIANT)
 def test_session9_refusals_reports_and_everyday_words_are_not_rule_findings(text):
     from calculators.compliance.redlines import lint
 
     assert lint(text, redlines(), None) == []
 
 
-@pytest.mark.parametrize("text, category", SESSION9_MISSES + SESSION10_MISSES + SESSION11_MISSES + SESSION13_MISSES)
+@pytest.mark.parametrize("text, category", SESSION9_MISSES + SESSION10_MISSES + SESSION11_MISSES + SESSION13_MISSES
+                         + SESSION14_MISSES)
 def test_session9_misses_are_caught_by_a_rule_and_survive_the_veto(text, category):
     from calculators.compliance.redlines import lint
 
