@@ -124,7 +124,8 @@ def main(argv: list[str] | None = None) -> int:
                             ("guarded10", "the whole-split guards of session 9 were set"),
                             ("guarded11", "the whole-split guards of session 10 were set"),
                             ("guarded12", "the whole-split guards of session 11 were set"),
-                            ("guarded13", "the whole-split guards of session 12 were set")):
+                            ("guarded13", "the whole-split guards of session 12 were set"),
+                            ("guarded14", "the whole-split guards of session 13 were set")):
             kept = measure(which)
             g = kept["combined"]
             print(f"\nof which the families the corpus had when {what} "
