@@ -180,15 +180,16 @@ WHOLE13_CATEGORY_RECALL = 0.90
 #: Session 14 added two probes written in session 13 (kinds31/ok-kinds31, kinds32/ok-kinds32), two spent blind sets
 #: (blind-12, blind-13: measured at the start and end of session 13, aggregates only, then added) and two new probes
 #: scored before they were added (kinds33/ok-kinds33: colloquial chat and speech; kinds34/ok-kinds34: formal documents
-#: with one crossing clause), rules for what their development side missed or flagged, and retrained. A third new probe
-#: (mostly compliant everyday text with alarming words) gave rules only: with it in the training data, threat recall on
-#: the guarded9 and guarded10 parts fell below their guards. The WHOLE13_* thresholds stay, unchanged, on the items they
-#: were set on (guarded-families-14.txt, 2,717 utterances). The whole split (3,199: 1,426 violations, 1,773 compliant)
-#: gets guards of its own (WHOLE14_*), set just under its figures: rules 71.6 % / 6.3 %, model 89.6 % / 4.1 %,
-#: combined 95.7 % / 6.0 %, lowest category 91.2 % (veiled threat).
-WHOLE14_COMBINED_RECALL, WHOLE14_COMBINED_FALSE_ALARMS = 0.955, 0.061
-WHOLE14_MODEL_RECALL, WHOLE14_MODEL_FALSE_ALARMS = 0.895, 0.042
-WHOLE14_RULES_RECALL, WHOLE14_RULES_FALSE_ALARMS = 0.715, 0.064
+#: with one crossing clause), rules for what their development side missed or flagged, and retrained. Three more new
+#: probes (everyday text with alarming words; threats and veiled threats; quoted speech and denials in collection work)
+#: gave rules from their development halves only: retrained with any one of them, threat recall on the guarded9 and
+#: guarded10 parts fell below their guards (the model missed two more of their threats). The WHOLE13_* thresholds stay,
+#: unchanged, on the items they were set on (guarded-families-14.txt, 2,717 utterances). The whole split (3,199: 1,426
+#: violations, 1,773 compliant) gets guards of its own (WHOLE14_*), set just under its figures at the end of the
+#: session: rules 71.7 % / 6.2 %, model 90.0 % / 4.3 %, combined 95.8 % / 6.2 %, lowest category 91.2 % (veiled threat).
+WHOLE14_COMBINED_RECALL, WHOLE14_COMBINED_FALSE_ALARMS = 0.955, 0.063
+WHOLE14_MODEL_RECALL, WHOLE14_MODEL_FALSE_ALARMS = 0.895, 0.044
+WHOLE14_RULES_RECALL, WHOLE14_RULES_FALSE_ALARMS = 0.715, 0.063
 WHOLE14_CATEGORY_RECALL = 0.91
 
 
@@ -641,7 +642,7 @@ SESSION13_RULE_COMPLIANT = [
     "一名网友在微博发帖称，他的欠款信息被贴在了电梯里。",
 ]
 
-#: Session 14 (new sentences of the kinds the development side of two spent blind sets and three probes missed or
+#: Session 14 (new sentences of the kinds the development side of two spent blind sets and six probes missed or
 #: flagged): night-time SMS schedules, entering the home, asking family to 代为还款, "叫他帮你还", 社工库, judicial titles
 #: in 《》 attached to a letter, an authority as SMS signature, a letter copied to the employer, a second card "刷出来",
 #: "很难收场", written-register insults; and closing refusals, answers to a question, report and news heads, a TV scene,
