@@ -50,7 +50,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from calculators.compliance.redline_model import CATEGORIES_PATH, CATEGORY_FIELDS, MODEL_PATH, LintModel, normalise, segment_features, segments  # noqa: E402
-from calculators.compliance.redline_text import mask_mentions  # noqa: E402
+from calculators.compliance.redline_text import TextIndex, mask_mentions  # noqa: E402
 from calculators.compliance.redlines import blank_scoped, clause_view, lint  # noqa: E402
 from tools.linter_corpus import Item, load, split  # noqa: E402
 from tools.train_context import largest_vetoes, train_context  # noqa: E402
@@ -246,8 +246,8 @@ def train(items: list[Item], settings: dict, seed: int = 0) -> tuple[dict, dict]
     for item in items:
         seen, hidden = [], []
         if "rules" in settings:
-            blanked = blank_scoped(item.text, settings["rules"])
             view = clause_view(item.text, settings["rules"])  # (what blank_scoped blanks: as redlines.lint compares)
+            blanked = blank_scoped(view, settings["rules"], index=TextIndex(view, settings["rules"].clause_delimiters))
             for finding in lint(item.text, settings["rules"], None):
                 a, b = finding.span
                 (seen if blanked[a:b] == view[a:b] else hidden).append(finding.span)

@@ -659,6 +659,11 @@ class _Cues:
         """``text`` with its neutral forms blanked (see :func:`_blank`)."""
         return self.neutral.sub(_blank, text) if self.neutral is not None else text
 
+    def holds(self, cues: re.Pattern[str] | None, text: str) -> bool:
+        """Whether ``text`` holds one of ``cues`` outside its neutral forms.  (Blanking neutral forms never adds a cue,
+        so the blanked text is searched only where the text as written holds one.)"""
+        return cues is not None and cues.search(text) is not None and cues.search(self.neutralised(text)) is not None
+
     def is_mention(self, index: TextIndex, quote: tuple[int, int], reach: int = 12) -> bool:
         """:meth:`TextIndex.is_mention` with the rules' cues, answered once per quotation."""
         known = self.mentions.get(quote)
@@ -1060,8 +1065,7 @@ def _cancelled(index: TextIndex, start: int, end: int, mode: str, rules: Redline
     clause_start, clause_end = index.clause(start, end)
     reach = max(rules.negation_window * 2, 20)  # bounded: linear time on unpunctuated text
     before = text[max(clause_start, start - reach):start]
-    # (blanking neutral forms never adds a cue: a cue is looked for in the blanked text only where the text has one)
-    if cues.breakers is not None and cues.breakers.search(before) and cues.breakers.search(cues.neutralised(before)):
+    if cues.holds(cues.breakers, before):
         return False  # "别以为……" breaks a negation; "很多人以为……" (a neutral form) does not
     if start - clause_start <= _HEAD_REACH and _prohibited(text[clause_start:start], rules, cues):
         return True  # a prohibition heading the clause ("不得建议客户……借新还旧") negates all of it (bounded: linear time)
@@ -1091,8 +1095,7 @@ def _cancelled(index: TextIndex, start: int, end: int, mode: str, rules: Redline
             after += text[clause_end] + answer[:cut + 1]
         elif after_end == clause_end < len(text) and clause_end - end <= 10:
             after += text[clause_end:min(index.next_clause_end(clause_end), clause_end + 1 + rules.post_window)]
-        # ("涉嫌违规" is an accusation, not a negation after the match: neutral forms blanked)
-        if cues.post.search(after) and cues.post.search(cues.neutralised(after)):
+        if cues.holds(cues.post, after):  # ("涉嫌违规" is an accusation, not a negation after the match)
             return True
     return False
 
