@@ -917,7 +917,7 @@ def test_context_features_stay_in_the_sentence_and_the_judge_reads_its_own_json(
 
 #: Violations that reassure or deny in one clause and cross a line in the next (a review of session 12 found the judge
 #: dropping such findings, reading the first clause as a negation of the second). None of them is a corpus item or a
-#: contrast row of the judge (tests/data/context-judge/contrast.yml).
+#: contrast row of the judge and the detector (tests/data/context-judge/contrast.yml).
 REASSURE_THEN_CROSS = [
     ("我们不会骗您，下周就去您单位找您领导。", "employer-contact"),
     ("您放心，我们不会骗您，下周就去您单位找您领导。", "employer-contact"),

@@ -28,10 +28,11 @@ from calculators.compliance.redline_context import ContextJudge, context_feature
 from calculators.compliance.redline_model import LintModel
 from calculators.compliance.redlines import lint, rule_candidates
 
-#: Violations written for the judge alone (not corpus items, in no figure): a reassurance or denial in one clause and a
+#: Violations written for the judge (not corpus items, in no figure): a reassurance or denial in one clause and a
 #: violation in the next.  A review of session 12 found the judge reading "不会" in an earlier clause as negating the
-#: match; the windows now stop at clause marks and these rows teach it the shape.  They stay out of the corpus so
-#: that the model is not retrained on them (tests/data/context-judge/contrast.yml).
+#: match; the windows now stop at clause marks and these rows teach it the shape.  They stay out of the corpus (no
+#: figure counts them); since session 15 the detector trains on them as extra rows too (``CONTRAST_ROWS`` in
+#: tools/train_linter.py) (tests/data/context-judge/contrast.yml).
 CONTRAST_PATH = Path(__file__).resolve().parent.parent / "tests" / "data" / "context-judge" / "contrast.yml"
 CONTEXT_C = 1.0
 #: Weights exported (the largest by size), of about 58,000 features: 2,000 (35 KB) flagged exactly what 4,000 and 8,000

@@ -13,9 +13,11 @@ split is for ``bench/bench_linter.py``.
   n-grams of clauses with a negation cue, and jieba words of 2 to 4 characters
   (a word column is present when the word occurs in the text, so inference needs
   no segmenter; its weight is added to the substring's n-gram weight on export).
-* Detection: logistic regression (violation vs compliant), balanced classes; optionally every sentence of a
+* Detection: logistic regression (violation vs compliant), balanced classes, on features scaled by their
+  naive-Bayes log-count ratio (:data:`NB_SCALE`, :func:`nb_scale`; the exported weights include the scale); optionally every sentence of a
   multi-sentence compliant utterance is also a compliant example (the model scores sentence by sentence).
-  The handbook's own recommended lines are compliant rows too (:data:`HANDBOOK_ROWS`), and every text is
+  The handbook's own recommended lines are compliant rows too (:data:`HANDBOOK_ROWS`), the judge's contrast
+  violations violation rows (:data:`CONTRAST_ROWS`), and every text is
   trained on with what the rules scope out blanked, as at inference (:data:`BLANK_PROHIBITED`).
   The threshold is chosen on out-of-fold probabilities (5 folds by paraphrase family, in 3 rounds with
   different fold assignments, median threshold; an utterance scores as its highest sentence, as at
@@ -44,6 +46,7 @@ import json
 import logging
 import sys
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -53,7 +56,7 @@ from calculators.compliance.redline_model import CATEGORIES_PATH, CATEGORY_FIELD
 from calculators.compliance.redline_text import TextIndex, mask_mentions  # noqa: E402
 from calculators.compliance.redlines import blank_scoped, clause_view, lint  # noqa: E402
 from tools.linter_corpus import Item, load, split  # noqa: E402
-from tools.train_context import largest_vetoes, train_context  # noqa: E402
+from tools.train_context import contrast_violations, largest_vetoes, train_context  # noqa: E402
 from calculators.compliance.redline_context import CONTEXT_PATH  # noqa: E402
 
 C = 2.0
@@ -79,12 +82,27 @@ OOF_ROUNDS = 3
 #: Value of a single-character feature in training (a smaller value means a stronger L2 penalty on its
 #: weight: single characters are weak evidence); the exported weight is multiplied by it, so inference is unchanged.
 UNIGRAM_SCALE = 0.5
+#: Naive-Bayes feature scaling (after Wang and Manning's NBSVM, 2012): before the logistic regression is fitted, each
+#: feature is multiplied by ``1 + NB_SCALE * |r|``, where ``r`` is its log-count ratio between violation and compliant
+#: training rows (presence counts, add-one smoothing; :func:`nb_scale`).  Evidence that the counts already favour
+#: strongly is penalised less by the L2 term; the exported weight is multiplied by the scale, so inference is unchanged.
+#: Chosen in session 15 out of fold on the development split only (5 folds by family, one round; test split not
+#: looked at): recall at a 4 % false-alarm budget 92.0 % without it, 93.3 % at 0.5, 93.3 % at 1, 93.2 % at 2; at a 2 %
+#: budget 85.0 %, 86.8 %, 87.8 %, 88.2 %; C from 0.5 to 8 moved these by less than half a point.  At 2 the probabilities
+#: were so extreme that the rule veto dropped sentences that reassure first and cross a line after
+#: (``REASSURE_THEN_CROSS`` in tests/test_linter_metrics.py); 0.5 keeps most of the gain.  0 turns it off.
+NB_SCALE = 0.5
 #: Add every sentence of a multi-sentence compliant utterance as a compliant example of its own (off: on the
 #: session-4 corpus it gave a lower out-of-fold recall at the same false-alarm budget, 75.7 % vs 79.8 %).
 SENTENCE_ROWS = False
 #: Add every line the handbook recommends (``say`` lines, correct exercise options: :func:`handbook_lines`) as a
 #: compliant training row; the threshold is still raised above all of them afterwards.
 HANDBOOK_ROWS = True
+#: Add the violations written for the context judge (``tests/data/context-judge/contrast.yml``: a reassurance or denial in
+#: one clause, a red line crossed in the next) as violation rows of the detector too, one group, out of every figure.
+#: Session 15: with :data:`NB_SCALE` the model read "您放心，……，下周就去您单位找您领导" (the denial blanked) as clearly
+#: compliant and the rule veto dropped the finding; these rows teach it that a reassurance does not excuse what follows.
+CONTRAST_ROWS = True
 #: Blank what a prohibition, a report head or a customer's turn scopes over in the training texts, as the linter
 #: does before it lets the model flag a sentence (``calculators.compliance.redlines.blank_scoped``).
 BLANK_PROHIBITED = True
@@ -195,6 +213,34 @@ def features(text: str, settings: dict, words: list[str]) -> dict[str, int]:
     return found
 
 
+def nb_scale(rows: list[dict[str, float]], target: Any) -> dict[str, float]:
+    """The scale of each feature of ``rows`` (training rows, feature -> value) under :data:`NB_SCALE`, for 0/1 labels
+    ``target``: ``1 + NB_SCALE * |log((p / sum p) / (q / sum q))|``, ``p`` and ``q`` the add-one counts of the
+    violation and compliant rows that hold the feature.
+
+    >>> rows = [{"a": 1, "b": 1}, {"a": 1}, {"b": 1}, {"a": 0.5, "b": 1}]
+    >>> {k: round(v, 3) for k, v in nb_scale(rows, [1, 1, 0, 0]).items()}
+    {'a': 1.203, 'b': 1.203}
+    """
+    import math
+
+    counts: dict[str, list[int]] = {}
+    for row, label in zip(rows, target):
+        for key, value in row.items():
+            if value > 0:
+                counts.setdefault(key, [0, 0])[1 if label else 0] += 1
+    total_p = sum(c[1] + 1 for c in counts.values())
+    total_q = sum(c[0] + 1 for c in counts.values())
+    return {key: 1.0 + NB_SCALE * abs(math.log(((c[1] + 1) / total_p) / ((c[0] + 1) / total_q))) for key, c in counts.items()}
+
+
+def _scale_vector(vec: Any, scales: dict[str, float]) -> Any:
+    """:func:`nb_scale`'s scales in the column order of the fitted ``DictVectorizer`` ``vec``."""
+    import numpy as np
+
+    return np.array([scales.get(name, 1.0) for name in vec.get_feature_names_out()])
+
+
 def train(items: list[Item], settings: dict, seed: int = 0) -> tuple[dict, dict]:
     """Fit both models on ``items``; return the JSON-ready model and the training figures."""
     import numpy as np
@@ -226,6 +272,14 @@ def train(items: list[Item], settings: dict, seed: int = 0) -> tuple[dict, dict]
         groups += ["handbook"] * len(lines)
         y = np.concatenate([y, np.zeros(len(lines), dtype=int)])
         original = np.concatenate([original, np.zeros(len(lines), dtype=bool)])
+
+    if CONTRAST_ROWS:
+        # violations that reassure or deny first and cross a line after (tools/train_context.py reads them too)
+        contrast = [prepare(text, settings) for text in contrast_violations()]
+        rows += [features(text, settings, words) for text in contrast]
+        groups += ["contrast"] * len(contrast)
+        y = np.concatenate([y, np.ones(len(contrast), dtype=int)])
+        original = np.concatenate([original, np.zeros(len(contrast), dtype=bool)])
 
     def fit(x, target):
         return LogisticRegression(C=C, class_weight="balanced", max_iter=5000, random_state=seed).fit(x, target)
@@ -266,20 +320,26 @@ def train(items: list[Item], settings: dict, seed: int = 0) -> tuple[dict, dict]
                 continue
             vec = DictVectorizer()
             x = vec.fit_transform([rows[k] for k in train_index])
-            model = fit(x, y[train_index])
+            scale = _scale_vector(vec, nb_scale([rows[k] for k in train_index], y[train_index]))
+
+            def scaled(matrix: Any, scale: Any = scale) -> Any:
+                return matrix.multiply(scale).tocsr()
+
+            model = fit(scaled(x), y[train_index])
             for k in test_index:
-                by_sentence = model.predict_proba(vec.transform(sentence_rows[k]))[:, 1]
+                by_sentence = model.predict_proba(scaled(vec.transform(sentence_rows[k])))[:, 1]
                 oof[k] = by_sentence.max()
                 hit, raw = rule_rows[k], raw_rows[k]
                 if hit is not None or raw is not None:
                     scores = [float(by_sentence[n]) for n in hit or () if n < len(by_sentence)]
                     if raw:
-                        scores += model.predict_proba(vec.transform([row for _, row in raw]))[:, 1].tolist()
+                        scores += model.predict_proba(scaled(vec.transform([row for _, row in raw])))[:, 1].tolist()
                     vetoes.append((round_, k, max(scores)))
         target = y[original]
         compliant = np.sort(oof[target == 0])
         allowed = int(TARGET_FALSE_ALARMS * len(compliant))
         rounds.append((oof, float(max(0.5, compliant[-(allowed + 1)] + 1e-6)) if len(compliant) > allowed else 0.5))
+    target_all = y  # (every training row: the corpus's, then the extra rows)
     y = y[original]
     threshold = float(np.median([t for _, t in rounds]))
     oof_threshold = threshold
@@ -292,9 +352,10 @@ def train(items: list[Item], settings: dict, seed: int = 0) -> tuple[dict, dict]
 
     vec = DictVectorizer()
     x = vec.fit_transform(rows)
-    detector = fit(x, np.concatenate([y, np.zeros(len(rows) - len(items), dtype=int)]))
+    scale = _scale_vector(vec, nb_scale(rows, target_all))
+    detector = fit(x.multiply(scale).tocsr(), target_all)
     names = vec.get_feature_names_out()
-    coef = detector.coef_[0]
+    coef = detector.coef_[0] * scale  # (the weight of a feature's presence: see NB_SCALE)
     order = np.argsort(-np.abs(coef))[:KEEP]
     weights: dict[str, float] = {}
     for k in order:
