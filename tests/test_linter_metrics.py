@@ -850,6 +850,10 @@ def test_the_context_judge_drops_a_rule_finding_it_scores_below_its_veto_and_onl
     text = "我朋友说要把她前男友欠钱不还的事发朋友圈曝光，我劝住了，这样很可能侵犯对方名誉和隐私。"
     assert {f.source for f in lint(text, rules, None)} == {"rule"}  # the cue lists do not cancel it
     assert model.probability(text) < model.threshold  # (nor would the model flag the sentence)
+    # the judge alone: since session 15 the shipped model reads this compliant sentence as clearly compliant, so that
+    # its rule veto drops the finding before the judge is asked (the veto has tests of its own)
+    assert lint(text, rules, replace(model, context=None)) == []
+    model = replace(model, veto=0.0, category_veto={})
     keeps, drops = ContextJudge(bias=5.0, weights={}, veto=0.1), ContextJudge(bias=-5.0, weights={}, veto=0.1)
     assert {f.source for f in lint(text, rules, replace(model, context=keeps))} == {"rule"}
     assert lint(text, rules, replace(model, context=drops)) == []
@@ -886,7 +890,12 @@ def test_the_context_judge_keeps_every_handbook_example_and_is_the_chosen_one():
     for text, category in examples:  # every example the handbook gives of a red line, flagged with its category
         assert category in {f.category for f in lint(text, rules, model)}, text
     data = model.to_dict()
-    assert (judge.veto, dict(judge.category_veto)) == choose_context_veto({**data, "context": None}, data["context"], rules, examples)
+    veto, category_veto = choose_context_veto({**data, "context": None}, data["context"], rules, examples)
+    # (lowered further, at training, for the red lines whose findings a judge would drop in a development violation
+    # out of fold: recorded, and only ever lower)
+    lowered = judge.info["oof_category_veto"]
+    assert all(v < category_veto.get(c, veto) for c, v in lowered.items())
+    assert (judge.veto, dict(judge.category_veto)) == (veto, {**category_veto, **lowered})
     # out of fold (recorded at training) the judge left no development violation with a rule finding unflagged
     assert judge.info["oof_violations_lost"] == 0 and judge.info["oof_rule_flagged_violations"] > 1000
 

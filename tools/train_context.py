@@ -13,7 +13,8 @@ Called by ``tools/train_linter.py`` after the model is trained (one command trai
 * Model: logistic regression, balanced classes, :data:`CONTEXT_C`; the :data:`CONTEXT_KEEP` largest weights by size
   are exported.
 * Veto: :data:`CONTEXT_VETO`, lowered red line by red line (to the largest value of :data:`CONTEXT_GRID` below it)
-  where it would drop one of the handbook's own examples of that red line.
+  where it would drop one of the handbook's own examples of that red line, and further where, out of fold, a judge
+  would leave a development violation with a finding of that red line unflagged (:func:`out_of_fold`).
 * Reported out of fold (5 folds by paraphrase family): how many of the development findings the judge would drop,
   among violations (the linter's recall may still hold: the model scores the sentence) and compliant utterances.
 """
@@ -131,33 +132,46 @@ def choose_context_veto(model: dict, judge: dict, rules: Any, examples: list[tup
                           rules, examples)
 
 
-def out_of_fold(items: list[Any], rules: Any, model: dict, progress: Callable[[str], None] = print) -> dict[str, float]:
+def out_of_fold(items: list[Any], rules: Any, model: dict, category_veto: dict[str, float] | None = None,
+                progress: Callable[[str], None] = print) -> tuple[dict[str, float], dict[str, float]]:
     """Out of fold (5 folds by family): of the development utterances the linter (with ``model``, no judge) flags
-    with a rule finding, how many the judge at :data:`CONTEXT_VETO` would leave unflagged, violations and compliant."""
+    with a rule finding, how many the judge would leave unflagged, violations and compliant; and the veto of each red
+    line, starting from :data:`CONTEXT_VETO` and ``category_veto``, lowered along :data:`CONTEXT_GRID` for the red lines
+    of the rule findings of every development violation the judge of its fold would leave unflagged, until none is
+    (or the veto is 0).  Returns (figures, the red lines' vetoes where not :data:`CONTEXT_VETO`)."""
     plain = LintModel.from_dict({**model, "context": None})
     fold_of = {item.family: int(hashlib.sha256(item.family.encode("utf-8")).hexdigest(), 16) % FOLDS for item in items}
-    lost = dropped = flagged_violations = flagged_compliant = 0
     contrast = contrast_violations()  # (read once for all folds)
+    judges = []
     for fold in range(FOLDS):
         progress(f"  context judge, fold {fold + 1} of {FOLDS}")
         vec, clf = _fit(*rows([i for i in items if fold_of[i.family] != fold], rules, contrast)[:2])
         bias, weights, _ = export(vec, clf)
-        judged = LintModel.from_dict({**model, "context": {"bias": bias, "weights": weights, "veto": CONTEXT_VETO}})
-        for item in items:
-            if fold_of[item.family] != fold:
-                continue
-            before = lint(item.text, rules, plain)
-            if not any(f.source == "rule" for f in before):
-                continue
-            after = bool(lint(item.text, rules, judged))
-            if item.violation:
-                flagged_violations += 1
-                lost += not after
-            else:
-                flagged_compliant += 1
-                dropped += not after
-    return {"oof_rule_flagged_violations": flagged_violations, "oof_violations_lost": lost,
-            "oof_rule_flagged_compliant": flagged_compliant, "oof_false_alarms_dropped": dropped}
+        judges.append({"bias": bias, "weights": weights, "veto": CONTEXT_VETO})
+    flagged = []  # (item, its fold, the red lines of its rule findings)
+    for item in items:
+        found = {f.category for f in lint(item.text, rules, plain) if f.source == "rule"}
+        if found:
+            flagged.append((item, fold_of[item.family], found))
+    vetoes = dict(category_veto or {})
+    lower = sorted(CONTEXT_GRID, reverse=True)
+    while True:
+        judged = [LintModel.from_dict({**model, "context": {**judge, "category_veto": vetoes}}) for judge in judges]
+        lost = [found for item, fold, found in flagged if item.violation and not lint(item.text, rules, judged[fold])]
+        dropped = sum(1 for item, fold, _ in flagged if not item.violation and not lint(item.text, rules, judged[fold]))
+        changed = False
+        for found in lost:
+            for category in found:
+                below = [v for v in lower if v < vetoes.get(category, CONTEXT_VETO)]
+                if below:
+                    vetoes[category] = below[0]
+                    changed = True
+        if not lost or not changed:
+            break
+    figures = {"oof_rule_flagged_violations": sum(1 for item, _, _ in flagged if item.violation), "oof_violations_lost": len(lost),
+               "oof_rule_flagged_compliant": sum(1 for item, _, _ in flagged if not item.violation),
+               "oof_false_alarms_dropped": dropped}
+    return figures, {category: veto for category, veto in sorted(vetoes.items()) if veto != CONTEXT_VETO}
 
 
 def train_context(items: list[Any], rules: Any, model: dict, handbook_violations: list[tuple[str, str]],
@@ -170,6 +184,9 @@ def train_context(items: list[Any], rules: Any, model: dict, handbook_violations
     veto, category_veto = choose_context_veto(model, judge, rules, handbook_violations)
     info = {"trained_on": "rule matches in the development split of tests/data/linter-corpus", "rows": len(labels),
             "positive_rows": sum(labels), "features": total, "kept": len(weights), "C": CONTEXT_C}
-    info.update(out_of_fold(items, rules, model, progress))
+    # a red line whose findings the judges would drop in a development violation out of fold gets a lower veto too
+    figures, lowered = out_of_fold(items, rules, model, category_veto, progress)
+    info.update(figures)
+    info["oof_category_veto"] = {category: v for category, v in lowered.items() if v != category_veto.get(category, veto)}
     ContextJudge.from_dict(judge)  # (reads back)
-    return {**judge, "veto": veto, "category_veto": category_veto, "info": info}
+    return {**judge, "veto": veto, "category_veto": lowered, "info": info}
