@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import queue
+import re
 import socket
 import subprocess
 import time
@@ -25,6 +26,29 @@ from helpers import ROOT
 pytestmark = pytest.mark.slow
 
 TOKEN = "handbook-test-token"
+
+
+#: A kernel's own shutdown race, not an error of a page: ipykernel's control thread publishes "idle" after the shutdown
+#: request while the IOPub thread closes its wake-up pipe (IOPubThread.schedule), and tornado logs the ZMQError
+#: (ENOTSOCK).  ipykernel fixed the same race in _really_send (ipython/ipykernel#1518, in 7.4.0, the pinned version),
+#: not in schedule; seen once in session 15 on a loaded machine.  Only a traceback that runs through schedule and
+#: ends in that error is set aside.
+_SHUTDOWN_RACE = re.compile(r"Traceback \(most recent call last\):\n(?:[ \t].*\n)*?[ \t].*ipykernel/iostream\.py\", line \d+, in "
+                            r"schedule\n(?:[ \t].*\n)*zmq\.error\.ZMQError: Socket operation on non-socket\n")
+
+
+def without_kernel_shutdown_race(log_text: str) -> str:
+    """``log_text`` without the tracebacks of :data:`_SHUTDOWN_RACE`.
+
+    >>> race = ("Traceback (most recent call last):\\n  File \\"/x/ipykernel/iostream.py\\", line 343, in schedule\\n"
+    ...         "    self._event_pipe.send(b'')\\nzmq.error.ZMQError: Socket operation on non-socket\\n")
+    >>> without_kernel_shutdown_race("a\\n" + race + "b\\n")
+    'a\\nb\\n'
+    >>> other = race.replace("in schedule", "in run_cell")
+    >>> without_kernel_shutdown_race(other) == other
+    True
+    """
+    return _SHUTDOWN_RACE.sub("", log_text)
 
 
 def free_port() -> int:
@@ -172,7 +196,7 @@ def test_classroom_session_leaves_the_repository_unchanged(tmp_path):
             server_process.wait(timeout=30)
     log_text = log_path.read_text(encoding="utf-8")
     assert "without encryption" not in log_text, "kernels start quietly"
-    assert "Traceback" not in log_text, log_text[-3000:]
+    assert "Traceback" not in without_kernel_shutdown_race(log_text), log_text[-3000:]
     assert git_status() == status_before
     assert tree_digest() == before, "a classroom session changed the repository"
 
