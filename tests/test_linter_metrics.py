@@ -191,6 +191,13 @@ WHOLE14_COMBINED_RECALL, WHOLE14_COMBINED_FALSE_ALARMS = 0.955, 0.063
 WHOLE14_MODEL_RECALL, WHOLE14_MODEL_FALSE_ALARMS = 0.895, 0.044
 WHOLE14_RULES_RECALL, WHOLE14_RULES_FALSE_ALARMS = 0.715, 0.063
 WHOLE14_CATEGORY_RECALL = 0.91
+#: Session 15 left the corpus as it was and changed how the model is trained (naive-Bayes scaling and interpolation,
+#: the judge's contrast violations as detector rows; tools/train_linter.py): on the same whole split the figures rose
+#: to model 92.6 % / 4.0 % and combined 96.4 % / 5.6 % (rules unchanged, lowest category 91.4 %, impersonation). The
+#: WHOLE14_* thresholds stay; WHOLE15_* are set just under the new figures, on the same items ("test@15" below: when
+#: the corpus grows, both move to a frozen list of today's families, as for the earlier sessions).
+WHOLE15_COMBINED_RECALL, WHOLE15_COMBINED_FALSE_ALARMS = 0.96, 0.057
+WHOLE15_MODEL_RECALL, WHOLE15_MODEL_FALSE_ALARMS = 0.92, 0.041
 
 
 @pytest.fixture(scope="module")
@@ -204,8 +211,9 @@ def figures():
     return measure("guarded")
 
 
-#: Each later set of whole-split guards, the part of the test split it applies to (``bench.bench_linter.measure``),
-#: its thresholds (combined, model and rules recall / false alarms, recall per category) and the least size of that part.
+#: Each later set of whole-split guards, the part of the test split it applies to (``bench.bench_linter.measure``; a
+#: second set on the same part is told apart by ``@`` and the session), its thresholds (combined, model and rules
+#: recall / false alarms, recall per category) and the least size of that part.
 GUARD_SETS = {
     "guarded7": ((FULL_COMBINED_RECALL, FULL_COMBINED_FALSE_ALARMS), (FULL_MODEL_RECALL, FULL_MODEL_FALSE_ALARMS),
                  (FULL_RULES_RECALL, FULL_RULES_FALSE_ALARMS), FULL_CATEGORY_RECALL, (300, 300)),
@@ -225,6 +233,8 @@ GUARD_SETS = {
                   (WHOLE13_RULES_RECALL, WHOLE13_RULES_FALSE_ALARMS), WHOLE13_CATEGORY_RECALL, (1160, 1530)),
     "test": ((WHOLE14_COMBINED_RECALL, WHOLE14_COMBINED_FALSE_ALARMS), (WHOLE14_MODEL_RECALL, WHOLE14_MODEL_FALSE_ALARMS),
              (WHOLE14_RULES_RECALL, WHOLE14_RULES_FALSE_ALARMS), WHOLE14_CATEGORY_RECALL, (1420, 1770)),
+    "test@15": ((WHOLE15_COMBINED_RECALL, WHOLE15_COMBINED_FALSE_ALARMS), (WHOLE15_MODEL_RECALL, WHOLE15_MODEL_FALSE_ALARMS),
+                (WHOLE14_RULES_RECALL, WHOLE14_RULES_FALSE_ALARMS), WHOLE14_CATEGORY_RECALL, (1420, 1770)),
 }
 
 
@@ -320,7 +330,7 @@ def test_the_later_guarded_families_are_fixed_parts_of_the_test_split(corpus, pa
 @pytest.mark.parametrize("part", list(GUARD_SETS))
 def test_whole_split_guards_on_their_part_of_the_test_split(part_figures, part):
     (combined_recall, combined_false), (model_recall, model_false), (rules_recall, rules_false), _, size = GUARD_SETS[part]
-    figures = part_figures(part)
+    figures = part_figures(part.split("@")[0])
     combined, rules, model = figures["combined"], figures["rules"], figures["model"]
     if size is not None:
         assert combined["violations"] >= size[0] and combined["compliant"] >= size[1]
@@ -332,7 +342,7 @@ def test_whole_split_guards_on_their_part_of_the_test_split(part_figures, part):
 @pytest.mark.parametrize("part", list(GUARD_SETS))
 def test_whole_split_guards_recall_per_category(part_figures, part):
     least = GUARD_SETS[part][3]
-    categories = part_figures(part)["combined"]["categories"]
+    categories = part_figures(part.split("@")[0])["combined"]["categories"]
     low = {name: s["recall"] for name, s in categories.items() if s["n"] and s["recall"] < least}
     assert low == {}
 
