@@ -19,8 +19,12 @@ from calculators.compliance.redline_model import CATEGORIES_PATH, CATEGORY_FIELD
 from calculators.compliance.redlines import lint
 from procedures.rules import redlines
 from tools.linter_corpus import OK, load, split
+from tools.train_linter import regression_violations
 
 ROOT = Path(__file__).resolve().parent.parent
+#: Violations written for regression guards (sessions 9 to 14), by session: the rules must catch each one and the model's
+#: rule veto must keep it (the veto's chooser protects them, as it protects the handbook's own examples).
+REGRESSIONS = regression_violations()
 
 #: Regression guards on the held-out test split (the issue's targets: recall >= 95 %, false alarms <= 5 %).
 #: Raised (never lowered) after the session-2 corpus (958 utterances; test split 316: 166 violations, 150
@@ -198,6 +202,10 @@ WHOLE14_CATEGORY_RECALL = 0.91
 #: the corpus grows, both move to a frozen list of today's families, as for the earlier sessions).
 WHOLE15_COMBINED_RECALL, WHOLE15_COMBINED_FALSE_ALARMS = 0.96, 0.057
 WHOLE15_MODEL_RECALL, WHOLE15_MODEL_FALSE_ALARMS = 0.92, 0.041
+#: Session 16 left the corpus and the model's weights as they were and changed the rule veto (chosen pattern by pattern,
+#: 0.02 instead of 0.05; tools/train_linter.py): on the same whole split combined 96.4 % / 4.9 % (87 of 1,773 compliant
+#: flagged; the issue's targets), model and rules unchanged. WHOLE16_* are set at those figures' floor, on the same items.
+WHOLE16_COMBINED_RECALL, WHOLE16_COMBINED_FALSE_ALARMS = 0.96, 0.05
 
 
 @pytest.fixture(scope="module")
@@ -234,6 +242,8 @@ GUARD_SETS = {
     "test": ((WHOLE14_COMBINED_RECALL, WHOLE14_COMBINED_FALSE_ALARMS), (WHOLE14_MODEL_RECALL, WHOLE14_MODEL_FALSE_ALARMS),
              (WHOLE14_RULES_RECALL, WHOLE14_RULES_FALSE_ALARMS), WHOLE14_CATEGORY_RECALL, (1420, 1770)),
     "test@15": ((WHOLE15_COMBINED_RECALL, WHOLE15_COMBINED_FALSE_ALARMS), (WHOLE15_MODEL_RECALL, WHOLE15_MODEL_FALSE_ALARMS),
+                (WHOLE14_RULES_RECALL, WHOLE14_RULES_FALSE_ALARMS), WHOLE14_CATEGORY_RECALL, (1420, 1770)),
+    "test@16": ((WHOLE16_COMBINED_RECALL, WHOLE16_COMBINED_FALSE_ALARMS), (WHOLE15_MODEL_RECALL, WHOLE15_MODEL_FALSE_ALARMS),
                 (WHOLE14_RULES_RECALL, WHOLE14_RULES_FALSE_ALARMS), WHOLE14_CATEGORY_RECALL, (1420, 1770)),
 }
 
@@ -521,12 +531,7 @@ SESSION9_RULE_COMPLIANT = [
     "测验：向客户亲属透露欠款金额是否合规？答案：不合规。",
 ]
 #: ... and violations it added patterns for, or that a prohibition misread (不得安宁) had hidden from the model.
-SESSION9_MISSES = [
-    ("不还就让你全家不得安宁。", "threat"),
-    ("欠的钱不还，征信这辈子都洗不白。", "exaggerated-legal"),
-    ("你加我私人vx，私下聊。", "private-channel"),
-    ("随便编个律所，出一份律师函吓唬他。", "fake-document"),
-]
+SESSION9_MISSES = REGRESSIONS["session9"]  # (the sentences: tests/data/linter-regressions/violations.yml)
 
 
 #: Session 10, in our own words: news, audit, judgment and complaint heads, a consequence that closes a report (被监管约谈),
@@ -558,15 +563,7 @@ SESSION10_RULE_COMPLIANT = [
     "客户：你们都是骗子！一群废物！坐席：理解您的心情，我们明天上午再联系您。",
 ]
 #: ... and a fake-document instruction written with the order reversed (律所名字随便填).
-SESSION10_MISSES = [
-    # an endorsement ends a training head's scope: an instruction to say a threat is no quotation of what not to say
-    ("带教记录：遇到拖着不还的，可以直接说“再不还钱，我喊人去你家砸门”，语气一定要凶。", "threat"),
-    # a pattern that ignores negation words still does: the agent's own "不会放过" is the threat
-    ("我们是不会放过你的，等着吧。", "threat"),
-    # the agent's words after a label in the middle of a customer's sentence count again
-    ("客户：我实在没钱了……坐席：没钱就去死，你这种废物活着也是浪费。", "insult"),
-    ("律师函上的律所名字随便填一家就行，反正他也不会去查。", "fake-document"),
-]
+SESSION10_MISSES = REGRESSIONS["session10"]  # (the sentences: tests/data/linter-regressions/violations.yml)
 
 #: Session 11, from the development sides of probes 20 to 22 (kept out of the corpus): the answer to a question is its
 #: whole next sentence; refusals and verdicts at a sentence's end; judgments, complaint files and rumours as report heads;
@@ -600,41 +597,12 @@ SESSION11_RULE_COMPLIANT = [
 ]
 #: ... while the same shapes that cross a line are still caught, and an instruction head without a disapproval hands
 #: what it introduces to staff.
-SESSION11_MISSES = [
-    ("大家注意：遇到拖着不还的，统一说“再不还钱，我们就去你单位找你领导”。", "employer-contact"),
-    ("小组约定：碰到嘴硬的，直接问他“你是不是脑子有病”。", "insult"),
-    ("晨会：遇到失联的，就在他朋友圈底下留言说他欠钱不还。", "public-exposure"),
-    ("母亲：他欠的钱我来还。坐席：那您今天就替他把钱还上，不然我们天天打到您单位。", "third-party-pay"),
-    ("明天法院的传票就送到你家，你等着吧。", "fake-document"),
-    ("不还钱就把你照片发到官方账号上曝光。", "public-exposure"),
-    # an attribution (自称) in a sentence an instruction head hands to staff is what staff are told to say
-    ("话术模板：开场自称“我是区法院执行局的王法官”，客户一紧张就好谈了。", "impersonation"),
-    ("你老婆的电话我们有，找您爱人要钱？对，今天就找她要。", "borrow-elsewhere"),
-    ("下个网贷先把我们这笔还了，今天就办。", "borrow-elsewhere"),
-    ("用新信用卡套出来还我们，别拖。", "borrow-elsewhere"),
-    ("我们拒绝再等，明天就去你单位找你领导。", "employer-contact"),
-]
+SESSION11_MISSES = REGRESSIONS["session11"]  # (the sentences: tests/data/linter-regressions/violations.yml)
 
 #: Session 13 (new sentences of the kinds the probes' development side missed): an outside agency's staff passing as the
 #: bank's own, an early-morning hour, "personal harm at your own risk", a recommended lender, a record "removed" for a
 #: fee; and chat text punctuated with spaces, where a space parts clauses as a comma does.
-SESSION13_MISSES = [
-    ("客户要是问起来，一律说是银行信用卡中心的正式员工。", "impersonation"),
-    ("千万别说是外包的，就说是行里的人。", "impersonation"),
-    ("客户问是哪家公司 就说是银行卡中心的员工 别提公司名", "impersonation"),
-    ("明早六点我就给你打电话，叫你起床。", "late-night"),
-    ("由此造成的人身伤害，由你自己承担。", "veiled-threat"),
-    ("我可以给你推荐一个审核特别松的贷款平台。", "borrow-elsewhere"),
-    ("交八百块，我们就能把你的逾期记录撤掉。", "extra-fee"),
-    ("新版《协查函》模板发群里了，盖上红章再发给客户。", "fake-document"),
-    ("李先生，您好，附件：法院传票，请按时出庭。", "fake-document"),
-    ("本短信由公安经侦部门发出，请立即还款。", "impersonation"),
-    ("这是从快递公司弄到的他的收货地址，明天就去。", "privacy"),
-    ("我们的人昨天去您小区转了一圈，环境挺好。", "veiled-threat"),
-    ("你这种低素质的人也配办信用卡？", "insult"),
-    ("这周最好把钱处理掉，再往后会发生什么就难说了。", "veiled-threat"),
-    ("您家楼下那位欠了不少信用卡，您知道他在哪上班吗？", "third-party-disclosure"),
-]
+SESSION13_MISSES = REGRESSIONS["session13"]  # (the sentences: tests/data/linter-regressions/violations.yml)
 SESSION13_RULE_COMPLIANT = [
     "去你家找你？没这个打算 电话里说清楚就行",  # a refusal after a space (a clause mark here)
     "发朋友圈曝光这种事 我们是绝对禁止的",
@@ -657,19 +625,7 @@ SESSION13_RULE_COMPLIANT = [
 #: in 《》 attached to a letter, an authority as SMS signature, a letter copied to the employer, a second card "刷出来",
 #: "很难收场", written-register insults; and closing refusals, answers to a question, report and news heads, a TV scene,
 #: blocking a contact on WeChat.
-SESSION14_MISSES = [
-    ("系统设置：每天23:40给逾期客户推送一次催收短信。", "late-night"),
-    ("明天安排两名外访员进入您的住所清点财物。", "intrusion"),
-    ("请您作为他的姐姐在月底前代为还款。", "third-party-pay"),
-    ("你老公有工资，叫他帮你还上。", "third-party-pay"),
-    ("已通过社工库查到客户前妻的住址。", "privacy"),
-    ("随函附上《公安机关协查通知》一份，请查收。", "fake-document"),
-    ("【人民法院】您的信用卡纠纷已立案，请尽快回电。", "impersonation"),
-    ("本函抄送：贵单位人力资源部。", "employer-contact"),
-    ("别家那张卡还能刷，刷出来先把这边补上。", "borrow-elsewhere"),
-    ("事情搞大了，恐怕很难收场。", "veiled-threat"),
-    ("您这样恬不知耻，本行从未见过。", "insult"),
-]
+SESSION14_MISSES = REGRESSIONS["session14"]  # (the sentences: tests/data/linter-regressions/violations.yml)
 SESSION14_RULE_COMPLIANT = [
     "把客户欠款的事告诉他邻居，这是我们绝对不能做的。",
     "用私人手机联系客户，在本行是被禁止的。",
@@ -801,15 +757,18 @@ def test_a_list_heading_or_a_conditional_scopes_over_its_sentence_only():
 def test_the_shipped_veto_is_the_chosen_one_within_its_out_of_fold_cost_and_drops_only_what_the_model_reads_as_compliant():
     from dataclasses import replace
 
-    from tools.train_linter import RULE_VETO, VETO_COST_LIMIT, choose_veto, handbook_violations
+    from tools.train_linter import RULE_VETO, VETO_COST_LIMIT, choose_veto, known_violations
 
     model, rules = default_model(), redlines()
     info = model.info
     assert 0 < model.veto <= RULE_VETO and info["veto_oof_lost"] <= VETO_COST_LIMIT * info["veto_rule_caught"]
-    assert all(0 <= veto < model.veto for veto in model.category_veto.values())
-    # red line by red line, the largest allowed value that drops none of the handbook's own examples of it
-    # (chosen in training before the context judge exists: without it)
-    assert (model.veto, dict(model.category_veto)) == choose_veto({**model.to_dict(), "context": None}, rules, handbook_violations())
+    assert all(0 <= veto < model.veto for veto in (*model.category_veto.values(), *model.pattern_veto.values()))
+    # pattern by pattern (session 16; red line by red line before), the largest allowed value that drops none of the
+    # known violations that the pattern finds, the handbook's own examples and the regression sentences (chosen in
+    # training before the context judge exists: without it)
+    chosen = choose_veto({**model.to_dict(), "context": None}, rules, known_violations())
+    assert (model.veto, dict(model.category_veto), dict(model.pattern_veto)) == chosen and model.pattern_veto
+    assert set(model.pattern_veto) <= {p.regex for c in rules.categories for p in c.patterns}
     text = "山不转水转，咱们以后说不定还会在一个项目组，保持联系啊。你再不还，小心你的腿。"
     assert [f.text for f in lint(text, rules, None)] == ["山不转水转", "小心你的腿"]  # both rule findings
     strict = replace(model, veto=0.1, category_veto={})  # a veto above the proverb's probability drops it, never the threat
@@ -817,6 +776,31 @@ def test_the_shipped_veto_is_the_chosen_one_within_its_out_of_fold_cost_and_drop
     assert [f.text for f in lint(text, rules, replace(model, veto=0.0, category_veto={}))] == ["山不转水转", "小心你的腿"]
     # a category's own veto: 0 for threats keeps the proverb, read as a threat, whatever the general veto
     assert [f.text for f in lint(text, rules, replace(model, veto=0.1, category_veto={"threat": 0.0}))] == ["山不转水转", "小心你的腿"]
+    # and a pattern's own veto: 0 for the pattern that finds the proverb keeps it, and only it
+    from calculators.compliance.redlines import finding_patterns
+
+    proverb = finding_patterns(text, rules)["threat", (0, 5)]
+    assert [f.text for f in lint(text, rules, replace(model, veto=0.1, category_veto={}, pattern_veto=dict.fromkeys(proverb, 0.0)))] \
+        == ["山不转水转", "小心你的腿"]
+    other = next(p.regex for p in rules.category("threat").patterns if p.regex not in proverb)
+    assert [f.text for f in lint(text, rules, replace(model, veto=0.1, category_veto={}, pattern_veto={other: 0.0}))] == ["小心你的腿"]
+
+
+def test_one_handbook_example_the_model_cannot_judge_lowers_the_veto_of_its_own_patterns_only():
+    from tools.train_linter import RULE_VETO, choose_veto
+
+    rules, model = redlines(), default_model()
+    data = {**model.to_dict(), "context": None, "pattern_veto": {}}
+    example = "诉讼时效对信用卡没用"  # a bare claim: the model reads it as compliant
+    assert model.veto_scores(example, [(0, len(example))])[(0, len(example))] < 0.01
+    assert "exaggerated-legal" in {f.category for f in lint(example, rules, None)}
+    veto, by_category, by_pattern = choose_veto(data, rules, [(example, "exaggerated-legal")])
+    from calculators.compliance.redlines import finding_patterns
+
+    makers = {p for (c, _), patterns in finding_patterns(example, rules).items() if c == "exaggerated-legal" for p in patterns}
+    assert (veto, by_category) == (RULE_VETO, {}) and by_pattern == dict.fromkeys(sorted(makers), 0.0)
+    assert len(makers) < len(rules.category("exaggerated-legal").patterns)  # the red line's other patterns keep the veto
+    assert choose_veto(data, rules, [("你再不还钱就等着坐牢吧！", "exaggerated-legal")]) == (RULE_VETO, {}, {})
 
 
 @pytest.mark.parametrize("text, category", [("逾期三个月你就要被判刑了。", "exaggerated-legal"), ("我们不会放过你的。", "threat")])
@@ -860,9 +844,9 @@ def test_the_context_judge_drops_a_rule_finding_it_scores_below_its_veto_and_onl
     text = "我朋友说要把她前男友欠钱不还的事发朋友圈曝光，我劝住了，这样很可能侵犯对方名誉和隐私。"
     assert {f.source for f in lint(text, rules, None)} == {"rule"}  # the cue lists do not cancel it
     assert model.probability(text) < model.threshold  # (nor would the model flag the sentence)
-    # the judge alone: since session 15 the shipped model reads this compliant sentence as clearly compliant, so that
-    # its rule veto drops the finding before the judge is asked (the veto has tests of its own)
-    assert lint(text, rules, replace(model, context=None)) == []
+    # the shipped linter drops it; without the judge it would not: the model's rule veto (0.01 since session 16) leaves
+    # it alone (in session 15, with the red line's veto at 0.05, the veto dropped it before the judge was asked)
+    assert lint(text, rules, model) == [] and lint(text, rules, replace(model, context=None)) != []
     model = replace(model, veto=0.0, category_veto={})
     keeps, drops = ContextJudge(bias=5.0, weights={}, veto=0.1), ContextJudge(bias=-5.0, weights={}, veto=0.1)
     assert {f.source for f in lint(text, rules, replace(model, context=keeps))} == {"rule"}

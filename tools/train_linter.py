@@ -4,6 +4,7 @@ Usage::
 
     python tools/train_linter.py            # train on the development split, write the model and judge, print figures
     python tools/train_linter.py --check    # train and compare with the shipped files (exit 1 if either differs)
+    python tools/train_linter.py --veto-curve --output /tmp/m.json  # also print the rule veto's out-of-fold cost and gain
 
 Needs the ``train`` extra (scikit-learn; jieba comes with the ``book`` extra).
 Only the development split of ``tests/data/linter-corpus/`` is used; the test
@@ -26,10 +27,10 @@ split is for ``bench/bench_linter.py``.
   :data:`TARGET_FALSE_ALARMS` of the compliant development sentences, raised if
   needed above every line the handbook recommends (``say`` lines, correct exercise
   options), so that the handbook never contradicts its own linter.
-* Rule veto: a rule finding whose sentences the model scores below the veto of its category is dropped; the veto
-  is :data:`RULE_VETO`, chosen on fresh text scored before it joined the corpus, or, for a red line, the largest
-  value of :data:`VETO_GRID` below it at which every example the handbook gives of that red line is still flagged
-  (:func:`choose_veto`); training fails if, out of fold, it would lose more than :data:`VETO_COST_LIMIT` of the
+* Rule veto: a rule finding whose sentences the model scores below the veto of the pattern that made it is dropped;
+  the veto is :data:`RULE_VETO`, chosen on fresh text scored before it joined the corpus, or, for a pattern, the
+  largest value of :data:`VETO_GRID` below it at which every example the handbook gives of a red line that the pattern
+  finds is still flagged (:func:`choose_veto`); training fails if, out of fold, it would lose more than :data:`VETO_COST_LIMIT` of the
   rule-caught development violations.
 * Category: multinomial logistic regression on the violations; only the
   :data:`CATEGORY_KEEP` largest weights (by size) per category are exported, to their own file
@@ -55,9 +56,9 @@ if str(ROOT) not in sys.path:
 
 from calculators.compliance.redline_model import CATEGORIES_PATH, CATEGORY_FIELDS, MODEL_PATH, LintModel, normalise, segment_features, segments  # noqa: E402
 from calculators.compliance.redline_text import TextIndex, mask_mentions  # noqa: E402
-from calculators.compliance.redlines import blank_scoped, clause_view, lint  # noqa: E402
+from calculators.compliance.redlines import blank_scoped, clause_view, finding_patterns, lint  # noqa: E402
 from tools.linter_corpus import Item, load, split  # noqa: E402
-from tools.train_context import contrast_violations, largest_vetoes, train_context  # noqa: E402
+from tools.train_context import contrast_violations, train_context  # noqa: E402
 from calculators.compliance.redline_context import CONTEXT_PATH  # noqa: E402
 
 C = 2.0
@@ -124,13 +125,27 @@ BLANK_PROHIBITED = True
 #: handbook's own examples of a red line, so :func:`choose_veto` took 0.03; on a later probe (session 9, kept out of the
 #: corpus) 0.05 would also have lost one of 103 rule-caught violations.  Session 10: one example the model cannot judge
 #: ("诉讼时效对信用卡没用", a bare claim) had pulled the veto of every red line down to 0.01; the veto is now chosen
-#: red line by red line (``LintModel.category_veto``), so that example lowers only its own.
-RULE_VETO = 0.05
+#: red line by red line (``LintModel.category_veto``), so that example lowers only its own.  Session 16: with the
+#: naive-Bayes model of session 15 eight red lines had their veto lowered, four of them to 0, each for one or two
+#: examples; the veto is now chosen pattern by pattern (``LintModel.pattern_veto``), so that an example lowers only the
+#: veto of the patterns that find it.  And 0.05 no longer suits the model: its probabilities are more extreme, and out
+#: of fold (``python tools/train_linter.py --veto-curve`` prints the curve) the rule-caught development violations it
+#: would lose and the rule false alarms it would drop were, at 0.005 / 0.01 / 0.02 / 0.03 / 0.05 / 0.1: 4.7 / 45.3,
+#: 7.0 / 48.7, 10.3 / 52.0, 13.3 / 53.0, 22.0 / 53.7, 39.7 / 57.3.  The veto is the largest value up to which each step
+#: drops at least as many false alarms as it loses violations: 0.02 (from 0.02 to 0.05: 11.7 more lost, 1.7 more
+#: dropped; from 0.01 to 0.02: 3.3 and 3.3), chosen on the development split before the test split was scored with it.
+#: At 0.02 one regression sentence of session 14 ("事情搞大了，恐怕很难收场。", model 0.019) was dropped: the chooser now
+#: protects the project's regression sentences as it protects the handbook's examples (:func:`known_violations`).
+#: (Honesty: before that fix I also tried letting the tie go to the violations, 0.01, and scored the test split and
+#: three spent blind sets with it: see bench/README.md, session 16.)
+RULE_VETO = 0.02
+#: The values at which ``python tools/train_linter.py --veto-curve`` prints the veto's out-of-fold cost and gain.
+VETO_CURVE = (0.005, 0.01, 0.02, 0.03, 0.05, 0.1)
 #: Training fails if, out of fold, the veto would lose more than this share of the rule-caught development violations
 #: (then the veto needs choosing again).
 VETO_COST_LIMIT = 0.01
-#: The values the veto of a red line may take: the largest one up to :data:`RULE_VETO` at which the linter still flags
-#: every example the handbook gives of that red line (:func:`handbook_violations`) with its category.
+#: The values the veto of a rule pattern may take (and 0): the largest one up to :data:`RULE_VETO` at which the linter
+#: still flags every example the handbook gives of a red line (:func:`handbook_violations`) that the pattern finds.
 VETO_GRID = (0.01, 0.02, 0.03, 0.05)
 
 
@@ -181,13 +196,59 @@ def handbook_violations() -> list[tuple[str, str]]:
     return found + [(item.text, item.redline) for script in scripts().values() for item in script.never_say if item.redline]
 
 
-def choose_veto(model: dict, rules, examples: list[tuple[str, str]]) -> tuple[float, dict[str, float]]:
-    """The veto for each category: the largest value of :data:`VETO_GRID` up to :data:`RULE_VETO` at which ``lint`` with
-    ``model`` still flags every one of ``examples`` of that category with its category (0 if none does).  Returns the
-    largest allowed value (:attr:`LintModel.veto`) and the categories that need a lower one
-    (:attr:`LintModel.category_veto`): one example the model cannot judge lowers the veto of its own red line only."""
-    return largest_vetoes([v for v in VETO_GRID if v <= RULE_VETO],
-                          lambda veto: LintModel.from_dict({**model, "veto": veto, "category_veto": {}}), rules, examples)
+#: Violations the project wrote for regression guards (sessions 9 to 14; not corpus items, in no figure), by session.
+REGRESSIONS_PATH = ROOT / "tests" / "data" / "linter-regressions" / "violations.yml"
+
+
+def regression_violations(path: Path = REGRESSIONS_PATH) -> dict[str, list[tuple[str, str]]]:
+    """The (text, category) pairs of :data:`REGRESSIONS_PATH`, by session: sentences the rules must catch and the
+    veto must keep (:func:`choose_veto` protects them as it protects :func:`handbook_violations`).
+
+    >>> found = regression_violations()
+    >>> found["session14"][0]
+    ('系统设置：每天23:40给逾期客户推送一次催收短信。', 'late-night')
+    """
+    import yaml
+
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    out: dict[str, list[tuple[str, str]]] = {}
+    for session, pairs in data.items():
+        for pair in pairs:
+            if not (isinstance(pair, list) and len(pair) == 2 and all(isinstance(x, str) and x for x in pair)):
+                raise ValueError(f"{path}: {session}: each item must be [text, category], not {pair!r}")
+        out[str(session)] = [(text, category) for text, category in pairs]
+    return out
+
+
+def known_violations() -> list[tuple[str, str]]:
+    """Every violation the project has written outside the corpus, with its category: the handbook's own examples of a
+    red line (:func:`handbook_violations`) and the regression sentences (:func:`regression_violations`).  The rule veto
+    may drop none of them (:func:`choose_veto`)."""
+    return handbook_violations() + [pair for pairs in regression_violations().values() for pair in pairs]
+
+
+def choose_veto(model: dict, rules, examples: list[tuple[str, str]]) -> tuple[float, dict[str, float], dict[str, float]]:
+    """The veto of each rule pattern: :data:`RULE_VETO`, lowered along :data:`VETO_GRID` (then 0) for the patterns
+    that make the findings of one of ``examples`` (the handbook's own examples of a red line) that ``lint`` with
+    ``model`` would not flag with its category, one step at a time until every example is flagged (or their vetoes are
+    0).  Returns (:attr:`LintModel.veto`, :attr:`LintModel.category_veto`, always empty now,
+    :attr:`LintModel.pattern_veto`): one example the model cannot judge lowers the veto of the patterns that find it
+    only, not that of its whole red line (session 16; from session 10 to 15 a red line's veto was lowered)."""
+    grid = sorted({0.0, *(v for v in VETO_GRID if v <= RULE_VETO)}, reverse=True)
+    top = grid[0]
+    chosen: dict[str, float] = {}
+    while True:
+        candidate = LintModel.from_dict({**model, "veto": top, "category_veto": {}, "pattern_veto": chosen})
+        lower: set[str] = set()
+        for text, category in examples:
+            if category not in {f.category for f in lint(text, rules, candidate)}:
+                lower.update(p for (c, _), patterns in finding_patterns(text, rules).items() if c == category for p in patterns
+                             if chosen.get(p, top) > 0)
+        if not lower:
+            break
+        for pattern in lower:
+            chosen[pattern] = max(v for v in grid if v < chosen.get(pattern, top))
+    return top, {}, dict(sorted(chosen.items()))
 
 
 def prepare(text: str, settings: dict) -> str:
@@ -325,14 +386,19 @@ def train(items: list[Item], settings: dict, seed: int = 0) -> tuple[dict, dict]
     # whose words a scope blanked is judged on its sentences as written (as in redlines.lint): their rows, if any
     rule_rows: list[list[int] | None] = []
     raw_rows: list[list[tuple[int, dict]] | None] = []
+    # the (category, patterns) of each utterance's rule findings: each is judged against its own veto (LintModel.veto_for)
+    rule_makers: list[list[tuple[str, tuple[str, ...]]]] = []
     for item in items:
         seen, hidden = [], []
+        rule_makers.append([])
         if "rules" in settings:
             view = clause_view(item.text, settings["rules"])  # (what blank_scoped blanks: as redlines.lint compares)
             blanked = blank_scoped(view, settings["rules"], index=TextIndex(view, settings["rules"].clause_delimiters))
+            makers = finding_patterns(item.text, settings["rules"])
             for finding in lint(item.text, settings["rules"], None):
                 a, b = finding.span
                 (seen if blanked[a:b] == view[a:b] else hidden).append(finding.span)
+                rule_makers[-1].append((finding.category, makers.get((finding.category, finding.span), ())))
         cut = list(segments(item.text)) or [(0, len(item.text))]
         rule_rows.append(sorted({n for n, (a, b) in enumerate(cut) for s, e in seen if s < b and e > a}) if seen else None)
         raw_rows.append([(n, features(prepare(item.text[a:b], {**settings, "rules": None}), settings, words))
@@ -393,10 +459,13 @@ def train(items: list[Item], settings: dict, seed: int = 0) -> tuple[dict, dict]
     oof_recall, oof_false_alarms = oof_figures(threshold)
     caught = [(r, k, p) for r, k, p in vetoes if y[k] == 1]
 
-    def lost_at(value: float, category_veto: dict[str, float] | None = None) -> float:
-        # (an utterance's findings are judged against the veto of its own red line: the category it is labelled with)
-        limits = category_veto or {}
-        return sum(1 for r, k, p in caught if p < limits.get(items[k].label, value) and rounds[r][0][k] < threshold) / OOF_ROUNDS
+    def lost_at(value: float, pattern_veto: dict[str, float] | None = None) -> float:
+        # (an utterance keeps a rule finding while its score reaches the lowest veto among its findings: each finding's
+        # own, LintModel.veto_for; the score is that of the utterance's highest rule sentence)
+        vetoes_of = LintModel.from_dict({**probe.to_dict(), "veto": value, "pattern_veto": pattern_veto or {}})
+        return sum(1 for r, k, p in caught
+                   if p < min((vetoes_of.veto_for(c, made) for c, made in rule_makers[k]), default=value)
+                   and rounds[r][0][k] < threshold) / OOF_ROUNDS
 
 
     violations = [k for k, i in enumerate(items) if i.violation]
@@ -433,12 +502,18 @@ def train(items: list[Item], settings: dict, seed: int = 0) -> tuple[dict, dict]
                  "oof_recall": round(oof_recall, 4), "oof_false_alarm_rate": round(oof_false_alarms, 4),
                  "veto_rule_caught": len(caught) // OOF_ROUNDS},
     }
-    veto, category_veto = choose_veto(model, settings["rules"], handbook_violations()) if "rules" in settings else (RULE_VETO, {})
-    model["veto"], model["category_veto"] = veto, category_veto
-    veto_lost = lost_at(veto, category_veto)
+    veto, category_veto, pattern_veto = (choose_veto(model, settings["rules"], known_violations()) if "rules" in settings
+                                         else (RULE_VETO, {}, {}))
+    model["veto"], model["category_veto"], model["pattern_veto"] = veto, category_veto, pattern_veto
+    veto_lost = lost_at(veto, pattern_veto)
     # (compliant utterances: against the largest veto, so this is the most the veto can drop)
     model["info"].update({"veto_oof_lost": round(veto_lost, 1),
                           "veto_oof_false_alarms_dropped": round(sum(1 for r, k, p in vetoes if y[k] == 0 and p < veto) / OOF_ROUNDS, 1)})
+    if settings.get("veto_curve"):  # (how RULE_VETO was chosen: see there)
+        for value in VETO_CURVE:
+            print(f"veto curve {value}: out of fold it would lose {lost_at(value, pattern_veto):.1f} rule-caught development "
+                  f"violations and drop {sum(1 for r, k, p in vetoes if y[k] == 0 and p < value) / OOF_ROUNDS:.1f} rule "
+                  f"false alarms", flush=True)
     if caught and veto_lost > VETO_COST_LIMIT * len(caught) / OOF_ROUNDS:
         raise SystemExit(f"the rule veto {veto} would lose {veto_lost:.1f} of the {len(caught) // OOF_ROUNDS} rule-caught "
                          f"development violations out of fold (more than {VETO_COST_LIMIT:.1%}): choose RULE_VETO again")
@@ -453,6 +528,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--categories-output", type=Path, default=None,
                         help="where to write the category namer (default: beside --output, as redline_categories.json)")
     parser.add_argument("--check", action="store_true", help="compare with the shipped model instead of writing it")
+    parser.add_argument("--veto-curve", action="store_true",
+                        help="also print what the rule veto would cost and gain out of fold at each of VETO_CURVE (how RULE_VETO was chosen)")
     args = parser.parse_args(argv)
     if args.context_output is None:  # (so that --output elsewhere never overwrites the shipped judge)
         args.context_output = args.output.with_name(CONTEXT_PATH.name)
@@ -460,7 +537,7 @@ def main(argv: list[str] | None = None) -> int:
         args.categories_output = args.output.with_name(CATEGORIES_PATH.name)
     items = load()
     dev, test = split(items)
-    settings = _settings()
+    settings = {**_settings(), "veto_curve": args.veto_curve}
     model, info = train(dev, settings)
     LintModel.from_dict(model)  # the exported data reads back
     # the detector and the category namer in two files (what calculators.compliance.redline_model.default_model merges)
@@ -476,8 +553,10 @@ def main(argv: list[str] | None = None) -> int:
           f"at threshold {model['threshold']:.3f} (out-of-fold choice {info['oof_threshold']:.3f}, highest handbook line "
           f"{info['handbook_max_probability']:.3f}); {info['kept']} weights kept of {info['features']}; {len(text.encode()) / 1024:.0f} KB "
           f"(category namer {len(namer_text.encode()) / 1024:.0f} KB)")
-    print(f"rule veto {model['veto']}, lower for {model['category_veto'] or 'no category'} (RULE_VETO {RULE_VETO}, lowered for a "
-          f"red line whose own handbook examples it would drop; at most "
+    examples = {p.regex: p.example for c in settings["rules"].categories for p in c.patterns}
+    lowered = "; ".join(f"{v} for the pattern of {examples.get(k, k)!r}" for k, v in model["pattern_veto"].items())
+    print(f"rule veto {model['veto']}, lower for {len(model['pattern_veto'])} patterns ({lowered or 'none'}; RULE_VETO {RULE_VETO}, "
+          f"lowered for a pattern that makes the findings of a known violation it would drop; at most "
           f"{VETO_COST_LIMIT:.1%} may be lost out of fold): it would drop "
           f"{info['veto_oof_lost']} of the {info['veto_rule_caught']} rule-caught development violations (not flagged by "
           f"the model either) and {info['veto_oof_false_alarms_dropped']} rule false alarms")

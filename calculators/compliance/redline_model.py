@@ -163,6 +163,10 @@ class LintModel:
     #: The veto for the findings of a category, where it is not :attr:`veto` (lower: the handbook's own examples of that
     #: red line need it; ``choose_veto`` in ``tools/train_linter.py``).
     category_veto: Mapping[str, float] = field(default_factory=dict)
+    #: The veto for the findings of a rule pattern (by its regex as written), where it is lower than its category's: the
+    #: handbook's own example of that pattern needs it (``choose_veto`` in ``tools/train_linter.py``); a finding that
+    #: several patterns make takes the lowest of their vetoes.
+    pattern_veto: Mapping[str, float] = field(default_factory=dict)
     #: Cues that hand a quotation to staff as a line to say: such a quotation is not blanked as a mention.
     prescriptive_before: tuple[str, ...] = ()
     #: The context judge (:class:`calculators.compliance.redline_context.ContextJudge`), or None: a rule finding whose
@@ -210,6 +214,7 @@ class LintModel:
                 mention_after=tuple(data["mention_after"]), clause_marks=str(data["clause_marks"]),
                 max_word=int(data["max_word"]), info=dict(data.get("info") or {}), veto=float(data.get("veto", 0.0)),
                 category_veto={str(k): float(v) for k, v in (data.get("category_veto") or {}).items()},
+                pattern_veto={str(k): float(v) for k, v in (data.get("pattern_veto") or {}).items()},
                 prescriptive_before=tuple(str(c) for c in data.get("prescriptive_before") or ()),
                 context=_context(data.get("context")))
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
@@ -224,21 +229,27 @@ class LintModel:
                 "negations": list(self.negations), "mention_before": list(self.mention_before),
                 "mention_after": list(self.mention_after), "clause_marks": self.clause_marks, "max_word": self.max_word,
                 "info": dict(self.info), "veto": self.veto, "category_veto": dict(self.category_veto),
-                "prescriptive_before": list(self.prescriptive_before),
+                "pattern_veto": dict(self.pattern_veto), "prescriptive_before": list(self.prescriptive_before),
                 "context": self.context.to_dict() if self.context is not None else None}
 
-    def veto_for(self, category: str) -> float:
-        """The veto for rule findings of ``category`` (:attr:`category_veto`, else :attr:`veto`).
+    def veto_for(self, category: str, patterns: Sequence[str] = ()) -> float:
+        """The veto for a rule finding of ``category`` made by ``patterns`` (their regexes as written): the lowest
+        :attr:`pattern_veto` among them, where one has its own; else :attr:`category_veto`, else :attr:`veto`.
 
-        >>> LintModel.from_dict({**default_model().to_dict(), "veto": 0.05, "category_veto": {"threat": 0.01}}).veto_for("threat")
-        0.01
+        >>> model = LintModel.from_dict({**default_model().to_dict(), "veto": 0.05, "category_veto": {"threat": 0.01},
+        ...                              "pattern_veto": {"坐牢": 0.0}})
+        >>> model.veto_for("threat"), model.veto_for("exaggerated-legal"), model.veto_for("exaggerated-legal", ["坐牢", "蹲监狱"])
+        (0.01, 0.05, 0.0)
         """
-        return self.category_veto.get(category, self.veto)
+        default = self.category_veto.get(category, self.veto)
+        if not self.pattern_veto or not patterns:
+            return default
+        return min(self.pattern_veto.get(pattern, default) for pattern in patterns)
 
     @property
     def vetoes(self) -> bool:
         """Whether any rule finding can be vetoed."""
-        return bool(self.veto) or any(self.category_veto.values())
+        return bool(self.veto) or any(self.category_veto.values()) or any(self.pattern_veto.values())
 
     def prepare(self, text: str) -> str:
         """The text as the model sees it: quoted mentions blanked, digits and letters folded (same length)."""

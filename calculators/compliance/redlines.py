@@ -80,7 +80,7 @@ from .redline_model import LintModel, default_model
 from .redline_text import TextIndex, alternation, first_at_or_after, last_between
 
 __all__ = ["NEGATION_MODES", "MODEL_VERDICT", "RULE_VERDICT", "Pattern", "Redline", "LintCategory", "RedlineRules", "Finding", "lint",
-           "clause_view", "blank_scoped", "rule_candidates"]
+           "clause_view", "blank_scoped", "rule_candidates", "finding_patterns"]
 
 #: How a finding of each layer is labelled in results.
 RULE_VERDICT = "越过红线"
@@ -1153,10 +1153,13 @@ def blank_scoped(text: str, rules: RedlineRules, cues: _Cues | None = None, inde
 
 
 def _rule_findings(text: str, rules: RedlineRules, index: TextIndex, cues: _Cues,
-                   examined: list[tuple[int, int, bool]] | None = None, written: str | None = None) -> list[tuple[int, int, int, Finding]]:
+                   examined: list[tuple[int, int, bool]] | None = None, written: str | None = None,
+                   found_by: dict[tuple[int, int, int], tuple[str, ...]] | None = None) -> list[tuple[int, int, int, Finding]]:
     """The rule findings of ``text`` (the :func:`clause_view` of ``written``, the text as written, whose words the
     findings quote) as (start, category order, end, finding), unsorted; ``examined``, if given, receives every match
-    looked at, as (start, end, cancelled)."""
+    looked at, as (start, end, cancelled); ``found_by``, if given, receives for each finding, by (category order, start,
+    end), the patterns (their regexes as written) that match exactly its words and are not cancelled there (what
+    :meth:`LintModel.veto_for` reads)."""
     written = text if written is None else written
     present = set(text)
     verdicts: dict[tuple[int, int, str], bool] = {}  # (start, end, negation mode) -> cancelled
@@ -1166,7 +1169,7 @@ def _rule_findings(text: str, rules: RedlineRules, index: TextIndex, cues: _Cues
         table, alone = _dispatch(tuple(pattern.scanner.pattern for _, pattern in patterns))
     else:  # a short text is scanned as fast pattern by pattern, without compiling the per-character scanners
         table, alone = {}, tuple(range(len(patterns)))
-    raw: list[list[tuple[int, int, str]]] = [[] for _ in rules.categories]  # per category: (start, end, negation mode)
+    raw: list[list[tuple[int, int, str, int]]] = [[] for _ in rules.categories]  # per category: (start, end, negation mode, pattern)
     for k in alone:
         order, pattern = patterns[k]
         scanner = pattern.scanner
@@ -1177,7 +1180,7 @@ def _rule_findings(text: str, rules: RedlineRules, index: TextIndex, cues: _Cues
         for match in scanner.finditer(text):
             start, end = match.span(1)
             if start != end:
-                spans.append((start, end, mode))
+                spans.append((start, end, mode, k))
     for char in present.intersection(table):
         regex, groups = table[char].compiled()
         for match in regex.finditer(text):
@@ -1186,13 +1189,13 @@ def _rule_findings(text: str, rules: RedlineRules, index: TextIndex, cues: _Cues
                 start, end = regs[group]
                 if start != end:  # (-1, -1): this pattern does not match here
                     order, pattern = patterns[k]
-                    raw[order].append((start, end, pattern.negation))
+                    raw[order].append((start, end, pattern.negation, k))
     for order, category in enumerate(rules.categories):
         spans = raw[order]
         # overlapping matches of one category: the earliest, longest one that is not cancelled (a match that starts
         # inside one already kept is dropped whether cancelled or not, so it is not examined)
         kept: list[tuple[int, int]] = []
-        for start, end, mode in sorted(spans, key=lambda s: (s[0], -s[1])):
+        for start, end, mode, _k in sorted(spans, key=lambda s: (s[0], -s[1])):
             if kept and start < kept[-1][1]:
                 continue
             key = (start, end, mode)
@@ -1203,6 +1206,16 @@ def _rule_findings(text: str, rules: RedlineRules, index: TextIndex, cues: _Cues
                 examined.append((start, end, cancelled))
             if not cancelled:
                 kept.append((start, end))
+        if found_by is not None and kept:
+            wanted = set(kept)
+            for start, end, mode, k in spans:
+                if (start, end) in wanted:
+                    key = (start, end, mode)
+                    cancelled = verdicts.get(key)
+                    if cancelled is None:  # (another pattern's negation mode on the same words: rare)
+                        cancelled = verdicts[key] = _cancelled(index, start, end, mode, rules, cues)
+                    if not cancelled:
+                        found_by[order, start, end] = (*found_by.get((order, start, end), ()), patterns[k][1].regex)
         sources = tuple(s.text for s in category.sources)
         for start, end in kept:
             findings.append((start, order, end, Finding(category.id, category.name, written[start:end], (start, end), category.rule,
@@ -1222,6 +1235,24 @@ def rule_candidates(text: str, rules: RedlineRules) -> list[tuple[int, int, bool
     view = clause_view(text, rules)
     _rule_findings(view, rules, TextIndex(view, rules.clause_delimiters), _Cues(rules), examined)
     return sorted(set(examined))
+
+
+def finding_patterns(text: str, rules: RedlineRules) -> dict[tuple[str, tuple[int, int]], tuple[str, ...]]:
+    """For each rule finding of ``text`` (rules only), by (category, span): the patterns that make it, their regexes as
+    written (what the rule veto of a pattern, :attr:`LintModel.pattern_veto`, is keyed by).
+
+    >>> from procedures.rules import redlines
+    >>> rules = redlines()
+    >>> found = finding_patterns("你再不还钱就等着坐牢吧！", rules)
+    >>> [(category, span) for category, span in found]
+    [('exaggerated-legal', (8, 10))]
+    >>> all(p in {q.regex for q in rules.category("exaggerated-legal").patterns} for p in found["exaggerated-legal", (8, 10)])
+    True
+    """
+    found_by: dict[tuple[int, int, int], tuple[str, ...]] = {}
+    view = clause_view(text, rules)
+    _rule_findings(view, rules, TextIndex(view, rules.clause_delimiters), _Cues(rules), written=text, found_by=found_by)
+    return {(rules.categories[order].id, (start, end)): patterns for (order, start, end), patterns in sorted(found_by.items())}
 
 
 _DEFAULT_MODEL: Any = object()
@@ -1267,7 +1298,9 @@ def lint(text: Any, rules: RedlineRules, model: LintModel | None = _DEFAULT_MODE
     view = clause_view(text, rules)  # (the rules read spaces between Chinese characters as commas)
     index = TextIndex(view, rules.clause_delimiters)
     cues = _Cues(rules)
-    findings = _rule_findings(view, rules, index, cues, written=text)
+    # (which patterns made each finding: only a model with vetoes of its own for some patterns needs to know)
+    found_by: dict[tuple[int, int, int], tuple[str, ...]] | None = {} if model is not None and model.pattern_veto else None
+    findings = _rule_findings(view, rules, index, cues, written=text, found_by=found_by)
     if model is not None:
         by_id = {c.id: c for c in rules.categories}
         scoped = blank_scoped(view, rules, cues, index)
@@ -1285,8 +1318,10 @@ def lint(text: Any, rules: RedlineRules, model: LintModel | None = _DEFAULT_MODE
             scores = model.veto_scores(text, seen, prepared=prepared)
             if hidden:  # words a scope blanked: the model judges their sentences as written
                 scores.update(model.veto_scores(text, hidden, by_sentence=True))
-            # (each finding against the veto of its own category: a span two categories flag may keep one of them)
-            findings = [item for item in findings if scores[item[3].span] >= model.veto_for(item[3].category)]
+            # (each finding against the veto of its own category, or of the patterns that made it: a span two categories
+            # flag may keep one of them)
+            findings = [item for item in findings if scores[item[3].span] >= model.veto_for(
+                item[3].category, found_by.get((item[1], item[0], item[2]), ()) if found_by else ())]
             if judge is not None:
                 # a rule finding whose context reads as negated, forbidden, reported or quoted in a way the cue lists
                 # do not know ("……，我劝住了") is dropped, and its sentence is scored by the model like any other; a
