@@ -163,9 +163,9 @@ class LintModel:
     #: The veto for the findings of a category, where it is not :attr:`veto` (lower: the handbook's own examples of that
     #: red line need it; ``choose_veto`` in ``tools/train_linter.py``).
     category_veto: Mapping[str, float] = field(default_factory=dict)
-    #: The veto for the findings of a rule pattern (by its regex as written), where it is lower than its category's: the
-    #: handbook's own example of that pattern needs it (``choose_veto`` in ``tools/train_linter.py``); a finding that
-    #: several patterns make takes the lowest of their vetoes.
+    #: The veto for the findings of a rule pattern (by its regex as written), lower than its category's: a known violation
+    #: that the pattern finds needs it (``choose_veto`` in ``tools/train_linter.py``); a finding takes the lowest of its
+    #: category's veto and the vetoes of the patterns that made it (a pattern's veto never raises it).
     pattern_veto: Mapping[str, float] = field(default_factory=dict)
     #: Cues that hand a quotation to staff as a line to say: such a quotation is not blanked as a mention.
     prescriptive_before: tuple[str, ...] = ()
@@ -233,8 +233,8 @@ class LintModel:
                 "context": self.context.to_dict() if self.context is not None else None}
 
     def veto_for(self, category: str, patterns: Sequence[str] = ()) -> float:
-        """The veto for a rule finding of ``category`` made by ``patterns`` (their regexes as written): the lowest
-        :attr:`pattern_veto` among them, where one has its own; else :attr:`category_veto`, else :attr:`veto`.
+        """The veto for a rule finding of ``category`` made by ``patterns`` (their regexes as written): the lowest of
+        its category's (:attr:`category_veto`, else :attr:`veto`) and the :attr:`pattern_veto` of those that have one.
 
         >>> model = LintModel.from_dict({**default_model().to_dict(), "veto": 0.05, "category_veto": {"threat": 0.01},
         ...                              "pattern_veto": {"坐牢": 0.0}})
@@ -244,7 +244,7 @@ class LintModel:
         default = self.category_veto.get(category, self.veto)
         if not self.pattern_veto or not patterns:
             return default
-        return min(self.pattern_veto.get(pattern, default) for pattern in patterns)
+        return min(default, *(self.pattern_veto.get(pattern, default) for pattern in patterns))
 
     @property
     def vetoes(self) -> bool:

@@ -72,7 +72,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Annotated, Any, Iterable, Iterator, Literal, Mapping
+from typing import TYPE_CHECKING, Annotated, Any, Collection, Iterable, Iterator, Literal, Mapping
 
 from .ruledata import Between, NonEmpty, Slug, SourceRef, dump_fields, read_fields
 from .ruledata import fail as _fail
@@ -1154,12 +1154,13 @@ def blank_scoped(text: str, rules: RedlineRules, cues: _Cues | None = None, inde
 
 def _rule_findings(text: str, rules: RedlineRules, index: TextIndex, cues: _Cues,
                    examined: list[tuple[int, int, bool]] | None = None, written: str | None = None,
-                   found_by: dict[tuple[int, int, int], tuple[str, ...]] | None = None) -> list[tuple[int, int, int, Finding]]:
+                   found_by: dict[tuple[int, int, int], tuple[str, ...]] | None = None,
+                   track: Collection[str] | None = None) -> list[tuple[int, int, int, Finding]]:
     """The rule findings of ``text`` (the :func:`clause_view` of ``written``, the text as written, whose words the
     findings quote) as (start, category order, end, finding), unsorted; ``examined``, if given, receives every match
     looked at, as (start, end, cancelled); ``found_by``, if given, receives for each finding, by (category order, start,
-    end), the patterns (their regexes as written) that match exactly its words and are not cancelled there (what
-    :meth:`LintModel.veto_for` reads)."""
+    end), the patterns (their regexes as written; only those in ``track``, if given) that match exactly its words and
+    are not cancelled there (what :meth:`LintModel.veto_for` reads)."""
     written = text if written is None else written
     present = set(text)
     verdicts: dict[tuple[int, int, str], bool] = {}  # (start, end, negation mode) -> cancelled
@@ -1170,6 +1171,7 @@ def _rule_findings(text: str, rules: RedlineRules, index: TextIndex, cues: _Cues
     else:  # a short text is scanned as fast pattern by pattern, without compiling the per-character scanners
         table, alone = {}, tuple(range(len(patterns)))
     raw: list[list[tuple[int, int, str, int]]] = [[] for _ in rules.categories]  # per category: (start, end, negation mode, pattern)
+    tracked = None if track is None else {k for k, (_, pattern) in enumerate(patterns) if pattern.regex in track}
     for k in alone:
         order, pattern = patterns[k]
         scanner = pattern.scanner
@@ -1209,7 +1211,7 @@ def _rule_findings(text: str, rules: RedlineRules, index: TextIndex, cues: _Cues
         if found_by is not None and kept:
             wanted = set(kept)
             for start, end, mode, k in spans:
-                if (start, end) in wanted:
+                if (start, end) in wanted and (tracked is None or k in tracked):
                     key = (start, end, mode)
                     cancelled = verdicts.get(key)
                     if cancelled is None:  # (another pattern's negation mode on the same words: rare)
@@ -1268,7 +1270,7 @@ def lint(text: Any, rules: RedlineRules, model: LintModel | None = _DEFAULT_MODE
     unless given; ``None`` for rules only); a flagged sentence becomes a
     finding with ``source="model"``, the model's likely category and the words
     that drove it.  The model also checks the rules: a rule finding in sentences
-    it reads as clearly compliant is dropped (:attr:`LintModel.veto`), and so is
+    it reads as clearly compliant is dropped (:meth:`LintModel.veto_for`), and so is
     one in a sentence it does not flag whose context its judge
     (:attr:`LintModel.context`) reads as negated, forbidden, reported or refused.
     A model read with ``LintModel.from_dict`` from data without a ``context`` has
@@ -1298,9 +1300,10 @@ def lint(text: Any, rules: RedlineRules, model: LintModel | None = _DEFAULT_MODE
     view = clause_view(text, rules)  # (the rules read spaces between Chinese characters as commas)
     index = TextIndex(view, rules.clause_delimiters)
     cues = _Cues(rules)
-    # (which patterns made each finding: only a model with vetoes of its own for some patterns needs to know)
-    found_by: dict[tuple[int, int, int], tuple[str, ...]] | None = {} if model is not None and model.pattern_veto else None
-    findings = _rule_findings(view, rules, index, cues, written=text, found_by=found_by)
+    # (which of the patterns with vetoes of their own made each finding: only a model with such vetoes needs to know)
+    track = model.pattern_veto.keys() if model is not None and model.pattern_veto else None
+    found_by: dict[tuple[int, int, int], tuple[str, ...]] | None = {} if track is not None else None
+    findings = _rule_findings(view, rules, index, cues, written=text, found_by=found_by, track=track)
     if model is not None:
         by_id = {c.id: c for c in rules.categories}
         scoped = blank_scoped(view, rules, cues, index)
