@@ -145,7 +145,8 @@ VETO_CURVE = (0.005, 0.01, 0.02, 0.03, 0.05, 0.1)
 #: (then the veto needs choosing again).
 VETO_COST_LIMIT = 0.01
 #: The values the veto of a rule pattern may take (and 0): the largest one up to :data:`RULE_VETO` at which the linter
-#: still flags every example the handbook gives of a red line (:func:`handbook_violations`) that the pattern finds.
+#: still flags every known violation that the pattern finds (:func:`known_violations`: the handbook's examples of a red
+#: line and the regression sentences).
 VETO_GRID = (0.01, 0.02, 0.03, 0.05)
 
 
@@ -229,7 +230,7 @@ def known_violations() -> list[tuple[str, str]]:
 
 def choose_veto(model: dict, rules, examples: list[tuple[str, str]]) -> tuple[float, dict[str, float], dict[str, float]]:
     """The veto of each rule pattern: :data:`RULE_VETO`, lowered along :data:`VETO_GRID` (then 0) for the patterns
-    that make the findings of one of ``examples`` (the handbook's own examples of a red line) that ``lint`` with
+    that make the findings of one of ``examples`` (the known violations: :func:`known_violations`) that ``lint`` with
     ``model`` would not flag with its category, one step at a time until every example is flagged (or their vetoes are
     0).  Returns (:attr:`LintModel.veto`, :attr:`LintModel.category_veto`, always empty now,
     :attr:`LintModel.pattern_veto`): one example the model cannot judge lowers the veto of the patterns that find it
