@@ -16,7 +16,7 @@ import pytest
 from bench.bench_linter import measure
 from calculators.compliance.redline_context import CONTEXT_PATH, ContextJudge, context_features
 from calculators.compliance.redline_model import CATEGORIES_PATH, CATEGORY_FIELDS, MODEL_PATH, default_model
-from calculators.compliance.redlines import lint
+from calculators.compliance.redlines import finding_patterns, lint
 from procedures.rules import redlines
 from tools.linter_corpus import OK, load, split
 from tools.train_linter import regression_violations
@@ -777,8 +777,6 @@ def test_the_shipped_veto_is_the_chosen_one_within_its_out_of_fold_cost_and_drop
     # a category's own veto: 0 for threats keeps the proverb, read as a threat, whatever the general veto
     assert [f.text for f in lint(text, rules, replace(model, veto=0.1, category_veto={"threat": 0.0}))] == ["山不转水转", "小心你的腿"]
     # and a pattern's own veto: 0 for the pattern that finds the proverb keeps it, and only it
-    from calculators.compliance.redlines import finding_patterns
-
     proverb = finding_patterns(text, rules)["threat", (0, 5)]
     assert [f.text for f in lint(text, rules, replace(model, veto=0.1, category_veto={}, pattern_veto=dict.fromkeys(proverb, 0.0)))] \
         == ["山不转水转", "小心你的腿"]
@@ -795,8 +793,6 @@ def test_one_handbook_example_the_model_cannot_judge_lowers_the_veto_of_its_own_
     assert model.veto_scores(example, [(0, len(example))])[(0, len(example))] < 0.01
     assert "exaggerated-legal" in {f.category for f in lint(example, rules, None)}
     veto, by_category, by_pattern = choose_veto(data, rules, [(example, "exaggerated-legal")])
-    from calculators.compliance.redlines import finding_patterns
-
     makers = {p for (c, _), patterns in finding_patterns(example, rules).items() if c == "exaggerated-legal" for p in patterns}
     assert (veto, by_category) == (RULE_VETO, {}) and by_pattern == dict.fromkeys(sorted(makers), 0.0)
     assert len(makers) < len(rules.category("exaggerated-legal").patterns)  # the red line's other patterns keep the veto

@@ -395,11 +395,10 @@ def train(items: list[Item], settings: dict, seed: int = 0) -> tuple[dict, dict]
         if "rules" in settings:
             view = clause_view(item.text, settings["rules"])  # (what blank_scoped blanks: as redlines.lint compares)
             blanked = blank_scoped(view, settings["rules"], index=TextIndex(view, settings["rules"].clause_delimiters))
-            makers = finding_patterns(item.text, settings["rules"])
-            for finding in lint(item.text, settings["rules"], None):
-                a, b = finding.span
-                (seen if blanked[a:b] == view[a:b] else hidden).append(finding.span)
-                rule_makers[-1].append((finding.category, makers.get((finding.category, finding.span), ())))
+            # (every rule finding, as lint(text, rules, None) gives them, with the patterns that make it)
+            for (category, (a, b)), made in finding_patterns(item.text, settings["rules"]).items():
+                (seen if blanked[a:b] == view[a:b] else hidden).append((a, b))
+                rule_makers[-1].append((category, made))
         cut = list(segments(item.text)) or [(0, len(item.text))]
         rule_rows.append(sorted({n for n, (a, b) in enumerate(cut) for s, e in seen if s < b and e > a}) if seen else None)
         raw_rows.append([(n, features(prepare(item.text[a:b], {**settings, "rules": None}), settings, words))
