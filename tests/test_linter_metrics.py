@@ -295,8 +295,10 @@ def test_adding_families_never_moves_existing_ones(corpus):
 def test_combined_figures_on_the_guarded_test_utterances(figures):
     combined = figures["combined"]
     assert combined["violations"] >= 100 and combined["compliant"] >= 100
-    assert combined["recall"] >= COMBINED_RECALL, [i.text for i in combined["missed"]]
-    assert combined["false_alarm_rate"] <= COMBINED_FALSE_ALARMS, [i.text for i, _ in combined["false_alarms"]]
+    # (the messages give counts, not the sentences: a test-split sentence read while fixing a failure is no longer unseen)
+    assert combined["recall"] >= COMBINED_RECALL, f"{len(combined['missed'])} of {combined['violations']} violations missed"
+    assert combined["false_alarm_rate"] <= COMBINED_FALSE_ALARMS, (
+        f"{len(combined['false_alarms'])} of {combined['compliant']} compliant utterances flagged")
 
 
 def test_each_layer_on_its_own_on_the_guarded_test_utterances(figures):
