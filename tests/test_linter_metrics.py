@@ -808,9 +808,19 @@ def test_a_finding_whose_words_a_scope_blanked_is_vetoed_only_on_its_sentence_as
     from calculators.compliance.redlines import blank_scoped
 
     rules, model = redlines(), default_model()
-    assert set(blank_scoped(text, rules)) <= {"…", "。"}  # the model is given nothing of it: it would score the bias alone
-    assert model.probability("…" * 6) < 0.1
-    assert category in {f.category for f in lint(text, rules, replace(model, veto=0.1))}
+    blanked = blank_scoped(text, rules)
+    assert set(blanked) <= {"…", "。"}  # the model is given nothing of it: it would score the bias alone
+    on_blanked, as_written = model.probability(blanked), model.probability(text)
+    assert on_blanked < as_written  # (so that a veto can tell the two readings apart)
+
+    def kept(veto: float) -> bool:  # the rule finding, with this veto for every pattern and no judge
+        judged = replace(model, veto=veto, category_veto={}, pattern_veto={}, context=None)
+        return category in {f.category for f in lint(text, rules, judged) if f.source == "rule"}
+
+    # a veto between the two scores keeps the finding (judged on the sentence as written, not on what is left of it);
+    # a veto above the sentence's own score drops it (the veto does apply)
+    assert kept((on_blanked + as_written) / 2)
+    assert not kept((as_written + 1) / 2)
 
 
 @pytest.mark.parametrize("text", [
