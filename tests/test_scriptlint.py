@@ -327,3 +327,14 @@ def test_result_separates_rule_findings_from_model_flags(rules):
     assert view.summary["categories"] == "third-party-pay insult"
     assert "<b>1</b> 处越过红线的表述、<b>1</b> 句可能越线、需复核" in view.html
     assert "<b>可能越线，需复核</b>（模型依据的词：" in view.html and "这不是合规审核结论" in view.html
+
+
+def test_a_customer_quoting_a_threat_is_not_flagged_once_the_speaker_is_labelled(rules):
+    # book/scripts/linter.md asks readers to label the speakers of a transcript or complaint: this is its example
+    quoted = "有人打电话跟我讲，再不还就打断我的腿"
+    assert "threat" in {f.category for f in lint(quoted, rules)}  # unlabelled: read as said to the customer
+    assert lint("客户：" + quoted + "。这是你们银行的人吗？", rules) == []
+    assert lint("坐席：您好。客户：" + quoted + "。坐席：这不是我行的做法，我们记录下来核实。", rules) == []
+    # the agent's own words after the customer's turn are checked again
+    assert "threat" in {f.category for f in lint("客户：" + quoted + "。坐席：那你就等着被打断腿吧。", rules)}
+    assert (Path(ROOT / "book" / "scripts" / "linter.md").read_text(encoding="utf-8").count(quoted) == 1)
