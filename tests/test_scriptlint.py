@@ -338,3 +338,14 @@ def test_a_customer_quoting_a_threat_is_not_flagged_once_the_speaker_is_labelled
     # the agent's own words after the customer's turn are checked again
     assert "threat" in {f.category for f in lint("客户：" + quoted + "。坐席：那你就等着被打断腿吧。", rules)}
     assert (Path(ROOT / "book" / "scripts" / "linter.md").read_text(encoding="utf-8").count(quoted) == 1)
+
+
+def test_a_result_with_findings_asks_for_speaker_labels_unless_the_text_has_them(rules):
+    from calculators.ui.rule_views import lint_view
+
+    ask = "请在每段话前标上说话人"
+    unlabelled = lint_view({"text": "有人打电话跟我讲，再不还就打断我的腿。"}, rules)
+    assert unlabelled.summary["categories"] == "threat" and ask in unlabelled.html
+    labelled = lint_view({"text": "客户：我还不上。坐席：那你就等着被打断腿吧。"}, rules)
+    assert labelled.summary["categories"] == "threat" and ask not in labelled.html  # (the agent's threat is still flagged)
+    assert ask not in lint_view({"text": "您好，请问是李女士本人吗？"}, rules).html  # (nothing found: nothing to ask)

@@ -245,11 +245,17 @@ def lint_view(inputs: Mapping[str, str], rules: RedlineRules) -> View:
         for f in findings
     )
     ruled = sum(f.source != "model" for f in findings)
+    text = inputs.get("text", "")
+    # a customer's or relative's turn ("客户：……") is read as their own words: a complaint or transcript without such
+    # labels is read as said to the customer, so a threat the customer reports is flagged (book/scripts/linter.md)
+    labelled = any(f"{label}{colon}" in text for label in rules.speaker_labels for colon in "：:")
+    hint = ("" if labelled else '<p class="hb-hint">如果这是通话、投诉或工单记录，请在每段话前标上说话人（“坐席：”“客户：”“家属：”）'
+                                 "再检查：客户和家属自己说的话，包括他们转述别人的话，不当作对客户说的话检查。</p>")
     counts = "、".join(part for part in (f"<b>{ruled}</b> 处越过红线的表述" if ruled else "",
                                           f"<b>{len(findings) - ruled}</b> 句可能越线、需复核" if ruled < len(findings) else "") if part)
     return View(
         html=(f'<p class="hb-summary">发现 {counts}：</p>'
               '<div class="hb-table-wrap"><table class="table"><thead><tr><th>类别</th><th>原文</th><th>规则</th><th>依据</th></tr></thead>'
-              f"<tbody>{body}</tbody></table></div><p class=\"hb-disclaimer\">{checked}{caveat}</p>"),
+              f"<tbody>{body}</tbody></table></div>{hint}<p class=\"hb-disclaimer\">{checked}{caveat}</p>"),
         summary=summary,
     )
