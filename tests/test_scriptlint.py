@@ -337,7 +337,7 @@ def test_a_customer_quoting_a_threat_is_not_flagged_once_the_speaker_is_labelled
     assert lint("坐席：您好。客户：" + quoted + "。坐席：这不是我行的做法，我们记录下来核实。", rules) == []
     # the agent's own words after the customer's turn are checked again
     assert "threat" in {f.category for f in lint("客户：" + quoted + "。坐席：那你就等着被打断腿吧。", rules)}
-    assert (Path(ROOT / "book" / "scripts" / "linter.md").read_text(encoding="utf-8").count(quoted) == 1)
+    assert (ROOT / "book" / "scripts" / "linter.md").read_text(encoding="utf-8").count(quoted) == 1
 
 
 def test_a_result_with_findings_asks_for_speaker_labels_unless_the_text_has_them(rules):

@@ -80,7 +80,7 @@ from .redline_model import LintModel, default_model
 from .redline_text import TextIndex, alternation, first_at_or_after, last_between
 
 __all__ = ["NEGATION_MODES", "MODEL_VERDICT", "RULE_VERDICT", "Pattern", "Redline", "LintCategory", "RedlineRules", "Finding", "lint",
-           "clause_view", "blank_scoped", "rule_candidates", "finding_patterns"]
+           "clause_view", "blank_scoped", "rule_candidates", "finding_patterns", "has_customer_turn"]
 
 #: How a finding of each layer is labelled in results.
 RULE_VERDICT = "越过红线"
@@ -909,6 +909,18 @@ def _labels(index: TextIndex, rules: RedlineRules, cues: _Cues) -> tuple[list[in
                     customer.append(label in rules.speaker_labels)
         known = cues.labels = (text, starts, customer)
     return known[1], known[2]
+
+
+def has_customer_turn(text: str, rules: RedlineRules) -> bool:
+    """Whether ``text`` has a speaker's label (a short clause before a colon) that is one of ``speaker_labels``: a turn
+    the rules read as the customer's or a relative's own words, as :func:`lint` reads it.
+
+    >>> from procedures.rules import redlines
+    >>> [has_customer_turn(t, redlines()) for t in ("【客户】：我还不上。", "坐席：您好。", "客户说要投诉。")]
+    [True, False, False]
+    """
+    view = clause_view(text, rules)
+    return any(_labels(TextIndex(view, rules.clause_delimiters), rules, _Cues(rules))[1])
 
 
 def _turn_goes_on(index: TextIndex, start: int, position: int, rules: RedlineRules, cues: _Cues) -> bool:

@@ -19,7 +19,7 @@ from ..compliance.overdraft import OverdraftRules, overdraft_exposure
 from ..display import yuan
 from ..errors import CalculatorInputError
 from ..compliance.redline_model import default_model
-from ..compliance.redlines import Finding, RedlineRules, lint
+from ..compliance.redlines import Finding, RedlineRules, has_customer_turn, lint
 from .inputs import normalize_text
 from .views import View, field_error, read_inputs
 
@@ -245,12 +245,11 @@ def lint_view(inputs: Mapping[str, str], rules: RedlineRules) -> View:
         for f in findings
     )
     ruled = sum(f.source != "model" for f in findings)
-    text = inputs.get("text", "")
     # a customer's or relative's turn ("客户：……") is read as their own words: a complaint or transcript without such
     # labels is read as said to the customer, so a threat the customer reports is flagged (book/scripts/linter.md)
-    labelled = any(f"{label}{colon}" in text for label in rules.speaker_labels for colon in "：:")
-    hint = ("" if labelled else '<p class="hb-hint">如果这是通话、投诉或工单记录，请在每段话前标上说话人（“坐席：”“客户：”“家属：”）'
-                                 "再检查：客户和家属自己说的话，包括他们转述别人的话，不当作对客户说的话检查。</p>")
+    hint = "" if has_customer_turn(inputs.get("text", ""), rules) else (
+        '<p class="hb-hint">如果这是通话、投诉或工单记录，请在每段话前标上说话人（“坐席：”“客户：”“家属：”）'
+        "再检查：客户和家属自己说的话，包括他们转述别人的话，不当作对客户说的话检查。</p>")
     counts = "、".join(part for part in (f"<b>{ruled}</b> 处越过红线的表述" if ruled else "",
                                           f"<b>{len(findings) - ruled}</b> 句可能越线、需复核" if ruled < len(findings) else "") if part)
     return View(
