@@ -852,9 +852,12 @@ def test_the_context_judge_drops_a_rule_finding_it_scores_below_its_veto_and_onl
     text = "我朋友说要把她前男友欠钱不还的事发朋友圈曝光，我劝住了，这样很可能侵犯对方名誉和隐私。"
     assert {f.source for f in lint(text, rules, None)} == {"rule"}  # the cue lists do not cancel it
     assert model.probability(text) < model.threshold  # (nor would the model flag the sentence)
-    # the shipped linter drops it; without the judge it would not: the model's rule veto (0.01 since session 16) leaves
-    # it alone (in session 15, with the red line's veto at 0.05, the veto dropped it before the judge was asked)
-    assert lint(text, rules, model) == [] and lint(text, rules, replace(model, context=None)) != []
+    # the shipped linter drops it, and the shipped judge does so on its own: with the model's rule vetoes off (whether
+    # they would drop it first depends on the trained model: they did in session 15 and did not in session 16), the
+    # judge still drops it, and without the judge it stays
+    assert lint(text, rules, model) == []
+    unvetoed = replace(model, veto=0.0, category_veto={}, pattern_veto={})
+    assert lint(text, rules, unvetoed) == [] and lint(text, rules, replace(unvetoed, context=None)) != []
     model = replace(model, veto=0.0, category_veto={})
     keeps, drops = ContextJudge(bias=5.0, weights={}, veto=0.1), ContextJudge(bias=-5.0, weights={}, veto=0.1)
     assert {f.source for f in lint(text, rules, replace(model, context=keeps))} == {"rule"}
