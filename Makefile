@@ -29,7 +29,7 @@ else
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help book test test-fast lint live serve bench clean lock check-data check-venv class-summary
+.PHONY: help book test test-fast lint live serve bench clean lock check-data check-venv class-summary lint-eval
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -83,6 +83,10 @@ live: $(VENV)/.installed-live ## classroom session: JupyterLab on 127.0.0.1 over
 class-summary: $(call INSTALLED,book) ## combine trainees' exported practice files: make class-summary FILES="a.json b.json"
 	@test -n "$(FILES)" || { echo 'error: give the exported files, e.g. make class-summary FILES="results/*.json"' >&2; exit 1; }
 	@$(BIN)/python -m procedures.practice summary $(FILES)
+
+lint-eval: $(call INSTALLED,book) ## measure the red-line linter on labelled sentences it has never seen: make lint-eval SET=file.tsv (totals only)
+	@test -n "$(SET)" || { echo "error: give the file: make lint-eval SET=file.tsv (tab-separated: label, category, kind, text; see bench/README.md)" >&2; exit 2; }
+	@$(BIN)/python bench/bench_linter.py --set "$(SET)"
 
 serve: ## serve the built site on http://127.0.0.1:$(PORT)/ (offline, like an intranet server)
 	@test -f _build/html/index.html || { echo "error: no site yet, run 'make book' first" >&2; exit 1; }

@@ -4,10 +4,16 @@ Usage::
 
     python bench/bench_linter.py          # figures on the test split, per category, and timings
     python bench/bench_linter.py --dev    # the same on the development split (what the model was trained on)
+    python bench/bench_linter.py --set FILE.tsv   # totals on sentences the project has never seen (format below)
 
 The corpus (``tests/data/linter-corpus/``) is split by paraphrase family
 (:func:`tools.linter_corpus.split`); the model was trained on the development
 split only.  ``tests/test_linter_metrics.py`` guards these figures.
+
+``--set`` measures the linter on a file of labelled sentences kept outside the corpus (tab-separated
+``label, category, kind, text``: :func:`tools.linter_corpus.read_labelled_set`) and prints totals only, never the
+sentences, so that the file can be scored again without being read: recall per category, false alarms per kind of
+compliant text, and which layer raised them.
 """
 
 from __future__ import annotations
@@ -25,9 +31,9 @@ if str(ROOT) not in sys.path:
 from calculators.compliance.redline_model import default_model  # noqa: E402
 from calculators.compliance.redlines import blank_scoped, lint  # noqa: E402
 from procedures.rules import redlines  # noqa: E402
-from tools.linter_corpus import (GUARDED_FAMILIES, GUARDED_FAMILIES_7, GUARDED_FAMILIES_8, GUARDED_FAMILIES_9, GUARDED_FAMILIES_10,  # noqa: E402
+from tools.linter_corpus import (HARD_KINDS, GUARDED_FAMILIES, GUARDED_FAMILIES_7, GUARDED_FAMILIES_8, GUARDED_FAMILIES_9, GUARDED_FAMILIES_10,  # noqa: E402
                                  GUARDED_FAMILIES_11, GUARDED_FAMILIES_12, GUARDED_FAMILIES_13, GUARDED_FAMILIES_14, evaluate, guarded,
-                                 guarded_families, lint_predictor, load, split)
+                                 guarded_families, lint_predictor, load, read_labelled_set, split)
 
 #: The fixed parts of the test split that regression guards were set on (``tests/test_linter_metrics.py``): the test side
 #: of the families listed in each file.
@@ -98,11 +104,68 @@ def measure(which: str = "test", without_judge: bool = False) -> dict:
     return figures
 
 
+def measure_set(path: Path) -> dict:
+    r"""Totals of the linter (rules + model) on the labelled sentences of ``path`` (see
+    :func:`tools.linter_corpus.read_labelled_set`): ``violations``, ``caught``, ``compliant``, ``false_alarms``,
+    ``by_category`` (caught, of n), ``by_kind`` (false alarms, of n) and ``sources`` (false alarms with a rule
+    finding, and with model findings only).
+
+    >>> import tempfile
+    >>> path = Path(tempfile.mkdtemp()) / "unseen.tsv"
+    >>> _ = path.write_text("V\tthreat\tspoken\t再不还钱小心我们打断你的腿\nOK\tok\tordinary\t您好，请问是李女士本人吗？\n",
+    ...                     encoding="utf-8")
+    >>> figures = measure_set(path)
+    >>> figures["caught"], figures["violations"], figures["false_alarms"], figures["by_kind"]["ordinary"]
+    (1, 1, 0, (0, 1))
+    """
+    rules, model = redlines(), default_model()
+    items = read_labelled_set(path, [c.id for c in rules.categories])
+    by_category: dict[str, list[int]] = {}
+    by_kind: dict[str, list[int]] = {}
+    sources = {"rules": 0, "model": 0}
+    for item in items:
+        found = lint(item.text, rules, model)
+        if item.violation:
+            counts = by_category.setdefault(item.label, [0, 0])
+        else:
+            counts = by_kind.setdefault(item.hard or "ordinary", [0, 0])
+            if found:
+                sources["rules" if any(f.source == "rule" for f in found) else "model"] += 1
+        counts[0] += bool(found)
+        counts[1] += 1
+    return {"violations": sum(n for _, n in by_category.values()), "caught": sum(k for k, _ in by_category.values()),
+            "compliant": sum(n for _, n in by_kind.values()), "false_alarms": sum(k for k, _ in by_kind.values()),
+            "by_category": {k: tuple(v) for k, v in sorted(by_category.items())},
+            "by_kind": {k: tuple(v) for k, v in sorted(by_kind.items(), key=lambda kv: ((*HARD_KINDS, "ordinary").index(kv[0]),))},
+            "sources": sources}
+
+
+def print_set(path: Path) -> None:
+    """Print :func:`measure_set` for ``path``."""
+    f = measure_set(path)
+    share = lambda k, n: f"{k}/{n} = {k / n:.1%}" if n else "none"  # noqa: E731
+    print(f"{path.name}: {f['violations']} violations, {f['compliant']} compliant (sentences not shown)")
+    print(f"recall {share(f['caught'], f['violations'])}   false alarms {share(f['false_alarms'], f['compliant'])} "
+          f"(with a rule finding {f['sources']['rules']}, model only {f['sources']['model']})")
+    print("recall by category: " + ", ".join(f"{k} {c}/{n}" for k, (c, n) in f["by_category"].items()))
+    print("false alarms by kind: " + ", ".join(f"{k} {c}/{n}" for k, (c, n) in f["by_kind"].items()))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dev", action="store_true", help="measure on the development split instead of the test split")
     parser.add_argument("--show", action="store_true", help="print the missed sentences and the false alarms")
+    parser.add_argument("--set", type=Path, metavar="FILE",
+                        help="measure on labelled sentences outside the corpus (tab-separated: label, category, kind, text); "
+                             "totals only")
     args = parser.parse_args(argv)
+    if args.set is not None:
+        try:
+            print_set(args.set)
+        except (OSError, ValueError) as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 2
+        return 0
     figures = measure("dev" if args.dev else "test", without_judge=True)
     c = figures["combined"]
     print(f"corpus: {figures['corpus']} utterances in {figures['families']} paraphrase families; "

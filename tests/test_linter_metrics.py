@@ -958,3 +958,30 @@ def test_a_reassurance_in_an_earlier_clause_does_not_let_the_judge_drop_the_viol
     start = finding.span[0]
     clause = text[max(text.rfind(mark, 0, start) for mark in "，；：") + 1:start]
     assert all(key[1:] in clause for key in context_features(text, *finding.span) if key.startswith("<"))
+
+
+def test_the_benchmark_scores_a_labelled_set_outside_the_corpus_and_prints_totals_only(tmp_path, capsys):
+    import doctest
+
+    import bench.bench_linter as bench_linter
+
+    lines = [("V", "exaggerated-legal", "spoken", "你再不还钱就等着坐牢吧！"),  # (lint's own doctest: flagged)
+             ("V", "threat", "written", "再不还钱小心我们打断你的腿"),  # (the pattern's example)
+             ("OK", "ok", "negation-after", "逾期本身不会让您坐牢，我们也不会上门。您有权投诉。"),  # (lint's doctest: clean)
+             ("OK", "ok", "ordinary", "您好，请问是李女士本人吗？")]
+    path = tmp_path / "unseen.tsv"
+    path.write_text("".join("\t".join(line) + "\n" for line in lines), encoding="utf-8")
+    figures = bench_linter.measure_set(path)
+    assert (figures["caught"], figures["violations"], figures["false_alarms"], figures["compliant"]) == (2, 2, 0, 2)
+    assert figures["by_category"] == {"exaggerated-legal": (1, 1), "threat": (1, 1)}
+    assert figures["by_kind"] == {"negation-after": (0, 1), "ordinary": (0, 1)}
+    assert bench_linter.main(["--set", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "recall 2/2 = 100.0%" in out and "false alarms 0/2 = 0.0%" in out and "threat 1/1" in out
+    assert not any(line[3] in out for line in lines)  # the sentences stay unread
+    # a line that does not fit: a message naming the file, the line and what is allowed; no traceback, nothing skipped
+    path.write_text("V\tthreat\tspoken\t小心你的腿\nOK\tok\tcasual\t好的\n", encoding="utf-8")
+    assert bench_linter.main(["--set", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "unseen.tsv, line 2: kind 'casual'" in err and "ordinary" in err and "Traceback" not in err
+    assert doctest.testmod(bench_linter).failed == 0

@@ -18,7 +18,7 @@ import yaml
 __all__ = ["CORPUS_DIR", "OK", "Item", "load", "in_test", "split", "GUARDED_FAMILIES", "GUARDED_FAMILIES_7", "GUARDED_FAMILIES_8",
            "GUARDED_FAMILIES_9", "GUARDED_FAMILIES_10", "GUARDED_FAMILIES_11", "GUARDED_FAMILIES_12", "GUARDED_FAMILIES_13", "GUARDED_FAMILIES_14",
            "guarded_families",
-           "guarded", "evaluate", "lint_predictor"]
+           "guarded", "evaluate", "lint_predictor", "HARD_KINDS", "read_labelled_set"]
 
 CORPUS_DIR = Path(__file__).resolve().parent.parent / "tests" / "data" / "linter-corpus"
 #: The label of compliant utterances.
@@ -63,6 +63,60 @@ def load(folder: Path = CORPUS_DIR) -> list[Item]:
                     raise ValueError(f"{path.name}: text {text!r} appears twice in the corpus")
                 texts.add(text)
                 items.append(Item(text, label, family["id"], family.get("hard", "")))
+    return items
+
+
+#: The kinds of hard compliant text (``hard:`` in the corpus; the ``kind`` column of a labelled set, with ``ordinary``).
+HARD_KINDS = ("alarming", "negation-before", "negation-after", "quoted")
+
+
+def read_labelled_set(path: Path, categories: Iterable[str]) -> list[Item]:
+    r"""Utterances labelled outside the corpus, to measure the linter on text it has never seen: a UTF-8 file of
+    tab-separated lines ``label, category, kind, text`` (no header).  ``label`` is ``V`` (crosses a red line: its
+    ``category`` is one of ``categories``; ``kind`` is free, e.g. ``spoken``) or ``OK`` (``category`` ``ok``; ``kind``
+    one of :data:`HARD_KINDS` or ``ordinary``).  Each line is its own family (``<file stem>-<line number>``).
+
+    A line that does not fit is an error naming the file, the line and what is allowed; nothing is skipped.
+
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "s.tsv").write_text("V\tthreat\tspoken\t小心你的腿\nOK\tok\tquoted\t他说要打断我的腿\n", encoding="utf-8")
+    >>> [(i.label, i.hard, i.family) for i in read_labelled_set(folder / "s.tsv", ["threat"])]
+    [('threat', '', 's-1'), ('ok', 'quoted', 's-2')]
+    >>> _ = (folder / "bad.tsv").write_text("V\tthret\tspoken\t小心你的腿\n", encoding="utf-8")
+    >>> read_labelled_set(folder / "bad.tsv", ["threat"])
+    Traceback (most recent call last):
+    ...
+    ValueError: bad.tsv, line 1: category 'thret' is not a red-line category (allowed: threat)
+    """
+    path = Path(path)
+    known = list(categories)
+    items: list[Item] = []
+    for number, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), start=1):
+        if not line.strip():
+            continue
+        where = f"{path.name}, line {number}"
+        fields = line.split("\t")
+        if len(fields) != 4:
+            raise ValueError(f"{where}: {len(fields)} tab-separated fields; expected 4 (label, category, kind, text)")
+        label, category, kind, text = (field.strip() for field in fields)
+        if not text:
+            raise ValueError(f"{where}: the text is empty")
+        family = f"{path.stem}-{number}"
+        if label == "V":
+            if category not in known:
+                raise ValueError(f"{where}: category {category!r} is not a red-line category (allowed: {', '.join(known)})")
+            items.append(Item(text, category, family))
+        elif label == "OK":
+            if category != OK:
+                raise ValueError(f"{where}: an OK line has category {category!r}; expected {OK!r}")
+            if kind not in (*HARD_KINDS, "ordinary"):
+                raise ValueError(f"{where}: kind {kind!r} of an OK line; allowed: {', '.join((*HARD_KINDS, 'ordinary'))}")
+            items.append(Item(text, OK, family, "" if kind == "ordinary" else kind))
+        else:
+            raise ValueError(f"{where}: label {label!r}; expected V (violation) or OK (compliant)")
+    if not items:
+        raise ValueError(f"{path.name}: no labelled lines")
     return items
 
 
