@@ -31,15 +31,15 @@ if str(ROOT) not in sys.path:
 from calculators.compliance.redline_model import default_model  # noqa: E402
 from calculators.compliance.redlines import blank_scoped, lint  # noqa: E402
 from procedures.rules import redlines  # noqa: E402
-from tools.linter_corpus import (HARD_KINDS, GUARDED_FAMILIES, GUARDED_FAMILIES_7, GUARDED_FAMILIES_8, GUARDED_FAMILIES_9, GUARDED_FAMILIES_10,  # noqa: E402
-                                 GUARDED_FAMILIES_11, GUARDED_FAMILIES_12, GUARDED_FAMILIES_13, GUARDED_FAMILIES_14, evaluate, guarded,
-                                 guarded_families, lint_predictor, load, read_labelled_set, split)
+from tools.linter_corpus import (HARD_KINDS, GUARDED_FAMILIES, GUARDED_FAMILIES_7, GUARDED_FAMILIES_8, GUARDED_FAMILIES_9,  # noqa: E402
+                                 GUARDED_FAMILIES_10, GUARDED_FAMILIES_11, GUARDED_FAMILIES_12, GUARDED_FAMILIES_13, GUARDED_FAMILIES_14,
+                                 GUARDED_FAMILIES_16, evaluate, guarded, guarded_families, lint_predictor, load, read_labelled_set, split)
 
 #: The fixed parts of the test split that regression guards were set on (``tests/test_linter_metrics.py``): the test side
 #: of the families listed in each file.
 GUARDED_PARTS = {"guarded": GUARDED_FAMILIES, "guarded7": GUARDED_FAMILIES_7, "guarded8": GUARDED_FAMILIES_8, "guarded9": GUARDED_FAMILIES_9,
                  "guarded10": GUARDED_FAMILIES_10, "guarded11": GUARDED_FAMILIES_11, "guarded12": GUARDED_FAMILIES_12,
-                 "guarded13": GUARDED_FAMILIES_13, "guarded14": GUARDED_FAMILIES_14}
+                 "guarded13": GUARDED_FAMILIES_13, "guarded14": GUARDED_FAMILIES_14, "guarded16": GUARDED_FAMILIES_16}
 
 #: Texts of 20,000 characters: script-like text with punctuation, and the same without any punctuation.
 SPEED_CHARS = 20_000
@@ -81,9 +81,10 @@ def measure(which: str = "test", without_judge: bool = False) -> dict:
     """Metrics of rules + model, rules only and model only on one split: ``test``, ``dev``, or one of the fixed parts
     of the test split that a set of regression guards was set on (:data:`GUARDED_PARTS`: ``guarded``, the test items of
     the families the corpus had when the first guards were set, ``tools.linter_corpus.guarded``; ``guarded7``,
-    ``guarded8``, ``guarded9``, ``guarded10``, ``guarded11``, ``guarded12``, ``guarded13`` and ``guarded14``, those of the
-    families it had in session 7, in session 8, at the end of session 8, at the end of session 9, at the end of session
-    10, at the end of session 11, at the end of session 12 and at the end of session 13).  ``without_judge``: also rules +
+    ``guarded8``, ``guarded9``, ``guarded10``, ``guarded11``, ``guarded12``, ``guarded13``, ``guarded14`` and
+    ``guarded16``, those of the families it had in session 7, in session 8, at the end of session 8, at the end of
+    session 9, at the end of session 10, at the end of session 11, at the end of session 12, at the end of session 13
+    and from session 14 to 16).  ``without_judge``: also rules +
     model without the context judge (``combined_without_judge``), to show what the judge changes."""
     if which not in ("test", "dev", *GUARDED_PARTS):
         raise ValueError(f"which={which!r}: expected 'test', 'dev' or one of {', '.join(GUARDED_PARTS)}")
@@ -188,7 +189,8 @@ def main(argv: list[str] | None = None) -> int:
                             ("guarded11", "the whole-split guards of session 10 were set"),
                             ("guarded12", "the whole-split guards of session 11 were set"),
                             ("guarded13", "the whole-split guards of session 12 were set"),
-                            ("guarded14", "the whole-split guards of session 13 were set")):
+                            ("guarded14", "the whole-split guards of session 13 were set"),
+                            ("guarded16", "the whole-split guards of sessions 14 to 16 were set")):
             kept = measure(which)
             g = kept["combined"]
             print(f"\nof which the families the corpus had when {what} "

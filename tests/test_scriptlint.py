@@ -331,12 +331,12 @@ def test_result_separates_rule_findings_from_model_flags(rules):
 
 def test_a_customer_quoting_a_threat_is_not_flagged_once_the_speaker_is_labelled(rules):
     # book/scripts/linter.md asks readers to label the speakers of a transcript or complaint: this is its example
-    quoted = "有人打电话跟我讲，再不还就打断我的腿"
+    quoted = "今天又接到电话，说再不还钱就让我全家不得安宁"
     assert "threat" in {f.category for f in lint(quoted, rules)}  # unlabelled: read as said to the customer
     assert lint("客户：" + quoted + "。这是你们银行的人吗？", rules) == []
     assert lint("坐席：您好。客户：" + quoted + "。坐席：这不是我行的做法，我们记录下来核实。", rules) == []
     # the agent's own words after the customer's turn are checked again
-    assert "threat" in {f.category for f in lint("客户：" + quoted + "。坐席：那你就等着被打断腿吧。", rules)}
+    assert "threat" in {f.category for f in lint("客户：" + quoted + "。坐席：那你就等着全家不得安宁吧。", rules)}
     assert (ROOT / "book" / "scripts" / "linter.md").read_text(encoding="utf-8").count(quoted) == 1
 
 
@@ -344,7 +344,7 @@ def test_a_result_with_findings_asks_for_speaker_labels_unless_the_text_has_them
     from calculators.ui.rule_views import lint_view
 
     ask = "请在每段话前标上说话人"
-    unlabelled = lint_view({"text": "有人打电话跟我讲，再不还就打断我的腿。"}, rules)
+    unlabelled = lint_view({"text": "今天又接到电话，说再不还钱就让我全家不得安宁。"}, rules)
     assert unlabelled.summary["categories"] == "threat" and ask in unlabelled.html
     labelled = lint_view({"text": "客户：我还不上。坐席：那你就等着被打断腿吧。"}, rules)
     assert labelled.summary["categories"] == "threat" and ask not in labelled.html  # (the agent's threat is still flagged)

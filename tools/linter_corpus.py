@@ -17,7 +17,7 @@ import yaml
 
 __all__ = ["CORPUS_DIR", "OK", "Item", "load", "in_test", "split", "GUARDED_FAMILIES", "GUARDED_FAMILIES_7", "GUARDED_FAMILIES_8",
            "GUARDED_FAMILIES_9", "GUARDED_FAMILIES_10", "GUARDED_FAMILIES_11", "GUARDED_FAMILIES_12", "GUARDED_FAMILIES_13", "GUARDED_FAMILIES_14",
-           "guarded_families",
+           "GUARDED_FAMILIES_16", "guarded_families",
            "guarded", "evaluate", "lint_predictor", "HARD_KINDS", "read_labelled_set"]
 
 CORPUS_DIR = Path(__file__).resolve().parent.parent / "tests" / "data" / "linter-corpus"
@@ -168,6 +168,9 @@ GUARDED_FAMILIES_13 = CORPUS_DIR / "guarded-families-13.txt"
 #: The families the corpus had when the whole-split guards ``WHOLE13_*`` were set (end of session 13, before blind sets 12
 #: and 13 and probes 31 and 32).
 GUARDED_FAMILIES_14 = CORPUS_DIR / "guarded-families-14.txt"
+#: The families the corpus had when the whole-split guards ``WHOLE14_*`` to ``WHOLE16_*`` were set (sessions 14 to 16,
+#: before the spent blind sets 14 to 16 joined it).
+GUARDED_FAMILIES_16 = CORPUS_DIR / "guarded-families-16.txt"
 
 
 def guarded_families(path: Path = GUARDED_FAMILIES) -> frozenset[str]:

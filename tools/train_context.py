@@ -175,13 +175,16 @@ def out_of_fold(items: list[Any], rules: Any, model: dict, category_veto: dict[s
 
 
 def train_context(items: list[Any], rules: Any, model: dict, handbook_violations: list[tuple[str, str]],
-                  handbook_lines: list[str], progress: Callable[[str], None] = print) -> dict:
-    """The exported judge (JSON-ready), trained on ``items`` (the development split) for ``model`` (exported dict)."""
+                  handbook_lines: list[str], progress: Callable[[str], None] = print,
+                  protected: list[tuple[str, str]] | None = None) -> dict:
+    """The exported judge (JSON-ready), trained on ``items`` (the development split) for ``model`` (exported dict).
+    Its veto may drop none of ``protected`` (default: ``handbook_violations``; ``tools/train_linter.py`` passes every
+    known violation, the regression sentences too, as the rule veto's choice does)."""
     features, labels, _ = rows(items, rules, [text for text, _ in handbook_violations] + contrast_violations(), handbook_lines)
     vec, clf = _fit(features, labels)
     bias, weights, total = export(vec, clf)
     judge = {"bias": bias, "weights": weights, "veto": CONTEXT_VETO, "category_veto": {}}
-    veto, category_veto = choose_context_veto(model, judge, rules, handbook_violations)
+    veto, category_veto = choose_context_veto(model, judge, rules, handbook_violations if protected is None else protected)
     info = {"trained_on": "rule matches in the development split of tests/data/linter-corpus", "rows": len(labels),
             "positive_rows": sum(labels), "features": total, "kept": len(weights), "C": CONTEXT_C}
     # a red line whose findings the judges would drop in a development violation out of fold gets a lower veto too

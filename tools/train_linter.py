@@ -75,8 +75,12 @@ CATEGORY_KEEP = 300
 #: lowest budget, in steps of a quarter point, at which every earlier regression guard of tests/test_linter_metrics.py
 #: holds.  Session 9 (with KEEP 7,000): 3.25 % (at 3 % model recall on the whole split fell to 86.4 %, guard 87 %).
 #: Session 10, after five probes of hard compliant text joined the corpus: 4 % (at 3.75 % threat recall on the
-#: session-9 part fell to 89.3 %, guard 90 %).
-TARGET_FALSE_ALARMS = 0.04
+#: session-9 part fell to 89.3 %, guard 90 %).  Session 17, after the everyday-register probes joined: 5 %.  Session 19,
+#: after blind sets 19 to 21 and five more probes of casual 你-register text joined (the development split's compliant
+#: half is now mostly hard text: at 5 % the threshold is 0.576 and recall on main's frozen test split 95.8 %, guard
+#: 96 %; at 5.5 %, 0.517, threat recall on the session-9 part 89.3 %, guard 90 %): 5.75 %, where the threshold meets its
+#: floor of 0.5 (training prints the threshold each budget would give).
+TARGET_FALSE_ALARMS = 0.0575
 MAX_WORD = 4
 FOLDS = 5
 #: Rounds of out-of-fold prediction, each with its own assignment of families to folds (see :func:`train`).
@@ -430,6 +434,16 @@ def train(items: list[Item], settings: dict, seed: int = 0) -> tuple[dict, dict]
     y = y[original]
     threshold = float(np.median([t for _, t in rounds]))
     oof_threshold = threshold
+    # (what other budgets would give, in quarter-point steps: what choosing TARGET_FALSE_ALARMS needs to know)
+    budget_thresholds = {}
+    for quarter in range(16, 33):
+        budget = quarter / 400
+        cuts = []
+        for oof, _ in rounds:
+            compliant = np.sort(oof[y == 0])
+            allowed = int(budget * len(compliant))
+            cuts.append(float(max(0.5, compliant[-(allowed + 1)] + 1e-6)) if len(compliant) > allowed else 0.5)
+        budget_thresholds[f"{budget:.4f}"] = round(float(np.median(cuts)), 4)
 
     def oof_figures(cut: float) -> tuple[float, float]:
         return (float(np.mean([(oof[y == 1] >= cut).mean() for oof, _ in rounds])),
@@ -497,7 +511,7 @@ def train(items: list[Item], settings: dict, seed: int = 0) -> tuple[dict, dict]
         # examples of a red line: choose_veto)
         "info": {"trained_on": "development split of tests/data/linter-corpus", "items": len(items),
                  "violations": int(y.sum()), "compliant": int((y == 0).sum()), "lexicon_words": len(words),
-                 "features": len(names), "kept": len(weights), "C": C, "oof_threshold": round(oof_threshold, 4),
+                 "features": len(names), "kept": len(weights), "C": C, "oof_threshold": round(oof_threshold, 4), "budget_thresholds": budget_thresholds,
                  "handbook_max_probability": round(handbook, 4),
                  "oof_recall": round(oof_recall, 4), "oof_false_alarm_rate": round(oof_false_alarms, 4),
                  "veto_rule_caught": len(caught) // OOF_ROUNDS},
@@ -546,9 +560,10 @@ def main(argv: list[str] | None = None) -> int:
     namer_text = json.dumps({k: model[k] for k in CATEGORY_FIELDS}, ensure_ascii=False, separators=(",", ":"), sort_keys=True) + "\n"
     print("training the context judge …", flush=True)
     judge = train_context(dev, settings["rules"], model, handbook_violations(), handbook_lines(),
-                          progress=lambda line: print(line, flush=True))
+                          progress=lambda line: print(line, flush=True), protected=known_violations())
     judge_text = json.dumps(judge, ensure_ascii=False, separators=(",", ":"), sort_keys=True) + "\n"
     print(f"corpus {len(items)} utterances; development {len(dev)} (trained on), test {len(test)} (held out)")
+    print("thresholds out of fold by false-alarm budget: " + ", ".join(f"{float(b):.2%} {t:.3f}" for b, t in info["budget_thresholds"].items()))
     print(f"out-of-fold on development: recall {info['oof_recall']:.1%}, false alarms {info['oof_false_alarm_rate']:.1%} "
           f"at threshold {model['threshold']:.3f} (out-of-fold choice {info['oof_threshold']:.3f}, highest handbook line "
           f"{info['handbook_max_probability']:.3f}); {info['kept']} weights kept of {info['features']}; {len(text.encode()) / 1024:.0f} KB "
