@@ -31,7 +31,7 @@ if str(ROOT) not in sys.path:
 from calculators.compliance.redline_model import default_model  # noqa: E402
 from calculators.compliance.redlines import blank_scoped, lint  # noqa: E402
 from procedures.rules import redlines  # noqa: E402
-from tools.linter_corpus import (HARD_KINDS, GUARDED_FAMILIES, GUARDED_FAMILIES_7, GUARDED_FAMILIES_8, GUARDED_FAMILIES_9,  # noqa: E402
+from tools.linter_corpus import (OK_KINDS, GUARDED_FAMILIES, GUARDED_FAMILIES_7, GUARDED_FAMILIES_8, GUARDED_FAMILIES_9,  # noqa: E402
                                  GUARDED_FAMILIES_10, GUARDED_FAMILIES_11, GUARDED_FAMILIES_12, GUARDED_FAMILIES_13, GUARDED_FAMILIES_14,
                                  GUARDED_FAMILIES_16, evaluate, guarded, guarded_families, lint_predictor, load, read_labelled_set, split)
 
@@ -137,14 +137,16 @@ def measure_set(path: Path) -> dict:
     return {"violations": sum(n for _, n in by_category.values()), "caught": sum(k for k, _ in by_category.values()),
             "compliant": sum(n for _, n in by_kind.values()), "false_alarms": sum(k for k, _ in by_kind.values()),
             "by_category": {k: tuple(v) for k, v in sorted(by_category.items())},
-            "by_kind": {k: tuple(v) for k, v in sorted(by_kind.items(), key=lambda kv: ((*HARD_KINDS, "ordinary").index(kv[0]),))},
+            "by_kind": {k: tuple(v) for k, v in sorted(by_kind.items(), key=lambda kv: OK_KINDS.index(kv[0]))},
             "sources": sources}
 
 
 def print_set(path: Path) -> None:
     """Print :func:`measure_set` for ``path``."""
+    def share(k: int, n: int) -> str:
+        return f"{k}/{n} = {k / n:.1%}" if n else "none"
+
     f = measure_set(path)
-    share = lambda k, n: f"{k}/{n} = {k / n:.1%}" if n else "none"  # noqa: E731
     print(f"{path.name}: {f['violations']} violations, {f['compliant']} compliant (sentences not shown)")
     print(f"recall {share(f['caught'], f['violations'])}   false alarms {share(f['false_alarms'], f['compliant'])} "
           f"(with a rule finding {f['sources']['rules']}, model only {f['sources']['model']})")

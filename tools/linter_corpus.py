@@ -18,7 +18,7 @@ import yaml
 __all__ = ["CORPUS_DIR", "OK", "Item", "load", "in_test", "split", "GUARDED_FAMILIES", "GUARDED_FAMILIES_7", "GUARDED_FAMILIES_8",
            "GUARDED_FAMILIES_9", "GUARDED_FAMILIES_10", "GUARDED_FAMILIES_11", "GUARDED_FAMILIES_12", "GUARDED_FAMILIES_13", "GUARDED_FAMILIES_14",
            "GUARDED_FAMILIES_16", "guarded_families",
-           "guarded", "evaluate", "lint_predictor", "HARD_KINDS", "read_labelled_set"]
+           "guarded", "evaluate", "lint_predictor", "HARD_KINDS", "OK_KINDS", "read_labelled_set"]
 
 CORPUS_DIR = Path(__file__).resolve().parent.parent / "tests" / "data" / "linter-corpus"
 #: The label of compliant utterances.
@@ -68,6 +68,8 @@ def load(folder: Path = CORPUS_DIR) -> list[Item]:
 
 #: The kinds of hard compliant text (``hard:`` in the corpus; the ``kind`` column of a labelled set, with ``ordinary``).
 HARD_KINDS = ("alarming", "negation-before", "negation-after", "quoted")
+#: Every kind of compliant line in a labelled set, in the order reports list them.
+OK_KINDS = (*HARD_KINDS, "ordinary")
 
 
 def read_labelled_set(path: Path, categories: Iterable[str]) -> list[Item]:
@@ -110,8 +112,8 @@ def read_labelled_set(path: Path, categories: Iterable[str]) -> list[Item]:
         elif label == "OK":
             if category != OK:
                 raise ValueError(f"{where}: an OK line has category {category!r}; expected {OK!r}")
-            if kind not in (*HARD_KINDS, "ordinary"):
-                raise ValueError(f"{where}: kind {kind!r} of an OK line; allowed: {', '.join((*HARD_KINDS, 'ordinary'))}")
+            if kind not in OK_KINDS:
+                raise ValueError(f"{where}: kind {kind!r} of an OK line; allowed: {', '.join(OK_KINDS)}")
             items.append(Item(text, OK, family, "" if kind == "ordinary" else kind))
         else:
             raise ValueError(f"{where}: label {label!r}; expected V (violation) or OK (compliant)")

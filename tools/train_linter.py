@@ -335,6 +335,19 @@ class _Detector:
         return self.model.coef_[0] * self.scale * [UNIGRAM_SCALE if len(name) == 1 else 1.0 for name in self.names] + self.mix
 
 
+def _threshold_for(compliant_scores: Any, budget: float) -> float:
+    """The lowest threshold (at least 0.5) that flags at most ``budget`` of the compliant utterances scored out of fold.
+
+    >>> _threshold_for([0.9, 0.1, 0.7, 0.2], 0.25) > 0.7, _threshold_for([0.1, 0.2], 0.5)
+    (True, 0.5)
+    """
+    import numpy as np
+
+    compliant = np.sort(compliant_scores)
+    allowed = int(budget * len(compliant))
+    return float(max(0.5, compliant[-(allowed + 1)] + 1e-6)) if len(compliant) > allowed else 0.5
+
+
 def train(items: list[Item], settings: dict, seed: int = 0) -> tuple[dict, dict]:
     """Fit both models on ``items``; return the JSON-ready model and the training figures."""
     import numpy as np
@@ -386,7 +399,6 @@ def train(items: list[Item], settings: dict, seed: int = 0) -> tuple[dict, dict]
     # jump when one family is added and GroupKFold reshuffles its folds: the threshold is the median of the rounds',
     # and the out-of-fold figures are averaged over the rounds
     rounds = []
-    allowed = None
     # the sentences of each utterance that hold a rule finding (for the veto's out-of-fold cost), or None; a finding
     # whose words a scope blanked is judged on its sentences as written (as in redlines.lint): their rows, if any
     rule_rows: list[list[int] | None] = []
@@ -426,24 +438,14 @@ def train(items: list[Item], settings: dict, seed: int = 0) -> tuple[dict, dict]
                     if raw:
                         scores += detector.probability([row for _, row in raw]).tolist()
                     vetoes.append((round_, k, max(scores)))
-        target = y[original]
-        compliant = np.sort(oof[target == 0])
-        allowed = int(TARGET_FALSE_ALARMS * len(compliant))
-        rounds.append((oof, float(max(0.5, compliant[-(allowed + 1)] + 1e-6)) if len(compliant) > allowed else 0.5))
+        rounds.append((oof, _threshold_for(oof[y[original] == 0], TARGET_FALSE_ALARMS)))
     target_all = y  # (every training row: the corpus's, then the extra rows)
     y = y[original]
     threshold = float(np.median([t for _, t in rounds]))
     oof_threshold = threshold
     # (what other budgets would give, in quarter-point steps: what choosing TARGET_FALSE_ALARMS needs to know)
-    budget_thresholds = {}
-    for quarter in range(16, 33):
-        budget = quarter / 400
-        cuts = []
-        for oof, _ in rounds:
-            compliant = np.sort(oof[y == 0])
-            allowed = int(budget * len(compliant))
-            cuts.append(float(max(0.5, compliant[-(allowed + 1)] + 1e-6)) if len(compliant) > allowed else 0.5)
-        budget_thresholds[f"{budget:.4f}"] = round(float(np.median(cuts)), 4)
+    budget_thresholds = {f"{quarter / 400:.4f}": round(float(np.median([_threshold_for(oof[y == 0], quarter / 400) for oof, _ in rounds])), 4)
+                         for quarter in range(16, 33)}
 
     def oof_figures(cut: float) -> tuple[float, float]:
         return (float(np.mean([(oof[y == 1] >= cut).mean() for oof, _ in rounds])),
