@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import random
 
-from calculators.compliance.redlines import _SCANNER_FIRST, _dispatch
+import pytest
+
+from calculators.compliance import redlines as redlines_module
+from calculators.compliance.redlines import _SCANNER_FIRST, _alternatives, _dispatch, _pieces, _scan, _scanner
 from procedures.rules import redlines
 from tools.linter_corpus import load
 
@@ -18,26 +21,43 @@ def _texts() -> list[str]:
     return items + joined + bare
 
 
-def _plain(text: str, patterns) -> set[tuple[int, int, int]]:
-    return {(k, *m.span(1)) for k, p in enumerate(patterns) for m in p.scanner.finditer(text) if m.start(1) != m.end(1)}
+def _plain(text: str, scanners) -> set[tuple[int, int, int]]:
+    return {(k, *m.span(1)) for k, s in enumerate(scanners) for m in s.finditer(text) if m.start(1) != m.end(1)}
 
 
-def _dispatched(text: str, patterns) -> set[tuple[int, int, int]]:
-    table, alone = _dispatch(tuple(p.scanner.pattern for p in patterns))
-    found = {(k, *m.span(1)) for k in alone for m in patterns[k].scanner.finditer(text) if m.start(1) != m.end(1)}
-    for char in set(text).intersection(table):
-        regex, groups = table[char].compiled()
-        for match in regex.finditer(text):
-            found.update((k, *match.span(g)) for k, g in groups if match.start(g) != match.end(g))
-    return found
+@pytest.fixture
+def every_text_through_the_plan(monkeypatch):
+    """Short texts too are scanned by the per-character plan (normally only texts of 2,000 characters or more)."""
+    monkeypatch.setattr(redlines_module, "_DISPATCH_TEXT", 0)
 
 
-def test_per_character_scanners_find_what_each_pattern_finds():
-    patterns = [p for category in redlines().categories for p in category.patterns]
-    table, alone = _dispatch(tuple(p.scanner.pattern for p in patterns))
-    assert table and len(alone) < len(patterns)  # the fast path is in use
+def test_the_scan_plan_finds_what_each_pattern_finds(every_text_through_the_plan):
+    scanners = [p.scanner for category in redlines().categories for p in category.patterns]
+    plan = _dispatch(tuple(s.pattern for s in scanners))
+    # the fast path is in use: most patterns join the per-character scanners, some of them cut into pieces
+    assert plan.table and plan.split and len(plan.alone) < len(scanners) // 4
     for text in _texts():
-        assert _dispatched(text, patterns) == _plain(text, patterns), text[:40]
+        found = _scan(text, scanners)
+        assert len(found) == len(set(found)) and set(found) == _plain(text, scanners), text[:40]
+
+
+def test_a_pattern_cut_into_pieces_matches_its_first_alternative(every_text_through_the_plan):
+    # more than _DISPATCH_LIMIT first characters: cut into pieces; at "一二三" the first alternative ("一") wins, as in
+    # the regex itself, although a later piece ("一二三") matches longer there
+    scanners = [_scanner("一|二|三|四|五|六|七|八|九|十|百|一二三"), _scanner("(?<!不)(一|二|三|四|五|六|七|八|九|十|百|千)(万|块)")]
+    plan = _dispatch(tuple(s.pattern for s in scanners))
+    assert plan.split == {0, 1} and not plan.alone
+    for text in ("一二三", "不一万，五块", "百万" * 10, "千块不一块"):
+        assert sorted(_scan(text, scanners)) == sorted(_plain(text, scanners)), text
+    assert sorted(_scan("一二三", scanners)) == [(0, 0, 1), (0, 1, 2), (0, 2, 3)]
+
+
+def test_alternatives_keep_lookarounds_and_what_follows():
+    assert _alternatives("(?<![院庭])(找|去)(你|您)家") == ["(?<![院庭])(?:找)(你|您)家", "(?<![院庭])(?:去)(你|您)家"]
+    assert _alternatives(r"[|(](a|b)") is None  # a class first: not a group
+    assert _alternatives("(a|b)+c") is None and _alternatives("(?P<x>a|b)c") is None
+    assert _alternatives(r"a\|b") is None and _alternatives("a|(b|c)") == ["a", "(b|c)"]
+    assert _pieces(".{0,2}找") is None  # a piece that could start anywhere: the pattern is scanned whole
 
 
 def test_scanners_whose_first_characters_are_absent_find_nothing():
@@ -48,4 +68,3 @@ def test_scanners_whose_first_characters_are_absent_find_nothing():
             known = _SCANNER_FIRST.get(p.scanner.pattern)
             if known is not None and present.isdisjoint(known[0]):
                 assert next(p.scanner.finditer(text), None) is None
-

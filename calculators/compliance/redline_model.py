@@ -72,8 +72,9 @@ def segments(text: str) -> Iterator[tuple[int, int]]:
 
 #: Pieces up to this length are cut into n-grams by the precomputed slices below (a segment is at most MAX_SEGMENT long).
 _SLICED = 128
-_PAIRS = tuple(slice(i, i + 2) for i in range(_SLICED))
-_TRIPLES = tuple(slice(i, i + 3) for i in range(_SLICED))
+#: The slices that cut a piece of each length into its 2-grams and its 3-grams (by length: no tuple is cut per piece).
+_PAIRS = ((), (), *(tuple(slice(i, i + 2) for i in range(n - 1)) for n in range(2, _SLICED + 1)))
+_TRIPLES = ((), (), *(tuple(slice(i, i + 3) for i in range(n - 2)) for n in range(2, _SLICED + 1)))
 
 
 def feature_set(segment: str, negation: "re.Pattern | None", clause_marks: "re.Pattern | None" = None, max_word: int = 3) -> set[str]:
@@ -90,28 +91,35 @@ def feature_set(segment: str, negation: "re.Pattern | None", clause_marks: "re.P
     ['#mention', '别', '别说', '说']
     """
     keys: set[str] = set()
-    if _MENTION.search(segment):
+    if "…" in segment and _MENTION.search(segment):  # (a blanked mention holds "…")
         keys.add(MENTION_KEY)
+    add = keys.update
     # (the keys are added in the same order as always, 1-, 2-, 3-grams piece by piece, so that the set, and the order
     # in which the model sums its weights and ranks its drivers, is the same however the n-grams are cut)
     for piece in PUNCTUATION.split(segment):
         n = len(piece)
-        if not n:
+        if n < 2:
+            if n:
+                keys.add(piece)
             continue
-        keys.update(piece)
-        if n > 1:
-            if n > _SLICED:
-                pairs = [piece[i:i + 2] for i in range(n - 1)]
-                triples = [piece[i:i + 3] for i in range(n - 2)]
-            else:  # (the same n-grams, cut by precomputed slices: faster than building each slice)
-                cut = piece.__getitem__
-                pairs = list(map(cut, _PAIRS[:n - 1]))
-                triples = list(map(cut, _TRIPLES[:n - 2]))
-            keys.update(pairs)
-            keys.update(triples)
-            if negation is not None and negation.search(piece):
-                keys.update(["~" + pair for pair in pairs])
-                keys.update(["~" + triple for triple in triples])
+        add(piece)
+        if n > _SLICED:
+            pairs = [piece[i:i + 2] for i in range(n - 1)]
+            triples = [piece[i:i + 3] for i in range(n - 2)]
+        elif negation is None:  # (no ~ n-grams: the n-grams go straight into the set)
+            cut = piece.__getitem__
+            add(map(cut, _PAIRS[n]))
+            add(map(cut, _TRIPLES[n]))
+            continue
+        else:  # (the same n-grams, cut by precomputed slices: faster than building each slice)
+            cut = piece.__getitem__
+            pairs = list(map(cut, _PAIRS[n]))
+            triples = list(map(cut, _TRIPLES[n]))
+        add(pairs)
+        add(triples)
+        if negation is not None and negation.search(piece):
+            add(["~" + pair for pair in pairs])
+            add(["~" + triple for triple in triples])
     return keys
 
 

@@ -70,9 +70,10 @@ Standard library only (runs in the browser).
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Annotated, Any, Collection, Iterable, Iterator, Literal, Mapping
+from typing import TYPE_CHECKING, Annotated, Any, Collection, Iterable, Iterator, Literal, Mapping, Sequence
 
 from .ruledata import Between, NonEmpty, Slug, SourceRef, dump_fields, read_fields
 from .ruledata import fail as _fail
@@ -345,12 +346,19 @@ def _first_chars(items: Any) -> tuple[set[str], bool] | None:
     return chars, True
 
 
+@functools.lru_cache(maxsize=8192)
+def _parsed(source: str) -> Any:
+    """``source`` parsed by the regex module's own parser (kept: a pattern's pieces are looked at several times while a
+    scanning plan is made); raises what the parser raises, or ImportError where the parser is not there."""
+    from re import _parser  # type: ignore[attr-defined]
+
+    return _parser.parse(source)
+
+
 def _scanner(expanded: str) -> re.Pattern[str]:
     """A fast equivalent of ``re.compile(expanded)`` for finding every match start (see :attr:`Pattern.scanner`)."""
     try:
-        from re import _parser  # type: ignore[attr-defined]
-
-        first = _first_chars(_parser.parse(expanded))
+        first = _first_chars(_parsed(expanded))
     except Exception:  # an interpreter without the internal parser: scan with the plain pattern
         first = None
     if first is None or first[1] or not first[0]:
@@ -365,12 +373,12 @@ def _scanner(expanded: str) -> re.Pattern[str]:
 #: patterns that start with few characters together (:func:`_dispatch`).
 _SCANNER_FIRST: dict[str, tuple[frozenset[str], str]] = {}
 
-#: A pattern whose matches start with at most this many characters is scanned together with the other such patterns
-#: that can start with the same character, by one regex per character (:func:`_dispatch`); a regex that starts with
-#: one literal character skips to its candidates several times faster than a character class does, and a pattern is
-#: tried only where the next character can follow (:func:`_second_chars`).  The price: each pattern is compiled once
-#: more per character it can start with, on first use by a text of at least :data:`_DISPATCH_TEXT` characters.
-#: Measured on the 20,000-character benchmark texts (session 7): 10 gives 40-48 ms per text and about 0.6 s of CPU for
+#: A pattern (or a piece of one, :func:`_pieces`) whose matches start with at most this many characters is scanned
+#: together with the other such patterns that can start with the same character, by one regex per character
+#: (:func:`_dispatch`); a regex that starts with one literal character skips to its candidates several times faster
+#: than a character class does, and a pattern is tried only where the next character can follow (:func:`_second_chars`).
+#: The price: each pattern is compiled once more per character it can start with, on first use by a text of at least
+#: :data:`_DISPATCH_TEXT` characters.  Measured on the 20,000-character benchmark texts (session 7): 10 gives 40-48 ms per text and about 0.6 s of CPU for
 #: the first long text in a process; 40 gave 40-50 ms and 1.7 s; 5 gave 44-54 ms and 0.2 s; 0 (no dispatch) 49-60 ms.
 _DISPATCH_LIMIT = 10
 #: Texts shorter than this are scanned pattern by pattern (their scan is short anyway; the per-character scanners are
@@ -381,7 +389,8 @@ _SELF_REFERRING = re.compile(r"\\[1-9]|\(\?P|\(\?\(")
 
 
 class _CharScanner:
-    """The patterns (by index) that can start with one character, scanned by one regex compiled on first use:
+    """The pieces of patterns (by member id, see :class:`_Plan`) that can start with one character, scanned by one regex
+    compiled on first use:
     ``c(?<=(?=(P1)|)(?=(P2)|)…(?=(Pn)|).)`` plus a condition that at least one group matched.  At each occurrence of
     ``c`` the group of each ``Pi`` holds exactly what ``Pi``'s own scanner finds there (the same lookahead at the same
     position), or nothing.
@@ -394,7 +403,7 @@ class _CharScanner:
         self._compiled: tuple[re.Pattern[str], tuple[tuple[int, int], ...]] | None = None
 
     def compiled(self) -> tuple[re.Pattern[str], tuple[tuple[int, int], ...]]:
-        """(the regex, (pattern index, group number) of each member).
+        """(the regex, (member id, group number) of each member).
 
         A member whose matches starting with this character can only go on with a few known characters is tried only
         where the next character is one of them (``(?=c[S])``): most occurrences of a common character fail there at
@@ -407,12 +416,24 @@ class _CharScanner:
                 guard = "" if not seconds else f"(?={re.escape(self.char)}[{''.join(re.escape(ch) for ch in sorted(seconds))}])"
                 parts.append(f"(?={guard}({expanded})|)")
                 groups.append((k, number))
-                number += 1 + re.compile(expanded).groups
+                number += 1 + _group_count(expanded)
             condition = "(?!)"
             for _, number in reversed(groups):
                 condition = f"(?({number})|{condition})"
             self._compiled = (re.compile(re.escape(self.char) + "(?<=" + "".join(parts) + ".)" + condition), tuple(groups))
         return self._compiled
+
+
+def _group_count(source: str) -> int:
+    """How many capturing groups the regex ``source`` has.
+
+    >>> _group_count("(a|(?:b))(c)"), _group_count(r"[(]\\(")
+    (2, 0)
+    """
+    try:
+        return _parsed(source).state.groups - 1
+    except ImportError:  # (an interpreter without the internal parser)
+        return re.compile(source).groups
 
 
 #: "Any character" in :func:`_heads`.
@@ -500,9 +521,7 @@ def _second_chars(expanded: str, char: str) -> frozenset[str] | None:
     if key not in _SECONDS:
         if expanded not in _HEADS:
             try:
-                from re import _parser  # type: ignore[attr-defined]
-
-                parsed = _parser.parse(expanded)
+                parsed = _parsed(expanded)
                 _HEADS[expanded] = None if parsed.state.flags & re.IGNORECASE else _heads(parsed.data, 2)
             except Exception:  # an interpreter without the internal parser: no filter
                 _HEADS[expanded] = None
@@ -519,39 +538,241 @@ def _second_chars(expanded: str, char: str) -> frozenset[str] | None:
     return _SECONDS[key]
 
 
+def _top_level(source: str) -> tuple[list[int], list[tuple[int, int]]]:
+    """Where ``source`` (a regex) has ``|`` outside any group, and the spans (opening, closing parenthesis) of its
+    outermost groups; escapes and character classes are skipped.
+
+    >>> _top_level(r"(a|b)c|[|(]d\\(")
+    ([6], [(0, 4)])
+    """
+    bars: list[int] = []
+    groups: list[tuple[int, int]] = []
+    opened: list[int] = []
+    i, n = 0, len(source)
+    while i < n:
+        ch = source[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == "[":  # a class: "]" first (after an optional "^") is a member, not its end
+            i += 2 if source[i + 1:i + 2] == "^" else 1
+            i += 1 if source[i:i + 1] == "]" else 0
+            while i < n and source[i] != "]":
+                i += 2 if source[i] == "\\" else 1
+        elif ch == "(":
+            opened.append(i)
+        elif ch == ")" and opened:
+            at = opened.pop()
+            if not opened:
+                groups.append((at, i))
+        elif ch == "|" and not opened:
+            bars.append(i)
+        i += 1
+    return bars, groups
+
+
+def _cut_at(source: str, bars: list[int]) -> list[str]:
+    return [source[a + 1:b] for a, b in zip([-1, *bars], [*bars, len(source)])]
+
+
+def _alternatives(source: str) -> list[str] | None:
+    """``source`` (a regex) as alternatives that, tried in order at a position, match there exactly what it matches
+    (the first that matches wins, as in the regex itself), or None if it is not an alternation: ``A|B`` gives ``A``,
+    ``B``; ``L(A|B)R`` (``L`` lookarounds) gives ``L(?:A)R``, ``L(?:B)R``.  (Only regexes without references to their
+    own groups: see :data:`_SELF_REFERRING`.)
+
+    >>> _alternatives("(?<!不)(找|去)你家"), _alternatives("找|去"), _alternatives("(找|去)?你家")
+    (['(?<!不)(?:找)你家', '(?<!不)(?:去)你家'], ['找', '去'], None)
+    """
+    bars, groups = _top_level(source)
+    if bars:
+        return _cut_at(source, bars)
+    position = 0
+    for open_at, close_at in groups:
+        if open_at != position:
+            return None  # (something before the first group that is not a lookaround)
+        inner = source[open_at + 1:close_at]
+        if inner.startswith(("?<!", "?<=", "?=", "?!")):
+            position = close_at + 1  # a lookaround: stays in front of every alternative
+            continue
+        if inner.startswith("?:"):
+            inner = inner[2:]
+        elif inner.startswith("?"):
+            return None  # (flags, named or atomic groups)
+        if source[close_at + 1:close_at + 2] in ("?", "*", "+", "{"):
+            return None  # (a repeated group)
+        inner_bars = _top_level(inner)[0]
+        if not inner_bars:
+            return None
+        lead, rest = source[:open_at], source[close_at + 1:]
+        return [f"{lead}(?:{alternative}){rest}" for alternative in _cut_at(inner, inner_bars)]
+    return None
+
+
+def _first_chars_of(source: str) -> frozenset[str] | None:
+    """The characters a match of ``source`` can start with (see :func:`_first_chars`), or None when any character
+    can, a match can be empty, or the regex is not understood."""
+    try:
+        first = _first_chars(_parsed(source))
+    except Exception:
+        return None
+    return frozenset(first[0]) if first is not None and not first[1] and first[0] else None
+
+
+#: How deep :func:`_pieces` cuts (1: a pattern's own alternatives, not theirs; measured on the 20,000-character benchmark
+#: texts, session 20: the scan takes 13-16 ms at 1, about the same at 2 or 3, 17-20 ms uncut; the plan and its regexes
+#: take 0.73 s of CPU to make at 1, 0.85 s at 2, 0.49 s uncut), and how many pieces one pattern may become.
+_SPLIT_DEPTH = 1
+_SPLIT_PIECES = 64
+
+
+def _pieces(source: str, depth: int = 0) -> list[str] | None:
+    """``source`` cut into alternatives (:func:`_alternatives`, again and again) until each starts with at most
+    :data:`_DISPATCH_LIMIT` characters, in order (the first piece that matches at a position gives the match there);
+    None if some piece's first characters are unknown (it would have to be tried everywhere).  A piece that cannot be
+    split further may start with more characters.
+
+    >>> _pieces("(老赖|无赖)|[一二三四五六七八九十两几]年")  # (the class starts with 12 characters, and cannot be cut)
+    ['(老赖|无赖)', '[一二三四五六七八九十两几]年']
+    """
+    first = _first_chars_of(source)
+    if first is None:
+        return None
+    if len(first) <= _DISPATCH_LIMIT or depth >= _SPLIT_DEPTH:
+        return [source]
+    alternatives = _alternatives(source)
+    if alternatives is None:
+        return [source]
+    pieces: list[str] = []
+    for alternative in alternatives:
+        more = _pieces(alternative, depth + 1)
+        if more is None:
+            return None
+        pieces.extend(more)
+    return pieces if len(pieces) <= _SPLIT_PIECES else [source]
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """How the patterns of a rule set are scanned (:func:`_dispatch`, :func:`_scan`).
+
+    A pattern whose matches start with at most :data:`_DISPATCH_LIMIT` characters is one member; a pattern whose
+    matches start with more is cut into pieces (:func:`_pieces`), each a member, so that most pieces join the
+    per-character scanners.  ``members[m]`` is (pattern index, rank of the piece); ``table`` holds the per-character
+    scanners; ``alone`` the members scanned on their own, as (member id, scanner, the characters a match starts with or
+    None); ``split`` the patterns cut into more than one piece (at a position, the match of the piece with the lowest
+    rank is the pattern's match there).
+    """
+
+    members: tuple[tuple[int, int], ...]
+    table: dict[str, _CharScanner]
+    alone: tuple[tuple[int, re.Pattern[str], frozenset[str] | None], ...]
+    split: frozenset[int]
+
+
 #: :func:`_dispatch` of the last few rule sets (by the text of their scanners).
-_DISPATCHED: dict[tuple[str, ...], tuple[dict[str, _CharScanner], tuple[int, ...]]] = {}
+_DISPATCHED: dict[tuple[str, ...], _Plan] = {}
 
 
-def _dispatch(scanners: tuple[str, ...]) -> tuple[dict[str, _CharScanner], tuple[int, ...]]:
-    """For the scanners of a rule set (in order): the per-character scanners of the patterns that start with at most
-    :data:`_DISPATCH_LIMIT` characters, and the indices of the other patterns (each scanned alone).
+def _dispatch(scanners: tuple[str, ...]) -> _Plan:
+    """The scanning plan (:class:`_Plan`) for the scanners of a rule set (in order).
 
-    Every pattern is either scanned alone or a member of the scanner of each character it can start with:
+    Every pattern is scanned whole on its own, or each of its pieces is scanned on its own or is a member of the
+    scanner of each character it can start with:
 
     >>> from procedures.rules import redlines
     >>> scanners = tuple(p.scanner.pattern for c in redlines().categories for p in c.patterns)
-    >>> table, alone = _dispatch(scanners)
-    >>> len(alone) < len(scanners) and all(k in alone or all(k in {i for i, _ in table[ch].members} for ch in _SCANNER_FIRST[s][0])
-    ...                                    for k, s in enumerate(scanners))
+    >>> plan = _dispatch(scanners)
+    >>> len(plan.alone) < len(scanners) // 4 and {k for k, _ in plan.members} == set(range(len(scanners)))
     True
     """
-    known_table = _DISPATCHED.get(scanners)
-    if known_table is not None:
-        return known_table
+    plan = _DISPATCHED.get(scanners)
+    if plan is not None:
+        return plan
     if len(_DISPATCHED) >= 8:
         _DISPATCHED.clear()
+    members: list[tuple[int, int]] = []
     by_char: dict[str, list[tuple[int, str]]] = {}
-    alone = []
+    alone: list[tuple[int, re.Pattern[str], frozenset[str] | None]] = []
+    split: set[int] = set()
     for k, scanner in enumerate(scanners):
         known = _SCANNER_FIRST.get(scanner)
-        if known is None or len(known[0]) > _DISPATCH_LIMIT or _SELF_REFERRING.search(known[1]):
-            alone.append(k)
+        pieces = None if known is None or _SELF_REFERRING.search(known[1]) else _pieces(known[1])
+        firsts = [_first_chars_of(piece) for piece in pieces] if pieces is not None else []
+        if pieces is None or sum(len(first or ()) > _DISPATCH_LIMIT for first in firsts) > 1:
+            # scanned whole: one pass over the text, not one per piece that would still be scanned alone
+            members.append((k, 0))
+            alone.append((len(members) - 1, re.compile(scanner), known[0] if known is not None else None))
             continue
-        for char in sorted(known[0]):
-            by_char.setdefault(char, []).append((k, known[1]))
-    table = _DISPATCHED[scanners] = ({char: _CharScanner(char, members) for char, members in by_char.items()}, tuple(alone))
-    return table
+        if len(pieces) > 1:
+            split.add(k)
+        for rank, (piece, first) in enumerate(zip(pieces, firsts)):
+            members.append((k, rank))
+            member = len(members) - 1
+            if first is None or len(first) > _DISPATCH_LIMIT:
+                alone.append((member, _scanner(piece), first))
+                continue
+            for char in sorted(first):
+                by_char.setdefault(char, []).append((member, piece))
+    plan = _DISPATCHED[scanners] = _Plan(tuple(members), {char: _CharScanner(char, m) for char, m in by_char.items()},
+                                         tuple(alone), frozenset(split))
+    return plan
+
+
+def _scan(text: str, scanners: Sequence[re.Pattern[str]]) -> list[tuple[int, int, int]]:
+    """Every match of every scanner (:attr:`Pattern.scanner`, by index) in ``text`` as (scanner index, start, end): for
+    each position, what the scanner itself finds there (through the plan of :func:`_dispatch` for a long text; each
+    scanner on its own for a short one), unsorted.
+
+    >>> from procedures.rules import redlines
+    >>> scanners = [p.scanner for c in redlines().categories for p in c.patterns]
+    >>> text = "你再不还钱就等着坐牢吧！" * 200
+    >>> found = sorted(_scan(text, scanners))
+    >>> found == sorted((k, *m.span(1)) for k, s in enumerate(scanners) for m in s.finditer(text) if m.start(1) != m.end(1))
+    True
+    """
+    found: list[tuple[int, int, int]] = []
+    present = set(text)
+    if len(text) < _DISPATCH_TEXT:  # a short text is scanned as fast pattern by pattern, without compiling the plan
+        for k, scanner in enumerate(scanners):
+            known = _SCANNER_FIRST.get(scanner.pattern)
+            if known is not None and present.isdisjoint(known[0]):
+                continue  # no match can start anywhere in this text
+            for match in scanner.finditer(text):
+                start, end = match.span(1)
+                if start != end:
+                    found.append((k, start, end))
+        return found
+    plan = _dispatch(tuple(scanner.pattern for scanner in scanners))
+    members, split = plan.members, plan.split
+    ranked: dict[tuple[int, int], tuple[int, int]] = {}  # (split pattern, start) -> (rank, end) of its lowest-rank piece
+
+    def take(member: int, start: int, end: int) -> None:
+        k, rank = members[member]
+        if k in split:
+            known = ranked.get((k, start))
+            if known is None or rank < known[0]:
+                ranked[k, start] = (rank, end)
+        else:
+            found.append((k, start, end))
+
+    for member, scanner, first in plan.alone:
+        if first is not None and present.isdisjoint(first):
+            continue
+        for match in scanner.finditer(text):
+            start, end = match.span(1)
+            if start != end:
+                take(member, start, end)
+    for char in present.intersection(plan.table):
+        regex, groups = plan.table[char].compiled()
+        for match in regex.finditer(text):
+            regs = match.regs
+            for member, group in groups:
+                start, end = regs[group]
+                if start != end:  # (-1, -1): this member does not match here
+                    take(member, start, end)
+    found.extend((k, start, end) for (k, start), (_, end) in ranked.items())
+    return found
 
 
 @dataclass(frozen=True)
@@ -1174,42 +1395,20 @@ def _rule_findings(text: str, rules: RedlineRules, index: TextIndex, cues: _Cues
     end), the patterns (their regexes as written; only those in ``track``, if given) that match exactly its words and
     are not cancelled there (what :meth:`LintModel.veto_for` reads)."""
     written = text if written is None else written
-    present = set(text)
     verdicts: dict[tuple[int, int, str], bool] = {}  # (start, end, negation mode) -> cancelled
     findings: list[tuple[int, int, int, Finding]] = []
     patterns = [(order, pattern) for order, category in enumerate(rules.categories) for pattern in category.patterns]
-    if len(text) >= _DISPATCH_TEXT:
-        table, alone = _dispatch(tuple(pattern.scanner.pattern for _, pattern in patterns))
-    else:  # a short text is scanned as fast pattern by pattern, without compiling the per-character scanners
-        table, alone = {}, tuple(range(len(patterns)))
     raw: list[list[tuple[int, int, str, int]]] = [[] for _ in rules.categories]  # per category: (start, end, negation mode, pattern)
     tracked = None if track is None else {k for k, (_, pattern) in enumerate(patterns) if pattern.regex in track}
-    for k in alone:
+    for k, start, end in _scan(text, [pattern.scanner for _, pattern in patterns]):
         order, pattern = patterns[k]
-        scanner = pattern.scanner
-        known = _SCANNER_FIRST.get(scanner.pattern)
-        if known is not None and present.isdisjoint(known[0]):
-            continue  # no match can start anywhere in this text
-        spans, mode = raw[order], pattern.negation
-        for match in scanner.finditer(text):
-            start, end = match.span(1)
-            if start != end:
-                spans.append((start, end, mode, k))
-    for char in present.intersection(table):
-        regex, groups = table[char].compiled()
-        for match in regex.finditer(text):
-            regs = match.regs
-            for k, group in groups:
-                start, end = regs[group]
-                if start != end:  # (-1, -1): this pattern does not match here
-                    order, pattern = patterns[k]
-                    raw[order].append((start, end, pattern.negation, k))
+        raw[order].append((start, end, pattern.negation, k))
     for order, category in enumerate(rules.categories):
         spans = raw[order]
         # overlapping matches of one category: the earliest, longest one that is not cancelled (a match that starts
         # inside one already kept is dropped whether cancelled or not, so it is not examined)
         kept: list[tuple[int, int]] = []
-        for start, end, mode, _k in sorted(spans, key=lambda s: (s[0], -s[1])):
+        for start, end, mode, _k in sorted(spans, key=lambda s: (s[0], -s[1], s[3])):  # (ties: in pattern order)
             if kept and start < kept[-1][1]:
                 continue
             key = (start, end, mode)
