@@ -845,7 +845,7 @@ class _Cues:
 
     __slots__ = ("rules", "breakers", "neutral", "negations", "post", "prohibitions", "sentence", "sanctions", "questions",
                  "prescriptive", "before", "after", "mentions", "sentence_scope", "sentence_ends", "heads", "sanction_starts", "labels", "scope_breakers",
-                 "instruction", "disapprovals", "instructed", "attributions")
+                 "instruction", "disapprovals", "instructed", "attributions", "quiet")
 
     def __init__(self, rules: RedlineRules) -> None:
         self.rules = rules
@@ -875,6 +875,8 @@ class _Cues:
         # (text, starts of the speakers' labels in it, whether each is one of speaker_labels): see _labels
         self.labels: tuple[str, list[int], list[bool]] | None = None
         self.sanction_starts: tuple[str, list[int]] | None = None  # (text, starts of the sanction cues found left to right)
+        # sentence (index of its end in the sentence ends) -> nothing in or before it scopes over any of its positions
+        self.quiet: dict[int, bool] = {}
 
     def neutralised(self, text: str) -> str:
         """``text`` with its neutral forms blanked (see :func:`_blank`)."""
@@ -976,6 +978,11 @@ def _sentence_scope(index: TextIndex, position: int, rules: RedlineRules, cues: 
     low = max(0, position - 2 * _HEAD_REACH)
     ends = _sentence_ends(index, cues)
     later = first_at_or_after(ends, position)  # the end of the sentence holding the position (its index)
+    quiet = cues.quiet.get(later)
+    if quiet is None:
+        quiet = cues.quiet[later] = _quiet(index, later, ends, rules, cues)
+    if quiet:
+        return False  # (most sentences: answered once for all their positions)
     cut = ends[later - 1] if later and ends[later - 1] >= low else -1  # the last sentence end in [low, position)
     if _sanctioned(index, position, ends, cues, later) or _after_quiz_question(text, position, low, ends, rules, cues, cut):
         return True
@@ -994,6 +1001,35 @@ def _sentence_scope(index: TextIndex, position: int, rules: RedlineRules, cues: 
     if breaker < position and cues.scope_breakers is not None and cues.scope_breakers.search(text, head_end, position):
         return False
     return verdict
+
+
+def _quiet(index: TextIndex, later: int, ends: list[int], rules: RedlineRules, cues: _Cues) -> bool:
+    """Whether :func:`_sentence_scope` is False at every position of the sentence that ends at ``ends[later]`` (or at the
+    text's end): it holds no sanction cue, it does not follow a question (a quiz question's options), and its head
+    neither is a customer's turn nor scopes over it.
+
+    >>> from procedures.rules import redlines
+    >>> rules = redlines()
+    >>> text = "您好。以下行为一律禁止：上门、曝光。"
+    >>> index, cues = TextIndex(text, rules.clause_delimiters), _Cues(rules)
+    >>> [_quiet(index, k, _sentence_ends(index, cues), rules, cues) for k in (0, 1)]
+    [True, False]
+    """
+    text = index.text
+    start = ends[later - 1] + 1 if later else 0
+    end = ends[later] if later < len(ends) else len(text)
+    if cues.sanctions is not None:
+        starts = _sanction_starts(index, cues)
+        first = first_at_or_after(starts, start)
+        if first < len(starts) and starts[first] < end:
+            return False
+    if later and cues.questions is not None and text[ends[later - 1]] in "？?":
+        return False
+    cut = ends[later - 1] if later else -1
+    known = cues.heads.get(cut)
+    if known is None:
+        known = cues.heads[cut] = _sentence_head(index, cut, rules, cues)
+    return not known[1] and not known[2]
 
 
 #: A clause that only addresses someone ("李先生，", "王女士您好，", "您好，"): a sentence's head is the clause after it.
@@ -1205,16 +1241,24 @@ def _sanctioned(index: TextIndex, position: int, ends: list[int], cues: _Cues, l
         return False
     # a sentence holds a sanction cue iff a left-to-right scan of the whole text finds one starting in it (a cue never
     # spans a sentence end): most sentences are answered without a search
-    starts = cues.sanction_starts
-    if starts is None or starts[0] is not text:
-        starts = cues.sanction_starts = (text, [found.start() for found in cues.sanctions.finditer(text)])
-    first = first_at_or_after(starts[1], ends[later - 1] + 1 if later else 0)
-    if first == len(starts[1]) or starts[1][first] >= end:
+    starts = _sanction_starts(index, cues)
+    first = first_at_or_after(starts, ends[later - 1] + 1 if later else 0)
+    if first == len(starts) or starts[first] >= end:
         return False
     found = cues.sanctions.search(text, position, end)
     if found is None:
         return False
     return cues.breakers is None or not cues.breakers.search(text, position, found.start())
+
+
+def _sanction_starts(index: TextIndex, cues: _Cues) -> list[int]:
+    """Where the sanction cues of ``index.text`` start (a left-to-right scan, done once per text)."""
+    text = index.text
+    starts = cues.sanction_starts
+    if starts is None or starts[0] is not text:
+        assert cues.sanctions is not None
+        starts = cues.sanction_starts = (text, [found.start() for found in cues.sanctions.finditer(text)])
+    return starts[1]
 
 
 def _after_quiz_question(text: str, position: int, low: int, ends: list[int], rules: RedlineRules, cues: _Cues,
