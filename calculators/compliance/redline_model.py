@@ -189,13 +189,14 @@ class LintModel:
     def __post_init__(self) -> None:
         object.__setattr__(self, "_weight_keys", frozenset(self.weights))
         object.__setattr__(self, "_category_keys", frozenset(self.category_weights))
-        # each key's weights for every category (0.0 where it has none): a category's score is one exact sum
-        vectors: dict[str, tuple[float, ...]] = {}
+        # each key's weight for each category it weighs, as (category index, weight): a category's score is one exact sum
+        # (a category listed twice for a key weighs their sum, as it always has)
+        vectors: dict[str, tuple[tuple[int, float], ...]] = {}
         for key, pairs in self.category_weights.items():
             dense = [0.0] * len(self.categories)
             for index, weight in pairs:
                 dense[index] += weight
-            vectors[key] = tuple(dense)
+            vectors[key] = tuple((index, weight) for index, weight in enumerate(dense) if weight)
         object.__setattr__(self, "_category_vectors", vectors)
         object.__setattr__(self, "_negation", presence(tuple(self.negations)))
         # words longer than 3 characters are looked up as words, not as every 4-character substring
@@ -280,7 +281,8 @@ class LintModel:
     def _probability(self, keys: set[str]) -> float:
         # summed exactly (math.fsum), so the order in which a set yields its keys (it depends on the hash seed)
         # cannot change the last bits
-        score = math.fsum([self.bias, *map(self.weights.__getitem__, keys & self._weight_keys)])
+        # (a key without a weight gives None, dropped, as is a weight of 0.0, which changes no sum)
+        score = math.fsum([self.bias, *filter(None, map(self.weights.get, keys))])
         return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, score))))
 
     def probability(self, segment: str) -> float:
@@ -288,9 +290,13 @@ class LintModel:
         return self._probability(self._keys(self.prepare(segment)))
 
     def _category(self, keys: set[str]) -> str:
-        # each category's score summed exactly (math.fsum): the same whatever the order of the keys or the platform
+        # each category's score summed exactly (math.fsum): the same whatever the order of the keys or the platform;
+        # a key adds only to the categories it weighs (a key weighs 1.7 of the 17 on average; exact zeros change no sum)
         vectors = self._category_vectors
-        columns = zip(self.category_bias, *[vectors[key] for key in keys & self._category_keys])
+        columns = [[bias] for bias in self.category_bias]
+        for key in keys & self._category_keys:
+            for index, weight in vectors[key]:
+                columns[index].append(weight)
         scores = list(map(math.fsum, columns))
         return self.categories[max(range(len(scores)), key=scores.__getitem__)]
 

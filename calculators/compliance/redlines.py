@@ -1310,15 +1310,22 @@ def _scoped_pieces(index: TextIndex, start: int, end: int, rules: RedlineRules, 
     """
     if cues is None:
         cues = _Cues(rules)
-    text, position = index.text, start
+    text, position, cuts = index.text, start, index.cuts
+    prohibitions, reach = cues.prohibitions, rules.prohibition_head + _LONGEST_CUE
+    k = first_at_or_after(cuts, start)  # (the clauses in turn, as index.clause gives them)
+    clause_start = cuts[k - 1] + 1 if k else 0
     while position < end:
-        clause_start, clause_end = index.clause(position, position)
+        clause_end = cuts[k] if k < len(cuts) else len(text)
         piece_end = min(clause_end, end)
-        yield text[position:piece_end], (_prohibited(text[clause_start:min(clause_end, clause_start + _HEAD_REACH)], rules, cues)
+        head_end = min(clause_end, clause_start + _HEAD_REACH)
+        # (_prohibited looks first for a cue in the first characters: most clauses are answered without calling it)
+        yield text[position:piece_end], ((prohibitions is not None and prohibitions.search(text, clause_start, min(head_end, clause_start + reach)) is not None
+                                          and _prohibited(text[clause_start:head_end], rules, cues))
                                          or _sentence_prohibited(index, clause_start, rules, cues))
         if piece_end < end:
             yield text[piece_end], False  # the delimiter
         position = piece_end + 1
+        clause_start, k = clause_end + 1, k + 1
 
 
 def _cancelled(index: TextIndex, start: int, end: int, mode: str, rules: RedlineRules, cues: _Cues | None = None) -> bool:
