@@ -51,7 +51,8 @@ How a pattern matches (so that compliant phrasing such as "我们不会上门",
 Every position question is answered from one index of the text
 (:class:`calculators.compliance.redline_text.TextIndex`), so linting is linear in the
 length of the text, with or without punctuation.  The patterns are scanned together, one
-regex per first character (see :data:`_DISPATCH_LIMIT`); each finds exactly what the
+regex per first character (see :data:`_DISPATCH_LIMIT`; a pattern that can start with many
+characters is cut into its alternatives first, :func:`_pieces`); each finds exactly what the
 pattern's own scanner finds.
 
 The second layer is a statistical model (:mod:`calculators.compliance.redline_model`,
