@@ -71,7 +71,6 @@ Standard library only (runs in the browser).
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Annotated, Any, Collection, Iterable, Iterator, Literal, Mapping, Sequence
@@ -347,13 +346,21 @@ def _first_chars(items: Any) -> tuple[set[str], bool] | None:
     return chars, True
 
 
-@functools.lru_cache(maxsize=8192)
+#: :func:`_parsed` of the sources parsed so far (a rule set's patterns and their pieces: a few thousand at most).
+_PARSED: dict[str, Any] = {}
+
+
 def _parsed(source: str) -> Any:
     """``source`` parsed by the regex module's own parser (kept: a pattern's pieces are looked at several times while a
     scanning plan is made); raises what the parser raises, or ImportError where the parser is not there."""
-    from re import _parser  # type: ignore[attr-defined]
+    known = _PARSED.get(source)
+    if known is None:
+        from re import _parser  # type: ignore[attr-defined]
 
-    return _parser.parse(source)
+        if len(_PARSED) >= 20_000:
+            _PARSED.clear()
+        known = _PARSED[source] = _parser.parse(source)
+    return known
 
 
 def _scanner(expanded: str) -> re.Pattern[str]:
