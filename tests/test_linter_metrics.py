@@ -218,6 +218,12 @@ WHOLE19_COMBINED_RECALL, WHOLE19_COMBINED_FALSE_ALARMS = 0.96, 0.06
 WHOLE19_MODEL_RECALL, WHOLE19_MODEL_FALSE_ALARMS = 0.93, 0.047
 WHOLE19_RULES_RECALL, WHOLE19_RULES_FALSE_ALARMS = 0.67, 0.077
 WHOLE19_CATEGORY_RECALL = 0.92
+#: Session 20 left the corpus as it was and scored a question with the sentence that answers it
+#: (calculators.compliance.redline_model.windows, in training and at inference alike; retrained at the same budget): on
+#: the same whole split model 93.7 % / 4.1 % and combined 96.4 % / 5.5 % (rules and lowest category unchanged). The
+#: WHOLE19_* thresholds stay; WHOLE20_* are set just under the new figures, on the same items ("test@20" below).
+WHOLE20_COMBINED_RECALL, WHOLE20_COMBINED_FALSE_ALARMS = 0.96, 0.055
+WHOLE20_MODEL_RECALL, WHOLE20_MODEL_FALSE_ALARMS = 0.935, 0.041
 
 
 @pytest.fixture(scope="module")
@@ -259,6 +265,8 @@ GUARD_SETS = {
                      (WHOLE14_RULES_RECALL, WHOLE14_RULES_FALSE_ALARMS), WHOLE14_CATEGORY_RECALL, (1420, 1770)),
     "test": ((WHOLE19_COMBINED_RECALL, WHOLE19_COMBINED_FALSE_ALARMS), (WHOLE19_MODEL_RECALL, WHOLE19_MODEL_FALSE_ALARMS),
              (WHOLE19_RULES_RECALL, WHOLE19_RULES_FALSE_ALARMS), WHOLE19_CATEGORY_RECALL, (2370, 2760)),
+    "test@20": ((WHOLE20_COMBINED_RECALL, WHOLE20_COMBINED_FALSE_ALARMS), (WHOLE20_MODEL_RECALL, WHOLE20_MODEL_FALSE_ALARMS),
+                (WHOLE19_RULES_RECALL, WHOLE19_RULES_FALSE_ALARMS), WHOLE19_CATEGORY_RECALL, (2370, 2760)),
 }
 
 

@@ -291,6 +291,23 @@ def test_model_can_be_switched_off_and_only_scores_what_rules_missed(rules):
     assert err.value.field == "model"
 
 
+def test_a_question_is_scored_with_its_answer(rules):
+    from calculators.compliance.redline_model import default_model, windows
+
+    model = default_model()
+    question, denial, threat = "找你老婆要钱？", "这种事我们绝对不做。", "你先想想怎么保住你那双手吧。"
+    assert list(windows(question + denial)) == [(0, 7, 17), (7, 17, 17)]
+    # the question is scored with its answer (what the model reads for it), the answer on its own
+    text = question + denial
+    scores = model.veto_scores(text, [(0, 7), (7, 17)])
+    assert scores == {(0, 7): model.probability(text), (7, 17): model.probability(denial)}
+    # alone, the question reads as a violation; answered by a refusal, it does not, and nothing is flagged
+    assert model.probability(question) >= model.threshold > model.probability(text)
+    assert lint(text, rules) == []
+    # an answer that threatens is still flagged on its own, whatever the question
+    assert [(f.source, f.category, f.text) for f in lint("投诉？" + threat, rules)] == [("model", "threat", threat)]
+
+
 @pytest.mark.parametrize("length", [20_000])
 def test_long_text_is_linted_in_linear_time(rules, length):
     import time

@@ -54,7 +54,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from calculators.compliance.redline_model import CATEGORIES_PATH, CATEGORY_FIELDS, MODEL_PATH, LintModel, normalise, segment_features, segments  # noqa: E402
+from calculators.compliance.redline_model import CATEGORIES_PATH, CATEGORY_FIELDS, MODEL_PATH, LintModel, normalise, segment_features, segments, windows  # noqa: E402
 from calculators.compliance.redline_text import TextIndex, mask_mentions  # noqa: E402
 from calculators.compliance.redlines import blank_scoped, clause_view, finding_patterns, lint  # noqa: E402
 from tools.linter_corpus import Item, load, split  # noqa: E402
@@ -264,9 +264,10 @@ def prepare(text: str, settings: dict) -> str:
 
 
 def _pieces(line: str) -> list[str]:
-    from calculators.compliance.redline_model import segments
+    """The texts the model scores in ``line``, one per sentence (a question with its answer: redline_model.windows)."""
+    from calculators.compliance.redline_model import windows
 
-    return [line[a:b] for a, b in segments(line)]
+    return [line[a:w] for a, _, w in windows(line)]
 
 
 def lexicon(texts: list[str]) -> list[str]:
@@ -364,7 +365,7 @@ def train(items: list[Item], settings: dict, seed: int = 0) -> tuple[dict, dict]
         # the model scores one sentence at a time: every sentence of a compliant utterance of two or more
         # sentences is also a compliant example on its own (figures below are on the original rows only)
         for item, text in zip(items, texts):
-            pieces = [text[a:b] for a, b in segments(item.text)] if not item.violation else []
+            pieces = [text[a:w] for a, _, w in windows(item.text)] if not item.violation else []
             for piece in pieces if len(pieces) > 1 else []:
                 rows.append(features(piece, settings, words))
                 groups.append(item.family)
@@ -393,7 +394,7 @@ def train(items: list[Item], settings: dict, seed: int = 0) -> tuple[dict, dict]
 
     # out-of-fold probabilities, grouped by family, to choose the threshold; an utterance scores as at
     # inference: the highest probability of its sentences (redline_model.LintModel.flags)
-    sentence_rows = [[features(text[a:b], settings, words) for a, b in segments(item.text)] or [rows[k]]
+    sentence_rows = [[features(text[a:w], settings, words) for a, _, w in windows(item.text)] or [rows[k]]
                      for k, (item, text) in enumerate(zip(items, texts))]
     # several fold assignments (a family's fold is a hash of its id and the round), so that the threshold does not
     # jump when one family is added and GroupKFold reshuffles its folds: the threshold is the median of the rounds',
@@ -417,7 +418,8 @@ def train(items: list[Item], settings: dict, seed: int = 0) -> tuple[dict, dict]
                 rule_makers[-1].append((category, made))
         cut = list(segments(item.text)) or [(0, len(item.text))]
         rule_rows.append(sorted({n for n, (a, b) in enumerate(cut) for s, e in seen if s < b and e > a}) if seen else None)
-        raw_rows.append([(n, features(prepare(item.text[a:b], {**settings, "rules": None}), settings, words))
+        scored = [w for _, _, w in windows(item.text)] or [len(item.text)]
+        raw_rows.append([(n, features(prepare(item.text[a:scored[n]], {**settings, "rules": None}), settings, words))
                          for n, (a, b) in enumerate(cut) if any(s < b and e > a for s, e in hidden)] if hidden else None)
     vetoes: list[tuple[int, int, float]] = []  # (round, utterance, highest probability of its rule sentences)
     for round_ in range(OOF_ROUNDS):

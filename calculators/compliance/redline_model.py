@@ -6,8 +6,8 @@ regression) on the development split of the labelled corpus in
 data; the category namer below in ``redline_categories.json``, so that each file stays small).  Inference here uses the standard library only, so it runs in the
 browser too, and it needs no word segmenter: every feature is a substring.
 
-Features of one segment (a sentence, or a piece of at most
-:data:`MAX_SEGMENT` characters of a long one), each present or absent:
+Features of one segment (a sentence, or a piece of at most :data:`MAX_SEGMENT`
+characters of a long one; a question is scored with the sentence after it, :func:`windows`), each present or absent:
 
 * character 1- to 3-grams (digits folded to ``0``, Latin letters lower-cased);
 * words of 2 to 4 characters that jieba found in the training corpus (at
@@ -38,7 +38,7 @@ from .redline_context import ContextJudge, default_context
 from .redline_text import alternation, char_class, mask_mentions, normalise, presence
 
 __all__ = ["MAX_SEGMENT", "MODEL_PATH", "CATEGORIES_PATH", "CATEGORY_FIELDS", "LintModel",
-           "ModelFlag", "normalise", "PUNCTUATION", "segments", "feature_set", "segment_features", "default_model"]
+           "ModelFlag", "normalise", "PUNCTUATION", "segments", "windows", "feature_set", "segment_features", "default_model"]
 
 MODEL_PATH = Path(__file__).with_name("redline_model.json")
 #: The category namer's part of the exported model (:data:`CATEGORY_FIELDS`), shipped beside :data:`MODEL_PATH`.
@@ -68,6 +68,20 @@ def segments(text: str) -> Iterator[tuple[int, int]]:
     for match in _SEGMENT.finditer(text):
         if match.group().strip():
             yield match.span()
+
+
+def windows(text: str) -> Iterator[tuple[int, int, int]]:
+    """Each segment of ``text`` (:func:`segments`) as (start, end, scored end): the text the model scores for it runs
+    from ``start`` to ``scored end``.  A question is scored with the segment after it, its answer ("让您父母替您还？没有
+    这个道理。" reads as compliant; the answer is also scored on its own), every other segment on its own.
+
+    >>> list(windows("找您家人？不会的。您放心。"))
+    [(0, 5, 9), (5, 9, 9), (9, 13, 13)]
+    """
+    spans = list(segments(text))
+    for k, (start, end) in enumerate(spans):
+        questioned = k + 1 < len(spans) and text[start:end].rstrip()[-1:] in ("？", "?")
+        yield start, end, spans[k + 1][1] if questioned else end
 
 
 #: Pieces up to this length are cut into n-grams by the precomputed slices below (a segment is at most MAX_SEGMENT long).
@@ -339,7 +353,7 @@ class LintModel:
         highest: dict[tuple[int, int], float] = {}
         ordered = sorted(set(spans))
         first = 0  # the first span that may still overlap a later sentence
-        for start, end in segments(text):
+        for start, end, scored in windows(text):
             while first < len(ordered) and ordered[first][1] <= start:
                 first += 1
             probability = None
@@ -347,8 +361,8 @@ class LintModel:
             while k < len(ordered) and ordered[k][0] < end:
                 if ordered[k][1] > start:
                     if probability is None:
-                        probability = (self.probability(text[start:end]) if prepared is None
-                                       else self._probability(self._keys(prepared[start:end])))
+                        probability = (self.probability(text[start:scored]) if prepared is None
+                                       else self._probability(self._keys(prepared[start:scored])))
                     highest[ordered[k]] = max(highest.get(ordered[k], 0.0), probability)
                 k += 1
         return {span: highest.get(span, 1.0) for span in ordered}
@@ -376,13 +390,13 @@ class LintModel:
         k = 0
         reach = 0  # the furthest end among the skip spans that start before this segment ends
         # sentences are cut on the original text: a blanked mention (``…``) must not end a sentence
-        for start, end in segments(text):
+        for start, end, scored in windows(text):
             while k < len(taken) and taken[k][0] < end:
                 reach = max(reach, taken[k][1])
                 k += 1
             if k and reach > start:  # some skip span overlaps (spans starting before `end` that end after `start`)
                 continue
-            keys = self._keys(prepared[start:end])
+            keys = self._keys(prepared[start:scored])
             probability = self._probability(keys)
             if probability >= self.threshold:
                 found = self._contributions(keys)
