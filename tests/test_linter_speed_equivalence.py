@@ -27,7 +27,7 @@ def _plain(text: str, scanners) -> set[tuple[int, int, int]]:
 
 @pytest.fixture
 def every_text_through_the_plan(monkeypatch):
-    """Short texts too are scanned by the per-character plan (normally only texts of 2,000 characters or more)."""
+    """Short texts too are scanned by the per-character plan (normally only texts of at least _DISPATCH_TEXT characters)."""
     monkeypatch.setattr(redlines_module, "_DISPATCH_TEXT", 0)
 
 

@@ -389,9 +389,11 @@ _SCANNER_FIRST: dict[str, tuple[frozenset[str], str]] = {}
 #: :data:`_DISPATCH_TEXT` characters.  Measured on the 20,000-character benchmark texts (session 7): 10 gives 40-48 ms per text and about 0.6 s of CPU for
 #: the first long text in a process; 40 gave 40-50 ms and 1.7 s; 5 gave 44-54 ms and 0.2 s; 0 (no dispatch) 49-60 ms.
 _DISPATCH_LIMIT = 10
-#: Texts shorter than this are scanned pattern by pattern (their scan is short anyway; the per-character scanners are
-#: compiled only for long texts).
-_DISPATCH_TEXT = 2000
+#: Texts shorter than this are scanned pattern by pattern; the scanning plan (:func:`_dispatch`) is made only for longer
+#: ones.  Measured (session 20, CPU): pattern by pattern 4 ms at 2,000 characters, 9 ms at 5,000, 16 ms at 10,000, 31 ms
+#: at 20,000; by the plan about half that, but making the plan once takes about 0.85 s (more in the browser), so a
+#: script or transcript of a few pages, linted a few times in the site form, is faster without it.
+_DISPATCH_TEXT = 8000
 #: Patterns that refer to their own groups (back-references, conditionals, named groups) keep their own scanner.
 _SELF_REFERRING = re.compile(r"\\[1-9]|\(\?P|\(\?\(")
 
@@ -762,7 +764,7 @@ def _scan(text: str, scanners: Sequence[re.Pattern[str]]) -> list[tuple[int, int
 
     >>> from procedures.rules import redlines
     >>> scanners = [p.scanner for c in redlines().categories for p in c.patterns]
-    >>> text = "你再不还钱就等着坐牢吧！" * 200
+    >>> text = "你再不还钱就等着坐牢吧！" * 700  # (long enough for the plan: _DISPATCH_TEXT)
     >>> found = sorted(_scan(text, scanners))
     >>> found == sorted((k, *m.span(1)) for k, s in enumerate(scanners) for m in s.finditer(text) if m.start(1) != m.end(1))
     True
