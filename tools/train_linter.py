@@ -54,7 +54,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from calculators.compliance.redline_model import CATEGORIES_PATH, CATEGORY_FIELDS, MODEL_PATH, LintModel, normalise, segment_features, segments, windows  # noqa: E402
+from calculators.compliance.redline_model import CATEGORIES_PATH, CATEGORY_FIELDS, MODEL_PATH, LintModel, normalise, segment_features, windows  # noqa: E402
 from calculators.compliance.redline_text import TextIndex, mask_mentions  # noqa: E402
 from calculators.compliance.redlines import blank_scoped, clause_view, finding_patterns, lint  # noqa: E402
 from tools.linter_corpus import Item, load, split  # noqa: E402
@@ -362,7 +362,7 @@ def train(items: list[Item], settings: dict, seed: int = 0) -> tuple[dict, dict]
     groups = [i.family for i in items]
     original = np.ones(len(items), dtype=bool)
     if SENTENCE_ROWS:
-        # the model scores one sentence at a time: every sentence of a compliant utterance of two or more
+        # the model scores one sentence at a time (a question with its answer): every sentence of a compliant utterance of two or more
         # sentences is also a compliant example on its own (figures below are on the original rows only)
         for item, text in zip(items, texts):
             pieces = [text[a:w] for a, _, w in windows(item.text)] if not item.violation else []
@@ -416,11 +416,10 @@ def train(items: list[Item], settings: dict, seed: int = 0) -> tuple[dict, dict]
             for (category, (a, b)), made in finding_patterns(item.text, settings["rules"]).items():
                 (seen if blanked[a:b] == view[a:b] else hidden).append((a, b))
                 rule_makers[-1].append((category, made))
-        cut = list(segments(item.text)) or [(0, len(item.text))]
-        rule_rows.append(sorted({n for n, (a, b) in enumerate(cut) for s, e in seen if s < b and e > a}) if seen else None)
-        scored = [w for _, _, w in windows(item.text)] or [len(item.text)]
-        raw_rows.append([(n, features(prepare(item.text[a:scored[n]], {**settings, "rules": None}), settings, words))
-                         for n, (a, b) in enumerate(cut) if any(s < b and e > a for s, e in hidden)] if hidden else None)
+        cut = list(windows(item.text)) or [(0, len(item.text), len(item.text))]
+        rule_rows.append(sorted({n for n, (a, b, _) in enumerate(cut) for s, e in seen if s < b and e > a}) if seen else None)
+        raw_rows.append([(n, features(prepare(item.text[a:w], {**settings, "rules": None}), settings, words))
+                         for n, (a, b, w) in enumerate(cut) if any(s < b and e > a for s, e in hidden)] if hidden else None)
     vetoes: list[tuple[int, int, float]] = []  # (round, utterance, highest probability of its rule sentences)
     for round_ in range(OOF_ROUNDS):
         fold_of = [int(hashlib.sha256(f"{round_}:{g}".encode("utf-8")).hexdigest(), 16) % FOLDS for g in groups]
