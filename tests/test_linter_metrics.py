@@ -224,6 +224,15 @@ WHOLE19_CATEGORY_RECALL = 0.92
 #: WHOLE19_* thresholds stay; WHOLE20_* are set just under the new figures, on the same items ("test@20" below).
 WHOLE20_COMBINED_RECALL, WHOLE20_COMBINED_FALSE_ALARMS = 0.96, 0.055
 WHOLE20_MODEL_RECALL, WHOLE20_MODEL_FALSE_ALARMS = 0.935, 0.041
+#: Session 21 left the corpus as it was and changed the context judge (it reads a question's answer, the words matched,
+#: and a sentence head only in the match's own clause or as a colon heading; its veto is chosen on the development split
+#: out of fold and lowered pattern by pattern; 40 more contrast violations) and then, by the rule recorded at
+#: TARGET_FALSE_ALARMS in tools/train_linter.py, the model's budget (5.25 %: the lowest step at which every earlier
+#: guard holds). On the same whole split: model 93.6 % / 3.9 %, combined 96.4 % / 4.9 % (136 of 2,764 compliant flagged;
+#: the issue's targets), rules unchanged, lowest category 92.1 % (veiled threat). The earlier thresholds stay; WHOLE21_*
+#: are set just under the new figures, on the same items ("test@21" below).
+WHOLE21_COMBINED_RECALL, WHOLE21_COMBINED_FALSE_ALARMS = 0.96, 0.05
+WHOLE21_MODEL_RECALL, WHOLE21_MODEL_FALSE_ALARMS = 0.935, 0.04
 
 
 @pytest.fixture(scope="module")
@@ -266,6 +275,8 @@ GUARD_SETS = {
     "test": ((WHOLE19_COMBINED_RECALL, WHOLE19_COMBINED_FALSE_ALARMS), (WHOLE19_MODEL_RECALL, WHOLE19_MODEL_FALSE_ALARMS),
              (WHOLE19_RULES_RECALL, WHOLE19_RULES_FALSE_ALARMS), WHOLE19_CATEGORY_RECALL, (2370, 2760)),
     "test@20": ((WHOLE20_COMBINED_RECALL, WHOLE20_COMBINED_FALSE_ALARMS), (WHOLE20_MODEL_RECALL, WHOLE20_MODEL_FALSE_ALARMS),
+                (WHOLE19_RULES_RECALL, WHOLE19_RULES_FALSE_ALARMS), WHOLE19_CATEGORY_RECALL, (2370, 2760)),
+    "test@21": ((WHOLE21_COMBINED_RECALL, WHOLE21_COMBINED_FALSE_ALARMS), (WHOLE21_MODEL_RECALL, WHOLE21_MODEL_FALSE_ALARMS),
                 (WHOLE19_RULES_RECALL, WHOLE19_RULES_FALSE_ALARMS), WHOLE19_CATEGORY_RECALL, (2370, 2760)),
 }
 
@@ -795,6 +806,8 @@ def test_the_shipped_veto_is_the_chosen_one_within_its_out_of_fold_cost_and_drop
     assert set(model.pattern_veto) <= {p.regex for c in rules.categories for p in c.patterns}
     text = "山不转水转，咱们以后说不定还会在一个项目组，保持联系啊。你再不还，小心你的腿。"
     assert [f.text for f in lint(text, rules, None)] == ["山不转水转", "小心你的腿"]  # both rule findings
+    # (the rule veto alone: the context judge, which reads the proverb as not said to the customer, is left out)
+    model = replace(model, context=None)
     strict = replace(model, veto=0.1, category_veto={})  # a veto above the proverb's probability drops it, never the threat
     assert [(f.text, f.source) for f in lint(text, rules, strict)] == [("小心你的腿", "rule")]
     assert [f.text for f in lint(text, rules, replace(model, veto=0.0, category_veto={}))] == ["山不转水转", "小心你的腿"]
@@ -906,24 +919,29 @@ def test_the_shipped_judge_removes_development_false_alarms_and_no_development_v
 
 
 def test_the_context_judge_keeps_every_handbook_example_and_is_the_chosen_one():
-    from tools.train_context import CONTEXT_VETO, choose_context_veto
+    from tools.train_context import CONTEXT_COST_LIMIT, CONTEXT_STEPS, choose_context_veto
     from tools.train_linter import handbook_violations, known_violations
 
     rules, model = redlines(), default_model()
     judge = model.context
-    assert 0 < judge.veto <= CONTEXT_VETO and all(0 <= v < judge.veto for v in judge.category_veto.values())
+    info = judge.info
+    # the veto, chosen at training on the development split out of fold (session 21): the largest step at which the
+    # judges of the other folds score at most CONTEXT_COST_LIMIT of the violations the rules flag below it
+    curve = {float(step): lost for step, (lost, _) in info["oof_veto_curve"].items()}
+    assert sorted(curve) == sorted(CONTEXT_STEPS) and info["oof_rules_only_violations"] > 1000
+    allowed = [step for step, lost in curve.items() if lost <= CONTEXT_COST_LIMIT * info["oof_rules_only_violations"]]
+    assert judge.veto == info["oof_chosen_veto"] == max(allowed) > 0
+    assert all(0 <= v < judge.veto for v in (*judge.category_veto.values(), *judge.pattern_veto.values()))
     examples = known_violations()  # (the handbook's examples of a red line and the regression sentences, since session 19)
     assert len(handbook_violations()) > 100 and set(handbook_violations()) <= set(examples)
     for text, category in examples:  # every known violation, flagged with its category
         assert category in {f.category for f in lint(text, rules, model)}, text
+    # pattern by pattern, the largest allowed value that drops none of the known violations the pattern finds
     data = model.to_dict()
-    veto, category_veto = choose_context_veto({**data, "context": None}, data["context"], rules, examples)
-    # (lowered further, at training, for the red lines whose findings a judge would drop in a development violation
-    # out of fold: recorded, and only ever lower)
-    lowered = judge.info["oof_category_veto"]
-    assert all(v < category_veto.get(c, veto) for c, v in lowered.items())
-    assert (judge.veto, dict(judge.category_veto)) == (veto, {**category_veto, **lowered})
-    # out of fold (recorded at training) the judge left no development violation with a rule finding unflagged
+    assert dict(judge.pattern_veto) == choose_context_veto({**data, "context": None}, data["context"], rules, examples, judge.veto)
+    assert set(judge.pattern_veto) <= {p.regex for c in rules.categories for p in c.patterns}
+    # (lowered further, at training, red line by red line, where a judge would drop the rule findings of a development
+    # violation out of fold, with the shipped model: afterwards (recorded at training) it left none unflagged)
     assert judge.info["oof_violations_lost"] == 0 and judge.info["oof_rule_flagged_violations"] > 1000
 
 
@@ -940,6 +958,16 @@ def test_a_finding_in_a_sentence_the_model_flags_anyway_is_not_put_to_the_judge(
 
 def test_context_features_stay_in_the_sentence_and_the_judge_reads_its_own_json():
     assert not any("明" in key for key in context_features("明天再说。你是废物", 7, 9))  # (the sentence before is not read)
+    # after a question the sentence that answers it is read, apart (›); after a statement nothing more (session 21)
+    assert {"›我们", "›不做"} <= context_features("上门堵人？我们不做这种事。", 0, 4)
+    assert not any(key.startswith("›") for key in context_features("上门堵人。我们不做这种事。", 0, 4))
+    # the words matched (=); the head of the sentence when it heads the match's own clause (^) or is a heading that ends
+    # in a colon (ˆ), not when it is an earlier clause: "我们不会骗您，" does not negate "下周就去您单位找您领导"
+    keys = context_features("我们不会骗您，下周就去您单位找您领导。", 10, 14)
+    assert "=单位" in keys and not any(key[0] in "^ˆ" for key in keys)
+    assert "^不会" in context_features("我们不会去您单位找您领导。", 4, 8)
+    reported = "质检记录：坐席说要去您单位找您领导。"
+    assert "ˆ质检" in context_features(reported, reported.index("去您单位"), reported.index("找您"))
     assert "#quoted" in context_features("不要说“你是废物”这种话。", 6, 8)
     judge = default_model().context
     assert ContextJudge.from_dict(json.loads(CONTEXT_PATH.read_text(encoding="utf-8"))) == judge

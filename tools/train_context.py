@@ -12,9 +12,12 @@ Called by ``tools/train_linter.py`` after the model is trained (one command trai
   second).
 * Model: logistic regression, balanced classes, :data:`CONTEXT_C`; the :data:`CONTEXT_KEEP` largest weights by size
   are exported.
-* Veto: :data:`CONTEXT_VETO`, lowered red line by red line (to the largest value of :data:`CONTEXT_GRID` below it)
-  where it would drop one of the handbook's own examples of that red line, and further where, out of fold, a judge
-  would leave a development violation with a finding of that red line unflagged (:func:`out_of_fold`).
+* Veto: chosen out of fold (:func:`choose_veto_out_of_fold`): the largest value of :data:`CONTEXT_STEPS` at which the
+  judges of the other folds score at most :data:`CONTEXT_COST_LIMIT` of the development violations the rules flag below
+  it.  It is then lowered pattern by pattern (along :data:`CONTEXT_GRID`) for the patterns that find a known violation
+  (the handbook's examples of a red line, the regression sentences) that it would drop (:func:`choose_context_veto`),
+  and red line by red line where, out of fold, a judge would leave a development violation with a finding of that red
+  line unflagged (:func:`out_of_fold`).
 * Reported out of fold (5 folds by paraphrase family): how many of the development findings the judge would drop,
   among violations (the linter's recall may still hold: the model scores the sentence) and compliant utterances.
 """
@@ -27,7 +30,7 @@ from typing import Any, Callable
 
 from calculators.compliance.redline_context import ContextJudge, context_features
 from calculators.compliance.redline_model import LintModel
-from calculators.compliance.redlines import lint, rule_candidates
+from calculators.compliance.redlines import finding_patterns, lint, rule_candidates
 
 #: Violations written for the judge (not corpus items, in no figure): a reassurance or denial in one clause and a
 #: violation in the next.  A review of session 12 found the judge reading "不会" in an earlier clause as negating the
@@ -39,17 +42,27 @@ CONTEXT_C = 1.0
 #: Weights exported (the largest by size), of about 58,000 features: 2,000 (35 KB) flagged exactly what 4,000 and 8,000
 #: did on the text the veto was chosen on (below).
 CONTEXT_KEEP = 2000
-#: The judge's veto.  Chosen in session 12 on text the rules and model had not been tuned on: the test split, the
-#: held-out sides of three probes kept out of the corpus (20 to 22) and a new probe (25) scored whole, 2,919 utterances
-#: (1,147 violations, 1,772 compliant, 153 of them flagged without the judge).  With the judge trained as here, 0.05
-#: dropped 8 of those 153 false alarms, 0.1 dropped 12 and lost no violation, 0.15 dropped 15 and lost 1, 0.2 dropped
-#: 19 and lost 2, 0.3 dropped 27 and lost 5.  The test split was among them: say so when quoting its figures.
-#: (Measured with the first version of the judge, whose windows ran to the sentence's ends.  With the windows cut at
-#: clause marks and the contrast rows, on the test split and the held-out sides of probes 20 to 22, 2,619 utterances
-#: with 139 false alarms without the judge: 0.1 drops 13, 0.2 drops 17, neither loses a violation; 0.1 kept.)
-CONTEXT_VETO = 0.1
+#: (History: until session 20 the judge's veto was a fixed value, 0.1, chosen in session 12 on text the rules and model
+#: had not been tuned on: the test split, the held-out sides of three probes kept out of the corpus (20 to 22) and a
+#: new probe (25) scored whole, 2,919 utterances (1,147 violations, 1,772 compliant, 153 of them flagged without the
+#: judge).  With that judge, 0.05 dropped 8 of those 153 false alarms, 0.1 dropped 12 and lost no violation, 0.15
+#: dropped 15 and lost 1, 0.2 dropped 19 and lost 2, 0.3 dropped 27 and lost 5.  With the windows cut at clause marks
+#: and the contrast rows, on the test split and the held-out sides of probes 20 to 22, 2,619 utterances with 139 false
+#: alarms without the judge: 0.1 dropped 13, 0.2 dropped 17, neither lost a violation; 0.1 was kept.  Since session 21
+#: the veto is chosen on the development split alone, below.)
+#:
+#: The share of the development violations that the rules flag which the judges may score below the veto, out of
+#: fold (an utterance counts when every rule finding in it scores below the veto): the limit the rule veto has too
+#: (``VETO_COST_LIMIT`` in tools/train_linter.py).  Chosen in session 21, on the development split only.  At the end of
+#: that session the rules alone flagged 3,317 development violations and 309 compliant utterances; out of fold a veto
+#: of 0.1 scored 6 of those violations and 101 of those compliant utterances below it, 0.2 14 and 131, 0.35 31 and 169
+#: (the choice), 0.45 48 and 187.  The model still scores the sentence of a dropped finding, so the linter loses fewer
+#: violations than the judge alone would.
+CONTEXT_COST_LIMIT = 0.01
+#: The values the veto may take when chosen out of fold.
+CONTEXT_STEPS = (0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45)
 #: The values the veto of a red line may take (see :func:`choose_context_veto`).
-CONTEXT_GRID = (0.0, 0.02, 0.05, 0.1)
+CONTEXT_GRID = (0.0, 0.02, *CONTEXT_STEPS)
 FOLDS = 5
 
 
@@ -100,46 +113,31 @@ def export(vec: Any, clf: Any) -> tuple[float, dict[str, float], int]:
     return round(float(clf.intercept_[0]), 4), {k: v for k, v in sorted(weights.items()) if v != 0}, len(names)
 
 
-def largest_vetoes(grid: list[float], candidate: Callable[[float], LintModel], rules: Any,
-                   examples: list[tuple[str, str]]) -> tuple[float, dict[str, float]]:
-    """For each red line, the largest value of ``grid`` at which ``lint`` with ``candidate(value)`` still flags every one
-    of ``examples`` of that red line with its category (0 if none does).  Returns the largest value of ``grid`` (0 if it
-    is empty) and the red lines that need a lower one.  Shared by the model's veto (``tools/train_linter.choose_veto``)
-    and the judge's (:func:`choose_context_veto`)."""
-    grid = sorted(grid, reverse=True)
-    top = grid[0] if grid else 0.0
+def choose_context_veto(model: dict, judge: dict, rules: Any, examples: list[tuple[str, str]],
+                        top: float) -> dict[str, float]:
+    """The veto of each rule pattern: ``top``, lowered along :data:`CONTEXT_GRID` (then 0) for the patterns that make
+    the findings of one of ``examples`` (the known violations) that ``lint`` with ``model`` and the judge would not flag
+    with its category, one step at a time until every example is flagged (or their vetoes are 0).  Returns
+    :attr:`ContextJudge.pattern_veto`: one example the judge misreads lowers the veto of the patterns that find it
+    only, not that of its whole red line (session 21; as the model's rule veto since session 16)."""
+    grid = sorted({0.0, *(v for v in CONTEXT_GRID if v <= top)}, reverse=True)
     chosen: dict[str, float] = {}
-    pending = {category for _, category in examples}
-    for veto in grid:
-        model = candidate(veto)
-        failed = {category for text, category in examples
-                  if category in pending and category not in {f.category for f in lint(text, rules, model)}}
-        for category in pending - failed:
-            chosen[category] = veto
-        pending = failed
-        if not pending:
+    while True:
+        candidate = LintModel.from_dict({**model, "context": {**judge, "veto": top, "category_veto": {}, "pattern_veto": chosen}})
+        lower: set[str] = set()
+        for text, category in examples:
+            if category not in {f.category for f in lint(text, rules, candidate)}:
+                lower.update(p for (c, _), patterns in finding_patterns(text, rules).items() if c == category for p in patterns
+                             if chosen.get(p, top) > 0)
+        if not lower:
             break
-    chosen.update({category: 0.0 for category in pending})
-    return top, {category: veto for category, veto in sorted(chosen.items()) if veto != top}
+        for pattern in lower:
+            chosen[pattern] = max(v for v in grid if v < chosen.get(pattern, top))
+    return dict(sorted(chosen.items()))
 
 
-def choose_context_veto(model: dict, judge: dict, rules: Any, examples: list[tuple[str, str]]) -> tuple[float, dict[str, float]]:
-    """The veto for each red line: the largest value of :data:`CONTEXT_GRID` up to :data:`CONTEXT_VETO` at which ``lint``
-    with ``model`` and the judge still flags every one of ``examples`` of that red line with its category.  Returns the
-    largest allowed value and the red lines that need a lower one."""
-    return largest_vetoes([v for v in CONTEXT_GRID if v <= CONTEXT_VETO],
-                          lambda veto: LintModel.from_dict({**model, "context": {**judge, "veto": veto, "category_veto": {}}}),
-                          rules, examples)
-
-
-def out_of_fold(items: list[Any], rules: Any, model: dict, category_veto: dict[str, float] | None = None,
-                progress: Callable[[str], None] = print) -> tuple[dict[str, float], dict[str, float]]:
-    """Out of fold (5 folds by family): of the development utterances the linter (with ``model``, no judge) flags
-    with a rule finding, how many the judge would leave unflagged, violations and compliant; and the veto of each red
-    line, starting from :data:`CONTEXT_VETO` and ``category_veto``, lowered along :data:`CONTEXT_GRID` for the red lines
-    of the rule findings of every development violation the judge of its fold would leave unflagged, until none is
-    (or the veto is 0).  Returns (figures, the red lines' vetoes where not :data:`CONTEXT_VETO`)."""
-    plain = LintModel.from_dict({**model, "context": None})
+def fold_judges(items: list[Any], rules: Any, progress: Callable[[str], None] = print) -> tuple[dict[str, int], list[dict]]:
+    """(the fold of each family, a judge trained without each fold): 5 folds of ``items`` by paraphrase family."""
     fold_of = {item.family: int(hashlib.sha256(item.family.encode("utf-8")).hexdigest(), 16) % FOLDS for item in items}
     contrast = contrast_violations()  # (read once for all folds)
     judges = []
@@ -147,13 +145,53 @@ def out_of_fold(items: list[Any], rules: Any, model: dict, category_veto: dict[s
         progress(f"  context judge, fold {fold + 1} of {FOLDS}")
         vec, clf = _fit(*rows([i for i in items if fold_of[i.family] != fold], rules, contrast)[:2])
         bias, weights, _ = export(vec, clf)
-        judges.append({"bias": bias, "weights": weights, "veto": CONTEXT_VETO})
+        judges.append({"bias": bias, "weights": weights, "veto": 0.0})
+    return fold_of, judges
+
+
+def veto_cost(scores: list[tuple[bool, float]], veto: float) -> tuple[int, int]:
+    """(violations, compliant utterances) of ``scores`` (label, highest judge score of its rule findings) below ``veto``.
+
+    >>> veto_cost([(True, 0.9), (True, 0.2), (False, 0.1), (False, 0.6)], 0.3)
+    (1, 1)
+    """
+    return sum(1 for violation, p in scores if violation and p < veto), sum(1 for violation, p in scores if not violation and p < veto)
+
+
+def choose_veto_out_of_fold(items: list[Any], rules: Any, fold_of: dict[str, int], judges: list[dict]) -> tuple[float, dict[str, Any]]:
+    """The largest value of :data:`CONTEXT_STEPS` at which the judges of the other folds score at most
+    :data:`CONTEXT_COST_LIMIT` of the development utterances that are violations and that the rules alone flag below
+    it (an utterance scores as its highest rule finding); 0 if none.  Returns it and the figures of each step."""
+    read = [ContextJudge.from_dict(judge) for judge in judges]
+    scores = []
+    for item in items:
+        found = lint(item.text, rules, None)
+        if found:
+            judge = read[fold_of[item.family]]
+            scores.append((item.violation, max(judge.probability(item.text, f.span) for f in found)))
+    violations = sum(1 for violation, _ in scores if violation)
+    compliant = len(scores) - violations
+    curve = {f"{step:.2f}": veto_cost(scores, step) for step in CONTEXT_STEPS}
+    allowed = [step for step in CONTEXT_STEPS if curve[f"{step:.2f}"][0] <= CONTEXT_COST_LIMIT * violations]
+    return (max(allowed) if allowed else 0.0), {"oof_rules_only_violations": violations, "oof_rules_only_compliant": compliant,
+                                                "oof_veto_curve": curve}
+
+
+def out_of_fold(items: list[Any], rules: Any, model: dict, fold_of: dict[str, int], judges: list[dict], veto: float,
+                pattern_veto: dict[str, float] | None = None) -> tuple[dict[str, float], dict[str, float]]:
+    """Out of fold (the judges of :func:`fold_judges`): of the development utterances the linter (with ``model``, no
+    judge) flags with a rule finding, how many the judge would leave unflagged, violations and compliant; and the veto of
+    each red line, starting from ``veto``, lowered along :data:`CONTEXT_GRID` for the red lines
+    of the rule findings of every development violation the judge of its fold would leave unflagged, until none is
+    (or the veto is 0); the judges have ``pattern_veto`` too.  Returns (figures, the red lines' vetoes where not ``veto``)."""
+    plain = LintModel.from_dict({**model, "context": None})
+    judges = [{**judge, "veto": veto, "pattern_veto": dict(pattern_veto or {})} for judge in judges]
     flagged = []  # (item, its fold, the red lines of its rule findings)
     for item in items:
         found = {f.category for f in lint(item.text, rules, plain) if f.source == "rule"}
         if found:
             flagged.append((item, fold_of[item.family], found))
-    vetoes = dict(category_veto or {})
+    vetoes: dict[str, float] = {}
     lower = sorted(CONTEXT_GRID, reverse=True)
     while True:
         judged = [LintModel.from_dict({**model, "context": {**judge, "category_veto": vetoes}}) for judge in judges]
@@ -162,7 +200,7 @@ def out_of_fold(items: list[Any], rules: Any, model: dict, category_veto: dict[s
         changed = False
         for found in lost:
             for category in found:
-                below = [v for v in lower if v < vetoes.get(category, CONTEXT_VETO)]
+                below = [v for v in lower if v < vetoes.get(category, veto)]
                 if below:
                     vetoes[category] = below[0]
                     changed = True
@@ -171,7 +209,7 @@ def out_of_fold(items: list[Any], rules: Any, model: dict, category_veto: dict[s
     figures = {"oof_rule_flagged_violations": sum(1 for item, _, _ in flagged if item.violation), "oof_violations_lost": len(lost),
                "oof_rule_flagged_compliant": sum(1 for item, _, _ in flagged if not item.violation),
                "oof_false_alarms_dropped": dropped}
-    return figures, {category: veto for category, veto in sorted(vetoes.items()) if veto != CONTEXT_VETO}
+    return figures, {category: v for category, v in sorted(vetoes.items()) if v != veto}
 
 
 def train_context(items: list[Any], rules: Any, model: dict, handbook_violations: list[tuple[str, str]],
@@ -183,13 +221,16 @@ def train_context(items: list[Any], rules: Any, model: dict, handbook_violations
     features, labels, _ = rows(items, rules, [text for text, _ in handbook_violations] + contrast_violations(), handbook_lines)
     vec, clf = _fit(features, labels)
     bias, weights, total = export(vec, clf)
-    judge = {"bias": bias, "weights": weights, "veto": CONTEXT_VETO, "category_veto": {}}
-    veto, category_veto = choose_context_veto(model, judge, rules, handbook_violations if protected is None else protected)
+    fold_of, judges = fold_judges(items, rules, progress)
+    top, chosen = choose_veto_out_of_fold(items, rules, fold_of, judges)
+    judge = {"bias": bias, "weights": weights, "veto": top, "category_veto": {}, "pattern_veto": {}}
+    pattern_veto = choose_context_veto(model, judge, rules, handbook_violations if protected is None else protected, top)
     info = {"trained_on": "rule matches in the development split of tests/data/linter-corpus", "rows": len(labels),
-            "positive_rows": sum(labels), "features": total, "kept": len(weights), "C": CONTEXT_C}
+            "positive_rows": sum(labels), "features": total, "kept": len(weights), "C": CONTEXT_C,
+            "oof_chosen_veto": top, "cost_limit": CONTEXT_COST_LIMIT, **chosen}
     # a red line whose findings the judges would drop in a development violation out of fold gets a lower veto too
-    figures, lowered = out_of_fold(items, rules, model, category_veto, progress)
+    figures, lowered = out_of_fold(items, rules, model, fold_of, judges, top, pattern_veto)
     info.update(figures)
-    info["oof_category_veto"] = {category: v for category, v in lowered.items() if v != category_veto.get(category, veto)}
+    judge = {**judge, "category_veto": lowered, "pattern_veto": pattern_veto, "info": info}
     ContextJudge.from_dict(judge)  # (reads back)
-    return {**judge, "veto": veto, "category_veto": lowered, "info": info}
+    return judge

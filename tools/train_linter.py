@@ -79,8 +79,10 @@ CATEGORY_KEEP = 300
 #: after blind sets 19 to 21 and five more probes of casual 你-register text joined (the development split's compliant
 #: half is now mostly hard text: at 5 % the threshold is 0.576 and recall on main's frozen test split 95.8 %, guard
 #: 96 %; at 5.5 %, 0.517, threat recall on the session-9 part 89.3 %, guard 90 %): 5.75 %, where the threshold meets its
-#: floor of 0.5 (training prints the threshold each budget would give).
-TARGET_FALSE_ALARMS = 0.0575
+#: floor of 0.5 (training prints the threshold each budget would give).  Session 21, after the context judge changed
+#: (tools/train_context.py): 5.25 % (threshold 0.515; at 5 %, 0.542, combined recall on the whole test split fell to
+#: 95.8 % and eight guards failed: whole-split recall on three parts, recall per category on five).
+TARGET_FALSE_ALARMS = 0.0525
 MAX_WORD = 4
 FOLDS = 5
 #: Rounds of out-of-fold prediction, each with its own assignment of families to folds (see :func:`train`).
@@ -579,11 +581,17 @@ def main(argv: list[str] | None = None) -> int:
           f"{info['veto_oof_lost']} of the {info['veto_rule_caught']} rule-caught development violations (not flagged by "
           f"the model either) and {info['veto_oof_false_alarms_dropped']} rule false alarms")
     j = judge["info"]
+    judge_lowered = "; ".join(f"{v} for the pattern of {examples.get(k, k)!r}" for k, v in judge["pattern_veto"].items())
     print(f"context judge: {j['rows']} rule matches ({j['positive_rows']} kept in violations), {j['kept']} weights kept of "
-          f"{j['features']}, veto {judge['veto']}, lower for {judge['category_veto'] or 'no red line'}; "
+          f"{j['features']}, veto {judge['veto']}, lower for {judge['category_veto'] or 'no red line'} and for "
+          f"{len(judge['pattern_veto'])} patterns ({judge_lowered or 'none'}); "
           f"{len(judge_text.encode()) / 1024:.0f} KB. Out of fold it leaves unflagged {j['oof_violations_lost']} of the "
           f"{j['oof_rule_flagged_violations']} development violations with a rule finding and "
           f"{j['oof_false_alarms_dropped']} of the {j['oof_rule_flagged_compliant']} compliant utterances with one")
+    print(f"context judge's veto out of fold (rules alone flag {j['oof_rules_only_violations']} development violations and "
+          f"{j['oof_rules_only_compliant']} compliant utterances; at most {j['cost_limit']:.0%} of the violations may score "
+          f"below it): " + ", ".join(f"{v} loses {lost} and drops {dropped}" for v, (lost, dropped) in j["oof_veto_curve"].items())
+          + f"; chosen {j['oof_chosen_veto']}")
     outputs = ((args.output, text), (args.categories_output, namer_text), (args.context_output, judge_text))
     if args.check:
         differ = [str(path) for path, content in outputs if not path.exists() or path.read_text(encoding="utf-8") != content]

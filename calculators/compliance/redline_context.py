@@ -10,10 +10,14 @@ of a match looks like when it is said to a customer and when it is negated, forb
   a match that the rules keep in a violation is a positive row; every match in a compliant utterance, cancelled by
   the rules or not, is a negative row (``tools/train_context.py`` adds the handbook's examples and some contrast rows);
 * features (:func:`context_features`) are character 1- to 3-grams of the words before the match (``<``, up to
-  :data:`LEFT` characters of its clause), after it (``>``, up to :data:`RIGHT` characters of its clause, and the mark
-  that ends the clause), of the rest of its sentence after that clause (``»``, up to :data:`RIGHT` characters) and of
-  the head of its sentence (``^``, 2- and 3-grams of its first :data:`HEAD` characters), and ``#quoted`` when the
-  match lies inside quotation marks; digits and Latin letters are folded as for the model;
+  :data:`LEFT` characters of its clause), of the words matched (``=``), after it (``>``, up to :data:`RIGHT`
+  characters of its clause, and the mark that ends the clause), of the rest of its sentence after that clause (``»``,
+  up to :data:`RIGHT` characters), of the sentence that answers it when its sentence is a question (``›``, up to
+  :data:`RIGHT` characters: "上门堵人？我们不做这种事。") and of the head of its sentence (2- and 3-grams of its first
+  :data:`HEAD` characters: ``^`` when the head is in the match's own clause, ``ˆ`` when it is a heading that ends in a
+  colon, "质检记录：……"; the head of an earlier clause is not read, so that a reassurance, "我们不会骗您，下周就去您单位",
+  does not read as a negation of the clause after it), and ``#quoted`` when the match lies inside quotation marks;
+  digits and Latin letters are folded as for the model;
 * :func:`calculators.compliance.redlines.lint` drops a rule finding that the judge scores below its veto, when the
   model does not flag the finding's sentence (its sentence is then scored by the model like any other).
 
@@ -27,7 +31,7 @@ import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 from ..errors import CalculatorInputError
 from .redline_text import normalise
@@ -41,11 +45,15 @@ LEFT = 16
 RIGHT = 12
 #: Characters at the head of its sentence read as the head.
 HEAD = 8
-#: Where a sentence ends (the context of a match never crosses one).
+#: Where a sentence ends (the context of a match does not cross one, but for the answer to a question).
 SENTENCE_ENDS = "。！？!?\n"
+#: The marks that end a question: the judge also reads the sentence after one (its answer).
+QUESTION_MARKS = "？?"
 #: Where a clause ends inside a sentence: the words before and after the match are read within its clause, so that a
 #: reassurance in an earlier clause ("我们不会骗您，下周就去您单位找您领导") does not count as a negation of it.
 CLAUSE_MARKS = "，,；;：:…"
+#: The clause marks after a heading ("质检记录：", "客户："): the head of an earlier clause is read only when it is one.
+HEADING_MARKS = "：:"
 _STOPS = SENTENCE_ENDS + CLAUSE_MARKS
 _OPEN, _CLOSE = "“「『", "”」』"
 
@@ -59,7 +67,9 @@ def context_features(text: str, start: int, end: int) -> set[str]:
     """The feature keys of the context of the match ``text[start:end]`` (see the module docstring).
 
     >>> sorted(context_features("严禁说坐牢。", 3, 5))
-    ['<严', '<严禁', '<严禁说', '<禁', '<禁说', '<说', '>。', '^严禁', '^严禁说', '^禁说']
+    ['<严', '<严禁', '<严禁说', '<禁', '<禁说', '<说', '=坐', '=坐牢', '=牢', '>。', '^严禁', '^严禁说', '^禁说']
+    >>> sorted(k for k in context_features("坐牢？不存在的。", 0, 2) if k[0] == "›")  # a question's answer
+    ['›不', '›不存', '›不存在', '›在', '›在的', '›存', '›存在', '›存在的', '›的']
     >>> text = "我们不会骗您，明天去您单位，我劝住了。"  # the match 去您单位: 不会 is in another clause
     >>> sorted(k for k in context_features(text, 9, 13) if k[0] in "<>»")
     ['<天', '<明', '<明天', '>，', '»了', '»住', '»住了', '»劝', '»劝住', '»劝住了', '»我', '»我劝', '»我劝住']
@@ -75,6 +85,8 @@ def context_features(text: str, start: int, end: int) -> set[str]:
     keys: set[str] = set()
     _grams("<", normalise(text[left:start]), (1, 2, 3), keys)
     _grams(">", normalise(text[end:right]), (1, 2, 3), keys)
+    _grams("=", normalise(text[start:end]), (1, 2, 3), keys)
+    asked = -1  # where the match's sentence ends in a question mark, if it does within the windows read
     if right < len(text) and text[right] in _STOPS:
         keys.add(">" + text[right])  # the clause's end mark ("？": a question; "。": a statement)
         if text[right] not in SENTENCE_ENDS:  # the rest of the sentence, read apart ("……，我劝住了")
@@ -83,10 +95,25 @@ def context_features(text: str, start: int, end: int) -> set[str]:
             while stop < len(text) and stop - after < RIGHT and text[stop] not in SENTENCE_ENDS:
                 stop += 1
             _grams("»", normalise(text[after:stop]), (1, 2, 3), keys)
+            if stop < len(text) and text[stop] in QUESTION_MARKS:
+                asked = stop
+        elif text[right] in QUESTION_MARKS:
+            asked = right
+    if asked >= 0:  # a question: the sentence that answers it, read apart ("上门堵人？我们不做这种事。")
+        after = asked + 1
+        while after < len(text) and after - asked <= RIGHT and (text[after] in SENTENCE_ENDS or text[after].isspace()):
+            after += 1
+        stop = after
+        while stop < len(text) and stop - after < RIGHT and text[stop] not in SENTENCE_ENDS:
+            stop += 1
+        _grams("›", normalise(text[after:stop]), (1, 2, 3), keys)
     head = start
     while head > 0 and start - head < 2 * LEFT and text[head - 1] not in SENTENCE_ENDS:
         head -= 1
-    _grams("^", normalise(text[head:min(head + HEAD, start)]), (2, 3), keys)
+    # (the head of the match's own clause, or of an earlier one: "我们不会骗您，下周就去您单位" is not negated by its head)
+    cut = next((k for k in range(head, start) if text[k] in CLAUSE_MARKS), start)  # (bounded: 2 * LEFT characters)
+    if cut == start or text[cut] in HEADING_MARKS:
+        _grams("^" if cut == start else "ˆ", normalise(text[head:min(head + HEAD, start)]), (2, 3), keys)
     before = text[max(head, start - 2 * LEFT):start]  # (within the sentence; bounded: linear time)
     if max(before.rfind(c) for c in _OPEN) > max(before.rfind(c) for c in _CLOSE):
         keys.add("#quoted")
@@ -105,12 +132,15 @@ class ContextJudge:
 
     bias: float
     weights: Mapping[str, float]
-    #: A rule finding whose context scores below this probability is dropped (0: never); see ``CONTEXT_VETO`` in
-    #: ``tools/train_context.py``.
+    #: A rule finding whose context scores below this probability is dropped (0: never); see ``CONTEXT_COST_LIMIT`` in
+    #: ``tools/train_context.py`` (how it is chosen).
     veto: float = 0.0
-    #: The veto for the findings of a category, where it is not :attr:`veto` (lower: the handbook's own examples of that
-    #: red line need it).
+    #: The veto for the findings of a category, where it is not :attr:`veto` (lower: out of fold, a judge would leave a
+    #: development violation with a finding of that red line unflagged).
     category_veto: Mapping[str, float] = field(default_factory=dict)
+    #: The veto for the findings that a pattern makes (keyed by its regex as written), where lower than the category's:
+    #: one of the handbook's examples that the judge misreads lowers the veto of the patterns that find it only.
+    pattern_veto: Mapping[str, float] = field(default_factory=dict)
     info: Mapping[str, Any] = field(default_factory=dict, compare=False)
     _keys: frozenset[str] = field(init=False, repr=False, compare=False)
 
@@ -124,8 +154,9 @@ class ContextJudge:
             judge = cls(bias=float(data["bias"]), weights={str(k): float(v) for k, v in data["weights"].items()},
                         veto=float(data.get("veto", 0.0)),
                         category_veto={str(k): float(v) for k, v in (data.get("category_veto") or {}).items()},
+                        pattern_veto={str(k): float(v) for k, v in (data.get("pattern_veto") or {}).items()},
                         info=dict(data.get("info") or {}))
-            if not all(0.0 <= v < 0.5 for v in (judge.veto, *judge.category_veto.values())):
+            if not all(0.0 <= v < 0.5 for v in (judge.veto, *judge.category_veto.values(), *judge.pattern_veto.values())):
                 raise ValueError(f"a veto must be at least 0 and below 0.5, not {judge.veto}")
             return judge
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
@@ -135,15 +166,22 @@ class ContextJudge:
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready data (what :meth:`from_dict` reads)."""
         return {"bias": self.bias, "weights": dict(self.weights), "veto": self.veto, "category_veto": dict(self.category_veto),
-                "info": dict(self.info)}
+                "pattern_veto": dict(self.pattern_veto), "info": dict(self.info)}
 
-    def veto_for(self, category: str) -> float:
-        """The veto for rule findings of ``category`` (:attr:`category_veto`, else :attr:`veto`).
+    def veto_for(self, category: str, patterns: Sequence[str] = ()) -> float:
+        """The veto for a rule finding of ``category`` made by ``patterns`` (their regexes as written): the lowest of its
+        category's (:attr:`category_veto`, else :attr:`veto`) and the :attr:`pattern_veto` of those that have one.
 
         >>> ContextJudge(0.0, {}, 0.1, {"insult": 0.02}).veto_for("insult"), ContextJudge(0.0, {}, 0.1).veto_for("threat")
         (0.02, 0.1)
+        >>> judge = ContextJudge(0.0, {}, 0.3, pattern_veto={"坐牢": 0.05})
+        >>> judge.veto_for("exaggerated-legal"), judge.veto_for("exaggerated-legal", ["坐牢", "蹲监狱"])
+        (0.3, 0.05)
         """
-        return self.category_veto.get(category, self.veto)
+        default = self.category_veto.get(category, self.veto)
+        if not self.pattern_veto or not patterns:
+            return default
+        return min(default, *(self.pattern_veto.get(pattern, default) for pattern in patterns))
 
     def probability(self, text: str, span: tuple[int, int]) -> float:
         """The probability that the rule match at ``span`` in ``text`` is said to a customer (not negated, forbidden,

@@ -1601,7 +1601,8 @@ def lint(text: Any, rules: RedlineRules, model: LintModel | None = _DEFAULT_MODE
     index = TextIndex(view, rules.clause_delimiters)
     cues = _Cues(rules)
     # (which of the patterns with vetoes of their own made each finding: only a model with such vetoes needs to know)
-    track = model.pattern_veto.keys() if model is not None and model.pattern_veto else None
+    judged = model.context.pattern_veto.keys() if model is not None and model.context is not None else ()
+    track = {*model.pattern_veto, *judged} if model is not None and (model.pattern_veto or judged) else None
     found_by: dict[tuple[int, int, int], tuple[str, ...]] | None = {} if track is not None else None
     findings = _rule_findings(view, rules, index, cues, written=text, found_by=found_by, track=track)
     if model is not None:
@@ -1633,7 +1634,8 @@ def lint(text: Any, rules: RedlineRules, model: LintModel | None = _DEFAULT_MODE
                 # sentences as written, above: where that score reaches the threshold the finding is kept, though the
                 # model, reading the blanked text, may not flag the sentence.)
                 findings = [item for item in findings if scores[item[3].span] >= model.threshold
-                            or judge.probability(text, item[3].span) >= judge.veto_for(item[3].category)]
+                            or judge.probability(text, item[3].span) >= judge.veto_for(
+                                item[3].category, found_by.get((item[1], item[0], item[2]), ()) if found_by else ())]
         taken = sorted(f.span for *_, f in findings)
         for flag in model.flags(text, taken, prepared=prepared):
             start, end = flag.span
