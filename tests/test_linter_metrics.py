@@ -977,6 +977,8 @@ def test_context_features_stay_in_the_sentence_and_the_judge_reads_its_own_json(
 
     with pytest.raises(CalculatorInputError, match="context judge JSON"):
         ContextJudge.from_dict({"weights": {}})
+    with pytest.raises(CalculatorInputError, match="below 0.5, not 0.7"):  # (a pattern's veto is checked too, and named)
+        ContextJudge.from_dict({"bias": 0.0, "weights": {}, "veto": 0.1, "pattern_veto": {"坐牢": 0.7}})
 
 
 #: Violations that reassure or deny in one clause and cross a line in the next (a review of session 12 found the judge

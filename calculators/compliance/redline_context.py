@@ -110,7 +110,8 @@ def context_features(text: str, start: int, end: int) -> set[str]:
     head = start
     while head > 0 and start - head < 2 * LEFT and text[head - 1] not in SENTENCE_ENDS:
         head -= 1
-    # (the head of the match's own clause, or of an earlier one: "我们不会骗您，下周就去您单位" is not negated by its head)
+    # (the head of the match's own clause, or a heading ending in a colon; not an earlier clause: "我们不会骗您，下周就去您
+    # 单位" is not negated by its head)
     cut = next((k for k in range(head, start) if text[k] in CLAUSE_MARKS), start)  # (bounded: 2 * LEFT characters)
     if cut == start or text[cut] in HEADING_MARKS:
         _grams("^" if cut == start else "ˆ", normalise(text[head:min(head + HEAD, start)]), (2, 3), keys)
@@ -156,8 +157,9 @@ class ContextJudge:
                         category_veto={str(k): float(v) for k, v in (data.get("category_veto") or {}).items()},
                         pattern_veto={str(k): float(v) for k, v in (data.get("pattern_veto") or {}).items()},
                         info=dict(data.get("info") or {}))
-            if not all(0.0 <= v < 0.5 for v in (judge.veto, *judge.category_veto.values(), *judge.pattern_veto.values())):
-                raise ValueError(f"a veto must be at least 0 and below 0.5, not {judge.veto}")
+            wrong = [v for v in (judge.veto, *judge.category_veto.values(), *judge.pattern_veto.values()) if not 0.0 <= v < 0.5]
+            if wrong:
+                raise ValueError(f"a veto must be at least 0 and below 0.5, not {wrong[0]}")
             return judge
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise CalculatorInputError("context", type(data).__name__, f"the context judge JSON written by tools/train_linter.py ({exc})",
