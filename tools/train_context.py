@@ -113,27 +113,38 @@ def export(vec: Any, clf: Any) -> tuple[float, dict[str, float], int]:
     return round(float(clf.intercept_[0]), 4), {k: v for k, v in sorted(weights.items()) if v != 0}, len(names)
 
 
-def choose_context_veto(model: dict, judge: dict, rules: Any, examples: list[tuple[str, str]],
-                        top: float) -> dict[str, float]:
-    """The veto of each rule pattern: ``top``, lowered along :data:`CONTEXT_GRID` (then 0) for the patterns that make
-    the findings of one of ``examples`` (the known violations) that ``lint`` with ``model`` and the judge would not flag
-    with its category, one step at a time until every example is flagged (or their vetoes are 0).  Returns
-    :attr:`ContextJudge.pattern_veto`: one example the judge misreads lowers the veto of the patterns that find it
-    only, not that of its whole red line (session 21; as the model's rule veto since session 16)."""
-    grid = sorted({0.0, *(v for v in CONTEXT_GRID if v <= top)}, reverse=True)
+def lower_pattern_vetoes(top: float, grid: list[float], candidate: Callable[[dict[str, float]], LintModel], rules: Any,
+                         examples: list[tuple[str, str]]) -> dict[str, float]:
+    """The veto of each rule pattern that needs one below ``top``: ``top``, lowered along ``grid`` (then 0) for the
+    patterns that make the findings of one of ``examples`` (the known violations) that ``lint`` with
+    ``candidate(pattern vetoes)`` would not flag with its category, one step at a time until every example is flagged
+    (or their vetoes are 0).  Shared by the model's rule veto (``tools/train_linter.choose_veto``) and the judge's
+    (:func:`choose_context_veto`)."""
+    steps = sorted({0.0, *(v for v in grid if v <= top)}, reverse=True)
     chosen: dict[str, float] = {}
     while True:
-        candidate = LintModel.from_dict({**model, "context": {**judge, "veto": top, "category_veto": {}, "pattern_veto": chosen}})
+        model = candidate(chosen)
         lower: set[str] = set()
         for text, category in examples:
-            if category not in {f.category for f in lint(text, rules, candidate)}:
+            if category not in {f.category for f in lint(text, rules, model)}:
                 lower.update(p for (c, _), patterns in finding_patterns(text, rules).items() if c == category for p in patterns
                              if chosen.get(p, top) > 0)
         if not lower:
             break
         for pattern in lower:
-            chosen[pattern] = max(v for v in grid if v < chosen.get(pattern, top))
+            chosen[pattern] = max(v for v in steps if v < chosen.get(pattern, top))
     return dict(sorted(chosen.items()))
+
+
+def choose_context_veto(model: dict, judge: dict, rules: Any, examples: list[tuple[str, str]],
+                        top: float) -> dict[str, float]:
+    """The veto of each rule pattern: ``top``, lowered along :data:`CONTEXT_GRID` (then 0) for the patterns that make
+    the findings of one of ``examples`` (the known violations) that ``lint`` with ``model`` and the judge would not flag
+    with its category (:func:`lower_pattern_vetoes`).  Returns :attr:`ContextJudge.pattern_veto`: one example the judge
+    misreads lowers the veto of the patterns that find it only, not that of its whole red line (session 21; as the
+    model's rule veto since session 16)."""
+    return lower_pattern_vetoes(top, list(CONTEXT_GRID), lambda chosen: LintModel.from_dict(
+        {**model, "context": {**judge, "veto": top, "category_veto": {}, "pattern_veto": chosen}}), rules, examples)
 
 
 def fold_judges(items: list[Any], rules: Any, progress: Callable[[str], None] = print) -> tuple[dict[str, int], list[dict]]:

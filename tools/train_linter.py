@@ -56,9 +56,9 @@ if str(ROOT) not in sys.path:
 
 from calculators.compliance.redline_model import CATEGORIES_PATH, CATEGORY_FIELDS, MODEL_PATH, LintModel, normalise, segment_features, windows  # noqa: E402
 from calculators.compliance.redline_text import TextIndex, mask_mentions  # noqa: E402
-from calculators.compliance.redlines import blank_scoped, clause_view, finding_patterns, lint  # noqa: E402
+from calculators.compliance.redlines import blank_scoped, clause_view, finding_patterns  # noqa: E402
 from tools.linter_corpus import Item, load, split  # noqa: E402
-from tools.train_context import contrast_violations, train_context  # noqa: E402
+from tools.train_context import contrast_violations, lower_pattern_vetoes, train_context  # noqa: E402
 from calculators.compliance.redline_context import CONTEXT_PATH  # noqa: E402
 
 C = 2.0
@@ -241,21 +241,10 @@ def choose_veto(model: dict, rules, examples: list[tuple[str, str]]) -> tuple[fl
     0).  Returns (:attr:`LintModel.veto`, :attr:`LintModel.category_veto`, always empty now,
     :attr:`LintModel.pattern_veto`): one example the model cannot judge lowers the veto of the patterns that find it
     only, not that of its whole red line (session 16; from session 10 to 15 a red line's veto was lowered)."""
-    grid = sorted({0.0, *(v for v in VETO_GRID if v <= RULE_VETO)}, reverse=True)
-    top = grid[0]
-    chosen: dict[str, float] = {}
-    while True:
-        candidate = LintModel.from_dict({**model, "veto": top, "category_veto": {}, "pattern_veto": chosen})
-        lower: set[str] = set()
-        for text, category in examples:
-            if category not in {f.category for f in lint(text, rules, candidate)}:
-                lower.update(p for (c, _), patterns in finding_patterns(text, rules).items() if c == category for p in patterns
-                             if chosen.get(p, top) > 0)
-        if not lower:
-            break
-        for pattern in lower:
-            chosen[pattern] = max(v for v in grid if v < chosen.get(pattern, top))
-    return top, {}, dict(sorted(chosen.items()))
+    top = max((v for v in VETO_GRID if v <= RULE_VETO), default=0.0)
+    chosen = lower_pattern_vetoes(top, list(VETO_GRID), lambda vetoes: LintModel.from_dict(
+        {**model, "veto": top, "category_veto": {}, "pattern_veto": vetoes}), rules, examples)
+    return top, {}, chosen
 
 
 def prepare(text: str, settings: dict) -> str:
