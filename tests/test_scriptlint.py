@@ -291,6 +291,25 @@ def test_model_can_be_switched_off_and_only_scores_what_rules_missed(rules):
     assert err.value.field == "model"
 
 
+@pytest.mark.parametrize("text, words", [
+    ("本人系区人民法院执行局干警，限你三日内把欠款还上。", "本人系区人民法院执行局"),  # formal "I am" (系)
+    ("我方系县检察院工作人员，请你今天来电说明。", "我方系县检察院"),
+    ("我系派出所嘅，你张卡嘅欠款要同我讲清楚。", "我系派出所"),  # Cantonese 系 = 是
+    ("本人系政法委工作人员，你的事我们已经掌握了。", "本人系政法委"),
+])
+def test_a_claim_to_be_an_authority_is_found_in_formal_and_cantonese_wording(rules, text, words):
+    assert [(f.category, f.text) for f in lint(text, rules)] == [("impersonation", words)]
+
+
+@pytest.mark.parametrize("text", [
+    "我系统里显示您上期已还清，法院那边没有任何记录。",  # 系统, not 系 = 是
+    "我系银行信用卡中心嘅小陈，想同你倾下还款安排。",  # the bank itself is no authority
+    "本人系该行持卡人，近期被催收员冒充法院人员威胁，请予查处。",  # a cardholder's complaint
+])
+def test_an_identity_that_is_no_authority_is_not_flagged(rules, text):
+    assert lint(text, rules) == []
+
+
 def test_a_question_is_scored_with_its_answer(rules):
     from calculators.compliance.redline_model import default_model, windows
 
