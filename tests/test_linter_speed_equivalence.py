@@ -8,7 +8,9 @@ import random
 import pytest
 
 from calculators.compliance import redlines as redlines_module
-from calculators.compliance.redlines import _SCANNER_FIRST, _alternatives, _dispatch, _pieces, _scan, _scanner
+from calculators.compliance.redline_text import TextIndex
+from calculators.compliance.redlines import (_SCANNER_FIRST, _Cues, _alternatives, _dispatch, _pieces, _scan, _scanner,
+                                             _scoped_clauses, _scoped_pieces, clause_view)
 from procedures.rules import redlines
 from tools.linter_corpus import load
 
@@ -68,3 +70,26 @@ def test_scanners_whose_first_characters_are_absent_find_nothing():
             known = _SCANNER_FIRST.get(p.scanner.pattern)
             if known is not None and present.isdisjoint(known[0]):
                 assert next(p.scanner.finditer(text), None) is None
+
+
+def _scoped_by_piece(text: str, rules) -> list[tuple[int, int]]:
+    """The scoped clauses as the per-piece definition gives them (_scoped_pieces over the whole text)."""
+    index, cues, spans, position = TextIndex(text, rules.clause_delimiters), _Cues(rules), [], 0
+    for piece, scoped in _scoped_pieces(index, 0, len(text), rules, cues):
+        if scoped:
+            spans.append((position, position + len(piece)))
+        position += len(piece)
+    return spans
+
+
+def test_the_scoped_clauses_are_those_of_the_piece_by_piece_definition():
+    rules = redlines()
+    texts = _texts()
+    # texts with scopes of every kind (a prohibition heading a clause, a list, a customer's turn, a quiz, a sanction)
+    scoped_somewhere = 0
+    for text in texts:
+        view = clause_view(text, rules)
+        fast = _scoped_clauses(TextIndex(view, rules.clause_delimiters), rules, _Cues(rules))
+        assert fast == _scoped_by_piece(view, rules), text[:40]
+        scoped_somewhere += bool(fast)
+    assert scoped_somewhere > len(texts) // 10

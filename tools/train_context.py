@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 from calculators.compliance.redline_context import ContextJudge, context_features
 from calculators.compliance.redline_model import LintModel
@@ -66,7 +66,7 @@ CONTEXT_GRID = (0.0, 0.02, *CONTEXT_STEPS)
 FOLDS = 5
 
 
-def rows(items: list[Any], rules: Any, extra_violations: list[str] = (), extra_compliant: list[str] = ()
+def rows(items: list[Any], rules: Any, extra_violations: Sequence[str] = (), extra_compliant: Sequence[str] = ()
          ) -> tuple[list[set[str]], list[int], list[str]]:
     """(feature sets, labels, groups) of the training rows of ``items`` (corpus items) and the extra texts."""
     features: list[set[str]] = []
@@ -189,7 +189,7 @@ def choose_veto_out_of_fold(items: list[Any], rules: Any, fold_of: dict[str, int
 
 
 def out_of_fold(items: list[Any], rules: Any, model: dict, fold_of: dict[str, int], judges: list[dict], veto: float,
-                pattern_veto: dict[str, float] | None = None) -> tuple[dict[str, float], dict[str, float]]:
+                pattern_veto: dict[str, float] | None = None) -> tuple[dict[str, int], dict[str, float]]:
     """Out of fold (the judges of :func:`fold_judges`): of the development utterances the linter (with ``model``, no
     judge) flags with a rule finding, how many the judge would leave unflagged, violations and compliant; and the veto of
     each red line, starting from ``veto``, lowered along :data:`CONTEXT_GRID` for the red lines
