@@ -38,7 +38,11 @@ def test_the_scan_plan_finds_what_each_pattern_finds(every_text_through_the_plan
     plan = _dispatch(tuple(s.pattern for s in scanners))
     # the fast path is in use: most patterns join the per-character scanners, some of them cut into pieces
     assert plan.table and plan.split and len(plan.alone) < len(scanners) // 4
-    for text in _texts():
+    # and texts where one sentence comes again and again: a character occurs, and matches, far more often than the
+    # scanner tries it one occurrence at a time (redlines._FIND_FIRST)
+    items = load()
+    repeated = [item.text * 40 for item in random.Random(5).sample([item for item in items if item.violation], 30)]
+    for text in _texts() + repeated:
         found = _scan(text, scanners)
         assert len(found) == len(set(found)) and set(found) == _plain(text, scanners), text[:40]
 

@@ -758,6 +758,39 @@ def _dispatch(scanners: tuple[str, ...]) -> _Plan:
     return plan
 
 
+#: A per-character scanner is tried at the first this many occurrences of its character one by one, found by ``str.find``
+#: (which skips through the text much faster than the regex engine does), and with ``finditer`` from the next one on
+#: (where a frequent character makes the calls from Python cost more than the skipping saves).  Measured on the
+#: benchmark texts in instructions (session 23, bench/bench_instructions.py): see bench/README.md.
+_FIND_FIRST = 16
+
+
+def _char_matches(regex: re.Pattern[str], text: str, char: str) -> list[re.Match[str]]:
+    """The matches in ``text`` of the regex of a per-character scanner (:meth:`_CharScanner.compiled`, which starts
+    with ``char`` and consumes only it, so that it can match only at an occurrence of ``char``): what
+    ``regex.finditer(text)`` finds, found faster (:data:`_FIND_FIRST`).  A lookbehind sees the text before the position
+    where a match is tried, as in ``finditer``.
+
+    >>> regex = re.compile("找(?<=(?<!不)(?=(找你)|).)(?(1)|(?!))")
+    >>> [m.start() for m in _char_matches(regex, "找你，不找你，找他，找你" * 3, "找")] == [
+    ...     m.start() for m in regex.finditer("找你，不找你，找他，找你" * 3)]
+    True
+    """
+    matches: list[re.Match[str]] = []
+    match, find = regex.match, text.find
+    at = find(char)
+    for _ in range(_FIND_FIRST):
+        if at < 0:
+            return matches
+        found = match(text, at)
+        if found is not None:
+            matches.append(found)
+        at = find(char, at + 1)
+    if at >= 0:
+        matches.extend(regex.finditer(text, at))
+    return matches
+
+
 def _scan(text: str, scanners: Sequence[re.Pattern[str]]) -> list[tuple[int, int, int]]:
     """Every match of every scanner (:attr:`Pattern.scanner`, by index) in ``text`` as (scanner index, start, end): for
     each position, what the scanner itself finds there (through the plan of :func:`_dispatch` for a long text; each
@@ -804,10 +837,10 @@ def _scan(text: str, scanners: Sequence[re.Pattern[str]]) -> list[tuple[int, int
                 take(member, start, end)
     for char in present.intersection(plan.table):
         regex, groups = plan.table[char].compiled()
-        for match in regex.finditer(text):
-            regs = match.regs
+        for match in _char_matches(regex, text, char):
+            span = match.span  # (not match.regs, which builds the spans of every inner group of every member)
             for member, group in groups:
-                start, end = regs[group]
+                start, end = span(group)
                 if start != end:  # (-1, -1): this member does not match here
                     take(member, start, end)
     found.extend((k, start, end) for (k, start), (_, end) in ranked.items())
