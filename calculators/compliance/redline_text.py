@@ -22,7 +22,9 @@ _QUOTE_CHARS = re.compile("[" + re.escape("".join(QUOTE_PAIRS) + "".join(QUOTE_P
 _LATIN = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 
 
-_FOLD = str.maketrans({**{chr(ord("０") + d): "0" for d in range(10)}, **{str(d): "0" for d in range(10)}})
+#: Digits, ASCII and full-width (:func:`normalise` folds them to ``0``; a regex, not ``str.translate``, which raises and
+#: catches a KeyError for every character it leaves alone).
+_DIGITS = re.compile("[0-9０-９]")
 
 
 def normalise(text: str) -> str:
@@ -31,7 +33,7 @@ def normalise(text: str) -> str:
     >>> normalise("交 500 元给HR")
     '交 000 元给hr'
     """
-    return text.translate(_FOLD).lower()
+    return _DIGITS.sub("0", text).lower()
 
 
 def _rests_by_first_char(words: Iterable[str]) -> list[tuple[str, set[str]]]:
