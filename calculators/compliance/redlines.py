@@ -72,7 +72,6 @@ Standard library only (runs in the browser).
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Annotated, Any, Collection, Iterable, Iterator, Literal, Mapping, Sequence
 
@@ -1427,7 +1426,7 @@ def _scoped_clauses(index: TextIndex, rules: RedlineRules, cues: _Cues) -> list[
             scoped.append((clause_start, clause_end))
         else:
             if clause_start > sentence_end:  # (the clause starts a later sentence)
-                j = bisect_left(ends, clause_start, j + 1)
+                j = first_at_or_after(ends, clause_start)
                 sentence_end = ends[j] if j < len(ends) else length
                 known = cues.quiet.get(j)
                 if known is None:
