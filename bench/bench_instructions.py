@@ -9,7 +9,9 @@ Usage::
 by a third from one hour to the next.  This script counts the instructions one :func:`~calculators.compliance.redlines.lint`
 call executes on each text of :func:`bench.bench_linter.speed_texts`, under valgrind's callgrind (counting only
 around that call, after a first call has compiled the scanning plan; a fixed hash seed).  The count is the same on
-every run, so a change of a fraction of a percent is visible, and ``--against`` gives the ratio of two checkouts.  It is
+every run of the same command, so a change of a fraction of a percent is visible, and ``--against`` gives the ratio of
+two checkouts (the same code run from another directory or at another time has counted up to 0.3 % differently:
+compare checkouts in one run).  It is
 not a time: memory stalls are not counted.  It needs valgrind (Debian: ``apt-get install valgrind``); each text takes
 about a minute.
 """
