@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
+import math
 import random
 
 import pytest
 
 from calculators.compliance import redlines as redlines_module
+from calculators.compliance.redline_model import default_model, feature_set, windows
 from calculators.compliance.redline_text import TextIndex
 from calculators.compliance.redlines import (_SCANNER_FIRST, _Cues, _alternatives, _dispatch, _pieces, _scan, _scanner,
                                              _scoped_clauses, _scoped_pieces, clause_view)
@@ -97,3 +99,25 @@ def test_the_scoped_clauses_are_those_of_the_piece_by_piece_definition():
         assert fast == _scoped_by_piece(view, rules), text[:40]
         scoped_somewhere += bool(fast)
     assert scoped_somewhere > len(texts) // 10
+
+
+def test_the_model_builds_every_key_it_weighs_and_scores_as_with_every_key():
+    """The model builds only the ``~`` keys it weighs (``negated``) and looks up only keys with a weight: every key with a
+    weight or a category weight is still there, and each window scores exactly as with every feature key."""
+    model = default_model()
+    weighed = set(model.weights) | set(model.category_weights)
+    long_words = {word for words in model._long_heads.values() for word in words}
+    negation = model._negation
+    windows_seen = 0
+    for text in _texts():
+        prepared = model.prepare(text)
+        for start, _, scored in windows(text):
+            segment = prepared[start:scored]
+            keys = model._keys(segment)
+            every = feature_set(segment, negation if negation.search(segment) else None)
+            every |= {word for word in long_words if word in segment}
+            assert keys <= every and every & weighed <= keys, segment
+            score = math.fsum([model.bias, *filter(None, map(model.weights.get, every))])
+            assert model._probability(keys) == 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, score)))), segment
+            windows_seen += 1
+    assert windows_seen > 20_000

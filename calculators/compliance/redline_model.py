@@ -91,18 +91,23 @@ _PAIRS = ((), (), *(tuple(slice(i, i + 2) for i in range(n - 1)) for n in range(
 _TRIPLES = ((), (), *(tuple(slice(i, i + 3) for i in range(n - 2)) for n in range(2, _SLICED + 1)))
 
 
-def feature_set(segment: str, negation: "re.Pattern | None", clause_marks: "re.Pattern | None" = None, max_word: int = 3) -> set[str]:
+def feature_set(segment: str, negation: "re.Pattern | None", clause_marks: "re.Pattern | None" = None, max_word: int = 3,
+                negated: Mapping[str, str] | None = None) -> set[str]:
     """The set of feature keys of one segment, built at C speed.
 
     The segment is cut at punctuation and spaces first (no n-gram spans punctuation); ``~`` n-grams come from
     the pieces that contain a negation cue.  (``clause_marks`` is accepted for compatibility; the cut is
-    :data:`PUNCTUATION`.)  Lengths 1 to 3; longer words are looked up by :class:`LintModel` itself.
+    :data:`PUNCTUATION`.)  Lengths 1 to 3; longer words are looked up by :class:`LintModel` itself.  ``negated``, if
+    given, maps each n-gram whose ``~`` key is wanted to that key: the ``~`` keys are then only those (a model passes
+    the ones it weighs, and is spared building the others).
 
     >>> from calculators.compliance.redline_text import alternation
     >>> sorted(feature_set("不会上门。好", alternation(("不会",))))
     ['~上门', '~不会', '~不会上', '~会上', '~会上门', '上', '上门', '不', '不会', '不会上', '会', '会上', '会上门', '好', '门']
     >>> sorted(feature_set("别说“……”", None))
     ['#mention', '别', '别说', '说']
+    >>> sorted(k for k in feature_set("不会上门。好", alternation(("不会",)), negated={"上门": "~上门"}) if k[0] == "~")
+    ['~上门']
     """
     keys: set[str] = set()
     if "…" in segment and _MENTION.search(segment):  # (a blanked mention holds "…")
@@ -132,8 +137,13 @@ def feature_set(segment: str, negation: "re.Pattern | None", clause_marks: "re.P
         add(pairs)
         add(triples)
         if negation is not None and negation.search(piece):
-            add(["~" + pair for pair in pairs])
-            add(["~" + triple for triple in triples])
+            if negated is None:
+                add(["~" + pair for pair in pairs])
+                add(["~" + triple for triple in triples])
+            else:
+                wanted = negated.get
+                add(filter(None, map(wanted, pairs)))
+                add(filter(None, map(wanted, triples)))
     return keys
 
 
@@ -199,6 +209,7 @@ class LintModel:
     _category_vectors: dict = field(init=False, repr=False, compare=False)
     _long_heads: dict = field(init=False, repr=False, compare=False)
     _negation: Any = field(init=False, repr=False, compare=False)
+    _negated: dict = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_weight_keys", frozenset(self.weights))
@@ -213,6 +224,9 @@ class LintModel:
             vectors[key] = tuple((index, weight) for index, weight in enumerate(dense) if weight)
         object.__setattr__(self, "_category_vectors", vectors)
         object.__setattr__(self, "_negation", presence(tuple(self.negations)))
+        # the ``~`` keys that weigh something, by their n-gram (feature_set builds only these: the others add nothing)
+        negated = {key[1:]: key for key in (*self.weights, *self.category_weights) if key.startswith("~")}
+        object.__setattr__(self, "_negated", negated)
         # words longer than 3 characters are looked up as words, not as every 4-character substring
         long_words = sorted({k for k in (*self.weights, *self.category_weights) if len(k) > 3 and not k.startswith(("~", "#"))})
         # a long word is looked up only where its first three characters are an n-gram of the segment; one with
@@ -280,7 +294,8 @@ class LintModel:
 
     def _keys(self, segment: str) -> set[str]:
         negation = self._negation  # (literal cues: if the segment holds none, none of its pieces does)
-        keys = feature_set(segment, negation if negation is not None and negation.search(segment) else None)
+        keys = feature_set(segment, negation if negation is not None and negation.search(segment) else None,
+                           negated=self._negated)
         heads = self._long_heads
         for head in heads.keys() & keys:  # (see __post_init__)
             keys.update([word for word in heads[head] if word in segment])
@@ -295,8 +310,8 @@ class LintModel:
     def _probability(self, keys: set[str]) -> float:
         # summed exactly (math.fsum), so the order in which a set yields its keys (it depends on the hash seed)
         # cannot change the last bits
-        # (a key without a weight gives None, dropped, as is a weight of 0.0, which changes no sum)
-        score = math.fsum([self.bias, *filter(None, map(self.weights.get, keys))])
+        # (only the keys with a weight are looked up: a third of them)
+        score = math.fsum([self.bias, *map(self.weights.__getitem__, keys & self._weight_keys)])
         return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, score))))
 
     def probability(self, segment: str) -> float:
