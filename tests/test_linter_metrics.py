@@ -7,6 +7,7 @@ The figures are computed here from the corpus, the rules and the shipped model
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -1037,3 +1038,24 @@ def test_the_benchmark_scores_a_labelled_set_outside_the_corpus_and_prints_total
     err = capsys.readouterr().err
     assert "unseen.tsv, line 2: kind 'casual'" in err and "ordinary" in err and "Traceback" not in err
     assert doctest.testmod(bench_linter).failed == 0
+
+
+def test_the_benchmark_prints_the_timings_alone_against_a_yardstick(monkeypatch, capsys):
+    import bench.bench_linter as bench_linter
+
+    # a real run: every benchmark text timed, CPU and wall clock, and per second of yardstick
+    assert bench_linter.main(["--speed", "--repeat", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "best of 1, 20,000 characters" in out and "yardstick: a pure-Python loop of 10**7 additions took" in out
+    for name in bench_linter.speed_texts():
+        assert re.search(rf"  {name} +\d+\.\d ms CPU +\d+\.\d ms wall +\d+\.\d ms/s\n", out), name
+    # the figure per yardstick is the CPU time over the smaller of the yardsticks run before and after the timings
+    yardsticks = iter([400.0, 250.0])
+    monkeypatch.setattr(bench_linter, "yardstick_ms", lambda repeat=3: next(yardsticks))
+    monkeypatch.setattr(bench_linter, "timings", lambda repeat=5, clock=None: {"half violations": 50.0})
+    bench_linter.print_speed(3)
+    out = capsys.readouterr().out
+    assert "took 250 ms of CPU" in out and "  half violations            50.0 ms CPU    50.0 ms wall   200.0 ms/s\n" in out
+    with pytest.raises(SystemExit) as exit_:
+        bench_linter.main(["--speed", "--repeat", "0"])
+    assert exit_.value.code == 2 and "--repeat must be a whole number of at least 1, not 0" in capsys.readouterr().err
