@@ -350,9 +350,10 @@ class LintModel:
         return {span for span in highest if highest[span] < self.veto}
 
     def veto_scores(self, text: str, spans: Sequence[tuple[int, int]], scoped: str | None = None,
-                    prepared: str | None = None, by_sentence: bool = False) -> dict[tuple[int, int], float]:
+                    prepared: str | None = None, by_sentence: bool = False,
+                    cut: Sequence[tuple[int, int, int]] | None = None) -> dict[tuple[int, int], float]:
         """For each of ``spans``, the highest probability among the sentences it overlaps (what :meth:`vetoed` compares
-        with the veto; arguments as there).
+        with the veto; arguments as there; ``cut`` as in :meth:`flags`).
 
         >>> text = "您好。你再不还，小心你的腿。"
         >>> scores = default_model().veto_scores(text, [(8, 13)])
@@ -368,7 +369,7 @@ class LintModel:
         highest: dict[tuple[int, int], float] = {}
         ordered = sorted(set(spans))
         first = 0  # the first span that may still overlap a later sentence
-        for start, end, scored in windows(text):
+        for start, end, scored in windows(text) if cut is None else cut:
             while first < len(ordered) and ordered[first][1] <= start:
                 first += 1
             probability = None
@@ -383,16 +384,20 @@ class LintModel:
         return {span: highest.get(span, 1.0) for span in ordered}
 
     def flags(self, text: str, skip: Sequence[tuple[int, int]] = (), scoped: str | None = None,
-              prepared: str | None = None) -> list[ModelFlag]:
+              prepared: str | None = None, cut: Sequence[tuple[int, int, int]] | None = None) -> list[ModelFlag]:
         """Segments of ``text`` the model flags, skipping segments that overlap a span in ``skip``.
 
         ``scoped``, if given, is ``text`` with what the rules scope out blanked (same length:
         ``calculators.compliance.redlines.blank_scoped``): the segments are cut on ``text`` and scored on ``scoped``.
         ``prepared``, if given, is :meth:`prepare` of ``scoped`` (or of ``text``), computed once by a caller that also
-        asks :meth:`vetoed`.
+        asks :meth:`vetoed`.  ``cut``, if given, is ``tuple(windows(text))``, computed once by a caller that asks
+        several times about the same text.
 
-        >>> [f.category for f in default_model().flags("您好。半夜三点我准时给你打电话，你别想睡。")]
+        >>> text = "您好。半夜三点我准时给你打电话，你别想睡。"
+        >>> [f.category for f in default_model().flags(text)]
         ['late-night']
+        >>> default_model().flags(text, cut=tuple(windows(text))) == default_model().flags(text)
+        True
         """
         if scoped is not None and len(scoped) != len(text):
             raise ValueError("scoped must have the length of text (blanked, not cut)")
@@ -405,7 +410,7 @@ class LintModel:
         k = 0
         reach = 0  # the furthest end among the skip spans that start before this segment ends
         # sentences are cut on the original text: a blanked mention (``…``) must not end a sentence
-        for start, end, scored in windows(text):
+        for start, end, scored in windows(text) if cut is None else cut:
             while k < len(taken) and taken[k][0] < end:
                 reach = max(reach, taken[k][1])
                 k += 1

@@ -77,7 +77,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Collection, Iterable, Iterator
 
 from .ruledata import Between, NonEmpty, Slug, SourceRef, dump_fields, read_fields
 from .ruledata import fail as _fail
-from .redline_model import LintModel, default_model
+from .redline_model import LintModel, default_model, windows
 from .redline_text import TextIndex, alternation, first_at_or_after, last_between
 
 __all__ = ["NEGATION_MODES", "MODEL_VERDICT", "RULE_VERDICT", "Pattern", "Redline", "LintCategory", "RedlineRules", "Finding", "lint",
@@ -1687,6 +1687,7 @@ def lint(text: Any, rules: RedlineRules, model: LintModel | None = _DEFAULT_MODE
         by_id = {c.id: c for c in rules.categories}
         scoped = blank_scoped(view, rules, cues, index)
         prepared = model.prepare(scoped)
+        cut = tuple(windows(text))  # (the model's windows of the text, asked for twice or three times)
         judge = model.context
         if (model.vetoes or judge is not None) and findings:
             # a rule finding in sentences the model reads as clearly compliant ("您直接加入手机黑名单就好") is dropped;
@@ -1697,9 +1698,9 @@ def lint(text: Any, rules: RedlineRules, model: LintModel | None = _DEFAULT_MODE
             hidden: list[tuple[int, int]] = []
             for *_, f in findings:
                 (seen if scoped[f.span[0]:f.span[1]] == view[f.span[0]:f.span[1]] else hidden).append(f.span)
-            scores = model.veto_scores(text, seen, prepared=prepared)
+            scores = model.veto_scores(text, seen, prepared=prepared, cut=cut)
             if hidden:  # words a scope blanked: the model judges their sentences as written
-                scores.update(model.veto_scores(text, hidden, by_sentence=True))
+                scores.update(model.veto_scores(text, hidden, by_sentence=True, cut=cut))
             # (each finding against the veto of its own category, or of the patterns that made it: a span two categories
             # flag may keep one of them)
             findings = [item for item in findings if scores[item[3].span] >= model.veto_for(
@@ -1715,7 +1716,7 @@ def lint(text: Any, rules: RedlineRules, model: LintModel | None = _DEFAULT_MODE
                             or judge.probability(text, item[3].span) >= judge.veto_for(
                                 item[3].category, found_by.get((item[1], item[0], item[2]), ()) if found_by else ())]
         taken = sorted(f.span for *_, f in findings)
-        for flag in model.flags(text, taken, prepared=prepared):
+        for flag in model.flags(text, taken, prepared=prepared, cut=cut):
             start, end = flag.span
             # what a clause-heading prohibition covers is not said to the customer (as for the rules): the model
             # must flag the rest of the sentence on its own
