@@ -5,7 +5,7 @@ Usage::
     python bench/bench_linter.py          # figures on the test split, per category, and timings
     python bench/bench_linter.py --dev    # the same on the development split (what the model was trained on)
     python bench/bench_linter.py --set FILE.tsv   # totals on sentences the project has never seen (format below)
-    python bench/bench_linter.py --speed  # the timings only (a few seconds), with the machine's yardstick
+    python bench/bench_linter.py --speed  # the timings only (a few seconds)
 
 The corpus (``tests/data/linter-corpus/``) is split by paraphrase family
 (:func:`tools.linter_corpus.split`); the model was trained on the development
@@ -78,36 +78,15 @@ def timings(repeat: int = 5, clock=time.process_time) -> dict[str, float]:
     return out
 
 
-def yardstick_ms(repeat: int = 3) -> float:
-    """Best-of-``repeat`` CPU milliseconds of a pure-Python loop of 10**7 additions: how fast this machine runs Python
-    now.  On a shared machine it moves from one hour to the next, and the linter's timings move with it (roughly:
-    the linter also waits on memory, which the loop does not); :func:`print_speed` prints each timing against it, a
-    figure that compares across hours better than the timing alone.
-
-    >>> 0 < yardstick_ms(1) < 60_000
-    True
-    """
-    best = float("inf")
-    for _ in range(repeat):
-        started = time.process_time()
-        total = 0
-        for k in range(10**7):
-            total += k
-        best = min(best, time.process_time() - started)
-    return best * 1000
-
-
 def print_speed(repeat: int = 5) -> None:
-    """Print :func:`timings` (CPU and wall clock) and each CPU timing per second of :func:`yardstick_ms`."""
-    before = yardstick_ms()
+    """Print :func:`timings`, CPU and wall clock."""
     cpu = timings(repeat)
     wall = timings(repeat, clock=time.perf_counter)
-    yardstick = min(before, yardstick_ms())
     print(f"speed (rules + model, best of {repeat}, {SPEED_CHARS:,} characters; CPU time of this process, and wall clock;"
-          f"\nyardstick: a pure-Python loop of 10**7 additions took {yardstick:.0f} ms of CPU, best of the runs before and "
-          "after;\nthe last column is the CPU time per second of yardstick, comparable across hours):")
+          "\non a shared machine these move by a third from one hour to the next: to compare two versions of the code,"
+          "\ncount instructions with bench/bench_instructions.py):")
     for name, ms in cpu.items():
-        print(f"  {name:<24}{ms:>7.1f} ms CPU {wall[name]:>7.1f} ms wall {ms / yardstick * 1000:>7.1f} ms/s")
+        print(f"  {name:<24}{ms:>7.1f} ms CPU {wall[name]:>7.1f} ms wall")
 
 
 def measure(which: str = "test", without_judge: bool = False) -> dict:
@@ -194,7 +173,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--set", type=Path, metavar="FILE",
                         help="measure on labelled sentences outside the corpus (tab-separated: label, category, kind, text); "
                              "totals only")
-    parser.add_argument("--speed", action="store_true", help="print the timings only (a few seconds), with the yardstick")
+    parser.add_argument("--speed", action="store_true", help="print the timings only (a few seconds)")
     parser.add_argument("--repeat", type=int, default=5, metavar="N", help="timings: best of N lints of each text (default 5)")
     args = parser.parse_args(argv)
     if args.repeat < 1:
