@@ -698,7 +698,8 @@ class _Plan:
     matches start with more is cut into pieces (:func:`_pieces`), each a member, so that most pieces join the
     per-character scanners.  ``members[m]`` is (pattern index, rank of the piece); ``table`` holds the per-character
     scanners; ``alone`` the members scanned on their own, as (member id, scanner, the characters a match starts with or
-    None); ``split`` the patterns cut into more than one piece (at a position, the match of the piece with the lowest
+    None); ``together`` the scanners of members that start with the same characters, several in one pass
+    (:func:`_together`); ``split`` the patterns cut into more than one piece (at a position, the match of the piece with the lowest
     rank is the pattern's match there).
     """
 
@@ -706,6 +707,7 @@ class _Plan:
     table: dict[str, _CharScanner]
     alone: tuple[tuple[int, re.Pattern[str], frozenset[str] | None], ...]
     split: frozenset[int]
+    together: tuple[tuple[frozenset[str], re.Pattern[str], tuple[tuple[int, int], ...]], ...] = ()
 
 
 #: :func:`_dispatch` of the last few rule sets (by the text of their scanners).
@@ -752,9 +754,53 @@ def _dispatch(scanners: tuple[str, ...]) -> _Plan:
                 continue
             for char in sorted(first):
                 by_char.setdefault(char, []).append((member, piece))
+    alone, together = _together(alone)
     plan = _DISPATCHED[scanners] = _Plan(tuple(members), {char: _CharScanner(char, m) for char, m in by_char.items()},
-                                         tuple(alone), frozenset(split))
+                                         tuple(alone), frozenset(split), tuple(together))
     return plan
+
+
+def _together(alone: list[tuple[int, re.Pattern[str], frozenset[str] | None]]) -> tuple[
+        list[tuple[int, re.Pattern[str], frozenset[str] | None]], list[tuple[frozenset[str], re.Pattern[str], tuple[tuple[int, int], ...]]]]:
+    """The scanners of :attr:`_Plan.alone` that start with the same characters, joined: each group of two or more becomes
+    one regex, ``[F](?<=(?=(P1)|)…(?=(Pn)|).)`` plus a condition that at least one group matched, which the regex engine
+    runs over the text once, testing each character against ``F`` once instead of once per scanner.  At each position the
+    group of each ``Pi`` holds what ``Pi``'s own scanner finds there (the same lookahead at the same position), or nothing
+    (as in :class:`_CharScanner`).  A scanner whose pattern refers to its own groups keeps its own pass.  Returns the
+    scanners left alone and the joined ones as (their characters, regex, (member id, group number) of each member).
+
+    >>> first = frozenset("找打")
+    >>> alone = [(0, _scanner("找你|打你"), first), (1, _scanner("打[人他]|找他"), first), (2, _scanner("骂你"), frozenset("骂"))]
+    >>> left, joined = _together(alone)
+    >>> [member for member, *_ in left], [(sorted(chars), groups) for chars, _, groups in joined]
+    ([2], [(['打', '找'], ((0, 1), (1, 2)))])
+    >>> found = list(joined[0][1].finditer("我找你，他打他"))
+    >>> [(m.span(1), m.span(2)) for m in found]
+    [((1, 3), (-1, -1)), ((-1, -1), (5, 7))]
+    """
+    groups: dict[frozenset[str], list[tuple[int, str]]] = {}
+    for member, scanner, first in alone:
+        known = _SCANNER_FIRST.get(scanner.pattern)
+        if first is not None and known is not None and known[0] == first and not _SELF_REFERRING.search(known[1]):
+            groups.setdefault(first, []).append((member, known[1]))
+    joined_members = {member for group in groups.values() if len(group) > 1 for member, _ in group}
+    together = []
+    for first, group in groups.items():
+        if len(group) < 2:
+            continue
+        numbers: list[tuple[int, int]] = []
+        parts = []
+        number = 1
+        for member, expanded in group:
+            numbers.append((member, number))
+            parts.append(f"(?=({expanded})|)")
+            number += 1 + _group_count(expanded)
+        condition = "(?!)"
+        for _, group_number in reversed(numbers):
+            condition = f"(?({group_number})|{condition})"
+        head = "[" + "".join(re.escape(ch) for ch in sorted(first)) + "]"
+        together.append((first, re.compile(head + "(?<=" + "".join(parts) + ".)" + condition), tuple(numbers)))
+    return [entry for entry in alone if entry[0] not in joined_members], together
 
 
 #: A per-character scanner is tried at the first this many occurrences of its character one by one, found by ``str.find``
@@ -834,6 +880,15 @@ def _scan(text: str, scanners: Sequence[re.Pattern[str]]) -> list[tuple[int, int
             start, end = match.span(1)
             if start != end:
                 take(member, start, end)
+    for first, regex, groups in plan.together:
+        if present.isdisjoint(first):
+            continue
+        for match in regex.finditer(text):
+            span = match.span
+            for member, group in groups:
+                start, end = span(group)
+                if start != end:
+                    take(member, start, end)
     for char in present.intersection(plan.table):
         regex, groups = plan.table[char].compiled()
         for match in _char_matches(regex, text, char):
