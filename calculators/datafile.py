@@ -92,7 +92,17 @@ def _loader_class() -> type:
 KEY_LINE = "<key line>"
 
 
-def _walk(node: Any, path: tuple, lines: dict[tuple, int]) -> None:
+def _walk(node: Any, path: tuple, lines: dict[tuple, int], seen: set[int] | None = None) -> None:
+    # an alias (*name) is the same node met again: refused, since the data files write every value out, and following
+    # aliases of aliases would walk exponentially many paths ("billion laughs": a 300-byte file hung check-data)
+    seen = set() if seen is None else seen
+    if id(node) in seen:
+        import yaml
+
+        raise yaml.MarkedYAMLError(problem="this value has an anchor (&name) that an alias (*name) repeats: write the value "
+                                           "out where it is needed (anchors and aliases are not used in these files)",
+                                   problem_mark=node.start_mark)
+    seen.add(id(node))
     lines[path] = node.start_mark.line + 1
     kind = type(node).__name__
     if kind == "MappingNode":
@@ -101,10 +111,10 @@ def _walk(node: Any, path: tuple, lines: dict[tuple, int]) -> None:
             if key_node.tag == "tag:yaml.org,2002:int":
                 key = _core_int(key)
             lines[path + (key,)] = lines[(KEY_LINE, *path, key)] = key_node.start_mark.line + 1
-            _walk(value_node, path + (key,), lines)  # a block value: its path then points at the block's first line
+            _walk(value_node, path + (key,), lines, seen)  # a block value: its path then points at the block's first line
     elif kind == "SequenceNode":
         for index, item in enumerate(node.value):
-            _walk(item, path + (index,), lines)
+            _walk(item, path + (index,), lines, seen)
 
 
 def read_yaml(path: Path | str) -> tuple[Any, dict[tuple, int]]:

@@ -373,6 +373,19 @@ class Terms:
                     path = ("values", low, index, "value") if len(history[low]) > 1 else ("values", low, "value")
                     raise CalculatorInputError(f"values.{low}.value", low_entry.value, f"at most {high} ({high_entry.value}){when}",
                                                allowed_zh=f"不大于{_SPEC_BY_NAME[high].zh} {high_entry.value}", location=where(*path))
+        for table, limit in _PRESET_LIMITS:  # every preset within the limit in force on each date either changes
+            days = [*sorted({e.effective for e in history[table] + history[limit] if e.effective is not None})]
+            for day in days or [None]:
+                table_entry, limit_entry = _in_force(history[table], day), _in_force(history[limit], day)
+                if not (table_entry and limit_entry) or None in (table_entry.value, limit_entry.value):
+                    continue
+                over = [periods for periods in table_entry.value if periods > limit_entry.value]
+                if over:
+                    when = f" (entries in force on {day})" if day else ""
+                    index = history[table].index(table_entry)
+                    path = ("values", table, index, "value") if len(history[table]) > 1 else ("values", table, "value")
+                    raise CalculatorInputError(f"values.{table}.value", over[0], f"at most {limit} ({limit_entry.value}) periods{when}",
+                                               allowed_zh=f"期数不大于{_SPEC_BY_NAME[limit].zh} {limit_entry.value}", location=where(*path))
         return cls(**header, **{name: entry.value for name, entry in latest.items()},
                    citations=MappingProxyType({name: entry.citation for name, entry in latest.items()}),
                    history=MappingProxyType(history))
@@ -416,7 +429,7 @@ def _before_earliest(terms: Terms, name: str, earliest: date | None, date_field:
     return CalculatorInputError(
         date_field, as_of.isoformat(),
         f"a date on or after {earliest}: the earliest entry of {name} in profile {code}",
-        allowed_zh=f"{earliest} 或以后的日期（条款配置 {code} 的“{zh}”（{name}）最早一条自 {earliest} 起，"
+        allowed_zh=f"{earliest} 或以后的日期（条款配置 {code} 的“{zh}”最早一条自 {earliest} 起，"
                    f"{as_of.isoformat()} 没有适用的值）")
 
 
@@ -471,7 +484,13 @@ def _convert(spec: FieldSpec, raw: Any, where: str) -> Any:
             key = int(periods) if isinstance(periods, str) and re.fullmatch(r"[0-9]{1,6}", periods) else periods
             if isinstance(key, bool) or not isinstance(key, int) or key < 1:
                 raise CalculatorInputError(f"{where}[{periods!r}]", periods, "a whole number of periods ≥ 1", allowed_zh="期数须为正整数")
+            if key in table:  # (3 and '3' are one number of periods: never silently merged)
+                raise CalculatorInputError(f"{where}[{periods!r}]", periods, f"each number of periods once ({key} is given twice)",
+                                           allowed_zh=f"每个期数只写一次（{key} 期写了两次）")
             table[key] = _convert(FieldSpec(spec.name, "rate", spec.zh, spec.en, low=spec.low, high=spec.high), rate, f"{where}[{key}]")
+            if table[key] >= _RATE_TABLE_BELOW:
+                raise CalculatorInputError(f"{where}[{key}]", rate, f"a rate below {_RATE_TABLE_BELOW} (what the installment calculator accepts)",
+                                           allowed_zh=f"小于 {_RATE_TABLE_BELOW} 的每期费率（分期计算器只接受低于 10% 的每期费率）")
         return MappingProxyType(dict(sorted(table.items())))
     raise AssertionError(f"unknown field kind {kind}")  # a programming error in a _value() declaration
 
@@ -481,6 +500,11 @@ FIELD_SPECS: tuple[FieldSpec, ...] = tuple(
     FieldSpec(f.name, **f.metadata["spec"]) for f in fields(Terms) if "spec" in f.metadata)
 _SPEC_BY_NAME = {spec.name: spec for spec in FIELD_SPECS}
 _CONFIDENCE = ("H", "M", "L")
+#: A published per-period fee rate must be below this (calculators.installments accepts a rate below 10 % per period).
+_RATE_TABLE_BELOW = Decimal("0.1")
+#: Preset tables whose numbers of periods must not exceed a limit in force on the same date (a preset the calculator would
+#: reject fills and locks a field the user cannot then correct).
+_PRESET_LIMITS = (("installment_rates", "installment_max_periods"), ("cash_installment_rates", "installment_max_periods"))
 #: Pairs of values that must be in order (lower, upper) whenever both are set.
 _ORDERED = (("late_fee_min", "late_fee_max"), ("daily_rate", "daily_rate_cap"))
 _ENTRY_KEYS = ("value", "source", "effective", "confidence", "note")

@@ -149,7 +149,7 @@ def test_a_date_before_the_earliest_entry_is_refused_with_the_value_the_date_and
     assert str(error) == ("statement_date='1999-02-28' is not allowed: a date on or after 1999-03-01: "
                           "the earliest entry of late_fee_rate in profile cmb")
     assert error.message_zh == ("账单日（statement_date）输入有误：1999-02-28。允许：1999-03-01 或以后的日期（条款配置 cmb 的"
-                                "“违约金比例”（late_fee_rate）最早一条自 1999-03-01 起，1999-02-28 没有适用的值）")
+                                "“违约金比例”最早一条自 1999-03-01 起，1999-02-28 没有适用的值）")  # (a form shows this text: no key ids)
 
 
 def test_icbc_has_no_entry_before_2017_and_says_so():

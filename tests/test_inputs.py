@@ -51,6 +51,10 @@ REJECTED = [
     ("amount", "1 000", "数字中间不要有空格"), ("amount", "1000美元", "请只填数字"), ("amount", "1e3", "科学计数法"),
     ("amount", "元", "没有数字"), ("amount", "12期", "不要带“期”"), ("amount", "abc", "请填数字"), ("amount", ".5", "小数点前后"),
     ("percent", "%0.66", "% 只能写在数字后面"), ("percent", "0.66元", "不要带“元”"), ("amount", "1" * 200, "内容太长"),
+    # digits that are not 0-9 are never read as digits (NFKC would fold a pasted footnote mark "²" into a 2)
+    ("amount", "1000²", "“²”不是"), ("amount", "①②000", "“①”不是"), ("integer", "1²", "“²”不是"),
+    ("amount", "１２０００⁰", "“⁰”不是"), ("amount", "\u0661\u0662\u0660\u0660\u0660", "阿拉伯数字 0-9"), ("integer", "十二", "“十”不是"),
+    ("percent", "0.6₆", "“₆”不是"),
 ]
 
 
@@ -116,6 +120,14 @@ def test_payments_accept_typed_amounts_and_full_width_dates():
     expected = overdue_projection("10000", "1000", date(2026, 5, 5), date(2026, 5, 23), 6, CMB,
                                   payments=[(date(2026, 5, 20), "1000"), (date(2026, 5, 23), "200.5")])
     assert typed.summary["total_interest"] == f"{expected.total_interest:,.2f}"
+
+
+def test_a_superscript_digit_is_never_read_as_a_digit_in_any_field():
+    # the amount and a payment line: each rejected under its own field, quoting what was typed, nothing computed
+    view = plan_view({**PLAN_DEFAULTS, "principal": "1000²"}, CMB)
+    assert not view.ok and "1000²" in view.error_message and "“²”不是" in view.error_message
+    view = overdue_view({**OVERDUE_DEFAULTS, "payments": "2026-05-2⁰ 300"}, CMB)
+    assert not view.ok and "2026-05-2⁰ 300" in view.error_message
 
 
 def test_overdraft_view_reads_typed_amounts():
@@ -343,3 +355,40 @@ def test_api_chinese_message_shows_values_as_written_not_reprs():
     message = CalculatorInputError("monthly_fee_rate", Decimal("0.66"), "a fraction", allowed_zh="小数").message_zh
     assert "0.66" in message and "Decimal(" not in message
     assert "2026-05-05" in CalculatorInputError("due_date", date(2026, 5, 5), "x").message_zh
+
+
+@pytest.mark.parametrize("typed", ["፩", "١", "²", "①"])
+def test_digits_of_other_scripts_give_a_clean_error_not_a_crash(typed):
+    # str.isdigit holds for "፩" and "²", which int() cannot read: a check by isdigit alone crashed with a ValueError
+    from calculators.compliance.ruledata import clock
+    from calculators.ui.practice import parse_lines
+
+    with pytest.raises(CalculatorInputError) as info:
+        parse_lines(typed, 4)
+    assert "填记录的序号（1 到 4）" in info.value.allowed_zh
+    with pytest.raises(CalculatorInputError) as info:
+        clock(f"{typed}{typed}:30", "quiet_end")
+    assert "HH:MM" in info.value.allowed_zh
+
+
+@pytest.mark.parametrize("blank", ["", "  ", "\u3000", "\t"])
+def test_a_payment_error_quotes_the_wrong_line_itself_whatever_blank_lines_come_before(blank):
+    # the parser, the calculator and the message count payments alike (blank lines are not payments)
+    for payments, quoted in ((f"2026-05-20 300\n{blank}\n2026-05-21 abc\n2026-05-22 400", "2026-05-21 abc"),  # the parser's error
+                             (f"{blank}\n2026-05-20 300\n{blank}\n2026-06-30 100", "2026-06-30 100")):  # the calculator's
+        view = overdue_view({**OVERDUE_DEFAULTS, "payments": payments}, CMB)
+        assert not view.ok and view.error_field == "payments"
+        assert f"第 2 行：您填的是“{quoted}”" in view.error_message, view.error_message
+
+
+def test_a_date_before_the_profile_has_terms_is_explained_without_internal_ids():
+    view = overdue_view({**OVERDUE_DEFAULTS, "statement_date": "1990-01-05", "due_date": "1990-01-23"}, CMB)
+    assert not view.ok and "最早一条自" in view.error_message and "1990-01-05" in view.error_message
+    assert not re.search(r"[A-Za-z_]{4,}", view.error_message.replace("cmb", "")), view.error_message
+
+
+def test_overdraft_summary_without_a_check_date_reads_as_a_sentence():
+    view = overdraft_view({**OVERDRAFT_DEFAULTS, "as_of": ""}, overdraft_rules())
+    assert view.ok and "未填核对日期，无法判断是否已超过" in view.html and "核对日期未给" not in view.html
+    view = overdraft_view(OVERDRAFT_DEFAULTS, overdraft_rules())
+    assert view.ok and re.search("核对日期(已|尚未)超过", view.html)

@@ -175,3 +175,26 @@ def test_unknown_keys_inside_values_name_the_file_line_key_and_allowed_keys(tmp_
                                   "      effective: 1999-03-01\n      confidence: M\n      sorce: x\n    - value: 违约金"), encoding="utf-8")
     with pytest.raises(CalculatorInputError, match=r"values\.late_fee_name\[0\]\.sorce='sorce' is not allowed: one of the known keys"):
         load_terms(dated)
+
+
+@pytest.mark.parametrize("table,error,zh", [
+    # a preset beyond the longest plan: the calculator would reject it in a field the preset had locked
+    ("{3: 0.0090, 12: 0.0066, 72: 0.0075}", "values.installment_rates.value=72 is not allowed: at most installment_max_periods (60) periods",
+     "期数不大于分期最长期数 60"),
+    # a rate the installment calculator does not accept (it takes a rate below 10 % per period)
+    ("{3: 0.1, 12: 0.0066}", "values.installment_rates.value[3]=Decimal('0.1') is not allowed: a rate below 0.1", "小于 0.1 的每期费率"),
+    # one number of periods written twice (3 and '3'): an error, never silently merged
+    ("{3: 0.0090, '3': 0.0091, 12: 0.0066}", "values.installment_rates.value['3']='3' is not allowed: each number of periods once",
+     "3 期写了两次"),
+])
+def test_presets_must_be_usable_by_the_calculator(tmp_path, table, error, zh):
+    text = (PROFILE_DIR / "cmb.yml").read_text(encoding="utf-8")
+    old = "    value: {3: 0.0090, 6: 0.0075, 10: 0.0070, 12: 0.0066, 18: 0.0068, 24: 0.0068}\n"
+    assert old in text
+    path = tmp_path / "presets.yml"
+    path.write_text(text.replace(old, f"    value: {table}\n", 1), encoding="utf-8")
+    with pytest.raises(CalculatorInputError) as info:
+        load_terms(path)
+    assert error in str(info.value) and zh in info.value.message_zh, (str(info.value), info.value.message_zh)
+    line = text[: text.index(old)].count("\n") + 1
+    assert str(info.value).startswith(f"{path}:{line}:"), str(info.value)  # (the line of the table)

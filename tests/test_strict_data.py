@@ -110,7 +110,8 @@ def test_check_data_validates_every_bundled_profile():
     assert f"profiles: {len(bundled_profiles())} valid ({', '.join(bundled_profiles())})" in done.stdout
 
 
-@pytest.mark.parametrize("case", ["unknown-key", "syntax", "bad-date", "not-utf8", "missing", "directory", "empty", "list"])
+@pytest.mark.parametrize("case", ["unknown-key", "syntax", "bad-date", "not-utf8", "missing", "directory", "empty", "list",
+                                  "nested-aliases"])
 def test_check_data_reports_a_bad_profile_without_a_traceback(tmp_path, case):
     text = (PROFILE_DIR / "cmb.yml").read_text(encoding="utf-8")
     path = tmp_path / "profile.yml"
@@ -135,6 +136,11 @@ def test_check_data_reports_a_bad_profile_without_a_traceback(tmp_path, case):
     elif case == "directory":
         path = tmp_path
         expected = f"{path}: no such file"
+    elif case == "nested-aliases":  # ("billion laughs": each level repeats the one before 9 times; it used to hang)
+        levels = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"] + [f"a{k}: &a{k} [{', '.join([f'*a{k - 1}'] * 9)}]" for k in range(1, 10)]
+        path.write_text(text + "\n".join(levels) + "\n", encoding="utf-8")
+        line = text.count("\n") + 1  # (the anchored value: the node an alias repeats carries no mark of the alias)
+        expected = f"{path}:{line}: invalid YAML: this value has an anchor (&name) that an alias (*name) repeats"
     elif case == "empty":
         path.write_text("", encoding="utf-8")
         expected = f"{path}:1: profile='NoneType' is not allowed"

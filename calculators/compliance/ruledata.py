@@ -175,7 +175,8 @@ def clock(value: Any, field: str) -> time:
         return value
     if isinstance(value, str):
         clock = value.strip()
-        if len(clock) == 5 and clock[2] == ":" and clock[:2].isdigit() and clock[3:].isdigit():
+        # (ASCII digits only: str.isdigit also holds for digits int() cannot read, such as "፩")
+        if len(clock) == 5 and clock.isascii() and clock[2] == ":" and clock[:2].isdigit() and clock[3:].isdigit():
             hour, minute = int(clock[:2]), int(clock[3:])
             if hour < 24 and minute < 60:
                 return time(hour, minute)

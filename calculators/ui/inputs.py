@@ -40,15 +40,25 @@ _GROUPED = re.compile(r"[+-]?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?")
 _SPACES = re.compile(r"\s+")
 
 
+#: What :func:`normalize_text` folds: full-width and half-width forms (``１２``, ``．``, ``％``, ``￥``) and spaces other than
+#: the ASCII space (the ideographic space of a Chinese input method, no-break spaces).  Not the rest of what NFKC folds:
+#: superscript, subscript and circled digits (``1000²``, ``①``), fractions and ligatures are not digits a person typed as
+#: such (a footnote mark pasted with a number would silently change it) and are left for the caller to reject.
+_FOLDED = re.compile("[\u00a0\u2000-\u200a\u202f\u205f\u3000\uff01-\uff5e\uffe0-\uffee]+")
+
+
 def normalize_text(text: str) -> str:
-    """NFKC-normalise typed text: full-width digits, letters, ``．``, ``：``, ``，`` and ``％`` become ASCII.
+    """Fold the full-width forms and spaces in typed text (Unicode NFKC, applied to those characters only): full-width
+    digits, letters, ``．``, ``：``, ``，``, ``％`` and ``￥`` become ASCII (``¥``), the ideographic space a space.
 
     >>> normalize_text("２０２６－０５－２０　３００．５")
     '2026-05-20 300.5'
     >>> normalize_text("21：30")
     '21:30'
+    >>> normalize_text("1000²"), normalize_text("①②000")  # (not folded: rejected where a number is wanted)
+    ('1000²', '①②000')
     """
-    return unicodedata.normalize("NFKC", text or "")
+    return _FOLDED.sub(lambda found: unicodedata.normalize("NFKC", found.group()), text or "")
 
 
 def _fail(field: str, typed: str, cause: str) -> CalculatorInputError:
@@ -130,6 +140,9 @@ def _cause(text: str, kind: str) -> str:
         return "请直接写出数字，不要用科学计数法（如 1e3）"
     if re.fullmatch(r"[+-]?\.[0-9]+|[+-]?[0-9]+\.", text):
         return "小数点前后都要有数字，例如 0.5"
+    odd = [ch for ch in text if ch.isnumeric() and not "0" <= ch <= "9"]
+    if odd:
+        return f"请用阿拉伯数字 0-9 填写：“{odd[0]}”不是（汉字数字、上标、圈号等都不能代替）"
     if re.search(r"[0-9]", text):
         return f"请只填数字，不要带单位或其他文字（本栏单位：{unit}，可不写）"
     return "请填数字"

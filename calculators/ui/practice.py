@@ -69,7 +69,7 @@ def parse_lines(typed: str, count: int) -> list[int]:
     parts = [p for p in _LINES.split(text) if p]
     numbers = set()
     for part in parts:
-        if not part.isdigit() or not 1 <= int(part) <= count:
+        if not (part.isascii() and part.isdigit()) or not 1 <= int(part) <= count:  # (int() reads any script's digits)
             raise CalculatorInputError("answer", typed, f"attempt numbers 1..{count}",
                                        allowed_zh=f"填记录的序号（1 到 {count}），多条用逗号分开，例如 1,3")
         numbers.add(int(part))
@@ -126,7 +126,7 @@ def grade(key: Mapping[str, Any], typed: str) -> View:
     >>> grade(key, "￥４０").summary["verdict"], grade(key, "40.5").summary["verdict"]
     ('correct', 'incorrect')
     >>> grade(key, "四十").error_message
-    '你的答案：您填的是“四十”。允许：请填数字。'
+    '你的答案：您填的是“四十”。允许：请用阿拉伯数字 0-9 填写：“四”不是（汉字数字、上标、圈号等都不能代替）。'
     """
     try:
         right, answer = _GRADERS[key["kind"]](key, typed)

@@ -195,10 +195,11 @@ def overdraft_view(inputs: Mapping[str, str], rules: OverdraftRules) -> View:
     summary = {"two_effective": str(result.has_two_effective_collections).lower(), "band": result.band or "",
                "window_end": result.window_end.isoformat() if result.window_end else "", "gap_days": str(result.gap_days or "")}
     if result.first and result.second and result.window_end and result.exceeded_from:  # two effective collections
-        passed = ("已超过" if result.window_passed else "尚未超过") if result.window_passed is not None else "未给核对日期"
+        passed = (("核对日期已超过" if result.window_passed else "核对日期尚未超过") if result.window_passed is not None
+                  else "未填核对日期，无法判断是否已超过")
         found = (f"有两次有效催收：{result.first.day.isoformat()} 与 {result.second.day.isoformat()}，间隔 {result.gap_days} 天"
                  f"（须至少 {rules.min_gap_days} 天）。其后 {rules.months_after} 个月于 <b>{result.window_end.isoformat()}</b> 届满，"
-                 f"自 {result.exceeded_from.isoformat()} 起为“超过三个月”；核对日期{passed}。")
+                 f"自 {result.exceeded_from.isoformat()} 起为“超过三个月”；{passed}。")
     else:
         found = f"<b>没有</b>两次间隔至少 {rules.min_gap_days} 天、能证明持卡人收悉的有效催收。"
     excluded = "".join(f"<li>第 {i + 1} 条不计入：{html.escape(reason)}</li>" for i, reason in result.excluded)

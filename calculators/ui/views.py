@@ -131,7 +131,8 @@ def form_message(exc: CalculatorInputError, fields: Mapping[str, tuple[str, str,
         rule_text += f"（依据：{exc.source}）"
     typed = str(inputs.get(name) or "").strip()
     line = re.match(r"[a-z_]+\[(\d+)\]", exc.field)
-    if line and fields[name][1] == "textarea":  # one line of a list: quote that line, counted from 1
+    if line and fields[name][1] == "textarea":  # one line of a list: quote that line, counted from 1 among the non-blank
+        # lines (as every parser and calculator numbers them: a blank line is no payment)
         if re.search(r"第 \d+ 行", rule):  # the parser's message already names and quotes the line
             return name, f"{label}：{rule}。".replace("。。", "。")
         rows = [r for r in str(inputs.get(name) or "").splitlines() if r.strip()]
@@ -162,11 +163,12 @@ def parse_payments(text: str) -> list[tuple[str, str]]:
     >>> parse_payments("2026-05-20 300\\n2026-05-23, 200.5\\n２０２６－０５－２５　￥1,000元")
     [('2026-05-20', '300'), ('2026-05-23', '200.5'), ('2026-05-25', '1000')]
     """
-    payments = []
-    for number, line in enumerate((text or "").splitlines(), 1):
+    payments: list[tuple[str, str]] = []
+    for line in (text or "").splitlines():
         line = normalize_text(line).strip()
         if not line:
-            continue
+            continue  # (blank lines are not counted: payments[k] is the k-th payment, as the calculator numbers them)
+        number = len(payments) + 1
         parts = re.fullmatch(r"(\S+?)[\s,]+(\S.*)", line)
         if not parts or not re.fullmatch(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}", parts.group(1)):
             raise CalculatorInputError(f"payments[{number - 1}]", line, "one payment per line: YYYY-MM-DD amount",
