@@ -99,7 +99,9 @@ def _principal_parts(amount: Decimal, periods: int, rounding: str, remainder_at:
     parts[-1 if remainder_at == "last" else 0] += remainder
     if min(parts) < 0:  # only possible when the parts round up ("up", "half_up", "half_even") on tiny amounts
         raise CalculatorInputError(field, str(amount), f"at least {base * (periods - 1)}: the other {periods - 1} parts of "
-                                   f"{base} (rounded {rounding}) must leave a remainder period that is not negative")
+                                   f"{base} (rounded {rounding}) must leave a remainder period that is not negative",
+                                   allowed_zh=f"不少于 {base * (periods - 1)} 元：本金按每期 {base} 元分摊（条款配置的取整方式）时，"
+                                              f"其余 {periods - 1} 期已超过本金，最后调整的一期会成为负数；请加大本金或减少期数")
     return parts
 
 

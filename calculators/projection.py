@@ -165,7 +165,9 @@ def overdue_projection(
         owed = principal + interest_owed + fees_owed
         if owed > MAX_AMOUNT:  # the next cycle's figures would leave the amounts the functions accept
             raise CalculatorInputError("statement_balance", statement_balance,
-                                       f"a balance whose projection stays within {MAX_AMOUNT} (cycle {k} would owe {owed})")
+                                       f"a balance whose projection stays within {MAX_AMOUNT} (cycle {k} would owe {owed})",
+                                       allowed_zh=f"小一些的金额：按此金额推算，第 {k} 个账单周期欠款将达 {owed:,.2f} 元，超出计算上限 "
+                                                  f"{MAX_AMOUNT:,.2f} 元")
         t = terms_at(statement)  # this statement's own minimum and tolerance
         new_minimum = min(owed, minimum_payment(principal, t, previous_unpaid_minimum=unpaid_minimum,
                                                 fees=fee, interest=interest))

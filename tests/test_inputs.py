@@ -392,3 +392,16 @@ def test_overdraft_summary_without_a_check_date_reads_as_a_sentence():
     assert view.ok and "未填核对日期，无法判断是否已超过" in view.html and "核对日期未给" not in view.html
     view = overdraft_view(OVERDRAFT_DEFAULTS, overdraft_rules())
     assert view.ok and re.search("核对日期(已|尚未)超过", view.html)
+
+
+def test_errors_past_a_calculation_limit_name_the_limit_not_a_rule_the_input_meets():
+    # the typed amount is a valid amount: the message must say what is wrong with it (the projection's limit)
+    view = overdue_view({**OVERDUE_DEFAULTS, "statement_balance": "999,999,999,999"}, CMB)
+    assert not view.ok and view.error_field == "statement_balance"
+    assert "超出计算上限 1,000,000,000,000.00 元" in view.error_message and "最多两位小数" not in view.error_message
+    # a principal too small to split when parts round up (a profile may round them up): the cause, in Chinese
+    from calculators.installments import _principal_parts
+
+    with pytest.raises(CalculatorInputError) as info:
+        _principal_parts(Decimal("0.5"), 12, "up", "last")
+    assert "不少于 0.55 元" in info.value.allowed_zh and "请加大本金或减少期数" in info.value.allowed_zh
