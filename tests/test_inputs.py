@@ -405,3 +405,15 @@ def test_errors_past_a_calculation_limit_name_the_limit_not_a_rule_the_input_mee
     with pytest.raises(CalculatorInputError) as info:
         _principal_parts(Decimal("0.5"), 12, "up", "last")
     assert "不少于 0.55 元" in info.value.allowed_zh and "请加大本金或减少期数" in info.value.allowed_zh
+
+
+@pytest.mark.parametrize("text", ["١٢٠٠٠", "12_000", "１２０００", "1,000", "12000²"])
+def test_the_api_reads_only_plain_ascii_numbers_from_text(text):
+    # Decimal() alone reads digits of any script and underscores: the API would compute what the forms refuse
+    with pytest.raises(CalculatorInputError) as info:
+        installment_plan(text, 12, "0.0066", CMB)
+    assert info.value.field == "principal"
+    # the forms read what they accept through the normaliser, then the API computes exactly the same plan
+    if text in ("１２０００", "1,000"):
+        plain = normalize_number(text, "principal", "amount")
+        assert installment_plan(plain, 12, "0.0066", CMB).total_fee == installment_plan(Decimal(plain), 12, "0.0066", CMB).total_fee
