@@ -417,3 +417,19 @@ def test_the_api_reads_only_plain_ascii_numbers_from_text(text):
     if text in ("１２０００", "1,000"):
         plain = normalize_number(text, "principal", "amount")
         assert installment_plan(plain, 12, "0.0066", CMB).total_fee == installment_plan(Decimal(plain), 12, "0.0066", CMB).total_fee
+
+
+@pytest.mark.parametrize("key,value,allowed", [("months_after", 10**6, "≤ 120"), ("months_after", 10**5000, "≤ 120"),
+                                                ("min_gap_days", 10**9, "≤ 3660")], ids=["million-months", "5000-digit", "gap"])
+def test_overdraft_rule_data_is_bounded(key, value, allowed):
+    # a huge window used to reach the tracker and fail there: "year 85359 is out of range", or an OverflowError
+    from calculators.compliance.overdraft import OverdraftRules
+
+    rules = overdraft_rules()
+    data = {"collections_required": 2, "min_gap_days": rules.min_gap_days, "months_after": rules.months_after,
+            "bands": [{"name": b.name, "minimum": str(b.minimum)} for b in rules.bands],
+            "sources": [{"id": s.id, "where": s.where, "text": s.text} for s in rules.sources]}
+    assert OverdraftRules.from_dict(data).months_after == rules.months_after  # (the shipped data is within the bounds)
+    with pytest.raises(CalculatorInputError) as info:
+        OverdraftRules.from_dict({**data, key: value})
+    assert info.value.field == key and allowed in str(info.value)

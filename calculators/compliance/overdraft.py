@@ -151,8 +151,9 @@ class OverdraftRules:
             history.append((_text(item.get("version"), f"history[{i}].version"), _bands(item.get("bands"), f"history[{i}].bands")))
         return cls(
             collections_required=required,
-            min_gap_days=_positive_int(data.get("min_gap_days"), "min_gap_days"),
-            months_after=_positive_int(data.get("months_after"), "months_after"),
+            # (input-domain bounds, not rules: ten years, beyond any rule's window; larger values overflowed the dates)
+            min_gap_days=_positive_int(data.get("min_gap_days"), "min_gap_days", maximum=3660),
+            months_after=_positive_int(data.get("months_after"), "months_after", maximum=120),
             bands=_bands(data.get("bands"), "bands"),
             history=tuple(history),
             sources=_sources(data.get("sources"), "sources"),

@@ -64,14 +64,20 @@ def boolean(value: Any, field: str) -> bool:
     return value
 
 
-def positive_int(value: Any, field: str) -> int:
-    """A whole number ≥ 1 (``True`` is refused).
+def positive_int(value: Any, field: str, maximum: int | None = None) -> int:
+    """A whole number ≥ 1 (``True`` is refused), at most ``maximum`` if given.
 
     >>> positive_int(6, "max_unanswered_attempts_per_method_per_day")
     6
+    >>> positive_int(10**6, "months_after", maximum=120)
+    Traceback (most recent call last):
+    ...
+    calculators.errors.CalculatorInputError: months_after=1000000 is not allowed: a whole number ≥ 1 and ≤ 120
     """
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise fail(field, value, "a whole number ≥ 1", "不小于 1 的整数")
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1 or (maximum is not None and value > maximum):
+        if maximum is None:
+            raise fail(field, value, "a whole number ≥ 1", "不小于 1 的整数")
+        raise fail(field, value, f"a whole number ≥ 1 and ≤ {maximum}", f"1 到 {maximum} 之间的整数")
     return value
 
 
