@@ -55,6 +55,8 @@ REJECTED = [
     ("amount", "1000²", "“²”不是"), ("amount", "①②000", "“①”不是"), ("integer", "1²", "“²”不是"),
     ("amount", "１２０００⁰", "“⁰”不是"), ("amount", "\u0661\u0662\u0660\u0660\u0660", "阿拉伯数字 0-9"), ("integer", "十二", "“十”不是"),
     ("percent", "0.6₆", "“₆”不是"),
+    # what an input method or a paste slips in
+    ("amount", "1000。50", "中文句号“。”不是小数点"), ("amount", "1000\u200b", "看不见的字符"), ("integer", "\ufeff12", "看不见的字符"),
 ]
 
 

@@ -38,6 +38,8 @@ _UNIT_NAMES = {"amount": "元", "integer": "期", "percent": "%"}
 _PLAIN = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
 _GROUPED = re.compile(r"[+-]?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?")
 _SPACES = re.compile(r"\s+")
+#: Characters that take no room on screen (zero-width spaces and joiners, the byte-order mark, soft hyphens).
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u2060-\u2064\ufeff]")
 
 
 #: What :func:`normalize_text` folds: full-width and half-width forms (``１２``, ``．``, ``％``, ``￥``) and spaces other than
@@ -140,6 +142,10 @@ def _cause(text: str, kind: str) -> str:
         return "请直接写出数字，不要用科学计数法（如 1e3）"
     if re.fullmatch(r"[+-]?\.[0-9]+|[+-]?[0-9]+\.", text):
         return "小数点前后都要有数字，例如 0.5"
+    if _INVISIBLE.search(text):
+        return "数字里有看不见的字符（如零宽空格，常随复制粘贴带入）：请删掉本栏内容后重新输入"
+    if re.search(r"[0-9]。[0-9]", text):
+        return "小数点请用“.”：中文句号“。”不是小数点（例如 1000.50）"
     odd = [ch for ch in text if ch.isnumeric() and not "0" <= ch <= "9"]
     if odd:
         return f"请用阿拉伯数字 0-9 填写：“{odd[0]}”不是（汉字数字、上标、圈号等都不能代替）"
