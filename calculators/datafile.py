@@ -57,10 +57,18 @@ def _loader_class() -> type:
 
     def construct_decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decimal:
         text = loader.construct_scalar(node)
-        return Decimal(text.replace(".", "", 1) if text.lstrip("+-").lower() in (".inf", ".nan") else text)
+        try:
+            return Decimal(text.replace(".", "", 1) if text.lstrip("+-").lower() in (".inf", ".nan") else text)
+        except ArithmeticError:  # (an explicit !!float tag on text that is no number): the value's own line
+            raise yaml.constructor.ConstructorError(None, None, f"{text!r} is not a number", node.start_mark) from None
 
     def construct_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
-        return _core_int(loader.construct_scalar(node))
+        text = loader.construct_scalar(node)
+        try:
+            return _core_int(text)
+        except ValueError:  # (an explicit !!int tag on text the core schema does not read as one, "0b11"): its own line
+            raise yaml.constructor.ConstructorError(None, None, f"{text!r} is not a whole number (YAML 1.2 core schema: "
+                                                    "decimal, 0o octal or 0x hexadecimal)", node.start_mark) from None
 
     def construct_date(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> date:
         text = loader.construct_scalar(node)
@@ -107,6 +115,11 @@ def _walk(node: Any, path: tuple, lines: dict[tuple, int], seen: set[int] | None
     kind = type(node).__name__
     if kind == "MappingNode":
         for key_node, value_node in node.value:
+            if type(key_node).__name__ != "ScalarNode":  # ("? [a, b]": a list or a mapping as a key): the key's own line
+                import yaml
+
+                raise yaml.MarkedYAMLError(problem="a key must be a plain value, not a list or a mapping",
+                                           problem_mark=key_node.start_mark)
             key = key_node.value
             if key_node.tag == "tag:yaml.org,2002:int":
                 key = _core_int(key)

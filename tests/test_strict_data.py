@@ -43,6 +43,17 @@ def test_yaml_is_read_with_the_1_2_core_schema(tmp_path):
     assert lines[("time",)] == 9
 
 
+@pytest.mark.parametrize("value,problem", [("!!int 0b11", "'0b11' is not a whole number"), ("!!float abc", "'abc' is not a number"),
+                                           ("\n    ? [a, b]\n    : 1", "a key must be a plain value")])
+def test_a_value_the_schema_cannot_read_is_reported_at_its_own_line(tmp_path, value, problem):
+    path = tmp_path / "bad.yml"
+    path.write_text(f"code: x\nvalues:\n  grace_days: {value}\n", encoding="utf-8")
+    done = _check_data(str(path))
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    line = 3 if value.startswith("!!") else 4
+    assert f"{path}:{line}: invalid YAML: {problem}" in done.stderr, done.stderr
+
+
 def test_impossible_date_is_reported_at_its_own_line(tmp_path):
     path = _yaml(tmp_path, "a: 1\nb:\n  c: 2\n  when: 2021-02-30\n")
     with pytest.raises(Exception) as info:
