@@ -32,9 +32,8 @@ ROUNDING_RULES: dict[str, str] = {
 }
 
 _AMOUNT_ZH = "金额（元），最多两位小数"
-#: A number as the API reads it from text: ASCII digits, an optional sign, decimal point and exponent (NaN and infinities
-#: pass here and are refused as not finite).
-_DECIMAL_TEXT = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|[+-]?(?i:nan|snan|inf|infinity)")
+#: A number as the API reads it from text: ASCII digits, an optional sign, decimal point and exponent.
+_DECIMAL_TEXT = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 
 
 def _to_decimal(value: Any, field: str, allowed: str, allowed_zh: str) -> Decimal:

@@ -29,7 +29,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any, Iterator, Mapping
 
 from .datafile import KEY_LINE, line_of
 from .dates import MAX_DATE, to_date
@@ -364,28 +364,18 @@ class Terms:
             history[spec.name] = _entries(spec, values.get(spec.name), where)
         latest = {name: entries[-1] for name, entries in history.items()}
         for low, high in _ORDERED:  # each pair in order on every date either of them changes
-            days: list[date | None] = [*sorted({e.effective for e in history[low] + history[high] if e.effective is not None})]
-            for day in days or [None]:
-                low_entry, high_entry = _in_force(history[low], day), _in_force(history[high], day)
-                if low_entry and high_entry and None not in (low_entry.value, high_entry.value) and low_entry.value > high_entry.value:
-                    when = f" (entries in force on {day})" if day else ""
-                    index = history[low].index(low_entry)
-                    path = ("values", low, index, "value") if len(history[low]) > 1 else ("values", low, "value")
-                    raise CalculatorInputError(f"values.{low}.value", low_entry.value, f"at most {high} ({high_entry.value}){when}",
-                                               allowed_zh=f"不大于{_SPEC_BY_NAME[high].zh} {high_entry.value}", location=where(*path))
+            for day, low_entry, high_entry in _both_in_force(history, low, high):
+                if low_entry.value > high_entry.value:
+                    raise CalculatorInputError(f"values.{low}.value", low_entry.value, f"at most {high} ({high_entry.value}){_on(day)}",
+                                               allowed_zh=f"不大于{_SPEC_BY_NAME[high].zh} {high_entry.value}",
+                                               location=where(*_entry_path(history, low, low_entry)))
         for table, limit in _PRESET_LIMITS:  # every preset within the limit in force on each date either changes
-            days = [*sorted({e.effective for e in history[table] + history[limit] if e.effective is not None})]
-            for day in days or [None]:
-                table_entry, limit_entry = _in_force(history[table], day), _in_force(history[limit], day)
-                if not (table_entry and limit_entry) or None in (table_entry.value, limit_entry.value):
-                    continue
+            for day, table_entry, limit_entry in _both_in_force(history, table, limit):
                 over = [periods for periods in table_entry.value if periods > limit_entry.value]
                 if over:
-                    when = f" (entries in force on {day})" if day else ""
-                    index = history[table].index(table_entry)
-                    path = ("values", table, index, "value") if len(history[table]) > 1 else ("values", table, "value")
-                    raise CalculatorInputError(f"values.{table}.value", over[0], f"at most {limit} ({limit_entry.value}) periods{when}",
-                                               allowed_zh=f"期数不大于{_SPEC_BY_NAME[limit].zh} {limit_entry.value}", location=where(*path))
+                    raise CalculatorInputError(f"values.{table}.value", over[0], f"at most {limit} ({limit_entry.value}) periods{_on(day)}",
+                                               allowed_zh=f"期数不大于{_SPEC_BY_NAME[limit].zh} {limit_entry.value}",
+                                               location=where(*_entry_path(history, table, table_entry)))
         return cls(**header, **{name: entry.value for name, entry in latest.items()},
                    citations=MappingProxyType({name: entry.citation for name, entry in latest.items()}),
                    history=MappingProxyType(history))
@@ -420,6 +410,27 @@ class _TermsWithGaps(Terms):
 
     def __repr__(self) -> str:
         return f"Terms(code={self.code!r}, as_of={self.as_of!r}, values before the earliest entry not shown)"
+
+
+def _both_in_force(history: Mapping[str, tuple[Dated, ...]], first: str, second: str) -> Iterator[tuple[date | None, Dated, Dated]]:
+    """(day, entry of ``first``, entry of ``second``) in force on each date either changes (one undated check if neither
+    is dated), where both have a value set."""
+    days: list[date | None] = [*sorted({e.effective for e in history[first] + history[second] if e.effective is not None})]
+    for day in days or [None]:
+        first_entry, second_entry = _in_force(history[first], day), _in_force(history[second], day)
+        if first_entry and second_entry and None not in (first_entry.value, second_entry.value):
+            yield day, first_entry, second_entry
+
+
+def _on(day: date | None) -> str:
+    """The date a clash of dated entries is reported on (nothing for undated ones)."""
+    return f" (entries in force on {day})" if day else ""
+
+
+def _entry_path(history: Mapping[str, tuple[Dated, ...]], name: str, entry: Dated) -> tuple[Any, ...]:
+    """The key path of ``entry`` of ``name`` in the profile file (its line is reported)."""
+    entries = history[name]
+    return ("values", name, entries.index(entry), "value") if len(entries) > 1 else ("values", name, "value")
 
 
 def _before_earliest(terms: Terms, name: str, earliest: date | None, date_field: str) -> CalculatorInputError:

@@ -454,12 +454,21 @@ class _CharScanner:
                            for member, expanded, seconds in guarded)
             after = "|".join(re.escape(second) + "(?<=" + "".join(part(member, expanded) for member, expanded in members) + "(?s:..))"
                              for second, members in branches.items())
-            condition = "(?!)"
-            for _, group in reversed(groups):
-                condition = f"(?({group})|{condition})"
-            regex = char + "(?<=" + here + ".)" + (f"(?=(?:{after}|))" if after else "") + condition
+            regex = char + "(?<=" + here + ".)" + (f"(?=(?:{after}|))" if after else "") + _any_group(groups)
             self._compiled = (re.compile(regex), tuple(groups))
         return self._compiled
+
+
+def _any_group(groups: Sequence[tuple[int, int]]) -> str:
+    """A regex condition that holds where at least one of the (member, group number) ``groups`` matched, else fails.
+
+    >>> _any_group([(0, 1), (5, 3)])
+    '(?(1)|(?(3)|(?!)))'
+    """
+    condition = "(?!)"
+    for _, group in reversed(groups):
+        condition = f"(?({group})|{condition})"
+    return condition
 
 
 def _group_count(source: str) -> int:
@@ -795,11 +804,8 @@ def _together(alone: list[tuple[int, re.Pattern[str], frozenset[str] | None]]) -
             numbers.append((member, number))
             parts.append(f"(?=({expanded})|)")
             number += 1 + _group_count(expanded)
-        condition = "(?!)"
-        for _, group_number in reversed(numbers):
-            condition = f"(?({group_number})|{condition})"
         head = "[" + "".join(re.escape(ch) for ch in sorted(first)) + "]"
-        together.append((first, re.compile(head + "(?<=" + "".join(parts) + ".)" + condition), tuple(numbers)))
+        together.append((first, re.compile(head + "(?<=" + "".join(parts) + ".)" + _any_group(numbers)), tuple(numbers)))
     return [entry for entry in alone if entry[0] not in joined_members], together
 
 
