@@ -109,7 +109,7 @@ def test_id_with_impossible_birth_date_not_flagged():
     "逾期金额 3,260 元，本金 50,000.00 元，合计 13800138000.50 元。",
     "《刑法》第一百九十六条、法释〔2009〕19号第八条、第 196 条。",
     "校验和 a1380013800b 与 sha 3f9e1c2b13912345678d0e。",
-    "编号 9" + MOBILE + "、" + MOBILE + "9、" + MOBILE[:3] + " " + MOBILE[3:7] + "-" + MOBILE[7:] + "。",
+    "编号 9" + MOBILE + "、" + MOBILE + "9。",
     "单号 " + "0" * 16 + " 和 " + "4" * 16 + "。",
     "共 12 期，每期 0.66%，年化 14.62%。",
 ])
@@ -265,3 +265,74 @@ def test_grouped_numbers_inside_longer_runs_of_numbers_not_flagged():
     run = "M 1075 2566 C " + " ".join(card[i:i + 4] for i in range(0, 16, 4)) + " 480 1152"
     assert kinds(run) == []
     assert kinds(f"手机 {MOBILE} 2026 年") == ["mobile"]  # a solid number next to other numbers still counts
+
+
+# --- the kinds of writing around the listed formats: mixed separators, other groupings, labels -----------------
+
+
+@pytest.mark.parametrize("template", [
+    "{a} {b}-{c}", "{a}-{b} {c}", "{a} - {b} - {c}", "{a}  {b}  {c}", "{a}.{b}-{c}", "{a} {bc}", "{ab} {c}",
+    "{a}-{b3} {c5}", "+86 {a}-{b} {c}", "(+86) {a} {b}.{c}",
+])
+def test_mobiles_with_mixed_separators_and_other_groupings_caught(template):
+    text = "手机 " + template.format(a=MOBILE[:3], b=MOBILE[3:7], c=MOBILE[7:], b3=MOBILE[3:6], c5=MOBILE[6:],
+                                  bc=MOBILE[3:], ab=MOBILE[:7])
+    assert kinds(text) == ["mobile"], text
+    assert kinds(wide(text)) == ["mobile"], wide(text)
+
+
+@pytest.mark.parametrize("text", [
+    "VX:{m}", "vx：{m}", "加V{m}", "WX{m}", "wechat {m}", "WeChat#{m}", "QQ{m}", "Contact: {m}", "微信号 wxid: {m}",
+    "Mob.{m}", "SJ:{m}", "whatsapp:{m}",
+])
+def test_mobiles_after_a_latin_label_caught(text):
+    assert kinds(text.format(m=MOBILE)) == ["mobile"], text
+
+
+@pytest.mark.parametrize("text", [
+    "sha a{m}", "id_{m}", "0x{m}", "abc{m}", "deadbeef{m}", "user{m}",
+])
+def test_numbers_inside_words_and_hashes_still_not_flagged(text):
+    # a Latin word glued to the number that is neither a known prefix nor a label before a colon: an identifier or a hash
+    assert kinds(text.format(m=MOBILE)) == [], text
+
+
+@pytest.mark.parametrize("groups", [(6, 8, 4), (3, 3, 4, 4, 4), (6, 6, 6), (10, 8), (6, 8, 3, 1)])
+def test_id_numbers_in_other_groupings_and_mixed_separators_caught(groups):
+    number = id_number()
+    parts, at = [], 0
+    for size in groups:
+        parts.append(number[at:at + size])
+        at += size
+    for seps in (" ", "-", " -"):
+        text = "身份证 " + "".join(part + (seps[k % len(seps)] if k < len(parts) - 1 else "") for k, part in enumerate(parts))
+        expected = [] if min(groups) < 2 else ["id_number"]  # a lone last character is not a group of an ID
+        assert kinds(text) == expected, text
+
+
+@pytest.mark.parametrize(("prefix", "length", "first"), [("622588", 16, 6), ("621700", 19, 6), ("9558", 19, 4), ("622588", 16, 4)])
+def test_cards_written_as_issuer_part_and_rest_caught_without_a_card_word(prefix, length, first):
+    number = card_number(prefix, length)
+    assert kinds(f"号码 {number[:first]} {number[first:]}") == ["card"]
+    assert kinds(f"号码 {number[:first]}-{number[first:first + 4]} {number[first + 4:]}") == []  # not a card's grouping
+    fours = [number[i:i + 4] for i in range(0, length, 4)]
+    mixed = "".join(group + ("- "[k % 2] if k < len(fours) - 1 else "") for k, group in enumerate(fours))
+    assert kinds(f"卡号 {mixed}") == ["card"], mixed
+
+
+def test_serial_numbers_in_issuer_and_rest_shape_without_card_prefix_or_word_not_flagged():
+    number = card_number("80", 16)
+    assert kinds(f"订单号 {number[:6]} {number[6:]}") == []
+    assert kinds(f"银行卡号 {number[:6]} {number[6:]}") == ["card"]
+
+
+def test_amounts_written_with_spaces_between_thousands_not_flagged():
+    # groups of three after a short first group: an amount, not a mobile number
+    assert kinds("合计 15 000 000 000 元、13 912 345 678 元") == []
+
+
+def test_decimal_numbers_are_not_grouped_numbers():
+    # two groups parted by a dot: a decimal number (data files, printed arrays), whatever the lengths
+    card = card_number("622588", 16)
+    assert kinds(f"[{MOBILE[:3]}.{MOBILE[3:]}, {MOBILE[:8]}.{MOBILE[8:]}, {card[:4]}.{card[4:]}, {card[:6]}.{card[6:]}]") == []
+    assert kinds(f"手机 {MOBILE[:3]}.{MOBILE[3:7]}.{MOBILE[7:]}") == ["mobile"]  # three groups: a grouped number

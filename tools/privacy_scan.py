@@ -10,21 +10,28 @@ built site must not contain:
 
 * an 18-digit resident identity number (居民身份证号码) with a valid GB 11643
   check digit, a plausible region code and a real birth date, written solid or
-  grouped 6-8-4 or 6-4-4-4 with one kind of separator (space, hyphen or dot);
-* a mainland mobile number: 11 digits starting 13–19, written solid or grouped
-  3-4-4, 3-3-5 or 4-4-3 with one kind of separator, optionally after +86 / 0086 / 86;
+  in groups of at least two characters (6-8-4, 6-4-4-4, 3-3-4-4-4 …);
+* a mainland mobile number: 11 digits starting 13–19, written solid or in
+  groups of at least three digits (3-4-4, 3-3-5, 4-4-3, 3-8 …), optionally
+  after +86 / 0086 / 86;
 * a card number of 13–19 digits that passes the Luhn check **and** either starts
   with a card prefix issued in China (UnionPay 62 and 60, 9558/9559 19-digit
   debit cards, Visa 4, Mastercard 51–55 and 2221–2720, JCB 3528–3589, American
   Express 34/37, each with its lengths) or follows a card word (卡号、银行卡、
-  信用卡、账号、card …) on the same line; written solid, in groups of four or 4-6-5.
+  信用卡、账号、card …) on the same line; written solid, in groups of four
+  (the last one shorter), 4-6-5, or as the first four or six digits (the
+  issuer's part) and the rest.
 
-Before matching, each line is NFKC-normalised, so full-width digits, letters,
-spaces and hyphens (１３９－１２３４…) count like ASCII ones, and dashes (‐ – —)
-count as hyphens.  A number may be glued to a Chinese prefix (卡号6222…) or to a
-known Latin one (Tel、ID、No.、card …); it may not be part of a longer run of
-digits or of another word (hashes such as ``a13912345678d0e``), and it may not
-continue with a decimal point (amounts).
+Groups are separated by a space, a hyphen or a dot, by two spaces, or by a
+hyphen or dot with a space on either side (``1xx - xxxx - xxxx``); one number
+may mix them (``1xx xxxx-xxxx``).  Before matching, each line is
+NFKC-normalised, so full-width digits, letters, spaces and hyphens
+(１３９－１２３４…) count like ASCII ones, and dashes (‐ – —) count as hyphens.  A
+number may be glued to a Chinese prefix (卡号6222…), to a Latin label followed by
+a colon or ``#`` (``VX:``, ``WeChat#``), or directly to a known Latin one (Tel、
+ID、No.、VX、QQ、card …); it may not be part of a longer run of digits or of
+another word (hashes such as ``a13912345678d0e``), and it may not continue with
+a decimal point (amounts).
 
 Service numbers (95555, 400-820-5555, 12378, 12363), dates, amounts, article
 numbers and hashes do not match these shapes.  Output is ``file:line: kind:
@@ -75,15 +82,24 @@ BUNDLE_SUFFIXES = (".min.js", ".min.css", ".bundle.js", ".js.map", ".css.map")
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
-#: A run of digits with single separators between groups (an 18-character ID may end in X).
-TOKEN_RE = re.compile(r"(?<![0-9])[0-9](?:[ .-]?[0-9])*(?:[ .-]?[Xx])?(?![0-9])")
-#: Latin words a number may be glued to (lower case, without punctuation).
-LATIN_PREFIXES = frozenset({"tel", "phone", "mobile", "mob", "cell", "no", "id", "idno", "card", "cardno", "acct", "account", "sfz", "m", "t"})
+#: What separates two groups of digits: a space, a hyphen or a dot; two spaces; a hyphen or a dot with a space on
+#: either side.
+SEPARATOR = r"(?: ?[.-] ?|  ?)"
+_SEPARATOR_RE = re.compile(SEPARATOR)
+#: A run of digits in groups (an 18-character ID may end in X).
+TOKEN_RE = re.compile(rf"(?<![0-9])[0-9](?:{SEPARATOR}?[0-9])*(?:{SEPARATOR}?[Xx])?(?![0-9])")
+#: Latin words a number may be glued to directly or after a dot or hyphen (lower case, without punctuation); after a
+#: colon or ``#`` any Latin word is a label.
+LATIN_PREFIXES = frozenset({
+    "tel", "tele", "telephone", "phone", "ph", "mobile", "mob", "cell", "call", "sms", "hp", "mp", "contact", "no", "num",
+    "number", "nr", "id", "idno", "card", "cardno", "acct", "account", "sfz", "sj", "sjh", "dh", "m", "t",
+    "v", "vx", "wx", "wechat", "weixin", "qq", "whatsapp",
+})
 CARD_WORDS = re.compile(r"(卡号|卡\s*号|银行卡|信用卡|借记卡|储蓄卡|贷记卡|账号|帐号|卡片号|card|acct|account)", re.IGNORECASE)
 DASHES = str.maketrans({"‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-", "―": "-", "−": "-", "\u00a0": " "})
-#: Group patterns (lengths of the digit groups) accepted for each kind.
-ID_GROUPS = {(18,), (6, 8, 4), (6, 4, 4, 4)}
-MOBILE_GROUPS = {(11,), (3, 4, 4), (3, 3, 5), (4, 4, 3)}
+#: The shortest group (of digits, or the final X) of a grouped ID number, and of a grouped mobile number.
+ID_GROUP_MIN = 2
+MOBILE_GROUP_MIN = 3
 @dataclass(frozen=True)
 class Finding:
     path: str
@@ -154,27 +170,44 @@ def _normalise(line: str) -> str:
 
 
 def _glued_ok(line: str, start: int) -> bool:
-    """A number may follow a non-Latin character, or a known Latin prefix (Tel、ID、No. …), not a hash or word."""
+    """A number may follow a non-Latin character, a Latin label and a colon or ``#`` (VX:、WeChat#), or a known
+    Latin prefix (Tel、ID、No. …), not a hash or another word.
+
+    >>> _glued_ok("VX:139", 3), _glued_ok("vx139", 2), _glued_ok("a139", 1), _glued_ok("x1:139", 3), _glued_ok("1.5", 2)
+    (True, True, False, False, False)
+    """
     k = start
-    if k and line[k - 1] in ".:#-":
-        if line[k - 1] == "." and k > 1 and line[k - 2].isdigit():
+    mark = line[k - 1] if k else ""
+    if mark and mark in ".:#-":
+        if mark == "." and k > 1 and line[k - 2].isdigit():
             return False  # the decimals of 1.5 …
         k -= 1
+        while k and line[k - 1] == " " and mark in ":#":
+            k -= 1  # "VX : 139…"
     j = k
     while j and line[j - 1].isascii() and (line[j - 1].isalnum() or line[j - 1] == "_"):
         j -= 1
     word = line[j:k]
-    return not word or word.lower() in LATIN_PREFIXES
+    if not word:
+        return True
+    return word.lower() in LATIN_PREFIXES or (mark in (":", "#") and word.isalpha())
 
 
 def _chunks(token: str) -> list[tuple[int, str, tuple[int, ...]]]:
-    """Candidate numbers in a token: (offset, text, group lengths) of the whole token (if it uses one kind of
-    separator), then of each space-separated chunk of it that is one solid run of at least 11 digits
-    (a mobile number followed by " 2026年").  A grouped number inside a longer run of numbers (drawing coordinates, tables)
-    is not a candidate."""
-    out = []
-    if len(set(re.findall(r"[ .-]", token))) <= 1:
-        out.append((0, token, tuple(len(g) for g in re.split(r"[ .-]", token))))
+    """Candidate numbers in a token: (offset, text, group lengths) of the whole token, then of each space-separated
+    chunk of it that is one solid run of at least 11 digits (a mobile number followed by " 2026年").  A grouped number
+    inside a longer run of numbers (drawing coordinates, tables) is not a candidate.
+
+    >>> [(at, groups) for at, _, groups in _chunks("123 4567-8901")]
+    [(0, (3, 4, 4))]
+    >>> _chunks("123.45678901")
+    []
+    >>> [(at, groups) for at, _, groups in _chunks("2026 12345678901")]
+    [(0, (4, 11)), (5, (11,))]
+    """
+    separators = _SEPARATOR_RE.findall(token)
+    # (two groups parted by a dot are a decimal number: 137.90124779)
+    out = [] if len(separators) == 1 and "." in separators[0] else [(0, token, tuple(len(g) for g in _SEPARATOR_RE.split(token)))]
     if " " in token:
         offset = 0
         for chunk in token.split(" "):
@@ -187,7 +220,7 @@ def _chunks(token: str) -> list[tuple[int, str, tuple[int, ...]]]:
 def _classify(text: str, groups: tuple[int, ...], before: str, plus: bool) -> tuple[str, str] | None:
     """(kind, digits) of one candidate, or None."""
     digits = re.sub(r"[ .-]", "", text)
-    if len(digits) == 18 and groups in ID_GROUPS and valid_id_number(digits):
+    if len(digits) == 18 and min(groups) >= ID_GROUP_MIN and valid_id_number(digits):
         return "id_number", digits.upper()
     if not digits.isdigit():
         return None
@@ -200,9 +233,9 @@ def _classify(text: str, groups: tuple[int, ...], before: str, plus: bool) -> tu
         digits_m, mobile_groups = digits[4:], (11,)
     else:
         digits_m = digits
-    if len(digits_m) == 11 and re.fullmatch(r"1[3-9][0-9]{9}", digits_m) and mobile_groups in MOBILE_GROUPS:
+    if len(digits_m) == 11 and re.fullmatch(r"1[3-9][0-9]{9}", digits_m) and min(mobile_groups) >= MOBILE_GROUP_MIN:
         return "mobile", digits_m
-    card_shape = (len(groups) == 1 or groups == (4, 6, 5)
+    card_shape = (len(groups) == 1 or groups == (4, 6, 5) or (len(groups) == 2 and groups[0] in (4, 6))
                   or (len(groups) >= 3 and all(g == 4 for g in groups[:-1]) and 1 <= groups[-1] <= 4))
     if 13 <= len(digits) <= 19 and card_shape and len(set(digits)) > 1 and luhn_valid(digits):
         if chinese_card_prefix(digits) or CARD_WORDS.search(before[-16:]):
@@ -379,6 +412,13 @@ def generated_corpus(seed: int = 0, per_format: int = 40) -> list[tuple[str, str
             (f"+86 {tel}", "mobile"),
             (f"Tel:{tel}", "mobile"),
             (f"请拨{tel}联系", "mobile"),
+            (f"手机 {tel[:3]} {tel[3:7]}-{tel[7:]}", "mobile"),  # mixed separators
+            (f"电话 {tel[:3]} - {tel[3:7]} - {tel[7:]}", "mobile"),
+            (f"手机 {tel[:3]} {tel[3:]}", "mobile"),  # 3-8
+            (f"{rng.choice(['VX', 'wx', 'WeChat', 'QQ', 'Contact'])}:{tel}", "mobile"),  # a Latin label and a colon
+            (f"加V{tel}", "mobile"),
+            (f"身份证 {grouped(pid, (3, 3, 4, 4, 4), sep)}", "id_number"),
+            (f"证件 {pid[:6]} {pid[6:14]}-{pid[14:]}", "id_number"),
         ]
         for prefix, length in (("622588", 16), ("621700", 19), ("9558", 19), ("4392", 16), ("5187", 16), ("6013", 19)):
             number = card(prefix, length)
@@ -386,6 +426,7 @@ def generated_corpus(seed: int = 0, per_format: int = 40) -> list[tuple[str, str
                 (f"卡号{number}", "card"),
                 (f"尾号已隐藏？不，完整号码是 {grouped(number, (4,) * (length // 4), sep)}", "card"),
                 (f"银行卡 {_wide(number)}", "card"),
+                (f"号码 {number[:6]} {number[6:]}", "card"),  # the issuer's part and the rest
             ]
         positives.append((f"卡号 {card(rng.choice('13578'), 16)}", "card"))  # any prefix after a card word
     negatives: list[tuple[str, str]] = []
@@ -406,6 +447,10 @@ def generated_corpus(seed: int = 0, per_format: int = 40) -> list[tuple[str, str
             (f"第 {rng.randint(1, 300)} 条；法释〔2009〕19 号；共 {rng.randint(1, 60)} 期，年化 {rng.randint(1, 24)}.{rng.randint(0, 99)}%", ""),
             (f"1{rng.choice('012')}{digits(9)} 不是手机号段", ""),
             (f"账单日 {rng.randint(2020, 2030)}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}", ""),
+            (f"[{tel[:3]}.{tel[3:]}, {tel[:8]}.{tel[8:]}]", ""),  # decimals
+            (f"合计 {tel[:2]} {tel[2:5]} {tel[5:8]} {tel[8:]} 元", ""),  # thousands parted by spaces
+            (f"{rng.choice(['user', 'abc', '0x', 'id_'])}{tel}", ""),  # an identifier
+            (f"订单号 {serial[:6]} {serial[6:]}", ""),
         ]
     return positives + negatives
 
