@@ -29,7 +29,7 @@ else
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help book test test-fast lint live serve bench clean lock check-data check-venv class-summary lint-eval
+.PHONY: help book test test-fast lint live serve bench clean lock check-data check-venv class-summary lint-eval privacy
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -87,6 +87,11 @@ class-summary: $(call INSTALLED,book) ## combine trainees' exported practice fil
 lint-eval: $(call INSTALLED,book) ## measure the red-line linter on labelled sentences it has never seen: make lint-eval SET=file.tsv (totals only)
 	@test -n "$(SET)" || { echo "error: give the file: make lint-eval SET=file.tsv (tab-separated: label, category, kind, text; see bench/README.md)" >&2; exit 2; }
 	@$(BIN)/python bench/bench_linter.py --set "$(SET)"
+
+privacy: ## fail on real-looking ID, mobile or card numbers in the checkout and the built site (PATHS=… to scan others)
+	@echo "==> scanning $(or $(PATHS),this checkout$(if $(wildcard _build/html/index.html), and _build/html)) for ID, mobile and card numbers"
+	$(PYTHON) tools/privacy_scan.py $(or $(PATHS),. $(if $(wildcard _build/html/index.html),_build/html))
+	@echo "==> no real-looking ID, mobile or card number found"
 
 serve: ## serve the built site on http://127.0.0.1:$(PORT)/ (offline, like an intranet server)
 	@test -f _build/html/index.html || { echo "error: no site yet, run 'make book' first" >&2; exit 1; }

@@ -167,6 +167,16 @@ def test_source_static_folder_is_scanned(tmp_path):
     assert [f.kind for f in scan_paths([tmp_path / "book"])] == ["mobile"]
 
 
+def test_make_privacy_scans_the_paths_given_and_fails_on_a_finding_without_printing_it(tmp_path):
+    (tmp_path / "page.md").write_text(f"客户 {id_number()}", encoding="utf-8")
+    run = subprocess.run(["make", "-s", "-C", str(ROOT), "privacy", f"PATHS={tmp_path}"], capture_output=True, text=True)
+    assert run.returncode != 0 and "page.md:1: id_number: 110101" in run.stdout, run.stdout + run.stderr
+    assert id_number() not in run.stdout + run.stderr
+    (tmp_path / "page.md").write_text("客户 张三（虚构）", encoding="utf-8")
+    clean = subprocess.run(["make", "-s", "-C", str(ROOT), "privacy", f"PATHS={tmp_path}"], capture_output=True, text=True)
+    assert clean.returncode == 0 and "no real-looking ID, mobile or card number found" in clean.stdout, clean.stdout + clean.stderr
+
+
 def test_command_line_entry_point(tmp_path):
     (tmp_path / "a.md").write_text(id_number(), encoding="utf-8")
     run = subprocess.run([sys.executable, str(ROOT / "tools" / "privacy_scan.py"), str(tmp_path)], capture_output=True, text=True)

@@ -73,3 +73,11 @@ def test_images_have_alt_text():
     for page in toc_pages():
         text = page_file(page).read_text(encoding="utf-8")  # the page file, or the one generated from a procedure YAML
         assert not re.search(r"!\[\]\(", text), page
+
+
+def test_every_make_target_with_a_help_line_is_documented_in_the_readme():
+    # "docs for every command": each target `make help` lists appears in the README as `make <target>`
+    targets = re.findall(r"^([a-z-]+):.*## ", (ROOT / "Makefile").read_text(encoding="utf-8"), flags=re.M)
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert len(targets) >= 15 and "privacy" in targets
+    assert [t for t in targets if not re.search(rf"`make {re.escape(t)}\b", readme)] == []
