@@ -8,8 +8,10 @@ tests/test_browser_calculators.py.
 
 from __future__ import annotations
 
+import asyncio
 import re
 import time
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -21,7 +23,8 @@ from calculators.ui.frontends import browser_call, form_html
 from calculators.ui.inputs import normalize_number
 from calculators.ui.rule_views import OVERDRAFT_DEFAULTS, overdraft_view
 from calculators.ui.views import OVERDUE_DEFAULTS, OVERDUE_FIELDS, PLAN_DEFAULTS, PLAN_FIELDS, overdue_view, plan_view
-from calculators.ui.widgets import OverdueCalculator, PlanCalculator
+from calculators.ui import widgets
+from calculators.ui.widgets import TYPING_PAUSE, OverdueCalculator, PlanCalculator
 from procedures.rules import overdraft_rules
 
 CMB = load_terms("cmb")
@@ -253,10 +256,60 @@ def test_plan_view_never_ignores_a_typed_value_that_disagrees_with_the_preset():
     assert plan_view({**PLAN_DEFAULTS, "preset": "3", "periods": "", "monthly_fee_rate": ""}, CMB).summary["total_fee"] == "324.00"
 
 
-def test_text_widgets_recompute_when_typing_pauses():
+#: The pause the widget tests wait for: longer than the widgets' own, so that a loaded machine's late timer cannot make a
+#: 50 ms gap between keystrokes look like a pause.
+PAUSE = max(TYPING_PAUSE, 0.6)
+
+
+def _keystrokes(calc, name, texts, gap):
+    """Send ``texts`` to a text box as the browser does (set_state: one message per keystroke), ``gap`` seconds apart,
+    inside a running event loop as in a kernel; returns the number of recomputes seen after each keystroke and after
+    a pause."""
+    computed = []
+    view = calc.tool.view
+
+    def counting(*args, **kwargs):
+        computed.append(1)
+        return view(*args, **kwargs)
+
+    async def typing():
+        seen = []
+        for text in texts:
+            calc.inputs[name].set_state({"value": text})
+            seen.append(len(computed))
+            await asyncio.sleep(gap)
+        await asyncio.sleep(PAUSE + 0.3)
+        seen.append(len(computed))
+        return seen
+
+    calc.tool = replace(calc.tool, view=counting)
+    return asyncio.run(typing())
+
+
+def test_text_widgets_recompute_when_typing_pauses_not_on_every_keystroke(monkeypatch):
+    monkeypatch.setattr(widgets, "TYPING_PAUSE", PAUSE)
     calc = PlanCalculator(CMB)
     for name in ("principal", "periods", "monthly_fee_rate", "after_period"):
-        assert calc.inputs[name].continuous_update is False
+        assert calc.inputs[name].continuous_update is True  # every keystroke reaches the kernel, which waits for a pause
+    # five keystrokes 50 ms apart: nothing is computed while typing, once after the pause
+    assert _keystrokes(calc, "principal", ["1", "13", "130", "1300", "13000"], 0.05) == [0, 0, 0, 0, 0, 1]
+    assert calc.view.ok and calc.inputs["principal"].value == "13000" and calc.view.summary["total_fee"] == "1,029.60"
+    # a pause after each keystroke: each is computed; a bad one shows its message under its field
+    overdue = OverdueCalculator(CMB)
+    assert _keystrokes(overdue, "minimum_due", ["ab", "abc"], PAUSE + 0.3) == [0, 1, 2]
+    assert not overdue.view.ok and overdue.errors["minimum_due"].value.startswith('<span role="alert"')
+
+
+def test_a_value_set_from_code_or_outside_a_kernel_is_computed_at_once():
+    calc = OverdueCalculator(CMB)
+    calc.inputs["minimum_due"].set_state({"value": "abc"})  # no running event loop (a script, a doctest): at once
+    assert not calc.view.ok and calc.errors["minimum_due"].value
+
+    async def from_code():
+        calc.inputs["minimum_due"].value = OVERDUE_DEFAULTS["minimum_due"]  # a trainer's cell sets it: at once
+        return calc.view.ok
+
+    assert asyncio.run(from_code()) is True
 
 
 # ---------------------------------------------------------------- API bounds

@@ -274,3 +274,41 @@ def test_changed_example_numbers_update_the_page_instead_of_breaking_it(tmp_path
                       for o in c.get("outputs", []))
     assert "消费 2,500.50 元" in shown and "3 月 28 日" in shown and "| 3,333.33 元 |" in shown
     assert "4 期合计利息" in shown and "6,000 元分 6 期" in shown and "还完 2 期后" in shown
+
+
+def test_in_a_kernel_typed_text_is_computed_when_typing_pauses_not_on_every_keystroke():
+    """The widgets in a real kernel, sent what a browser sends: one comm message per keystroke (ipywidgets' update)."""
+    from jupyter_client.manager import start_new_kernel
+
+    manager, client = start_new_kernel(kernel_name="python3", cwd=str(ROOT), startup_timeout=120)
+
+    def run(code: str) -> str:
+        msg_id, out = client.execute(code), []
+        while True:
+            message = client.get_iopub_msg(timeout=120)
+            if message["parent_header"].get("msg_id") != msg_id:
+                continue
+            kind, content = message["msg_type"], message["content"]
+            if kind == "stream":
+                out.append(content["text"])
+            assert kind != "error", "\n".join(content["traceback"])
+            if kind == "status" and content["execution_state"] == "idle":
+                return "".join(out).strip()
+
+    try:
+        # (a pause of 1 s here, longer than the widgets' own, so that a loaded machine cannot make 50 ms look like a pause)
+        model = run("from dataclasses import replace\nfrom calculators.ui import widgets\nwidgets.TYPING_PAUSE = 1.0\n"
+                    "calc = widgets.PlanCalculator()\ncomputed = []\nview = calc.tool.view\n"
+                    "calc.tool = replace(calc.tool, view=lambda *a, **k: computed.append(1) or view(*a, **k))\n"
+                    "print(calc.inputs['principal'].model_id)")
+        for text in ("1", "13", "130", "1300", "13000"):
+            client.shell_channel.send(client.session.msg("comm_msg", {"comm_id": model, "data": {
+                "method": "update", "state": {"value": text}, "buffer_paths": []}}))
+            time.sleep(0.05)
+        state = "print(len(computed), calc.inputs['principal'].value, calc.view.summary['total_fee'])"
+        assert run(state) == "0 13000 950.40"  # every keystroke arrived; nothing computed while typing
+        time.sleep(1.5)
+        assert run(state) == "1 13000 1,029.60"  # computed once, after the pause, with the kernel idle
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)

@@ -1,8 +1,10 @@
 """ipywidgets front ends of the two calculators, for trainers in JupyterLab or Voila.
 
 Thin views over :mod:`calculators.views`: a change of an input recomputes
-through the public API (text boxes when typing pauses: on Enter or when the box
-loses focus, ``continuous_update=False``); a bad input shows the form's message
+through the public API.  What is typed in a text box is computed when typing
+pauses (:data:`TYPING_PAUSE` after the last keystroke, as the site's forms wait),
+not on every keystroke; a value set from code (``calc.inputs[name].value = …``,
+or outside a running kernel) is computed at once.  A bad input shows the form's message
 under its field (never a traceback) and clears the result, so no stale figure
 stays on screen; a plausibility warning shows under its field next to the
 result.  A published preset fills in the fields it sets and locks them, so what
@@ -13,6 +15,7 @@ is shown is what is computed.  Test them without a browser: set
 
 from __future__ import annotations
 
+import asyncio
 import html
 from datetime import date
 
@@ -22,7 +25,19 @@ from ..display import percent
 from .frontends import TOOLS, load_context
 from .views import View, preset_fill
 
-__all__ = ["ToolWidget", "OverdueCalculator", "PlanCalculator", "ContactPlanChecker", "OverdraftTracker", "ScriptLinter"]
+__all__ = ["TYPING_PAUSE", "ToolWidget", "OverdueCalculator", "PlanCalculator", "ContactPlanChecker", "OverdraftTracker", "ScriptLinter"]
+
+
+#: Seconds without a keystroke after which a widget computes what was typed in a text box (the site's forms wait as long).
+TYPING_PAUSE = 0.3
+
+
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    """The event loop of the kernel serving the widgets (ipykernel runs one), or None outside a running loop."""
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
 
 
 class ToolWidget:
@@ -41,12 +56,32 @@ class ToolWidget:
         self.result = w.HTML()
         self.view: View | None = None
         self._filling = False
+        self._pending: asyncio.TimerHandle | None = None  # the recompute waiting for typing to pause
         rows = [w.VBox([self.inputs[name], self.errors[name], self.warnings[name]]) for name in self.fields]
         columns = "repeat(2, 1fr)" if len(rows) > 1 else "1fr"
         header = w.HTML(f"<p><b>{self.tool.title}</b></p>")
         self.widget = w.VBox([header, w.GridBox(rows, layout=w.Layout(grid_template_columns=columns)), self.result])
         for control in self.inputs.values():
-            control.observe(self.update, names="value")
+            control.observe(self._changed, names="value")
+        self.update()
+
+    def _changed(self, change) -> None:
+        """A value changed: text typed in the browser waits for a pause in typing; anything else is computed at once."""
+        owner = change["owner"]
+        # (ipywidgets holds a value sent by the browser in _property_lock while it notifies: pinned 8.1.9, and
+        # tests/test_live_session.py sends the browser's messages to a real kernel)
+        typed = isinstance(owner, (w.Text, w.Textarea)) and "value" in owner._property_lock
+        loop = _running_loop() if typed and not self._filling else None
+        if self._pending is not None:
+            self._pending.cancel()
+            self._pending = None
+        if loop is None:
+            self.update(change)
+        else:
+            self._pending = loop.call_later(TYPING_PAUSE, self._typed)
+
+    def _typed(self) -> None:
+        self._pending = None
         self.update()
 
     def fill(self, values: dict[str, str], *, lock: bool) -> None:
@@ -66,12 +101,12 @@ class ToolWidget:
         if kind == "date":
             return w.DatePicker(description=label, value=date.fromisoformat(value) if value else None, style=style)
         if kind == "textarea":
-            return w.Textarea(description=label, value=value, placeholder=hint, style=style, continuous_update=False,
+            return w.Textarea(description=label, value=value, placeholder=hint, style=style, continuous_update=True,
                               layout=w.Layout(width="100%", height=f"{max(4, value.count(chr(10)) + 2) * 1.6}em"))
         if kind == "select":  # the profile's published installment rates
             options = [("不用预设", "")] + [(f"{k} 期，每期 {percent(v)}", str(k)) for k, v in self.context.installment_rates.items()]
             return w.Dropdown(description=label, options=options, value="", style=style)
-        return w.Text(description=label, value=value, placeholder=hint, style=style, continuous_update=False)
+        return w.Text(description=label, value=value, placeholder=hint, style=style, continuous_update=True)
 
     def values(self) -> dict[str, str]:
         """The current inputs as the text the view expects (dates as ISO strings, empty when unset)."""
