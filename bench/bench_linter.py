@@ -56,8 +56,11 @@ def speed_texts() -> dict[str, str]:
     mixed = fill("".join(item.text for item in dev))
     compliant = fill("".join(item.text for item in dev if not item.violation))
     bare = fill("".join(c for c in mixed if c not in "，。！？；：、“”‘’（）,.!?;:\n… "))
+    # the worst kind of text found so far (session 25, a helper's probe): a finding every three characters, each read by
+    # the context judge (the model scores these words between its veto and its threshold); linear, but slower
+    dense = fill("老赖、穷鬼、人渣、无赖、瘪三、赖皮、")
     return {"compliant script": compliant, "half violations": mixed, "unpunctuated": bare,
-            "one repeated character": "啊" * SPEED_CHARS, "negation words only": fill("不会没有")}
+            "one repeated character": "啊" * SPEED_CHARS, "negation words only": fill("不会没有"), "dense insult list": dense}
 
 
 def timings(repeat: int = 5, clock=time.process_time) -> dict[str, float]:

@@ -121,3 +121,73 @@ def test_the_model_builds_every_key_it_weighs_and_scores_as_with_every_key():
             assert model._probability(keys) == 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, score)))), segment
             windows_seen += 1
     assert windows_seen > 20_000
+
+
+def _reference_context_features(text: str, start: int, end: int) -> set[str]:
+    """context_features as first written (character by character), the definition the faster scans must keep."""
+    from calculators.compliance.redline_context import CLAUSE_MARKS, HEAD, HEADING_MARKS, LEFT, QUESTION_MARKS, RIGHT, SENTENCE_ENDS
+    from calculators.compliance.redline_text import normalise
+
+    stops, keys = SENTENCE_ENDS + CLAUSE_MARKS, set()
+
+    def grams(prefix, piece, sizes):
+        for n in sizes:
+            keys.update(prefix + piece[i:i + n] for i in range(len(piece) - n + 1))
+
+    left = start
+    while left > 0 and start - left < LEFT and text[left - 1] not in stops:
+        left -= 1
+    right = end
+    while right < len(text) and right - end < RIGHT and text[right] not in stops:
+        right += 1
+    grams("<", normalise(text[left:start]), (1, 2, 3))
+    grams(">", normalise(text[end:right]), (1, 2, 3))
+    grams("=", normalise(text[start:end]), (1, 2, 3))
+    asked = -1
+    if right < len(text) and text[right] in stops:
+        keys.add(">" + text[right])
+        if text[right] not in SENTENCE_ENDS:
+            after = stop = right + 1
+            while stop < len(text) and stop - after < RIGHT and text[stop] not in SENTENCE_ENDS:
+                stop += 1
+            grams("»", normalise(text[after:stop]), (1, 2, 3))
+            if stop < len(text) and text[stop] in QUESTION_MARKS:
+                asked = stop
+        elif text[right] in QUESTION_MARKS:
+            asked = right
+    if asked >= 0:
+        after = asked + 1
+        while after < len(text) and after - asked <= RIGHT and (text[after] in SENTENCE_ENDS or text[after].isspace()):
+            after += 1
+        stop = after
+        while stop < len(text) and stop - after < RIGHT and text[stop] not in SENTENCE_ENDS:
+            stop += 1
+        grams("›", normalise(text[after:stop]), (1, 2, 3))
+    head = start
+    while head > 0 and start - head < 2 * LEFT and text[head - 1] not in SENTENCE_ENDS:
+        head -= 1
+    cut = next((k for k in range(head, start) if text[k] in CLAUSE_MARKS), start)
+    if cut == start or text[cut] in HEADING_MARKS:
+        grams("^" if cut == start else "ˆ", normalise(text[head:min(head + HEAD, start)]), (2, 3))
+    before = text[max(head, start - 2 * LEFT):start]
+    if max(before.rfind(c) for c in "“「『") > max(before.rfind(c) for c in "”」』"):
+        keys.add("#quoted")
+    return keys
+
+
+def test_the_context_judge_reads_every_match_as_the_character_by_character_definition():
+    from calculators.compliance.redline_context import context_features
+    from calculators.compliance.redlines import rule_candidates
+
+    rules = redlines()
+    rng = random.Random(3)
+    marks = "。！？!?\n，,；;：:…“”「」 、"
+    shuffled = ["".join(rng.choice(marks) if rng.random() < 0.3 else c for c in text) for text in _texts()[:400]]
+    checked = 0
+    for text in _texts() + shuffled:
+        spans = {(start, end) for start, end, _ in rule_candidates(text, rules)}
+        spans |= {(k, min(len(text), k + rng.randint(1, 70))) for k in rng.sample(range(len(text)), min(3, len(text)))}
+        for start, end in spans:  # (and spans anywhere, of any length: words at the text's ends, longer than the windows)
+            assert context_features(text, start, end) == _reference_context_features(text, start, end), (text, start, end)
+            checked += 1
+    assert checked > 5000

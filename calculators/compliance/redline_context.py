@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping, Sequence
@@ -56,11 +57,41 @@ CLAUSE_MARKS = "，,；;：:…"
 HEADING_MARKS = "：:"
 _STOPS = SENTENCE_ENDS + CLAUSE_MARKS
 _OPEN, _CLOSE = "“「『", "”」』"
+# (the scans of context_features, run by the regex engine: the first mark of a kind from a position, or everything up to
+# and including the last mark of a kind before one)
+_FIRST_STOP = re.compile(f"[{re.escape(_STOPS)}]")
+_UP_TO_LAST_STOP = re.compile(f"(?s).*[{re.escape(_STOPS)}]")
+_FIRST_SENTENCE_END = re.compile(f"[{re.escape(SENTENCE_ENDS)}]")
+_UP_TO_LAST_SENTENCE_END = re.compile(f"(?s).*[{re.escape(SENTENCE_ENDS)}]")
+_FIRST_CLAUSE_MARK = re.compile(f"[{re.escape(CLAUSE_MARKS)}]")
+
+
+#: The slices that cut a text of each length (up to :data:`_SLICED`) into its n-grams, by n (precomputed: the judge reads
+#: short windows, and cutting by a tuple of slices runs at C speed).
+_SLICED = 64
+
+
+def _slices(n: int) -> tuple[tuple[slice, ...], ...]:
+    return tuple(tuple(slice(i, i + n) for i in range(length - n + 1)) for length in range(_SLICED + 1))
+
+
+_SLICES = {n: _slices(n) for n in (1, 2, 3)}
 
 
 def _grams(prefix: str, text: str, sizes: tuple[int, ...], keys: set[str]) -> None:
+    """Add ``prefix`` + each n-gram of ``text`` for n in ``sizes`` to ``keys``.
+
+    >>> keys = set(); _grams("<", "严禁说", (1, 2), keys); sorted(keys)
+    ['<严', '<严禁', '<禁', '<禁说', '<说']
+    """
+    length = len(text)
+    if length > _SLICED:
+        for n in sizes:
+            keys.update(prefix + text[i:i + n] for i in range(length - n + 1))
+        return
+    cut, add = text.__getitem__, prefix.__add__
     for n in sizes:
-        keys.update(prefix + text[i:i + n] for i in range(len(text) - n + 1))
+        keys.update(map(add, map(cut, _SLICES[n][length])))
 
 
 def context_features(text: str, start: int, end: int) -> set[str]:
@@ -76,43 +107,51 @@ def context_features(text: str, start: int, end: int) -> set[str]:
     >>> "#quoted" in context_features("不要说“坐牢”", 4, 6), "#quoted" in context_features("你要坐牢", 2, 4)
     (True, False)
     """
-    left = start
-    while left > 0 and start - left < LEFT and text[left - 1] not in _STOPS:
-        left -= 1
-    right = end
-    while right < len(text) and right - end < RIGHT and text[right] not in _STOPS:
-        right += 1
+    length = len(text)
+    # (each scan: at most so many characters, up to the first stop mark on the way)
+    left = max(0, start - LEFT)
+    found = _UP_TO_LAST_STOP.match(text, left, start)
+    if found is not None:
+        left = found.end()
+    right = min(length, end + RIGHT)
+    found = _FIRST_STOP.search(text, end, right)
+    if found is not None:
+        right = found.start()
     keys: set[str] = set()
     _grams("<", normalise(text[left:start]), (1, 2, 3), keys)
     _grams(">", normalise(text[end:right]), (1, 2, 3), keys)
     _grams("=", normalise(text[start:end]), (1, 2, 3), keys)
     asked = -1  # where the match's sentence ends in a question mark, if it does within the windows read
-    if right < len(text) and text[right] in _STOPS:
+    if right < length and text[right] in _STOPS:
         keys.add(">" + text[right])  # the clause's end mark ("？": a question; "。": a statement)
         if text[right] not in SENTENCE_ENDS:  # the rest of the sentence, read apart ("……，我劝住了")
             after = right + 1
-            stop = after
-            while stop < len(text) and stop - after < RIGHT and text[stop] not in SENTENCE_ENDS:
-                stop += 1
+            stop = min(length, after + RIGHT)
+            found = _FIRST_SENTENCE_END.search(text, after, stop)
+            if found is not None:
+                stop = found.start()
             _grams("»", normalise(text[after:stop]), (1, 2, 3), keys)
-            if stop < len(text) and text[stop] in QUESTION_MARKS:
+            if stop < length and text[stop] in QUESTION_MARKS:
                 asked = stop
         elif text[right] in QUESTION_MARKS:
             asked = right
     if asked >= 0:  # a question: the sentence that answers it, read apart ("上门堵人？我们不做这种事。")
         after = asked + 1
-        while after < len(text) and after - asked <= RIGHT and (text[after] in SENTENCE_ENDS or text[after].isspace()):
+        while after < length and after - asked <= RIGHT and (text[after] in SENTENCE_ENDS or text[after].isspace()):
             after += 1
-        stop = after
-        while stop < len(text) and stop - after < RIGHT and text[stop] not in SENTENCE_ENDS:
-            stop += 1
+        stop = min(length, after + RIGHT)
+        found = _FIRST_SENTENCE_END.search(text, after, stop)
+        if found is not None:
+            stop = found.start()
         _grams("›", normalise(text[after:stop]), (1, 2, 3), keys)
-    head = start
-    while head > 0 and start - head < 2 * LEFT and text[head - 1] not in SENTENCE_ENDS:
-        head -= 1
+    head = max(0, start - 2 * LEFT)
+    found = _UP_TO_LAST_SENTENCE_END.match(text, head, start)
+    if found is not None:
+        head = found.end()
     # (the head of the match's own clause, or a heading ending in a colon; not an earlier clause: "我们不会骗您，下周就去您
     # 单位" is not negated by its head)
-    cut = next((k for k in range(head, start) if text[k] in CLAUSE_MARKS), start)  # (bounded: 2 * LEFT characters)
+    found = _FIRST_CLAUSE_MARK.search(text, head, start)  # (bounded: 2 * LEFT characters)
+    cut = start if found is None else found.start()
     if cut == start or text[cut] in HEADING_MARKS:
         _grams("^" if cut == start else "ˆ", normalise(text[head:min(head + HEAD, start)]), (2, 3), keys)
     before = text[max(head, start - 2 * LEFT):start]  # (within the sentence; bounded: linear time)

@@ -1567,8 +1567,10 @@ def _answered_by_refutation(text: str, end: int, rules: RedlineRules, cues: _Cue
     """
     if cues is None:
         cues = _Cues(rules)
-    stripped = text[:end].rstrip()
-    if not stripped or stripped[-1] not in "？?" or cues.post is None:
+    last = end  # (the last character before `end` that is not a space: looked for from `end`, not by copying the text)
+    while last and text[last - 1].isspace():
+        last -= 1
+    if not last or text[last - 1] not in "？?" or cues.post is None:
         return False
     after = text[end:end + rules.post_window + 1]
     cut = min((after.find(mark) for mark in _SENTENCE_ENDS if mark in after), default=len(after))
