@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import re
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
@@ -283,7 +284,13 @@ def _keystrokes(calc, name, texts, gap):
         return seen
 
     calc.tool = replace(calc.tool, view=counting)
-    return asyncio.run(typing())
+    return _apart(lambda: asyncio.run(typing()))
+
+
+def _apart(call):
+    """``call()`` in a thread of its own, where no event loop runs (the browser tests' Playwright runs one in this one)."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(call).result()
 
 
 def test_text_widgets_recompute_when_typing_pauses_not_on_every_keystroke(monkeypatch):
@@ -302,14 +309,18 @@ def test_text_widgets_recompute_when_typing_pauses_not_on_every_keystroke(monkey
 
 def test_a_value_set_from_code_or_outside_a_kernel_is_computed_at_once():
     calc = OverdueCalculator(CMB)
-    calc.inputs["minimum_due"].set_state({"value": "abc"})  # no running event loop (a script, a doctest): at once
-    assert not calc.view.ok and calc.errors["minimum_due"].value
+
+    def outside():
+        calc.inputs["minimum_due"].set_state({"value": "abc"})  # no running event loop (a script, a doctest): at once
+        return calc.view.ok, bool(calc.errors["minimum_due"].value)
+
+    assert _apart(outside) == (False, True)
 
     async def from_code():
         calc.inputs["minimum_due"].value = OVERDUE_DEFAULTS["minimum_due"]  # a trainer's cell sets it: at once
         return calc.view.ok
 
-    assert asyncio.run(from_code()) is True
+    assert _apart(lambda: asyncio.run(from_code())) is True
 
 
 # ---------------------------------------------------------------- API bounds

@@ -281,8 +281,8 @@ def test_grouped_numbers_inside_longer_runs_of_numbers_not_flagged():
 
 
 @pytest.mark.parametrize("template", [
-    "{a} {b}-{c}", "{a}-{b} {c}", "{a} - {b} - {c}", "{a}  {b}  {c}", "{a}.{b}-{c}", "{a} {bc}", "{ab} {c}",
-    "{a}-{b3} {c5}", "+86 {a}-{b} {c}", "(+86) {a} {b}.{c}",
+    "{a} {b}-{c}", "{a}-{b} {c}", "{a} - {b} - {c}", "{a}  {b}  {c}", "{a} . {b} - {c}", "{a} {bc}", "{ab} {c}",
+    "{a}-{b3} {c5}", "+86 {a}-{b} {c}", "(+86) {a} {b} {c}", "+86-{a}.{b}.{c}",
 ])
 def test_mobiles_with_mixed_separators_and_other_groupings_caught(template):
     text = "手机 " + template.format(a=MOBILE[:3], b=MOBILE[3:7], c=MOBILE[7:], b3=MOBILE[3:6], c5=MOBILE[6:],
@@ -324,7 +324,7 @@ def test_id_numbers_in_other_groupings_and_mixed_separators_caught(groups):
 def test_cards_written_as_issuer_part_and_rest_caught_without_a_card_word(prefix, length, first):
     number = card_number(prefix, length)
     assert kinds(f"号码 {number[:first]} {number[first:]}") == ["card"]
-    assert kinds(f"号码 {number[:first]}-{number[first:first + 4]} {number[first + 4:]}") == []  # not a card's grouping
+    assert kinds(f"号码 {number[:first]}-{number[first:first + 2]} {number[first + 2:]}") == []  # not a card's grouping
     fours = [number[i:i + 4] for i in range(0, length, 4)]
     mixed = "".join(group + ("- "[k % 2] if k < len(fours) - 1 else "") for k, group in enumerate(fours))
     assert kinds(f"卡号 {mixed}") == ["card"], mixed
@@ -346,3 +346,32 @@ def test_decimal_numbers_are_not_grouped_numbers():
     card = card_number("622588", 16)
     assert kinds(f"[{MOBILE[:3]}.{MOBILE[3:]}, {MOBILE[:8]}.{MOBILE[8:]}, {card[:4]}.{card[4:]}, {card[:6]}.{card[6:]}]") == []
     assert kinds(f"手机 {MOBILE[:3]}.{MOBILE[3:7]}.{MOBILE[7:]}") == ["mobile"]  # three groups: a grouped number
+    # a dot among other separators is a decimal point too (physical constants, test data): 1838.683 6605
+    assert kinds(f"{MOBILE[:4]}.{MOBILE[4:7]} {MOBILE[7:]}  0.000 0011；{card[:3]}.{card[3:9]} -{card[9:]}") == []
+
+
+def test_numbers_spaced_out_one_character_at_a_time_caught():
+    # OCR and spaced-out fonts: "1 3 9 1 2 …"
+    assert kinds("联系方式" + " ".join(MOBILE) + "/张女士") == ["mobile"]
+    assert kinds("＋８６ " + " ".join(wide(MOBILE))) == ["mobile"]
+    assert kinds("身份证 " + " ".join(id_number())) == ["id_number"]
+    assert kinds("VISA " + " ".join(card_number("4392", 16))) == ["card"]
+
+
+@pytest.mark.parametrize("template", ["+86{a}-{bc}", "Tel +86{a}.{b}.{c}", "电话0086-{a4}.{b4}.{c3}", "“86{m}”是他的号"])
+def test_a_country_code_glued_to_a_grouped_mobile_number_caught(template):
+    text = template.format(m=MOBILE, a=MOBILE[:3], b=MOBILE[3:7], c=MOBILE[7:], bc=MOBILE[3:], a4=MOBILE[:4], b4=MOBILE[4:8], c3=MOBILE[8:])
+    assert kinds(text) == ["mobile"], text
+
+
+@pytest.mark.parametrize(("prefix", "length", "groups"), [
+    ("623668", 19, (6, 6, 7)), ("622848", 19, (6, 6, 7)), ("4970", 19, (6, 6, 7)), ("3592", 14, (4, 6, 4)), ("3541", 13, (4, 4, 5)),
+    ("5789", 18, (6, 6, 6))])
+def test_cards_in_other_groupings_caught_after_a_card_word(prefix, length, groups):
+    number = card_number(prefix, length)
+    parts, at = [], 0
+    for size in groups:
+        parts.append(number[at:at + size])
+        at += size
+    assert kinds("收款账号：" + " ".join(parts)) == ["card"]
+    assert kinds("收款账号：" + "－".join(wide(part) for part in parts)) == ["card"]

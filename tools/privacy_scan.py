@@ -13,18 +13,23 @@ built site must not contain:
   in groups of at least two characters (6-8-4, 6-4-4-4, 3-3-4-4-4 …);
 * a mainland mobile number: 11 digits starting 13–19, written solid or in
   groups of at least three digits (3-4-4, 3-3-5, 4-4-3, 3-8 …), optionally
-  after +86 / 0086 / 86;
+  after +86 / 0086 / 86 (as its own group or glued on);
 * a card number of 13–19 digits that passes the Luhn check **and** either starts
   with a card prefix issued in China (UnionPay 62 and 60, 9558/9559 19-digit
   debit cards, Visa 4, Mastercard 51–55 and 2221–2720, JCB 3528–3589, American
   Express 34/37, each with its lengths) or follows a card word (卡号、银行卡、
-  信用卡、账号、card …) on the same line; written solid, in groups of four
-  (the last one shorter), 4-6-5, or as the first four or six digits (the
-  issuer's part) and the rest.
+  信用卡、账号、card …) on the same line; written solid, in groups of at
+  least three digits (4-4-4-4, 6-6-7, 4-6-5, 6-13 …), or in groups of four
+  and a shorter last one (4-4-4-4-2).
+
+Any of these may also be spaced out one character at a time, as OCR and some
+fonts give them (``1 3 9 1 …``).
 
 Groups are separated by a space, a hyphen or a dot, by two spaces, or by a
 hyphen or dot with a space on either side (``1xx - xxxx - xxxx``); one number
-may mix them (``1xx xxxx-xxxx``).  Before matching, each line is
+may mix them (``1xx xxxx-xxxx``).  Dots that group a number come two or more
+(``1xx.xxxx.xxxx``): a lone dot is a decimal point, whatever else parts the
+digits (``1838.683 6605``).  Before matching, each line is
 NFKC-normalised, so full-width digits, letters, spaces and hyphens
 (１３９－１２３４…) count like ASCII ones, and dashes (‐ – —) count as hyphens.  A
 number may be glued to a Chinese prefix (卡号6222…), to a Latin label followed by
@@ -100,6 +105,8 @@ DASHES = str.maketrans({"‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "
 #: The shortest group (of digits, or the final X) of a grouped ID number, and of a grouped mobile number.
 ID_GROUP_MIN = 2
 MOBILE_GROUP_MIN = 3
+#: The shortest group of a grouped card number (groups of four may also end in a shorter one: 4-4-4-4-3, 4-4-4-4-2).
+CARD_GROUP_MIN = 3
 @dataclass(frozen=True)
 class Finding:
     path: str
@@ -200,14 +207,15 @@ def _chunks(token: str) -> list[tuple[int, str, tuple[int, ...]]]:
 
     >>> [(at, groups) for at, _, groups in _chunks("123 4567-8901")]
     [(0, (3, 4, 4))]
-    >>> _chunks("123.45678901")
-    []
+    >>> _chunks("123.45678901"), _chunks("1838.683 6605")
+    ([], [])
     >>> [(at, groups) for at, _, groups in _chunks("2026 12345678901")]
     [(0, (4, 11)), (5, (11,))]
     """
     separators = _SEPARATOR_RE.findall(token)
-    # (two groups parted by a dot are a decimal number: 137.90124779)
-    out = [] if len(separators) == 1 and "." in separators[0] else [(0, token, tuple(len(g) for g in _SEPARATOR_RE.split(token)))]
+    # (a lone dot is a decimal point, whatever else parts the digits: 137.90124779, 1838.683 6605; dots that group a
+    # number come two or more, 1xx.xxxx.xxxx)
+    out = [] if separators.count(".") == 1 else [(0, token, tuple(len(g) for g in _SEPARATOR_RE.split(token)))]
     if " " in token:
         offset = 0
         for chunk in token.split(" "):
@@ -217,25 +225,42 @@ def _chunks(token: str) -> list[tuple[int, str, tuple[int, ...]]]:
     return out
 
 
-def _classify(text: str, groups: tuple[int, ...], before: str, plus: bool) -> tuple[str, str] | None:
+def _spaced_out(groups: tuple[int, ...]) -> bool:
+    """Every character a group of its own: a number as OCR or a spaced-out font gives it ("1 3 9 1 2 …")."""
+    return len(groups) > 1 and max(groups) == 1
+
+
+def _grouped(groups: tuple[int, ...], minimum: int) -> bool:
+    """Whether ``groups`` (the lengths of a candidate's groups) is a way of writing one number whose groups have at least
+    ``minimum`` characters, or one with every character spaced out.
+
+    >>> _grouped((3, 4, 4), 3), _grouped((3, 8), 3), _grouped((1,) * 11, 3), _grouped((2, 3, 3, 3), 3)
+    (True, True, True, False)
+    """
+    return min(groups) >= minimum or _spaced_out(groups)
+
+
+def _classify(text: str, groups: tuple[int, ...], before: str) -> tuple[str, str] | None:
     """(kind, digits) of one candidate, or None."""
     digits = re.sub(r"[ .-]", "", text)
-    if len(digits) == 18 and min(groups) >= ID_GROUP_MIN and valid_id_number(digits):
+    if len(digits) == 18 and _grouped(groups, ID_GROUP_MIN) and valid_id_number(digits):
         return "id_number", digits.upper()
     if not digits.isdigit():
         return None
-    mobile_groups = groups
-    if digits.startswith(("0086", "86")) and len(groups) > 1 and groups[0] in (2, 4) and digits[:groups[0]] in ("86", "0086"):
-        digits_m, mobile_groups = digits[groups[0]:], groups[1:]
-    elif (plus or before.endswith(("+", "00"))) and digits.startswith("86") and len(digits) == 13 and len(groups) == 1:
-        digits_m, mobile_groups = digits[2:], (11,)
-    elif digits.startswith("0086") and len(digits) == 15 and len(groups) == 1:
-        digits_m, mobile_groups = digits[4:], (11,)
-    else:
-        digits_m = digits
-    if len(digits_m) == 11 and re.fullmatch(r"1[3-9][0-9]{9}", digits_m) and min(mobile_groups) >= MOBILE_GROUP_MIN:
+    digits_m, mobile_groups = digits, groups
+    for code in ("0086", "86"):  # the country code, as its own group ("+86 139…"), glued ("+86139…", "+86178-6905…")
+        if digits.startswith(code) and len(digits) == len(code) + 11:
+            if groups[0] >= len(code):
+                rest = (groups[0] - len(code), *groups[1:]) if groups[0] > len(code) else groups[1:]
+            elif _spaced_out(groups):  # "8 6 1 3 9 …"
+                rest = groups[len(code):]
+            else:
+                continue
+            digits_m, mobile_groups = digits[len(code):], rest
+            break
+    if len(digits_m) == 11 and re.fullmatch(r"1[3-9][0-9]{9}", digits_m) and _grouped(mobile_groups, MOBILE_GROUP_MIN):
         return "mobile", digits_m
-    card_shape = (len(groups) == 1 or groups == (4, 6, 5) or (len(groups) == 2 and groups[0] in (4, 6))
+    card_shape = (_grouped(groups, CARD_GROUP_MIN)
                   or (len(groups) >= 3 and all(g == 4 for g in groups[:-1]) and 1 <= groups[-1] <= 4))
     if 13 <= len(digits) <= 19 and card_shape and len(set(digits)) > 1 and luhn_valid(digits):
         if chinese_card_prefix(digits) or CARD_WORDS.search(before[-16:]):
@@ -274,7 +299,7 @@ def scan_line(line: str) -> list[tuple[str, str]]:
         for at, text, groups in _chunks(token):
             if (at == 0 and not glued) or any(at < e and s < at + len(text) for s, e in taken):
                 continue
-            kind_digits = _classify(text, groups, before + token[:at], at == 0 and before.endswith("+"))
+            kind_digits = _classify(text, groups, before + token[:at])
             if kind_digits:
                 taken.append((at, at + len(text)))
                 found.append(kind_digits)
@@ -417,6 +442,9 @@ def generated_corpus(seed: int = 0, per_format: int = 40) -> list[tuple[str, str
             (f"手机 {tel[:3]} {tel[3:]}", "mobile"),  # 3-8
             (f"{rng.choice(['VX', 'wx', 'WeChat', 'QQ', 'Contact'])}:{tel}", "mobile"),  # a Latin label and a colon
             (f"加V{tel}", "mobile"),
+            (f"联系方式{' '.join(tel)}", "mobile"),  # spaced out (OCR)
+            (f"Tel +86{tel[:3]}.{tel[3:7]}.{tel[7:]}", "mobile"),  # a country code glued on
+            (f"身份证 {' '.join(pid)}", "id_number"),
             (f"身份证 {grouped(pid, (3, 3, 4, 4, 4), sep)}", "id_number"),
             (f"证件 {pid[:6]} {pid[6:14]}-{pid[14:]}", "id_number"),
         ]
@@ -427,6 +455,7 @@ def generated_corpus(seed: int = 0, per_format: int = 40) -> list[tuple[str, str
                 (f"尾号已隐藏？不，完整号码是 {grouped(number, (4,) * (length // 4), sep)}", "card"),
                 (f"银行卡 {_wide(number)}", "card"),
                 (f"号码 {number[:6]} {number[6:]}", "card"),  # the issuer's part and the rest
+                (f"号码 {number[:6]} {number[6:12]} {number[12:]}", "card"),  # 6-6-4 … 6-6-7
             ]
         positives.append((f"卡号 {card(rng.choice('13578'), 16)}", "card"))  # any prefix after a card word
     negatives: list[tuple[str, str]] = []
@@ -451,6 +480,7 @@ def generated_corpus(seed: int = 0, per_format: int = 40) -> list[tuple[str, str
             (f"合计 {tel[:2]} {tel[2:5]} {tel[5:8]} {tel[8:]} 元", ""),  # thousands parted by spaces
             (f"{rng.choice(['user', 'abc', '0x', 'id_'])}{tel}", ""),  # an identifier
             (f"订单号 {serial[:6]} {serial[6:]}", ""),
+            (f"{tel[:4]}.{tel[4:7]} {tel[7:]}  0.000 0011", ""),  # a decimal with its digits grouped
         ]
     return positives + negatives
 
