@@ -29,7 +29,10 @@ Groups are separated by a space, a hyphen or a dot, by two spaces, or by a
 hyphen or dot with a space on either side (``1xx - xxxx - xxxx``); one number
 may mix them (``1xx xxxx-xxxx``).  Dots that group a number come two or more
 (``1xx.xxxx.xxxx``): a lone dot is a decimal point, whatever else parts the
-digits (``1838.683 6605``).  Before matching, each line is
+digits (``1838.683 6605``).  A date at the start of a run of digits (a call
+log's ``2026-03-02 1xx xxxx xxxx``) is read apart from the number after it;
+otherwise a grouped number inside a longer run of numbers (tables, drawing
+coordinates) is not a candidate.  Before matching, each line is
 NFKC-normalised, so full-width digits, letters, spaces and hyphens
 (１３９－１２３４…) count like ASCII ones, and dashes (‐ – —) count as hyphens.  A
 number may be glued to a Chinese prefix (卡号6222…), to a Latin label followed by
@@ -91,6 +94,8 @@ _CHECK = "10X98765432"
 #: either side.
 SEPARATOR = r"(?: ?[.-] ?|  ?)"
 _SEPARATOR_RE = re.compile(SEPARATOR)
+#: A date (year first) and the spaces after it, at the start of a run of digits: what follows is read on its own too.
+_DATE_FIRST = re.compile(r"[12][0-9]{3}([-.])[01]?[0-9]\1[0-3]?[0-9] +(?=[0-9])")
 #: A run of digits in groups (an 18-character ID may end in X).
 TOKEN_RE = re.compile(rf"(?<![0-9])[0-9](?:{SEPARATOR}?[0-9])*(?:{SEPARATOR}?[Xx])?(?![0-9])")
 #: Latin words a number may be glued to directly or after a dot or hyphen (lower case, without punctuation); after a
@@ -211,11 +216,18 @@ def _chunks(token: str) -> list[tuple[int, str, tuple[int, ...]]]:
     ([], [])
     >>> [(at, groups) for at, _, groups in _chunks("2026 12345678901")]
     [(0, (4, 11)), (5, (11,))]
+    >>> [(at, groups) for at, _, groups in _chunks("2026-03-02 123 4567 8901")]
+    [(0, (4, 2, 2, 3, 4, 4)), (11, (3, 4, 4))]
     """
     separators = _SEPARATOR_RE.findall(token)
     # (a lone dot is a decimal point, whatever else parts the digits: 137.90124779, 1838.683 6605; dots that group a
     # number come two or more, 1xx.xxxx.xxxx)
     out = [] if separators.count(".") == 1 else [(0, token, tuple(len(g) for g in _SEPARATOR_RE.split(token)))]
+    dated = _DATE_FIRST.match(token)  # a date before a number, in a call log: "2026-03-02 1xx xxxx xxxx"
+    if dated:
+        rest = token[dated.end():]
+        if _SEPARATOR_RE.findall(rest).count(".") != 1:
+            out.append((dated.end(), rest, tuple(len(g) for g in _SEPARATOR_RE.split(rest))))
     if " " in token:
         offset = 0
         for chunk in token.split(" "):
