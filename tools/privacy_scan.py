@@ -205,6 +205,19 @@ def _glued_ok(line: str, start: int) -> bool:
     return word.lower() in LATIN_PREFIXES or (mark in (":", "#") and word.isalpha())
 
 
+def _grouped_candidate(offset: int, text: str) -> list[tuple[int, str, tuple[int, ...]]]:
+    """``text`` at ``offset`` as a candidate with its group lengths, or nothing when it holds a lone dot: a lone dot is a
+    decimal point, whatever else parts the digits (137.90124779, 1838.683 6605); dots that group a number come two or
+    more (1xx.xxxx.xxxx).
+
+    >>> _grouped_candidate(4, "12.34.56"), _grouped_candidate(0, "1838.683 6605")
+    ([(4, '12.34.56', (2, 2, 2))], [])
+    """
+    if _SEPARATOR_RE.findall(text).count(".") == 1:
+        return []
+    return [(offset, text, tuple(len(g) for g in _SEPARATOR_RE.split(text)))]
+
+
 def _chunks(token: str) -> list[tuple[int, str, tuple[int, ...]]]:
     """Candidate numbers in a token: (offset, text, group lengths) of the whole token, then of each space-separated
     chunk of it that is one solid run of at least 11 digits (a mobile number followed by " 2026年").  A grouped number
@@ -219,15 +232,10 @@ def _chunks(token: str) -> list[tuple[int, str, tuple[int, ...]]]:
     >>> [(at, groups) for at, _, groups in _chunks("2026-03-02 123 4567 8901")]
     [(0, (4, 2, 2, 3, 4, 4)), (11, (3, 4, 4))]
     """
-    separators = _SEPARATOR_RE.findall(token)
-    # (a lone dot is a decimal point, whatever else parts the digits: 137.90124779, 1838.683 6605; dots that group a
-    # number come two or more, 1xx.xxxx.xxxx)
-    out = [] if separators.count(".") == 1 else [(0, token, tuple(len(g) for g in _SEPARATOR_RE.split(token)))]
+    out = _grouped_candidate(0, token)
     dated = _DATE_FIRST.match(token)  # a date before a number, in a call log: "2026-03-02 1xx xxxx xxxx"
     if dated:
-        rest = token[dated.end():]
-        if _SEPARATOR_RE.findall(rest).count(".") != 1:
-            out.append((dated.end(), rest, tuple(len(g) for g in _SEPARATOR_RE.split(rest))))
+        out += _grouped_candidate(dated.end(), token[dated.end():])
     if " " in token:
         offset = 0
         for chunk in token.split(" "):
