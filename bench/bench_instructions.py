@@ -50,31 +50,58 @@ def collected(valgrind_output: str) -> int:
     return int(found.group(1))
 
 
-def _child(root: Path, name: str) -> None:
-    """Lint the text ``name`` once to warm up, then once more with callgrind counting (run under valgrind)."""
+#: What ``--parts`` counts besides the whole lint: the rules alone (``lint`` without a model), and within them the regex
+#: pass that finds every pattern's matches (``redlines._scan`` on the text as the rules read it).
+PARTS = ("lint", "rules", "scan")
+
+
+def _child(root: Path, name: str, part: str = "lint") -> None:
+    """Run ``part`` (:data:`PARTS`) on the text ``name`` once to warm up, then once more with callgrind counting (run
+    under valgrind)."""
     sys.path.insert(0, str(root))
     from bench.bench_linter import speed_texts
+    from calculators.compliance import redlines as rule_module
     from calculators.compliance.redline_model import default_model
-    from calculators.compliance.redlines import lint
     from procedures.rules import redlines
 
     rules, model = redlines(), default_model()
     text = speed_texts()[name]
-    lint(text, rules, model)
+    if part == "scan":
+        view = rule_module.clause_view(text, rules)
+        scanners = [pattern.scanner for category in rules.categories for pattern in category.patterns]
+
+        def run() -> object:
+            return rule_module._scan(view, scanners)
+    else:
+        def run() -> object:
+            return rule_module.lint(text, rules, model if part == "lint" else None)
+    run()
     control = ["callgrind_control", "--instr={}", str(os.getpid())]
     subprocess.run([part.format("on") for part in control], check=True, capture_output=True)
-    lint(text, rules, model)
+    run()
     subprocess.run([part.format("off") for part in control], check=True, capture_output=True)
 
 
-def count(root: Path, name: str) -> int:
-    """Instructions of one lint of the benchmark text ``name`` with the code of the checkout ``root``."""
+def parts_lines(lint: int, rules: int, scan: int) -> list[str]:
+    """The ``--parts`` lines under a text's total: where one lint's instructions go.
+
+    >>> print("\\n".join(parts_lines(475_000_000, 248_000_000, 174_000_000)))
+        rules alone          248.0 M  52.2%   of which the regex scan    174.0 M  36.6%
+        model and judge      227.0 M  47.8%   (the lint without the rules alone)
+    """
+    return [f"    rules alone       {rules / 1e6:8.1f} M {rules / lint:6.1%}   of which the regex scan {scan / 1e6:8.1f} M {scan / lint:6.1%}",
+            f"    model and judge   {(lint - rules) / 1e6:8.1f} M {(lint - rules) / lint:6.1%}   (the lint without the rules alone)"]
+
+
+def count(root: Path, name: str, part: str = "lint") -> int:
+    """Instructions of one lint (or one of its :data:`PARTS`) of the benchmark text ``name`` with the code of the checkout
+    ``root``."""
     with tempfile.TemporaryDirectory() as scratch:
         run = subprocess.run(["valgrind", "--tool=callgrind", "--instr-atstart=no", f"--callgrind-out-file={scratch}/out",
-                              sys.executable, str(Path(__file__).resolve()), "--child", name, "--root", str(root)],
+                              sys.executable, str(Path(__file__).resolve()), "--child", name, "--part", part, "--root", str(root)],
                              capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": "0"}, cwd=root)
     if run.returncode != 0:
-        raise SystemExit(f"error: valgrind failed on {name!r} in {root}:\n{run.stderr.strip()[-2000:]}")
+        raise SystemExit(f"error: valgrind failed on {name!r} ({part}) in {root}:\n{run.stderr.strip()[-2000:]}")
     return collected(run.stderr)
 
 
@@ -82,11 +109,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--against", type=Path, metavar="DIR", help="another checkout of this project, counted the same way")
     parser.add_argument("--text", action="append", choices=TEXTS, help="count only this text (repeatable)")
+    parser.add_argument("--parts", action="store_true",
+                        help="also count the rules alone and their regex scan, and print each part's share of the lint")
     parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--part", choices=PARTS, default="lint", help=argparse.SUPPRESS)
     parser.add_argument("--root", type=Path, default=ROOT, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
-        _child(args.root, args.child)
+        _child(args.root, args.child, args.part)
         return 0
     missing = [tool for tool in ("valgrind", "callgrind_control") if shutil.which(tool) is None]
     if missing:
@@ -99,16 +129,20 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     names = args.text or list(TEXTS)
     roots = [ROOT] + ([args.against.resolve()] if args.against is not None else [])
-    jobs = [(root, name) for name in names for root in roots]
-    print(f"counting {len(jobs)} lint call(s) under callgrind (about a minute each, two at a time) ...", flush=True)
+    parts = PARTS if args.parts else PARTS[:1]
+    jobs = [(root, name, part) for name in names for root in roots for part in parts]
+    print(f"counting {len(jobs)} call(s) under callgrind (about a minute each, two at a time) ...", flush=True)
     with ThreadPoolExecutor(max_workers=2) as pool:
         counts = dict(zip(jobs, pool.map(lambda job: count(*job), jobs)))
     for name in names:
-        line = f"{name:17s} {counts[ROOT, name] / 1e6:8.1f} M instructions"
-        if args.against is not None:
-            other = counts[roots[1], name]
-            line += f"   against {roots[1]}: {other / 1e6:8.1f} M   ratio {counts[ROOT, name] / other:.3f}"
-        print(line)
+        for root in roots:
+            total = counts[root, name, "lint"]
+            line = f"{name:17s} {total / 1e6:8.1f} M instructions"
+            if root != ROOT:
+                line = f"  against {root}: {total / 1e6:8.1f} M   ratio {counts[ROOT, name, 'lint'] / total:.3f}"
+            print(line)
+            if args.parts:
+                print("\n".join(parts_lines(total, counts[root, name, "rules"], counts[root, name, "scan"])))
     return 0
 
 
