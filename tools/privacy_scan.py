@@ -10,7 +10,8 @@ built site must not contain:
 
 * an 18-digit resident identity number (居民身份证号码) with a valid GB 11643
   check digit, a plausible region code and a real birth date, written solid or
-  in groups of at least two characters (6-8-4, 6-4-4-4, 3-3-4-4-4 …);
+  in groups of at least two characters (6-8-4, 6-4-4-4, 3-3-4-4-4 …), the
+  check character perhaps set apart at the end (6-8-3-1);
 * a mainland mobile number: 11 digits starting 13–19, written solid or in
   groups of at least three digits (3-4-4, 3-3-5, 4-4-3, 3-8 …), optionally
   after +86 / 0086 / 86 (as its own group or glued on);
@@ -107,7 +108,8 @@ LATIN_PREFIXES = frozenset({
 })
 CARD_WORDS = re.compile(r"(卡号|卡\s*号|银行卡|信用卡|借记卡|储蓄卡|贷记卡|账号|帐号|卡片号|card|acct|account)", re.IGNORECASE)
 DASHES = str.maketrans({"‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-", "―": "-", "−": "-", "\u00a0": " "})
-#: The shortest group (of digits, or the final X) of a grouped ID number, and of a grouped mobile number.
+#: The shortest group of a grouped ID number (but for the check character, which may stand alone at the end:
+#: :func:`_id_grouped`), and of a grouped mobile number.
 ID_GROUP_MIN = 2
 MOBILE_GROUP_MIN = 3
 #: The shortest group of a grouped card number (groups of four may also end in a shorter one: 4-4-4-4-3, 4-4-4-4-2).
@@ -260,10 +262,21 @@ def _grouped(groups: tuple[int, ...], minimum: int) -> bool:
     return min(groups) >= minimum or _spaced_out(groups)
 
 
+def _id_grouped(groups: tuple[int, ...]) -> bool:
+    """Whether ``groups`` is a way of writing an ID number: groups of at least :data:`ID_GROUP_MIN` characters, each
+    character spaced out, or the check character set apart after such groups (region, birth date, sequence, check:
+    6-8-3-1).
+
+    >>> _id_grouped((6, 8, 4)), _id_grouped((6, 8, 3, 1)), _id_grouped((6, 8, 2, 1, 1)), _id_grouped((1, 6, 8, 3))
+    (True, True, False, False)
+    """
+    return _grouped(groups, ID_GROUP_MIN) or (len(groups) > 1 and groups[-1] == 1 and min(groups[:-1]) >= ID_GROUP_MIN)
+
+
 def _classify(text: str, groups: tuple[int, ...], before: str) -> tuple[str, str] | None:
     """(kind, digits) of one candidate, or None."""
     digits = re.sub(r"[ .-]", "", text)
-    if len(digits) == 18 and _grouped(groups, ID_GROUP_MIN) and valid_id_number(digits):
+    if len(digits) == 18 and _id_grouped(groups) and valid_id_number(digits):
         return "id_number", digits.upper()
     if not digits.isdigit():
         return None
@@ -467,6 +480,7 @@ def generated_corpus(seed: int = 0, per_format: int = 40) -> list[tuple[str, str
             (f"身份证 {' '.join(pid)}", "id_number"),
             (f"身份证 {grouped(pid, (3, 3, 4, 4, 4), sep)}", "id_number"),
             (f"证件 {pid[:6]} {pid[6:14]}-{pid[14:]}", "id_number"),
+            (f"证件号码【{grouped(pid, (6, 8, 3), sep)}】", "id_number"),  # the check character set apart
         ]
         for prefix, length in (("622588", 16), ("621700", 19), ("9558", 19), ("4392", 16), ("5187", 16), ("6013", 19)):
             number = card(prefix, length)
