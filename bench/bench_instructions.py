@@ -77,9 +77,9 @@ def _child(root: Path, name: str, part: str = "lint") -> None:
             return rule_module.lint(text, rules, model if part == "lint" else None)
     run()
     control = ["callgrind_control", "--instr={}", str(os.getpid())]
-    subprocess.run([part.format("on") for part in control], check=True, capture_output=True)
+    subprocess.run([word.format("on") for word in control], check=True, capture_output=True)
     run()
-    subprocess.run([part.format("off") for part in control], check=True, capture_output=True)
+    subprocess.run([word.format("off") for word in control], check=True, capture_output=True)
 
 
 def parts_lines(lint: int, rules: int, scan: int) -> list[str]:
