@@ -387,7 +387,7 @@ def test_cards_in_other_groupings_caught_after_a_card_word(prefix, length, group
     assert kinds("收款账号：" + "－".join(wide(part) for part in parts)) == ["card"]
 
 
-@pytest.mark.parametrize("date_first", ["2026-03-02 ", "2026.3.2  ", "2026-03-02 "])
+@pytest.mark.parametrize("date_first", ["2026-03-02 ", "2026.3.2  ", "２０２６－０３－０２　"])  # (full-width: read after NFKC)
 def test_a_number_right_after_a_date_in_a_call_log_caught(date_first):
     grouped = f"{MOBILE[:3]} {MOBILE[3:7]} {MOBILE[7:]}"
     assert kinds(f"{date_first}{grouped} 未接") == ["mobile"]
