@@ -385,3 +385,52 @@ def test_a_result_with_findings_asks_for_speaker_labels_unless_the_text_has_them
     labelled = lint_view({"text": "客户：我还不上。坐席：那你就等着被打断腿吧。"}, rules)
     assert labelled.summary["categories"] == "threat" and ask not in labelled.html  # (the agent's threat is still flagged)
     assert ask not in lint_view({"text": "您好，请问是李女士本人吗？"}, rules).html  # (nothing found: nothing to ask)
+
+
+# --- traditional characters and dialect negation ----------------------------------
+
+
+@pytest.mark.parametrize("traditional,simplified", [
+    ("再唔還錢，今晚十點我哋上你屋企揾你。", "再唔还钱，今晚十点我哋上你屋企揾你。"),
+    ("你作為佢老婆，有義務幫佢還錢。", "你作为佢老婆，有义务帮佢还钱。"),
+    ("這邊是派出所的警官，你的信用卡欠款現在轉到我們這裡。", "这边是派出所的警官，你的信用卡欠款现在转到我们这里。"),
+])
+def test_text_typed_in_traditional_characters_is_read_as_simplified(rules, traditional, simplified):
+    # the rules and the model are written and trained in simplified characters: the same words in traditional
+    # characters (Hong Kong, Macau, Taiwan, parts of Guangdong) get the same findings, quoting the text as written
+    from calculators.compliance.redline_text import fold_traditional
+
+    assert fold_traditional(traditional) == simplified
+    found, expected = lint(traditional, rules), lint(simplified, rules)
+    assert expected, simplified  # (the simplified line is a violation the linter knows)
+    assert [(f.category, f.span, f.source) for f in found] == [(f.category, f.span, f.source) for f in expected]
+    assert all(f.text == traditional[f.span[0]:f.span[1]] for f in found)
+
+
+def test_the_traditional_table_maps_one_character_to_one_and_leaves_simplified_text_alone():
+    from calculators.compliance.redline_hant import SIMPLIFIED, TRADITIONAL
+    from calculators.compliance.redline_text import fold_traditional
+
+    assert len(TRADITIONAL) == len(SIMPLIFIED) == len(set(TRADITIONAL)) > 3700
+    assert not set(TRADITIONAL) & set(SIMPLIFIED)  # (no character is both folded and a fold's result)
+    assert all(a != b for a, b in zip(TRADITIONAL, SIMPLIFIED))
+    assert "乾" not in TRADITIONAL and "於" not in TRADITIONAL  # also standard simplified characters: left alone
+    assert max(TRADITIONAL) <= "\uffff"  # (a character class with any character beyond the BMP is searched entry by entry)
+    plain = "您好，请问是陈先生本人吗？您的信用卡已逾期 35 天，最低还款额 1,200.00 元。"
+    assert fold_traditional(plain) is plain
+
+
+def test_the_traditional_table_is_what_the_opencc_data_gives():
+    # one source of truth: the module is generated from OpenCC's dictionaries (tools/gen_hant_table.py), never edited
+    from tools import gen_hant_table
+
+    assert gen_hant_table.main(["--check"]) == 0
+
+
+@pytest.mark.parametrize("negated,plain", [
+    ("我哋唔会打去你公司，你放心啦。", "我哋会打去你公司，你睇住。"),
+    ("我哋唔會打去你公司，你放心啦。", "我哋會打去你公司，你睇住。"),
+])
+def test_cantonese_negation_is_negation(rules, negated, plain):
+    assert lint(plain, rules) and lint(plain, rules)[0].category == "intrusion"
+    assert lint(negated, rules) == []

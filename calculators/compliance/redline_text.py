@@ -12,6 +12,8 @@ from bisect import bisect_left, bisect_right
 from functools import lru_cache
 from typing import Iterable, Sequence
 
+from .redline_hant import SIMPLIFIED, TRADITIONAL
+
 __all__ = ["QUOTE_PAIRS", "TextIndex", "alternation", "contains_any", "last_between", "mask_mentions", "normalise", "presence"]
 
 #: Opening quotation marks and their closing marks (straight ASCII quotes toggle).
@@ -27,13 +29,33 @@ _LATIN = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 _DIGITS = re.compile("[0-9０-９]")
 
 
+#: Traditional characters (:mod:`calculators.compliance.redline_hant`), each read as its simplified form.
+_HANT = dict(zip(TRADITIONAL, SIMPLIFIED, strict=True))
+_HANT_CHARS = re.compile("[" + re.escape(TRADITIONAL) + "]")
+
+
+def fold_traditional(text: str) -> str:
+    """``text`` with traditional characters read as simplified, one character for one (spans stay valid), so that
+    rules and a model written in simplified characters read ``唔會打去你公司`` as ``唔会打去你公司``.
+
+    >>> fold_traditional("唔會打去你公司，還錢啦")
+    '唔会打去你公司，还钱啦'
+    >>> fold_traditional("我们不会上门")  # (simplified text is left as it is)
+    '我们不会上门'
+    """
+    return _HANT_CHARS.sub(lambda found: _HANT[found.group()], text) if _HANT_CHARS.search(text) else text
+
+
 def normalise(text: str) -> str:
-    """Fold digits to ``0`` and Latin letters to lower case (same length: spans stay valid).
+    """Fold traditional characters to simplified (:func:`fold_traditional`), digits to ``0`` and Latin letters to lower
+    case (same length: spans stay valid).
 
     >>> normalise("交 500 元给HR")
     '交 000 元给hr'
+    >>> normalise("還 500 蚊")
+    '还 000 蚊'
     """
-    return _DIGITS.sub("0", text).lower()
+    return _DIGITS.sub("0", fold_traditional(text)).lower()
 
 
 def _rests_by_first_char(words: Iterable[str]) -> list[tuple[str, set[str]]]:

@@ -78,7 +78,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Collection, Iterable, Iterator
 from .ruledata import Between, NonEmpty, Slug, SourceRef, dump_fields, read_fields
 from .ruledata import fail as _fail
 from .redline_model import LintModel, default_model, windows
-from .redline_text import TextIndex, alternation, first_at_or_after, last_between
+from .redline_text import TextIndex, alternation, first_at_or_after, fold_traditional, last_between
 
 __all__ = ["NEGATION_MODES", "MODEL_VERDICT", "RULE_VERDICT", "Pattern", "Redline", "LintCategory", "RedlineRules", "Finding", "lint",
            "clause_view", "blank_scoped", "rule_candidates", "finding_patterns", "has_customer_turn"]
@@ -948,14 +948,18 @@ def _spaced_as_comma(match: re.Match[str]) -> str:
 
 
 def clause_view(text: str, rules: RedlineRules) -> str:
-    """``text`` as the rules read it: a run of spaces between two Chinese characters (not ASCII) parts clauses, as a
-    comma does (``提醒一下哈 逾期会上征信的``), so it becomes ``，`` (same length: spans stay valid); spaces in ASCII
-    text (``交 500 元``) stay.  Unchanged when ``，`` is not one of the rules' ``clause_delimiters``.
+    """``text`` as the rules read it: traditional characters as simplified (:func:`fold_traditional`), and a run of
+    spaces between two Chinese characters (not ASCII) parting clauses, as a comma does (``提醒一下哈 逾期会上征信的``), so
+    it becomes ``，`` (same length: spans stay valid); spaces in ASCII text (``交 500 元``) stay, and all spaces stay
+    when ``，`` is not one of the rules' ``clause_delimiters``.
 
     >>> from procedures.rules import redlines
     >>> clause_view("客户问咱是哪家的 一律说是银行的　别提公司名 ok thx", redlines())
     '客户问咱是哪家的，一律说是银行的，别提公司名 ok thx'
+    >>> clause_view("唔會打去你公司 放心", redlines())
+    '唔会打去你公司，放心'
     """
+    text = fold_traditional(text)
     if "，" not in rules.clause_delimiters or not any(ch in text for ch in " \t\u3000"):
         return text
     return _SPACE_BETWEEN.sub(_spaced_as_comma, text)
@@ -1738,6 +1742,7 @@ def lint(text: Any, rules: RedlineRules, model: LintModel | None = _DEFAULT_MODE
         model = default_model()
     elif model is not None and not isinstance(model, LintModel):
         raise _fail("model", type(model).__name__, "a LintModel (calculators.compliance.redline_model.default_model()) or None")
+    written, text = text, fold_traditional(text)  # (read in simplified characters; findings quote what was written)
     view = clause_view(text, rules)  # (the rules read spaces between Chinese characters as commas)
     index = TextIndex(view, rules.clause_delimiters)
     cues = _Cues(rules)
@@ -1745,7 +1750,7 @@ def lint(text: Any, rules: RedlineRules, model: LintModel | None = _DEFAULT_MODE
     judged = model.context.pattern_veto.keys() if model is not None and model.context is not None else ()
     track = {*model.pattern_veto, *judged} if model is not None and (model.pattern_veto or judged) else None
     found_by: dict[tuple[int, int, int], tuple[str, ...]] | None = {} if track is not None else None
-    findings = _rule_findings(view, rules, index, cues, written=text, found_by=found_by, track=track)
+    findings = _rule_findings(view, rules, index, cues, written=written, found_by=found_by, track=track)
     if model is not None:
         by_id = {c.id: c for c in rules.categories}
         scoped = blank_scoped(view, rules, cues, index)
@@ -1793,7 +1798,7 @@ def lint(text: Any, rules: RedlineRules, model: LintModel | None = _DEFAULT_MODE
             while end > start and text[end - 1].isspace():
                 end -= 1
             flagged = by_id.get(flag.category)
-            finding = Finding(flag.category, flagged.name if flagged else MODEL_VERDICT, text[start:end], (start, end),
+            finding = Finding(flag.category, flagged.name if flagged else MODEL_VERDICT, written[start:end], (start, end),
                               flagged.rule if flagged else "", tuple(s.text for s in flagged.sources) if flagged else (),
                               flagged.redline if flagged else "", "model", flag.probability, flag.drivers)
             findings.append((start, len(rules.categories), end, finding))
