@@ -123,8 +123,9 @@ def measure(which: str = "test", without_judge: bool = False) -> dict:
 def measure_set(path: Path) -> dict:
     r"""Totals of the linter (rules + model) on the labelled sentences of ``path`` (see
     :func:`tools.linter_corpus.read_labelled_set`): ``violations``, ``caught``, ``compliant``, ``false_alarms``,
-    ``by_category`` (caught, of n), ``by_kind`` (false alarms, of n) and ``sources`` (false alarms with a rule
-    finding, and with model findings only).
+    ``by_category`` (caught, of n), ``by_violation_kind`` (caught, of n, by the free ``kind`` of the violations: e.g.
+    ``spoken``, ``written``), ``by_kind`` (false alarms, of n) and ``sources`` (false alarms with a rule finding, and
+    with model findings only).
 
     >>> import tempfile
     >>> path = Path(tempfile.mkdtemp()) / "unseen.tsv"
@@ -133,16 +134,23 @@ def measure_set(path: Path) -> dict:
     >>> figures = measure_set(path)
     >>> figures["caught"], figures["violations"], figures["false_alarms"], figures["by_kind"]["ordinary"]
     (1, 1, 0, (0, 1))
+    >>> figures["by_violation_kind"]
+    {'spoken': (1, 1)}
     """
     rules, model = redlines(), default_model()
     items = read_labelled_set(path, [c.id for c in rules.categories])
+    # (the file is valid now: its non-empty lines are the items, in order, each with four fields; the third is the kind)
+    kinds = [line.split("\t")[2].strip() for line in Path(path).read_text(encoding="utf-8-sig").splitlines() if line.strip()]
     by_category: dict[str, list[int]] = {}
+    by_violation_kind: dict[str, list[int]] = {}
     by_kind: dict[str, list[int]] = {}
     sources = {"rules": 0, "model": 0}
-    for item in items:
+    for item, kind in zip(items, kinds, strict=True):
         found = lint(item.text, rules, model)
         if item.violation:
             counts = by_category.setdefault(item.label, [0, 0])
+            by_violation_kind.setdefault(kind, [0, 0])[0] += bool(found)
+            by_violation_kind[kind][1] += 1
         else:
             counts = by_kind.setdefault(item.hard or "ordinary", [0, 0])
             if found:
@@ -152,6 +160,7 @@ def measure_set(path: Path) -> dict:
     return {"violations": sum(n for _, n in by_category.values()), "caught": sum(k for k, _ in by_category.values()),
             "compliant": sum(n for _, n in by_kind.values()), "false_alarms": sum(k for k, _ in by_kind.values()),
             "by_category": {k: tuple(v) for k, v in sorted(by_category.items())},
+            "by_violation_kind": {k: tuple(v) for k, v in sorted(by_violation_kind.items())},
             "by_kind": {k: tuple(v) for k, v in sorted(by_kind.items(), key=lambda kv: OK_KINDS.index(kv[0]))},
             "sources": sources}
 
@@ -166,6 +175,7 @@ def print_set(path: Path) -> None:
     print(f"recall {share(f['caught'], f['violations'])}   false alarms {share(f['false_alarms'], f['compliant'])} "
           f"(with a rule finding {f['sources']['rules']}, model only {f['sources']['model']})")
     print("recall by category: " + ", ".join(f"{k} {c}/{n}" for k, (c, n) in f["by_category"].items()))
+    print("recall by kind: " + ", ".join(f"{k} {c}/{n}" for k, (c, n) in f["by_violation_kind"].items()))
     print("false alarms by kind: " + ", ".join(f"{k} {c}/{n}" for k, (c, n) in f["by_kind"].items()))
 
 

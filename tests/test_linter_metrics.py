@@ -1028,9 +1028,11 @@ def test_the_benchmark_scores_a_labelled_set_outside_the_corpus_and_prints_total
     assert (figures["caught"], figures["violations"], figures["false_alarms"], figures["compliant"]) == (2, 2, 0, 2)
     assert figures["by_category"] == {"exaggerated-legal": (1, 1), "threat": (1, 1)}
     assert figures["by_kind"] == {"negation-after": (0, 1), "ordinary": (0, 1)}
+    assert figures["by_violation_kind"] == {"spoken": (1, 1), "written": (1, 1)}
     assert bench_linter.main(["--set", str(path)]) == 0
     out = capsys.readouterr().out
     assert "recall 2/2 = 100.0%" in out and "false alarms 0/2 = 0.0%" in out and "threat 1/1" in out
+    assert "recall by kind: spoken 1/1, written 1/1" in out
     assert not any(line[3] in out for line in lines)  # the sentences stay unread
     # a line that does not fit: a message naming the file, the line and what is allowed; no traceback, nothing skipped
     path.write_text("V\tthreat\tspoken\t小心你的腿\nOK\tok\tcasual\t好的\n", encoding="utf-8")
