@@ -387,7 +387,7 @@ def test_a_result_with_findings_asks_for_speaker_labels_unless_the_text_has_them
     assert ask not in lint_view({"text": "您好，请问是李女士本人吗？"}, rules).html  # (nothing found: nothing to ask)
 
 
-# --- traditional characters and dialect negation ----------------------------------
+# --- traditional characters ------------------------------------------------------
 
 
 @pytest.mark.parametrize("traditional,simplified", [
@@ -425,12 +425,3 @@ def test_the_traditional_table_is_what_the_opencc_data_gives():
     from tools import gen_hant_table
 
     assert gen_hant_table.main(["--check"]) == 0
-
-
-@pytest.mark.parametrize("negated,plain", [
-    ("我哋唔会打去你公司，你放心啦。", "我哋会打去你公司，你睇住。"),
-    ("我哋唔會打去你公司，你放心啦。", "我哋會打去你公司，你睇住。"),
-])
-def test_cantonese_negation_is_negation(rules, negated, plain):
-    assert lint(plain, rules) and lint(plain, rules)[0].category == "intrusion"
-    assert lint(negated, rules) == []

@@ -948,18 +948,14 @@ def _spaced_as_comma(match: re.Match[str]) -> str:
 
 
 def clause_view(text: str, rules: RedlineRules) -> str:
-    """``text`` as the rules read it: traditional characters as simplified (:func:`fold_traditional`), and a run of
-    spaces between two Chinese characters (not ASCII) parting clauses, as a comma does (``提醒一下哈 逾期会上征信的``), so
-    it becomes ``，`` (same length: spans stay valid); spaces in ASCII text (``交 500 元``) stay, and all spaces stay
-    when ``，`` is not one of the rules' ``clause_delimiters``.
+    """``text`` as the rules read it: a run of spaces between two Chinese characters (not ASCII) parts clauses, as a
+    comma does (``提醒一下哈 逾期会上征信的``), so it becomes ``，`` (same length: spans stay valid); spaces in ASCII
+    text (``交 500 元``) stay.  Unchanged when ``，`` is not one of the rules' ``clause_delimiters``.
 
     >>> from procedures.rules import redlines
     >>> clause_view("客户问咱是哪家的 一律说是银行的　别提公司名 ok thx", redlines())
     '客户问咱是哪家的，一律说是银行的，别提公司名 ok thx'
-    >>> clause_view("唔會打去你公司 放心", redlines())
-    '唔会打去你公司，放心'
     """
-    text = fold_traditional(text)
     if "，" not in rules.clause_delimiters or not any(ch in text for ch in " \t\u3000"):
         return text
     return _SPACE_BETWEEN.sub(_spaced_as_comma, text)
@@ -1719,7 +1715,9 @@ def lint(text: Any, rules: RedlineRules, model: LintModel | None = _DEFAULT_MODE
     one in a sentence it does not flag whose context its judge
     (:attr:`LintModel.context`) reads as negated, forbidden, reported or refused.
     A model read with ``LintModel.from_dict`` from data without a ``context`` has
-    no judge.
+    no judge.  Traditional characters are read as simplified
+    (:func:`calculators.compliance.redline_text.fold_traditional`); findings quote
+    the text as written.
 
     >>> from procedures.rules import redlines
     >>> rules = redlines()
@@ -1729,6 +1727,8 @@ def lint(text: Any, rules: RedlineRules, model: LintModel | None = _DEFAULT_MODE
     []
     >>> lint("“黑名单”其实并不存在。", rules)
     []
+    >>> [(f.category, f.text) for f in lint("你作為佢老婆，有義務幫佢還錢。", rules)]  # (missed if read as written)
+    [('third-party-pay', '你作為佢老婆，有義務幫佢還錢。')]
     >>> lint(None, rules)
     Traceback (most recent call last):
     ...
@@ -1742,7 +1742,10 @@ def lint(text: Any, rules: RedlineRules, model: LintModel | None = _DEFAULT_MODE
         model = default_model()
     elif model is not None and not isinstance(model, LintModel):
         raise _fail("model", type(model).__name__, "a LintModel (calculators.compliance.redline_model.default_model()) or None")
-    written, text = text, fold_traditional(text)  # (read in simplified characters; findings quote what was written)
+    # traditional characters are read as simplified (the rules are written and the model trained in simplified ones);
+    # findings quote the text as written.  (Only here, where text enters the linter: training reads its corpus as written,
+    # so the shipped model stays what tools/train_linter.py makes of the corpus.)
+    written, text = text, fold_traditional(text)
     view = clause_view(text, rules)  # (the rules read spaces between Chinese characters as commas)
     index = TextIndex(view, rules.clause_delimiters)
     cues = _Cues(rules)
