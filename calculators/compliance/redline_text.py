@@ -14,7 +14,7 @@ from typing import Iterable, Sequence
 
 from .redline_hant import SIMPLIFIED, TRADITIONAL
 
-__all__ = ["QUOTE_PAIRS", "TextIndex", "alternation", "contains_any", "last_between", "mask_mentions", "normalise", "presence"]
+__all__ = ["QUOTE_PAIRS", "TextIndex", "alternation", "contains_any", "fold_traditional", "last_between", "mask_mentions", "normalise", "presence"]
 
 #: Opening quotation marks and their closing marks (straight ASCII quotes toggle).
 QUOTE_PAIRS = {"“": "”", "「": "」", "『": "』", "‘": "’", "《": "》"}
