@@ -139,18 +139,16 @@ def measure_set(path: Path) -> dict:
     """
     rules, model = redlines(), default_model()
     items = read_labelled_set(path, [c.id for c in rules.categories])
-    # (the file is valid now: its non-empty lines are the items, in order, each with four fields; the third is the kind)
-    kinds = [line.split("\t")[2].strip() for line in Path(path).read_text(encoding="utf-8-sig").splitlines() if line.strip()]
     by_category: dict[str, list[int]] = {}
     by_violation_kind: dict[str, list[int]] = {}
     by_kind: dict[str, list[int]] = {}
     sources = {"rules": 0, "model": 0}
-    for item, kind in zip(items, kinds, strict=True):
+    for item in items:
         found = lint(item.text, rules, model)
         if item.violation:
             counts = by_category.setdefault(item.label, [0, 0])
-            by_violation_kind.setdefault(kind, [0, 0])[0] += bool(found)
-            by_violation_kind[kind][1] += 1
+            by_violation_kind.setdefault(item.kind, [0, 0])[0] += bool(found)
+            by_violation_kind[item.kind][1] += 1
         else:
             counts = by_kind.setdefault(item.hard or "ordinary", [0, 0])
             if found:

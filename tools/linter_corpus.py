@@ -27,12 +27,14 @@ OK = "ok"
 
 @dataclass(frozen=True)
 class Item:
-    """One utterance: its text, its label (a category id or ``ok``), its paraphrase family and hard-case tag."""
+    """One utterance: its text, its label (a category id or ``ok``), its paraphrase family and hard-case tag; a violation
+    of a labelled set (:func:`read_labelled_set`) also keeps the set's free ``kind`` (``spoken``, ``written`` …)."""
 
     text: str
     label: str
     family: str
     hard: str = ""
+    kind: str = ""
 
     @property
     def violation(self) -> bool:
@@ -108,7 +110,7 @@ def read_labelled_set(path: Path, categories: Iterable[str]) -> list[Item]:
         if label == "V":
             if category not in known:
                 raise ValueError(f"{where}: category {category!r} is not a red-line category (allowed: {', '.join(known)})")
-            items.append(Item(text, category, family))
+            items.append(Item(text, category, family, kind=kind))
         elif label == "OK":
             if category != OK:
                 raise ValueError(f"{where}: an OK line has category {category!r}; expected {OK!r}")

@@ -5,7 +5,7 @@ License 2.0; data as shipped in ``opencc-python-reimplemented`` 0.1.7): every on
 except characters that are also standard simplified characters and characters outside the Basic Multilingual Plane.
 Do not edit by hand; rerun the tool.
 
->>> len(TRADITIONAL) == len(SIMPLIFIED), TRADITIONAL[SIMPLIFIED.index("会")] if "会" in SIMPLIFIED else None
+>>> len(TRADITIONAL) == len(SIMPLIFIED), TRADITIONAL[SIMPLIFIED.index("会")]
 (True, '會')
 """
 
