@@ -162,6 +162,10 @@ class LintCategory:
 
 #: Fields of :class:`RedlineRules` that :meth:`RedlineRules.from_dict` reads itself (cross-references, verbatim text).
 _BY_HAND = ("clause_delimiters", "macros", "redlines", "categories")
+#: The cue lists that :attr:`RedlineRules.rule_only_cues` may add to (the model's view leaves those cues out of them).
+_RULE_ONLY_LISTS = ("prohibitions", "sentence_prohibitions", "instruction_heads", "disapprovals")
+#: id of a RedlineRules -> (those rules, their model view): see :attr:`RedlineRules.model_view`.
+_MODEL_VIEWS: dict[int, tuple[Any, Any]] = {}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -215,10 +219,50 @@ class RedlineRules:
     instruction_heads: tuple[str, ...] = ()
     #: Cues that disapprove of what an instruction head introduces (``严禁``, ``违规``, ``错误``, ``不要说``).
     disapprovals: tuple[str, ...] = ()
+    #: Forms that hold a cue of :attr:`disapprovals` without disapproving (``称要投诉``: a customer's reaction in a
+    #: collector's record; ``容易被投诉``: a lead's reason to put a threat in other words): not read as disapprovals.
+    #: The rule layer's only: the model's view (:attr:`model_view`) has none.
+    not_disapprovals: tuple[str, ...] = ()
+    #: Cues of the lists above that only the rule layer reads: the statistical model is trained and run on text scoped
+    #: by the lists without them (:attr:`model_view`, :func:`blank_scoped`), so that adding a cue for the rules leaves the
+    #: model as ``tools/train_linter.py`` made it.  Each must be in one of :attr:`prohibitions`,
+    #: :attr:`sentence_prohibitions`, :attr:`instruction_heads` or :attr:`disapprovals`; the model's view leaves it out
+    #: of all of them (so a cue the model was trained with must not be listed).
+    rule_only_cues: tuple[str, ...] = ()
+    #: Report heads that are :attr:`instruction_heads` for the rule layer only (``通话小结``: a collector's record that
+    #: disapproves of nothing is the collector's own account, and is checked); for the model they stay report heads, as
+    #: it was trained.  Each must be one of :attr:`instruction_heads`.
+    rule_only_instruction_heads: tuple[str, ...] = ()
     #: Negation cues that attribute words or a role to someone (``自称``, ``冒充``): they cancel a match as reports do
     #: ("有人自称法院……"), but not in a sentence that an instruction head hands to staff ("话术模板：开场自称“……法官”" tells
     #: staff to say it). Each must be one of :attr:`negations`.
     attributions: tuple[str, ...] = ()
+
+    @property
+    def model_view(self) -> "RedlineRules":
+        """These rules without :attr:`rule_only_cues`, :attr:`rule_only_instruction_heads` and :attr:`not_disapprovals`: the scopes the
+        statistical model is trained and run on (:func:`blank_scoped`).  The same object for the same rules.
+
+        >>> from procedures.rules import redlines
+        >>> rules = redlines()
+        >>> "通话小结" in rules.instruction_heads, "通话小结" in rules.model_view.instruction_heads
+        (True, False)
+        >>> "通话小结" in rules.model_view.prohibitions and rules.model_view is rules.model_view
+        True
+        """
+        if not self.rule_only_cues and not self.rule_only_instruction_heads and not self.not_disapprovals:
+            return self
+        known = _MODEL_VIEWS.get(id(self))
+        if known is not None and known[0] is self:
+            return known[1]
+        drop = set(self.rule_only_cues)
+        lists = {name: tuple(cue for cue in getattr(self, name) if cue not in drop) for name in _RULE_ONLY_LISTS}
+        lists["instruction_heads"] = tuple(h for h in lists["instruction_heads"] if h not in self.rule_only_instruction_heads)
+        view = replace(self, **lists, not_disapprovals=(), rule_only_cues=(), rule_only_instruction_heads=())
+        if len(_MODEL_VIEWS) >= 8:  # (a few rule sets at most: the bundled one, a test's variant)
+            _MODEL_VIEWS.clear()
+        _MODEL_VIEWS[id(self)] = (self, view)
+        return view
 
     def category(self, category_id: str) -> LintCategory:
         """One category by id (``KeyError`` for an unknown id)."""
@@ -275,6 +319,13 @@ class RedlineRules:
         stray = [cue for cue in values.get("attributions", ()) if cue not in values.get("negations", ())]
         if stray:
             raise _fail("attributions", stray, "cues listed in negations")
+        listed = {cue for name in _RULE_ONLY_LISTS for cue in values.get(name, ())}
+        stray = [cue for cue in values.get("rule_only_cues", ()) if cue not in listed]
+        if stray:
+            raise _fail("rule_only_cues", stray, "cues listed in " + ", ".join(_RULE_ONLY_LISTS))
+        stray = [head for head in values.get("rule_only_instruction_heads", ()) if head not in values.get("instruction_heads", ())]
+        if stray:
+            raise _fail("rule_only_instruction_heads", stray, "heads listed in instruction_heads")
         return cls(**values, clause_delimiters=delimiters, macros=dict(macros), redlines=red, categories=tuple(categories))
 
 
@@ -977,7 +1028,7 @@ class _Cues:
 
     __slots__ = ("rules", "breakers", "neutral", "negations", "post", "prohibitions", "sentence", "sanctions", "questions",
                  "prescriptive", "before", "after", "mentions", "sentence_scope", "sentence_ends", "heads", "sanction_starts", "labels", "scope_breakers",
-                 "instruction", "disapprovals", "instructed", "attributions", "quiet")
+                 "instruction", "disapprovals", "not_disapprovals", "instructed", "attributions", "quiet", "rule_only_heads")
 
     def __init__(self, rules: RedlineRules) -> None:
         self.rules = rules
@@ -997,7 +1048,10 @@ class _Cues:
         self.instruction = frozenset(rules.instruction_heads)
         self.attributions = frozenset(rules.attributions)
         self.disapprovals = alternation(tuple(rules.disapprovals))
-        self.instructed: dict[int, bool] = {}  # sentence end before a sentence -> an instruction head heads it, undisapproved
+        self.not_disapprovals = alternation(tuple(rules.not_disapprovals))
+        # the instruction heads that only the rule layer reads (a collector's record, an order: RedlineRules.rule_only_cues)
+        self.rule_only_heads = self.instruction & {*rules.rule_only_cues, *rules.rule_only_instruction_heads}
+        self.instructed: dict[int, str] = {}  # sentence end before a sentence -> an instruction head heads it, undisapproved
         self.mentions: dict[tuple[int, int], bool] = {}  # quotation -> whether it is a quoted mention
         self.sentence_scope: dict[int, bool] = {}  # position -> _sentence_prohibited
         self.sentence_ends: tuple[str, list[int]] | None = None  # (text, positions of its sentence ends)
@@ -1009,6 +1063,12 @@ class _Cues:
         self.sanction_starts: tuple[str, list[int]] | None = None  # (text, starts of the sanction cues found left to right)
         # sentence (index of its end in the sentence ends) -> nothing in or before it scopes over any of its positions
         self.quiet: dict[int, bool] = {}
+
+    def disapproves(self, text: str) -> bool:
+        """Whether ``text`` holds a cue of ``disapprovals`` outside the forms of ``not_disapprovals`` ("称要投诉")."""
+        if self.disapprovals is None or self.disapprovals.search(text) is None:
+            return False
+        return self.not_disapprovals is None or self.disapprovals.search(self.not_disapprovals.sub(_blank, text)) is not None
 
     def neutralised(self, text: str) -> str:
         """``text`` with its neutral forms blanked (see :func:`_blank`)."""
@@ -1059,8 +1119,17 @@ def _prohibited(lead: str, rules: RedlineRules, cues: _Cues | None = None) -> bo
     found = _cue_at_head(cues.prohibitions, lead, rules)
     if found is None:
         return False
-    if found.group() in cues.instruction and (cues.disapprovals is None or not cues.disapprovals.search(lead)):
-        return False  # "大家注意把……": an instruction head introduces, it does not forbid
+    if found.group() in cues.instruction and not cues.disapproves(lead):
+        if found.group() not in cues.rule_only_heads:
+            return False  # "大家注意把……": an instruction head introduces, it does not forbid
+        # the head of a collector's record or an order introduces too, but a prohibition or report cue right after it
+        # still heads the clause ("【通话小结】客户表示准备借网贷……" is the customer's own plan)
+        rest = lead[found.end():]
+        rest = rest[len(rest) - len(rest.lstrip("】]）)：: ")):]
+        found = _cue_at_head(cues.prohibitions, rest, rules)
+        if found is None or found.group() in cues.instruction:
+            return False
+        lead = rest
     return cues.breakers is None or not cues.breakers.search(lead, found.end())
 
 
@@ -1249,27 +1318,42 @@ def _disapproves(index: TextIndex, start: int, end: int, cues: _Cues) -> bool:
         pieces.append(text[position:max(position, open_at)])
         position = max(position, close_at + 1)
     pieces.append(text[position:end])
-    return any(cues.disapprovals.search(piece) for piece in pieces if piece)
+    return any(cues.disapproves(piece) for piece in pieces if piece)
 
 
 def _instructed(index: TextIndex, position: int, cues: _Cues) -> bool:
     """Whether the sentence holding ``position`` is headed by an instruction head (``instruction_heads``) without a
     disapproval: a quotation in it is a line handed to staff (see :attr:`RedlineRules.instruction_heads`)."""
+    return bool(_instructing_head(index, position, cues))
+
+
+def _instructing_head(index: TextIndex, position: int, cues: _Cues) -> str:
+    """The instruction head that heads the sentence holding ``position`` without a disapproval (see :func:`_instructed`),
+    or ``""``.
+
+    >>> from procedures.rules import redlines
+    >>> rules = redlines()
+    >>> text = "通话小结：告知客户若不还款将联系其单位领导。"
+    >>> _instructing_head(TextIndex(text, rules.clause_delimiters), 8, _Cues(rules))
+    '通话小结'
+    >>> _instructing_head(TextIndex(text, rules.clause_delimiters), 8, _Cues(rules.model_view))  # a report head there
+    ''
+    """
     if not cues.instruction:
-        return False
+        return ""
     text = index.text
     low = max(0, position - 2 * _HEAD_REACH)
     cut = last_between(_sentence_ends(index, cues), low, position)
     if cut < 0 and low > 0:
-        return False  # no sentence start within reach
+        return ""  # no sentence start within reach
     known = cues.instructed.get(cut)
     if known is None:
         head_start, head_end = index.clause(cut + 1, cut + 1)
         head = text[head_start:min(head_end, head_start + _HEAD_REACH)]
         head += text[head_end] if head_end < len(text) and len(head) == head_end - head_start else ""
         found = _cue_at_head(cues.sentence, head, cues.rules) or _cue_at_head(cues.prohibitions, head, cues.rules)
-        known = (found is not None and found.group() in cues.instruction
-                 and not _disapproves(index, head_start, _sentence_end(index, head_start, cues), cues))
+        known = (found.group() if found is not None and found.group() in cues.instruction
+                 and not _disapproves(index, head_start, _sentence_end(index, head_start, cues), cues) else "")
         cues.instructed[cut] = known
     return known
 
@@ -1582,8 +1666,9 @@ def blank_scoped(text: str, rules: RedlineRules, cues: _Cues | None = None, inde
     ``…`` (same length, so spans still match), and the quotation marks of a quotation that an instruction head hands to
     staff replaced by commas: what the statistical model is given, in training
     (``tools/train_linter.py``) and in :func:`lint` alike, so that a quoted wrong example neither teaches it nor
-    trips it.  Spaces are read as :func:`clause_view` reads them; an ``index``, if given, must be that of the clause view
-    (:func:`lint` passes both).
+    trips it.  The scopes are those of ``rules.model_view`` (:attr:`RedlineRules.model_view`: cues that only the rule
+    layer reads are left out), and ``cues``, if given, are used only if they are that view's.  Spaces are read as
+    :func:`clause_view` reads them; an ``index``, if given, must be that of the clause view (:func:`lint` passes both).
 
     >>> from procedures.rules import redlines
     >>> blank_scoped("不要向亲戚借钱来还款，量力而行就好。", redlines())
@@ -1591,10 +1676,11 @@ def blank_scoped(text: str, rules: RedlineRules, cues: _Cues | None = None, inde
     >>> blank_scoped("大家注意：统一说“你是废物”。", redlines())  # an instruction head hands the line to staff
     '大家注意：统一说，你是废物，。'
     """
+    rules = rules.model_view
     if index is None:  # (lint passes the clause view and its index)
         text = clause_view(text, rules)
         index = TextIndex(text, rules.clause_delimiters)
-    if cues is None:
+    if cues is None or cues.rules is not rules:
         cues = _Cues(rules)
     pieces: list[str] = []
     last = 0
@@ -1756,7 +1842,10 @@ def lint(text: Any, rules: RedlineRules, model: LintModel | None = _DEFAULT_MODE
     findings = _rule_findings(view, rules, index, cues, written=written, found_by=found_by, track=track)
     if model is not None:
         by_id = {c.id: c for c in rules.categories}
-        scoped = blank_scoped(view, rules, cues, index)
+        # (the model reads the text as it was trained to: scoped by the rules' model view, RedlineRules.model_view)
+        model_rules = rules.model_view
+        model_cues = cues if model_rules is rules else _Cues(model_rules)
+        scoped = blank_scoped(view, rules, model_cues, index)
         prepared = model.prepare(scoped)
         cut = tuple(windows(text))  # (the model's windows of the text, asked for twice or three times)
         judge = model.context
@@ -1769,12 +1858,16 @@ def lint(text: Any, rules: RedlineRules, model: LintModel | None = _DEFAULT_MODE
             hidden: list[tuple[int, int]] = []
             for *_, f in findings:
                 (seen if scoped[f.span[0]:f.span[1]] == view[f.span[0]:f.span[1]] else hidden).append(f.span)
+            # a finding in a sentence that a rule-only instruction head heads without disapproval (a collector's own
+            # record, an order to staff: RedlineRules.rule_only_cues, rule_only_instruction_heads) is put neither to the
+            # veto nor to the judge: both were trained with such sentences read as reports or not at all
+            ordered = {f.span for *_, f in findings if cues.rule_only_heads and _instructing_head(index, f.span[0], cues) in cues.rule_only_heads}
             scores = model.veto_scores(text, seen, prepared=prepared, cut=cut)
             if hidden:  # words a scope blanked: the model judges their sentences as written
                 scores.update(model.veto_scores(text, hidden, by_sentence=True, cut=cut))
             # (each finding against the veto of its own category, or of the patterns that made it: a span two categories
             # flag may keep one of them)
-            findings = [item for item in findings if scores[item[3].span] >= model.veto_for(
+            findings = [item for item in findings if item[3].span in ordered or scores[item[3].span] >= model.veto_for(
                 item[3].category, found_by.get((item[1], item[0], item[2]), ()) if found_by else ())]
             if judge is not None:
                 # a rule finding whose context reads as negated, forbidden, reported or quoted in a way the cue lists
@@ -1783,7 +1876,7 @@ def lint(text: Any, rules: RedlineRules, model: LintModel | None = _DEFAULT_MODE
                 # rule's explanation for the model's).  (A finding whose words a scope blanked is scored on its
                 # sentences as written, above: where that score reaches the threshold the finding is kept, though the
                 # model, reading the blanked text, may not flag the sentence.)
-                findings = [item for item in findings if scores[item[3].span] >= model.threshold
+                findings = [item for item in findings if item[3].span in ordered or scores[item[3].span] >= model.threshold
                             or judge.probability(text, item[3].span) >= judge.veto_for(
                                 item[3].category, found_by.get((item[1], item[0], item[2]), ()) if found_by else ())]
         taken = sorted(f.span for *_, f in findings)
@@ -1791,7 +1884,7 @@ def lint(text: Any, rules: RedlineRules, model: LintModel | None = _DEFAULT_MODE
             start, end = flag.span
             # what a clause-heading prohibition covers is not said to the customer (as for the rules): the model
             # must flag the rest of the sentence on its own
-            kept_text = _without_prohibited_clauses(index, start, end, rules, cues)
+            kept_text = _without_prohibited_clauses(index, start, end, model_rules, model_cues)
             if kept_text != view[start:end] and model.probability(kept_text) < model.threshold:
                 continue
             if _answered_by_refutation(view, end, rules, cues):

@@ -1,0 +1,84 @@
+"""Collectors' own records and orders to staff (issue 11, session 28): cues that only the rule layer reads.
+
+A record head (``通话小结``, ``催收记录``, ``外访记录`` …) or a training or notice head (``带教点评``, ``冲刺通知`` …) that
+disapproves of nothing introduces what the collector did or what staff are told to do: the rules check it.  With a
+disapproval, or where the customer's own words follow, it is a report and is not flagged.  The statistical model is
+trained and run on the scopes without these cues (``RedlineRules.model_view``), so adding them leaves it as
+``tools/train_linter.py`` makes it.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from calculators.compliance.redline_model import default_model
+from calculators.compliance.redlines import RedlineRules, blank_scoped, lint
+from calculators.errors import CalculatorInputError
+from procedures.rules import redlines
+
+#: Written for these tests (none is in the corpus or a blind set): a record or an order that crosses a line.
+RECORDS_AND_ORDERS = [
+    ("通话小结：告知客户若月底前不还清，就联系其单位人事部门说明欠款情况。", "employer-contact"),
+    ("催收记录：已向持卡人发送自制的法院传票照片，持卡人询问开庭地点。", "fake-document"),
+    ("外访记录：在客户小区门口拦住客户要求当场还款，客户想走被拦下。", "intrusion"),
+    ("通话小结：凌晨1:30联系持卡人本人，持卡人称正在睡觉。", "late-night"),
+    ("带教点评：下次就说我们是法院委托的，客户一般不会去核实。", "impersonation"),
+    ("培训心得：冒充派出所民警最管用，客户一听就配合。", "impersonation"),
+    ("晨会：M2以上的客户一律联系其单位领导，说明他欠款不还。", "employer-contact"),  # ("一律" orders here)
+    ("冲刺通知：逾期客户一律提“黑名单”，说不还就上征信黑名单。", "fake-blacklist"),
+]
+
+#: The same heads on reports, refusals, lawful work and the customer's own words: not flagged.
+REPORTS = [
+    "通话小结：客户称上一位催收员威胁要去他单位闹，已致歉并登记投诉。",
+    "催收记录：客户母亲接听，未透露任何欠款信息，只请其转告客户回电。",
+    "通话小结：客户询问是否会被起诉，已如实告知银行可能依法起诉，由法院判决。",
+    "外访记录：事先电话征得客户同意，两人上门，出示工作证，客户当面签署分期协议。",
+    "【通话小结】客户表示准备向朋友借钱还款，坐席提醒量力而行，并介绍了本行分期。",
+    "催收记录：客户称要投诉，已记录并转质检复核，本人未再拨打。",
+    "复盘：坐席在通话中说了“让你全家不得安宁”，属于威胁，已扣分并重新培训。",
+]
+
+
+@pytest.fixture(scope="module")
+def rules():
+    return redlines()
+
+
+@pytest.mark.parametrize("text, category", RECORDS_AND_ORDERS)
+def test_a_record_or_an_order_that_crosses_a_line_is_flagged_by_a_rule(rules, text, category):
+    findings = lint(text, rules, default_model())
+    assert category in {f.category for f in findings if f.source == "rule"}
+
+
+@pytest.mark.parametrize("text", REPORTS)
+def test_a_report_a_refusal_or_the_customers_words_under_the_same_heads_is_not_flagged(rules, text):
+    assert lint(text, rules, default_model()) == []
+
+
+def test_the_model_reads_the_scopes_it_was_trained_on(rules):
+    view = rules.model_view
+    assert view is rules.model_view and view.rule_only_cues == () and view.rule_only_instruction_heads == ()
+    for cue in rules.rule_only_cues:
+        assert all(cue not in getattr(view, name) for name in
+                   ("prohibitions", "sentence_prohibitions", "instruction_heads", "disapprovals", "not_disapprovals"))
+    for head in rules.rule_only_instruction_heads:  # a report head for the model, as in training
+        assert head not in view.instruction_heads and head in view.prohibitions
+    text = "通话小结：告知客户若月底前不还清，就联系其单位人事部门说明欠款情况。"
+    blanked = blank_scoped(text, rules)  # the record's head scopes over it for the model, as in training
+    assert blanked == blank_scoped(text, view) and set(blanked) == {"…", "：", "，", "。"}
+
+
+def test_a_rule_only_cue_must_be_in_a_list_and_a_rule_only_instruction_head_an_instruction_head(rules):
+    data = rules.to_dict()
+    with pytest.raises(CalculatorInputError, match="rule_only_cues.*不在名单里|rule_only_cues"):
+        RedlineRules.from_dict({**data, "rule_only_cues": [*data["rule_only_cues"], "不在名单里"]})
+    with pytest.raises(CalculatorInputError, match="rule_only_instruction_heads"):
+        RedlineRules.from_dict({**data, "rule_only_instruction_heads": ["质检发现"]})
+
+
+def test_a_form_that_only_contains_a_disapproval_does_not_make_a_record_a_report(rules):
+    text = "通话小结：已警告客户再拖就让你全家不得安宁，客户称要投诉。"
+    assert "threat" in {f.category for f in lint(text, rules, None)}
+    # without the form, "投诉" disapproves: the head reports a complaint
+    assert lint("通话小结：已警告客户再拖就让你全家不得安宁，已按投诉处理。", rules, None) == []
