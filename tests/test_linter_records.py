@@ -69,6 +69,15 @@ def test_the_model_reads_the_scopes_it_was_trained_on(rules):
     assert blanked == blank_scoped(text, view) and set(blanked) == {"…", "：", "，", "。"}
 
 
+def test_the_shipped_model_was_trained_on_the_scopes_of_the_bundled_rules(rules):
+    """A cue added to the model's lists (not as a rule-only cue) changes what the model reads: retrain it."""
+    from tools.train_linter import scope_fingerprint
+
+    assert default_model().info["scopes"] == scope_fingerprint(rules), (
+        "the rules' scopes differ from those the shipped model was trained on: list the new cue in rule_only_cues "
+        "(procedures/rules/redlines.yml) or retrain with tools/train_linter.py")
+
+
 def test_a_rule_only_cue_must_be_in_a_list_and_a_rule_only_instruction_head_an_instruction_head(rules):
     data = rules.to_dict()
     with pytest.raises(CalculatorInputError, match="rule_only_cues.*不在名单里|rule_only_cues"):

@@ -165,6 +165,25 @@ def _settings() -> dict:
             "prescriptive_before": list(rules.prescriptive_before), "clause_marks": rules.clause_delimiters}
 
 
+#: Fields of the rules that are not scopes: the patterns and what they cite (the model's training reads none of them).
+_NOT_SCOPES = ("redlines", "categories", "macros")
+
+
+def scope_fingerprint(rules) -> str:
+    """A short hash of the scopes the model reads (``rules.model_view``: every cue list and window of the rules, not the
+    patterns), recorded in the model's ``info`` when it is trained: a test compares it with the bundled rules, so a cue
+    added to the model's lists without retraining (instead of as a rule-only cue) is caught.
+
+    >>> from procedures.rules import redlines
+    >>> rules = redlines()
+    >>> fingerprint = scope_fingerprint(rules)
+    >>> len(fingerprint), fingerprint == scope_fingerprint(rules.model_view)
+    (16, True)
+    """
+    data = {k: v for k, v in rules.model_view.to_dict().items() if k not in _NOT_SCOPES}
+    return hashlib.sha256(json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()[:16]
+
+
 def handbook_lines() -> list[str]:
     """Lines the handbook itself recommends: every ``say`` line of the procedures (any folder) and every
     exercise option marked ``correct: true``.  The threshold is set above all of them."""
@@ -508,7 +527,8 @@ def train(items: list[Item], settings: dict, seed: int = 0) -> tuple[dict, dict]
                  "features": len(names), "kept": len(weights), "C": C, "oof_threshold": round(oof_threshold, 4), "budget_thresholds": budget_thresholds,
                  "handbook_max_probability": round(handbook, 4),
                  "oof_recall": round(oof_recall, 4), "oof_false_alarm_rate": round(oof_false_alarms, 4),
-                 "veto_rule_caught": len(caught) // OOF_ROUNDS},
+                 "veto_rule_caught": len(caught) // OOF_ROUNDS,
+                 "scopes": scope_fingerprint(settings["rules"]) if settings.get("rules") is not None else None},
     }
     veto, category_veto, pattern_veto = (choose_veto(model, settings["rules"], known_violations()) if "rules" in settings
                                          else (RULE_VETO, {}, {}))

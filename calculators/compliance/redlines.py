@@ -165,7 +165,7 @@ _BY_HAND = ("clause_delimiters", "macros", "redlines", "categories")
 #: The cue lists that :attr:`RedlineRules.rule_only_cues` may add to (the model's view leaves those cues out of them).
 _RULE_ONLY_LISTS = ("prohibitions", "sentence_prohibitions", "instruction_heads", "disapprovals")
 #: id of a RedlineRules -> (those rules, their model view): see :attr:`RedlineRules.model_view`.
-_MODEL_VIEWS: dict[int, tuple[Any, Any]] = {}
+_MODEL_VIEWS: dict[int, tuple[RedlineRules, RedlineRules]] = {}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -256,9 +256,14 @@ class RedlineRules:
         if known is not None and known[0] is self:
             return known[1]
         drop = set(self.rule_only_cues)
-        lists = {name: tuple(cue for cue in getattr(self, name) if cue not in drop) for name in _RULE_ONLY_LISTS}
-        lists["instruction_heads"] = tuple(h for h in lists["instruction_heads"] if h not in self.rule_only_instruction_heads)
-        view = replace(self, **lists, not_disapprovals=(), rule_only_cues=(), rule_only_instruction_heads=())
+
+        def kept(cues: tuple[str, ...], also: tuple[str, ...] = ()) -> tuple[str, ...]:
+            return tuple(cue for cue in cues if cue not in drop and cue not in also)
+
+        view = replace(self, prohibitions=kept(self.prohibitions), sentence_prohibitions=kept(self.sentence_prohibitions),
+                       instruction_heads=kept(self.instruction_heads, self.rule_only_instruction_heads),
+                       disapprovals=kept(self.disapprovals), not_disapprovals=(), rule_only_cues=(),
+                       rule_only_instruction_heads=())
         if len(_MODEL_VIEWS) >= 8:  # (a few rule sets at most: the bundled one, a test's variant)
             _MODEL_VIEWS.clear()
         _MODEL_VIEWS[id(self)] = (self, view)
