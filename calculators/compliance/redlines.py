@@ -1850,6 +1850,9 @@ def lint(text: Any, rules: RedlineRules, model: LintModel | None = _DEFAULT_MODE
         # (the model reads the text as it was trained to: scoped by the rules' model view, RedlineRules.model_view)
         model_rules = rules.model_view
         model_cues = cues if model_rules is rules else _Cues(model_rules)
+        if model_cues is not cues:  # (what depends on no list that the views differ in is found once)
+            model_cues.sentence_ends, model_cues.labels = cues.sentence_ends, cues.labels
+            model_cues.sanction_starts = cues.sanction_starts
         scoped = blank_scoped(view, rules, model_cues, index)
         prepared = model.prepare(scoped)
         cut = tuple(windows(text))  # (the model's windows of the text, asked for twice or three times)
