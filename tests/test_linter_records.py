@@ -80,7 +80,7 @@ def test_the_shipped_model_was_trained_on_the_scopes_of_the_bundled_rules(rules)
 
 def test_a_rule_only_cue_must_be_in_a_list_and_a_rule_only_instruction_head_an_instruction_head(rules):
     data = rules.to_dict()
-    with pytest.raises(CalculatorInputError, match="rule_only_cues.*不在名单里|rule_only_cues"):
+    with pytest.raises(CalculatorInputError, match="rule_only_cues"):
         RedlineRules.from_dict({**data, "rule_only_cues": [*data["rule_only_cues"], "不在名单里"]})
     with pytest.raises(CalculatorInputError, match="rule_only_instruction_heads"):
         RedlineRules.from_dict({**data, "rule_only_instruction_heads": ["质检发现"]})

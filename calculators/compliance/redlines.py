@@ -164,8 +164,6 @@ class LintCategory:
 _BY_HAND = ("clause_delimiters", "macros", "redlines", "categories")
 #: The cue lists that :attr:`RedlineRules.rule_only_cues` may add to (the model's view leaves those cues out of them).
 _RULE_ONLY_LISTS = ("prohibitions", "sentence_prohibitions", "instruction_heads", "disapprovals")
-#: id of a RedlineRules -> (those rules, their model view): see :attr:`RedlineRules.model_view`.
-_MODEL_VIEWS: dict[int, tuple[RedlineRules, RedlineRules]] = {}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -252,9 +250,9 @@ class RedlineRules:
         """
         if not self.rule_only_cues and not self.rule_only_instruction_heads and not self.not_disapprovals:
             return self
-        known = _MODEL_VIEWS.get(id(self))
-        if known is not None and known[0] is self:
-            return known[1]
+        known: RedlineRules | None = self.__dict__.get("_model_view")  # (made once per rules object)
+        if known is not None:
+            return known
         drop = set(self.rule_only_cues)
 
         def kept(cues: tuple[str, ...], also: tuple[str, ...] = ()) -> tuple[str, ...]:
@@ -264,9 +262,7 @@ class RedlineRules:
                        instruction_heads=kept(self.instruction_heads, self.rule_only_instruction_heads),
                        disapprovals=kept(self.disapprovals), not_disapprovals=(), rule_only_cues=(),
                        rule_only_instruction_heads=())
-        if len(_MODEL_VIEWS) >= 8:  # (a few rule sets at most: the bundled one, a test's variant)
-            _MODEL_VIEWS.clear()
-        _MODEL_VIEWS[id(self)] = (self, view)
+        object.__setattr__(self, "_model_view", view)  # (not a field: neither compared, printed nor copied by replace)
         return view
 
     def category(self, category_id: str) -> LintCategory:
@@ -1129,8 +1125,7 @@ def _prohibited(lead: str, rules: RedlineRules, cues: _Cues | None = None) -> bo
             return False  # "大家注意把……": an instruction head introduces, it does not forbid
         # the head of a collector's record or an order introduces too, but a prohibition or report cue right after it
         # still heads the clause ("【通话小结】客户表示准备借网贷……" is the customer's own plan)
-        rest = lead[found.end():]
-        rest = rest[len(rest) - len(rest.lstrip("】]）)：: ")):]
+        rest = lead[found.end():].lstrip("】]）)：: ")
         found = _cue_at_head(cues.prohibitions, rest, rules)
         if found is None or found.group() in cues.instruction:
             return False
