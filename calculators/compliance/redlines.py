@@ -1597,16 +1597,17 @@ def _cancelled(index: TextIndex, start: int, end: int, mode: str, rules: Redline
     """
     if cues is None:
         cues = _Cues(rules)
-    for quote in index.quotes_overlapping(start, end):
-        if cues.is_mention(index, quote):
-            return True
+    if index.quotes:
+        for quote in index.quotes_overlapping(start, end):
+            if cues.is_mention(index, quote):
+                return True
     text = index.text
     clause_start, clause_end = index.clause(start, end)
     reach = max(rules.negation_window * 2, 20)  # bounded: linear time on unpunctuated text
     before = text[max(clause_start, start - reach):start]
-    if cues.holds(cues.breakers, before):
+    if before and cues.holds(cues.breakers, before):
         return False  # "别以为……" breaks a negation; "很多人以为……" (a neutral form) does not
-    if start - clause_start <= _HEAD_REACH and _prohibited(text[clause_start:start], rules, cues):
+    if 0 < start - clause_start <= _HEAD_REACH and _prohibited(text[clause_start:start], rules, cues):
         return True  # a prohibition heading the clause ("不得建议客户……借新还旧") negates all of it (bounded: linear time)
     if _sentence_prohibited(index, start, rules, cues):
         return True  # a list headed by a prohibition ("以下行为一律禁止：……"), a conditional ("如果有人自称……")
@@ -1714,17 +1715,21 @@ def _rule_findings(text: str, rules: RedlineRules, index: TextIndex, cues: _Cues
     verdicts: dict[tuple[int, int, str], bool] = {}  # (start, end, negation mode) -> cancelled
     findings: list[tuple[int, int, int, Finding]] = []
     patterns = [(order, pattern) for order, category in enumerate(rules.categories) for pattern in category.patterns]
-    raw: list[list[tuple[int, int, str, int]]] = [[] for _ in rules.categories]  # per category: (start, end, negation mode, pattern)
+    # per category: (start, -end, pattern, negation mode), which sorts as wanted without a key function (the earliest,
+    # then the longest, then in pattern order; a pattern matches once at a start, so the mode is never compared)
+    raw: list[list[tuple[int, int, int, str]]] = [[] for _ in rules.categories]
     tracked = None if track is None else {k for k, (_, pattern) in enumerate(patterns) if pattern.regex in track}
     for k, start, end in _scan(text, [pattern.scanner for _, pattern in patterns]):
         order, pattern = patterns[k]
-        raw[order].append((start, end, pattern.negation, k))
+        raw[order].append((start, -end, k, pattern.negation))
     for order, category in enumerate(rules.categories):
         spans = raw[order]
         # overlapping matches of one category: the earliest, longest one that is not cancelled (a match that starts
         # inside one already kept is dropped whether cancelled or not, so it is not examined)
         kept: list[tuple[int, int]] = []
-        for start, end, mode, _k in sorted(spans, key=lambda s: (s[0], -s[1], s[3])):  # (ties: in pattern order)
+        spans.sort()
+        for start, end, _k, mode in spans:
+            end = -end
             if kept and start < kept[-1][1]:
                 continue
             key = (start, end, mode)
@@ -1737,7 +1742,8 @@ def _rule_findings(text: str, rules: RedlineRules, index: TextIndex, cues: _Cues
                 kept.append((start, end))
         if found_by is not None and kept:
             wanted = set(kept)
-            for start, end, mode, k in spans:
+            for start, end, k, mode in spans:
+                end = -end
                 if (start, end) in wanted and (tracked is None or k in tracked):
                     key = (start, end, mode)
                     cancelled = verdicts.get(key)
@@ -1901,4 +1907,7 @@ def lint(text: Any, rules: RedlineRules, model: LintModel | None = _DEFAULT_MODE
                               flagged.rule if flagged else "", tuple(s.text for s in flagged.sources) if flagged else (),
                               flagged.redline if flagged else "", "model", flag.probability, flag.drivers)
             findings.append((start, len(rules.categories), end, finding))
-    return [finding for *_, finding in sorted(findings, key=lambda item: item[:3])]
+    # (sorted as tuples: no two findings share their first three items, so no Finding is ever compared: the rule
+    # findings of one category do not overlap, and the model's come from disjoint segments, after every category)
+    findings.sort()
+    return [finding for *_, finding in findings]
