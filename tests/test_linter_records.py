@@ -59,6 +59,7 @@ def test_a_report_a_refusal_or_the_customers_words_under_the_same_heads_is_not_f
 def test_the_model_reads_the_scopes_it_was_trained_on(rules):
     view = rules.model_view
     assert view is rules.model_view and view.rule_only_cues == () and view.rule_only_instruction_heads == ()
+    assert view.rule_only_forms == ()
     for cue in rules.rule_only_cues:
         assert all(cue not in getattr(view, name) for name in
                    ("prohibitions", "sentence_prohibitions", "instruction_heads", "disapprovals", "not_disapprovals"))
@@ -75,7 +76,7 @@ def test_the_shipped_model_was_trained_on_the_scopes_of_the_bundled_rules(rules)
 
     assert default_model().info["scopes"] == scope_fingerprint(rules), (
         "the rules' scopes differ from those the shipped model was trained on: list the new cue in rule_only_cues "
-        "(procedures/rules/redlines.yml) or retrain with tools/train_linter.py")
+        "(or a new neutral form or negation after in rule_only_forms; procedures/rules/redlines.yml) or retrain with tools/train_linter.py")
 
 
 def test_a_rule_only_cue_must_be_in_a_list_and_a_rule_only_instruction_head_an_instruction_head(rules):
@@ -91,3 +92,57 @@ def test_a_form_that_only_contains_a_disapproval_does_not_make_a_record_a_report
     assert "threat" in {f.category for f in lint(text, rules, None)}
     # without the form, "投诉" disapproves: the head reports a complaint
     assert lint("通话小结：已警告客户再拖就让你全家不得安宁，已按投诉处理。", rules, None) == []
+
+
+# --- session 29: more record and order heads, the collector addressing the customer, answers after a question -----
+
+#: Written for these tests (none is in the corpus or a blind set): records and orders the session-29 cues open to the rules.
+RECORDS_AND_ORDERS_29 = [
+    ("催收小结：已请客户姐姐代偿本期欠款，对方答应先转两千。", "third-party-pay"),  # a head the model reads as nothing
+    ("小结：已在客户小区业主群发布其欠款信息。", "public-exposure"),
+    ("话术统一：跟客户讲“拖到下月就进全国黑名单”。", "fake-blacklist"),  # the quotation is handed to staff, not mentioned
+    ("组长：跟客户说不还钱孩子以后考不了公务员。", "exaggerated-legal"),  # "跟客户说" is not "客户说" (a report)
+    ("案件备注：向客户称我方是法院执行局的，客户答应今天还款。", "impersonation"),  # nor is "向客户称"
+]
+
+#: Reports and answers in the same forms: not flagged.
+REPORTS_29 = [
+    "征信记录会跟着您一辈子？不是的，结清后不良记录保存五年。",  # a question answered no
+    "小结：客户听说逾期会坐牢，已解释这一说法不符合实际。",  # a record that disapproves of what it reports
+    "通话小结：客户以为办分期要交中介费，已澄清我行不收任何中介费。",
+    "用私人手机给客户打电话，是公司明确禁止的。",
+    "组长：谁再跟客户说“不还就去你家堵你”，直接下岗。",  # a rule with its sanction, though "跟客户说" is not a report
+]
+
+
+@pytest.mark.parametrize("text, category", RECORDS_AND_ORDERS_29)
+def test_a_session_29_record_or_order_is_flagged_by_a_rule(rules, text, category):
+    assert category in {f.category for f in lint(text, rules, default_model()) if f.source == "rule"}
+
+
+@pytest.mark.parametrize("text", REPORTS_29)
+def test_a_session_29_report_or_answer_is_not_flagged(rules, text):
+    assert lint(text, rules, default_model()) == []
+
+
+def test_rule_only_forms_are_the_rules_own_and_must_be_listed(rules):
+    """The collector addressing the customer ("跟客户说") and the answers after a question ("不是的") are read by the rules
+    only: the model's view, and the negations the model is trained with, leave them out."""
+    from tools.train_linter import _settings
+
+    view = rules.model_view
+    assert "跟客户说" in rules.neutral_forms and "不是的" in rules.post_negations
+    for form in rules.rule_only_forms:
+        assert form not in view.neutral_forms and form not in view.post_negations and form not in view.sentence_sanctions
+        assert form not in _settings()["negations"]
+    data = rules.to_dict()
+    with pytest.raises(CalculatorInputError, match="rule_only_forms"):
+        RedlineRules.from_dict({**data, "rule_only_forms": [*data["rule_only_forms"], "不在名单里"]})
+
+
+def test_a_head_whose_disapproval_only_the_models_view_sees_is_not_put_to_the_model(rules):
+    """"容易被投诉" is a lead's reason to say it in other words (not_disapprovals, the rules' only): for the model's view
+    "投诉" disapproves, so the model was trained to read such a sentence as a report, and its veto is not asked."""
+    text = "主管辅导：你这样说容易被投诉，换个说法：“我们知道你住哪栋楼”。"
+    assert "veiled-threat" in {f.category for f in lint(text, rules, default_model())}
+    assert lint("主管辅导：你这样说属于威胁，已被投诉：“我们知道你住哪栋楼”。", rules, default_model()) == []

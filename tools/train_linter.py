@@ -160,13 +160,15 @@ def _settings() -> dict:
     from procedures.rules import redlines
 
     rules = redlines()
-    return {"rules": rules, "negations": list(rules.negations) + [w for w in rules.post_negations if w not in rules.negations],
+    view = rules.model_view  # (the model's negations leave out the rule layer's own forms: RedlineRules.rule_only_forms)
+    return {"rules": rules, "negations": list(view.negations) + [w for w in view.post_negations if w not in view.negations],
             "mention_before": list(rules.mention_before), "mention_after": list(rules.mention_after),
             "prescriptive_before": list(rules.prescriptive_before), "clause_marks": rules.clause_delimiters}
 
 
 #: Fields of the rules that are not scopes: the patterns and what they cite (the model's training reads none of them).
-_NOT_SCOPES = ("redlines", "categories", "macros")
+# (rule_only_forms, always empty in the model's view, came after the first fingerprints: left out, so they still hold)
+_NOT_SCOPES = ("redlines", "categories", "macros", "rule_only_forms")
 
 
 def scope_fingerprint(rules) -> str:

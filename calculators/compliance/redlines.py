@@ -164,6 +164,8 @@ class LintCategory:
 _BY_HAND = ("clause_delimiters", "macros", "redlines", "categories")
 #: The cue lists that :attr:`RedlineRules.rule_only_cues` may add to (the model's view leaves those cues out of them).
 _RULE_ONLY_LISTS = ("prohibitions", "sentence_prohibitions", "instruction_heads", "disapprovals")
+#: The lists that :attr:`RedlineRules.rule_only_forms` may add to (the model's view leaves those forms out of them).
+_RULE_ONLY_FORM_LISTS = ("neutral_forms", "post_negations", "sentence_sanctions")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -227,6 +229,11 @@ class RedlineRules:
     #: :attr:`sentence_prohibitions`, :attr:`instruction_heads` or :attr:`disapprovals`; the model's view leaves it out
     #: of all of them (so a cue the model was trained with must not be listed).
     rule_only_cues: tuple[str, ...] = ()
+    #: Forms of :attr:`neutral_forms`, :attr:`post_negations` and :attr:`sentence_sanctions` that only the rule layer
+    #: reads, as :attr:`rule_only_cues` are for the heads (``跟客户说``: the collector speaking, not ``客户说``, the
+    #: customer's words, reported; ``……？不是的``: a question answered no; ``……，直接下岗``: a rule, with its sanction).
+    #: The model's view leaves them out of these lists.
+    rule_only_forms: tuple[str, ...] = ()
     #: Report heads that are :attr:`instruction_heads` for the rule layer only (``通话小结``: a collector's record that
     #: disapproves of nothing is the collector's own account, and is checked); for the model they stay report heads, as
     #: it was trained.  Each must be one of :attr:`instruction_heads`.
@@ -238,7 +245,8 @@ class RedlineRules:
 
     @property
     def model_view(self) -> "RedlineRules":
-        """These rules without :attr:`rule_only_cues`, :attr:`rule_only_instruction_heads` and :attr:`not_disapprovals`: the scopes the
+        """These rules without :attr:`rule_only_cues`, :attr:`rule_only_instruction_heads`, :attr:`rule_only_forms` and
+        :attr:`not_disapprovals`: the scopes the
         statistical model is trained and run on (:func:`blank_scoped`).  The same object for the same rules.
 
         >>> from procedures.rules import redlines
@@ -248,7 +256,7 @@ class RedlineRules:
         >>> "通话小结" in rules.model_view.prohibitions and rules.model_view is rules.model_view
         True
         """
-        if not self.rule_only_cues and not self.rule_only_instruction_heads and not self.not_disapprovals:
+        if not (self.rule_only_cues or self.rule_only_instruction_heads or self.not_disapprovals or self.rule_only_forms):
             return self
         known: RedlineRules | None = self.__dict__.get("_model_view")  # (made once per rules object)
         if known is not None:
@@ -258,10 +266,12 @@ class RedlineRules:
         def kept(cues: tuple[str, ...], also: tuple[str, ...] = ()) -> tuple[str, ...]:
             return tuple(cue for cue in cues if cue not in drop and cue not in also)
 
-        view = replace(self, prohibitions=kept(self.prohibitions), sentence_prohibitions=kept(self.sentence_prohibitions),
-                       instruction_heads=kept(self.instruction_heads, self.rule_only_instruction_heads),
-                       disapprovals=kept(self.disapprovals), not_disapprovals=(), rule_only_cues=(),
-                       rule_only_instruction_heads=())
+        lists: dict[str, Any] = {name: kept(getattr(self, name)) for name in _RULE_ONLY_LISTS}
+        lists["instruction_heads"] = kept(self.instruction_heads, self.rule_only_instruction_heads)
+        forms = set(self.rule_only_forms)
+        lists.update({name: tuple(form for form in getattr(self, name) if form not in forms) for name in _RULE_ONLY_FORM_LISTS})
+        view = replace(self, **lists, not_disapprovals=(), rule_only_cues=(), rule_only_instruction_heads=(),
+                       rule_only_forms=())
         object.__setattr__(self, "_model_view", view)  # (not a field: neither compared, printed nor copied by replace)
         return view
 
@@ -324,6 +334,10 @@ class RedlineRules:
         stray = [cue for cue in values.get("rule_only_cues", ()) if cue not in listed]
         if stray:
             raise _fail("rule_only_cues", stray, "cues listed in " + ", ".join(_RULE_ONLY_LISTS))
+        listed = {form for name in _RULE_ONLY_FORM_LISTS for form in values.get(name, ())}
+        stray = [form for form in values.get("rule_only_forms", ()) if form not in listed]
+        if stray:
+            raise _fail("rule_only_forms", stray, "forms listed in " + ", ".join(_RULE_ONLY_FORM_LISTS))
         stray = [head for head in values.get("rule_only_instruction_heads", ()) if head not in values.get("instruction_heads", ())]
         if stray:
             raise _fail("rule_only_instruction_heads", stray, "heads listed in instruction_heads")
@@ -1358,6 +1372,17 @@ def _instructing_head(index: TextIndex, position: int, cues: _Cues) -> str:
     return known
 
 
+def _ordered(index: TextIndex, position: int, cues: _Cues, model_cues: _Cues) -> bool:
+    """Whether the sentence holding ``position`` is headed, for the rules (``cues``), by an instruction head without a
+    disapproval that the model (``model_cues``, the cues of :attr:`RedlineRules.model_view`) was not trained to read so:
+    a head that only the rules read as one (``rule_only_cues``, ``rule_only_instruction_heads``), or one whose
+    disapproval only the model's view sees (``not_disapprovals``: "主管辅导：你太直白容易被投诉，换个说法……")."""
+    head = _instructing_head(index, position, cues)
+    if not head:
+        return False
+    return head in cues.rule_only_heads or (model_cues is not cues and not _instructing_head(index, position, model_cues))
+
+
 #: A clause this short followed by a colon is a speaker's label ("坐席：", "组长：", "客户："); each label starts a turn.
 _LABEL_LENGTH = 6
 #: How far back (characters) a customer's turn is looked for (bounded: linear time).
@@ -1605,8 +1630,13 @@ def _cancelled(index: TextIndex, start: int, end: int, mode: str, rules: Redline
     clause_start, clause_end = index.clause(start, end)
     reach = max(rules.negation_window * 2, 20)  # bounded: linear time on unpunctuated text
     before = text[max(clause_start, start - reach):start]
-    if before and cues.holds(cues.breakers, before):
-        return False  # "别以为……" breaks a negation; "很多人以为……" (a neutral form) does not
+    if before and cues.breakers is not None and cues.breakers.search(before):
+        if len(before) == start - clause_start:  # (the clause's head is in reach: its report cue is not a breaker)
+            head = _cue_at_head(cues.prohibitions, before, rules)
+            if head is not None:  # "客户以为……": the customer's belief, reported ("以为" breaks nothing there)
+                before = before[:head.start()] + "…" * len(head.group()) + before[head.end():]
+        if cues.holds(cues.breakers, before):
+            return False  # "别以为……" breaks a negation; "很多人以为……" (a neutral form) does not
     if 0 < start - clause_start <= _HEAD_REACH and _prohibited(text[clause_start:start], rules, cues):
         return True  # a prohibition heading the clause ("不得建议客户……借新还旧") negates all of it (bounded: linear time)
     if _sentence_prohibited(index, start, rules, cues):
@@ -1853,7 +1883,8 @@ def lint(text: Any, rules: RedlineRules, model: LintModel | None = _DEFAULT_MODE
         model_cues = cues if model_rules is rules else _Cues(model_rules)
         if model_cues is not cues:  # (what depends on no list that the views differ in is found once)
             model_cues.sentence_ends, model_cues.labels = cues.sentence_ends, cues.labels
-            model_cues.sanction_starts = cues.sanction_starts
+            if model_rules.sentence_sanctions == rules.sentence_sanctions:
+                model_cues.sanction_starts = cues.sanction_starts
         scoped = blank_scoped(view, rules, model_cues, index)
         prepared = model.prepare(scoped)
         cut = tuple(windows(text))  # (the model's windows of the text, asked for twice or three times)
@@ -1870,7 +1901,9 @@ def lint(text: Any, rules: RedlineRules, model: LintModel | None = _DEFAULT_MODE
             # a finding in a sentence that a rule-only instruction head heads without disapproval (a collector's own
             # record, an order to staff: RedlineRules.rule_only_cues, rule_only_instruction_heads) is put neither to the
             # veto nor to the judge: both were trained with such sentences read as reports or not at all
-            ordered = {f.span for *_, f in findings if cues.rule_only_heads and _instructing_head(index, f.span[0], cues) in cues.rule_only_heads}
+            # (so is one under a head that the model's view reads as disapproved where the rules do not: "容易被投诉" is
+            # a lead's reason to put a threat in other words, RedlineRules.not_disapprovals)
+            ordered = {f.span for *_, f in findings if _ordered(index, f.span[0], cues, model_cues)}
             scores = model.veto_scores(text, seen, prepared=prepared, cut=cut)
             if hidden:  # words a scope blanked: the model judges their sentences as written
                 scores.update(model.veto_scores(text, hidden, by_sentence=True, cut=cut))
