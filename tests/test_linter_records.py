@@ -103,6 +103,9 @@ RECORDS_AND_ORDERS_29 = [
     ("话术统一：跟客户讲“拖到下月就进全国黑名单”。", "fake-blacklist"),  # the quotation is handed to staff, not mentioned
     ("组长：跟客户说不还钱孩子以后考不了公务员。", "exaggerated-legal"),  # "跟客户说" is not "客户说" (a report)
     ("案件备注：向客户称我方是法院执行局的，客户答应今天还款。", "impersonation"),  # nor is "向客户称"
+    ("周报：本周推广新打法，客户不见面我们就不走，效果明显。", "intrusion"),  # a weekly report read as an order
+    ("催收函：鉴于阁下品行低劣，本中心将采取进一步措施。", "insult"),
+    ("通话小结：已致电客户单位财务，告知其逾期情况。", "employer-contact"),
 ]
 
 #: Reports and answers in the same forms: not flagged.
@@ -112,6 +115,8 @@ REPORTS_29 = [
     "通话小结：客户以为办分期要交中介费，已澄清我行不收任何中介费。",
     "用私人手机给客户打电话，是公司明确禁止的。",
     "组长：谁再跟客户说“不还就去你家堵你”，直接下岗。",  # a rule with its sanction, though "跟客户说" is not a report
+    "合规周报：有外包坐席对客户称“你的通讯录我们都有”，已暂停该坐席上岗。",  # a compliance report, not a weekly order
+    "高铁飞机坐不了？这跟信用卡逾期本身没有直接关系。",
 ]
 
 
