@@ -106,6 +106,7 @@ RECORDS_AND_ORDERS_29 = [
     ("周报：本周推广新打法，客户不见面我们就不走，效果明显。", "intrusion"),  # a weekly report read as an order
     ("催收函：鉴于阁下品行低劣，本中心将采取进一步措施。", "insult"),
     ("通话小结：已致电客户单位财务，告知其逾期情况。", "employer-contact"),
+    ("外呼记录：已告知客户逾期就是犯罪，不还将被刑事拘留。", "exaggerated-legal"),
 ]
 
 #: Reports and answers in the same forms: not flagged.
@@ -117,6 +118,8 @@ REPORTS_29 = [
     "组长：谁再跟客户说“不还就去你家堵你”，直接下岗。",  # a rule with its sanction, though "跟客户说" is not a report
     "合规周报：有外包坐席对客户称“你的通讯录我们都有”，已暂停该坐席上岗。",  # a compliance report, not a weekly order
     "高铁飞机坐不了？这跟信用卡逾期本身没有直接关系。",
+    "我哋唔会上门，亦唔会打去你公司。",  # Cantonese negations (rule-only: the model never saw them)
+    "哪有啥子全国通报，没得这回事。",
 ]
 
 

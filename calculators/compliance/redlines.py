@@ -165,7 +165,7 @@ _BY_HAND = ("clause_delimiters", "macros", "redlines", "categories")
 #: The cue lists that :attr:`RedlineRules.rule_only_cues` may add to (the model's view leaves those cues out of them).
 _RULE_ONLY_LISTS = ("prohibitions", "sentence_prohibitions", "instruction_heads", "disapprovals")
 #: The lists that :attr:`RedlineRules.rule_only_forms` may add to (the model's view leaves those forms out of them).
-_RULE_ONLY_FORM_LISTS = ("neutral_forms", "post_negations", "sentence_sanctions")
+_RULE_ONLY_FORM_LISTS = ("negations", "neutral_forms", "post_negations", "sentence_sanctions")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -229,10 +229,11 @@ class RedlineRules:
     #: :attr:`sentence_prohibitions`, :attr:`instruction_heads` or :attr:`disapprovals`; the model's view leaves it out
     #: of all of them (so a cue the model was trained with must not be listed).
     rule_only_cues: tuple[str, ...] = ()
-    #: Forms of :attr:`neutral_forms`, :attr:`post_negations` and :attr:`sentence_sanctions` that only the rule layer
-    #: reads, as :attr:`rule_only_cues` are for the heads (``跟客户说``: the collector speaking, not ``客户说``, the
-    #: customer's words, reported; ``……？不是的``: a question answered no; ``……，直接下岗``: a rule, with its sanction).
-    #: The model's view leaves them out of these lists.
+    #: Forms of :attr:`negations`, :attr:`neutral_forms`, :attr:`post_negations` and :attr:`sentence_sanctions` that only
+    #: the rule layer reads, as :attr:`rule_only_cues` are for the heads (``唔会``: Cantonese "will not"; ``跟客户说``: the
+    #: collector speaking, not ``客户说``, the customer's words, reported; ``……？不是的``: a question answered no;
+    #: ``……，直接下岗``: a rule, with its sanction).  The model's view leaves them out of these lists (and so do the
+    #: negations the model is trained with, which ``tools/train_linter.py`` takes from that view).
     rule_only_forms: tuple[str, ...] = ()
     #: Report heads that are :attr:`instruction_heads` for the rule layer only (``通话小结``: a collector's record that
     #: disapproves of nothing is the collector's own account, and is checked); for the model they stay report heads, as
