@@ -233,7 +233,8 @@ class RedlineRules:
     #: the rule layer reads, as :attr:`rule_only_cues` are for the heads (``唔会``: Cantonese "will not"; ``跟客户说``: the
     #: collector speaking, not ``客户说``, the customer's words, reported; ``……？不是的``: a question answered no;
     #: ``……，直接下岗``: a rule, with its sanction).  The model's view leaves them out of these lists (and so do the
-    #: negations the model is trained with, which ``tools/train_linter.py`` takes from that view).
+    #: negations the model is trained with, which ``tools/train_linter.py`` takes from that view), so a form the model
+    #: was trained with must not be listed.
     rule_only_forms: tuple[str, ...] = ()
     #: Report heads that are :attr:`instruction_heads` for the rule layer only (``通话小结``: a collector's record that
     #: disapproves of nothing is the collector's own account, and is checked); for the model they stay report heads, as
