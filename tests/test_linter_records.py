@@ -26,6 +26,11 @@ RECORDS_AND_ORDERS = [
     ("培训心得：冒充派出所民警最管用，客户一听就配合。", "impersonation"),
     ("晨会：M2以上的客户一律联系其单位领导，说明他欠款不还。", "employer-contact"),  # ("一律" orders here)
     ("冲刺通知：逾期客户一律提“黑名单”，说不还就上征信黑名单。", "fake-blacklist"),
+    # session 30: a law firm's and an agency's records and orders
+    ("案件处理记录：22:40起连续拨打持卡人电话五次，持卡人接通后答应明早转账。", "late-night"),
+    ("诉前调解记录：告知持卡人不签协议就把他父母的房子也拿去拍卖，持卡人同意签。", "exaggerated-legal"),
+    ("周会纪要：下周起对M3客户统一发“老赖曝光”预告，拍下他家门牌发到业主群。", "public-exposure"),
+    ("话术小抄：客户嘴硬就说我们是受法院委托的，直接报案件编号。", "impersonation"),
 ]
 
 #: The same heads on reports, refusals, lawful work and the customer's own words: not flagged.
@@ -37,6 +42,10 @@ REPORTS = [
     "【通话小结】客户表示准备向朋友借钱还款，坐席提醒量力而行，并介绍了本行分期。",
     "催收记录：客户称要投诉，已记录并转质检复核，本人未再拨打。",
     "复盘：坐席在通话中说了“让你全家不得安宁”，属于威胁，已扣分并重新培训。",
+    # session 30
+    "案件处理记录：按约定于工作日19:00联系持卡人，持卡人同意分三期还款。",
+    "诉前调解记录：向持卡人说明银行可依法起诉，是否判决由法院决定，持卡人表示考虑分期。",
+    "周会纪要：重申外呼时间为8:00至22:00，严禁联系客户单位同事。",
 ]
 
 
@@ -154,3 +163,11 @@ def test_a_head_whose_disapproval_only_the_models_view_sees_is_not_put_to_the_mo
     text = "主管辅导：你这样说容易被投诉，换个说法：“我们知道你住哪栋楼”。"
     assert "veiled-threat" in {f.category for f in lint(text, rules, default_model())}
     assert lint("主管辅导：你这样说属于威胁，已被投诉：“我们知道你住哪栋楼”。", rules, default_model()) == []
+
+
+def test_the_sichuanese_negation_meide_is_read_by_the_rules(rules):
+    """Session 30: ``没得`` ("there is no", "not") is a rule-only negation: without it the rules would flag both clauses."""
+    negated = "我们没得上门的安排，也没得打你单位的电话。"
+    assert {f.category for f in lint(negated.replace("没得", "有"), rules, None)} >= {"employer-contact"}
+    assert lint(negated, rules, None) == []
+    assert "没得" in rules.rule_only_forms and "没得" not in rules.model_view.negations
