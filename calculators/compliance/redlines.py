@@ -1001,6 +1001,24 @@ class Finding:
                 "verdict": self.verdict, "probability": self.probability, "drivers": list(self.drivers)}
 
 
+_NEW_OBJECT = object.__new__
+
+
+def _rule_finding(category: str, name: str, text: str, span: tuple[int, int], rule: str, sources: tuple[str, ...],
+                  redline: str) -> Finding:
+    """``Finding(category, name, text, span, rule, sources, redline)``, made about twice as fast: a frozen dataclass's
+    ``__init__`` sets each of its ten fields through ``object.__setattr__``, which a text with thousands of findings
+    (a list of insults) pays for thousands of times.  The instance is the same (equal, same fields, same defaults).
+
+    >>> _rule_finding("insult", "侮辱", "老赖", (0, 2), "r", ("s",), "l") == Finding("insult", "侮辱", "老赖", (0, 2), "r", ("s",), "l")
+    True
+    """
+    finding = _NEW_OBJECT(Finding)
+    finding.__dict__.update(category=category, name=name, text=text, span=span, rule=rule, sources=sources, redline=redline,
+                            source="rule", probability=None, drivers=())
+    return finding
+
+
 #: A clause-heading prohibition reaches at most this many characters (keeps linting linear in the text length).
 _HEAD_REACH = 60
 #: The longest prohibition cue looked for at the head of a clause.
@@ -1785,8 +1803,8 @@ def _rule_findings(text: str, rules: RedlineRules, index: TextIndex, cues: _Cues
                         found_by[order, start, end] = (*found_by.get((order, start, end), ()), patterns[k][1].regex)
         sources = tuple(s.text for s in category.sources)
         for start, end in kept:
-            findings.append((start, order, end, Finding(category.id, category.name, written[start:end], (start, end), category.rule,
-                                                        sources, category.redline)))
+            findings.append((start, order, end, _rule_finding(category.id, category.name, written[start:end], (start, end),
+                                                              category.rule, sources, category.redline)))
     return findings
 
 
