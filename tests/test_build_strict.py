@@ -98,6 +98,34 @@ def test_failed_build_keeps_the_published_site(tmp_path):
     assert (book / "_build" / "html" / "page.html").read_bytes() != published
 
 
+#: A mobile number that could be real (made up here, written so that this file itself holds none).
+EXPOSED_MOBILE = "1" + "39" + "2468" + "1357"
+
+
+def test_a_real_looking_number_keeps_the_site_unpublished(tmp_path):
+    """A page whose built HTML holds a real-looking mobile number (here printed by a cell: the scan reads what is
+    published, not the source) fails the build, which names the file and masks the number; unchanged, it fails
+    again; once the number is gone the site is published (and the search index no longer holds it: Sphinx keeps a
+    changed page's old words there unless the index is made afresh)."""
+    page = "# 联系方式\n\n```{code-cell} ipython3\nprint('紧急联系人手机', '%s')\n```\n"
+    book = make_fixture_book(tmp_path / "book", page % " ".join((EXPOSED_MOBILE[:3], EXPOSED_MOBILE[3:7], EXPOSED_MOBILE[7:])), True)
+    for attempt in (1, 2):
+        result = run_build(book, timeout=300)
+        output = result.stdout + result.stderr
+        assert result.returncode != 0, f"build {attempt}: {output[-3000:]}"
+        assert re.search(r"privacy: .*page\.html:\d+: mobile: 139\*+1357", output), output[-3000:]
+        assert EXPOSED_MOBILE not in output and EXPOSED_MOBILE[:7] not in output  # masked
+        assert "real-looking ID, mobile or card number" in output
+        assert not (book / "_build" / "html").exists()
+        assert "real-looking" in (book / "_build" / "html.failed").read_text(encoding="utf-8")
+    (book / "page.md").write_text(NOTEBOOK_FRONT_MATTER + page % "95555", encoding="utf-8")
+    fixed = run_build(book, timeout=300)
+    assert fixed.returncode == 0, (fixed.stdout + fixed.stderr)[-3000:]
+    assert "phase privacy scan" in fixed.stdout
+    assert (book / "_build" / "html" / "page.html").is_file() and not (book / "_build" / "html.failed").exists()
+    assert "1357" not in (book / "_build" / "html" / "searchindex.js").read_text(encoding="utf-8")
+
+
 BROKEN = {
     "fees": "# 费用\n\n```{code-cell} ipython3\nbalance = 100\nrate = 0\nfee = balance / rate\n```\n",
     "dates": "# 日期\n\n```{code-cell} ipython3\nimport datetime\ndatetime.date(2026, 2, 30)\n```\n",

@@ -21,6 +21,11 @@ same output), and why:
   was and the marker in place (``make serve`` refuses to serve while it exists),
   and the next build discards Sphinx's saved environment and reads every page
   again, repeating every warning: a build that failed never passes unchanged.
+* **Only a site without real-looking personal numbers is published.** Before
+  publishing, :mod:`tools.privacy_scan` reads the built pages (under a
+  second); a resident ID, mobile or card number that could be real (check
+  digits, prefixes; see that module) fails the build, with the file, line and
+  the number masked (:func:`exposed_numbers`).
 * **Errors that say where.** A page whose cell fails is reported as a warning
   (``nb_execution_raise_on_error: false`` in ``_config.yml``, so the strict
   build still fails and ``--keep-going`` reports every faulty page, also from
@@ -167,6 +172,27 @@ def publish(staging: Path, site: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+def exposed_numbers(staging: Path) -> list[str]:
+    """What :mod:`tools.privacy_scan` finds in a built site (the numbers masked): real-looking resident ID, mobile or
+    card numbers.  A site with any is not published (every person in the handbook is fictional; a trainer who adapts a
+    page or a profile with real data learns it from the build, before the site reaches the intranet).  The folder
+    ``reports`` (logs of an earlier failed execution, never published: :func:`publish`) is left out.
+
+    >>> import tempfile
+    >>> root = Path(tempfile.mkdtemp())
+    >>> _ = (root / "index.html").write_text("客服热线 95555，还款 1,234.56 元", encoding="utf-8")
+    >>> exposed_numbers(root)
+    []
+    >>> _ = (root / "page.html").write_text("联系人手机 " + "1" + "39" + "1234" + "5678", encoding="utf-8")
+    >>> [line.split(": ", 1)[1] for line in exposed_numbers(root)]
+    ['mobile: 139****5678']
+    """
+    from tools.privacy_scan import scan_paths
+
+    paths: list[str | Path] = [path for path in sorted(staging.iterdir()) if path.name != "reports"]
+    return [str(finding) for finding in scan_paths(paths)]
+
+
 def record_failure(site: Path, doctrees: Path, reason: str, forget: bool = True) -> None:
     """Mark the last build as failed (``make serve`` refuses) and make the next build read every page again.
 
@@ -213,6 +239,21 @@ def _staged(build_sphinx):
             if isinstance(result, BaseException):
                 raise SystemExit(2)  # Sphinx has printed the error; Jupyter Book would add a traceback of its own
             return result
+        started = time.perf_counter()
+        exposed = exposed_numbers(staging)
+        if exposed:
+            for line in exposed:
+                print(f"privacy: {line}", file=sys.stderr)
+            # Sphinx keeps a page's old words in searchindex.js (with no page) after the page changed: the number would
+            # stay there once removed from the page.  The next build makes the index afresh (the failure marker makes
+            # it read every page again).
+            (staging / "searchindex.js").unlink(missing_ok=True)
+            record_failure(site, doctrees, f"{len(exposed)} real-looking ID, mobile or card number(s) in the built pages", forget=False)
+            print(f"==> build FAILED: the built pages hold {len(exposed)} real-looking ID, mobile or card number(s) (listed above,"
+                  f" masked; tools/privacy_scan.py): {site} was not updated. Every person in the handbook must be fictional:"
+                  " replace the number in the page, procedure or profile it comes from and build again.", file=sys.stderr)
+            return 1
+        print(f"[handbook] phase privacy scan: {time.perf_counter() - started:.2f} s (no real-looking ID, mobile or card number)")
         signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})  # never interrupt the swap half-way
         try:
             started = time.perf_counter()
