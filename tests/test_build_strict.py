@@ -105,8 +105,7 @@ EXPOSED_MOBILE = "1" + "39" + "2468" + "1357"
 def test_a_real_looking_number_keeps_the_site_unpublished(tmp_path):
     """A page whose built HTML holds a real-looking mobile number (here printed by a cell: the scan reads what is
     published, not the source) fails the build, which names the file and masks the number; unchanged, it fails
-    again; once the number is gone the site is published (and the search index no longer holds it: Sphinx keeps a
-    changed page's old words there unless the index is made afresh)."""
+    again; once the number is gone the site is published, and its search index no longer holds the number."""
     page = "# 联系方式\n\n```{code-cell} ipython3\nprint('紧急联系人手机', '%s')\n```\n"
     book = make_fixture_book(tmp_path / "book", page % " ".join((EXPOSED_MOBILE[:3], EXPOSED_MOBILE[3:7], EXPOSED_MOBILE[7:])), True)
     for attempt in (1, 2):
@@ -124,6 +123,20 @@ def test_a_real_looking_number_keeps_the_site_unpublished(tmp_path):
     assert "phase privacy scan" in fixed.stdout
     assert (book / "_build" / "html" / "page.html").is_file() and not (book / "_build" / "html.failed").exists()
     assert "1357" not in (book / "_build" / "html" / "searchindex.js").read_text(encoding="utf-8")
+
+
+def test_a_changed_page_leaves_no_old_words_in_the_search_index(tmp_path):
+    """Sphinx keeps a changed page's old words in searchindex.js as terms with no page; the build drops them (a name
+    taken out of a page must not stay in the published index)."""
+    book = make_fixture_book(tmp_path / "book", "# 页面\n\nzanzibarquux 与 wombatfrobnik。\n", False)
+    assert run_build(book, timeout=300).returncode == 0
+    index = book / "_build" / "html" / "searchindex.js"
+    assert "zanzibarquux" in index.read_text(encoding="utf-8")
+    (book / "page.md").write_text("# 页面\n\nwombatfrobnik。\n", encoding="utf-8")
+    rebuilt = run_build(book, timeout=300)
+    assert rebuilt.returncode == 0, (rebuilt.stdout + rebuilt.stderr)[-3000:]
+    assert "zanzibarquux" not in index.read_text(encoding="utf-8")
+    assert "wombatfrobnik" in index.read_text(encoding="utf-8")
 
 
 BROKEN = {

@@ -26,6 +26,9 @@ same output), and why:
   second); a resident ID, mobile or card number that could be real (check
   digits, prefixes; see that module) fails the build, with the file, line and
   the number masked (:func:`exposed_numbers`).
+* **A changed page's old words leave the search index.** Sphinx keeps them
+  there on an incremental build, as terms with no page
+  (:func:`_forget_words_of_changed_pages`).
 * **Errors that say where.** A page whose cell fails is reported as a warning
   (``nb_execution_raise_on_error: false`` in ``_config.yml``, so the strict
   build still fails and ``--keep-going`` reports every faulty page, also from
@@ -244,10 +247,6 @@ def _staged(build_sphinx):
         if exposed:
             for line in exposed:
                 print(f"privacy: {line}", file=sys.stderr)
-            # Sphinx keeps a page's old words in searchindex.js (with no page) after the page changed: the number would
-            # stay there once removed from the page.  The next build makes the index afresh (the failure marker makes
-            # it read every page again).
-            (staging / "searchindex.js").unlink(missing_ok=True)
             record_failure(site, doctrees, f"{len(exposed)} real-looking ID, mobile or card number(s) in the built pages", forget=False)
             print(f"==> build FAILED: the built pages hold {len(exposed)} real-looking ID, mobile or card number(s) (listed above,"
                   f" masked; tools/privacy_scan.py): {site} was not updated. Every person in the handbook must be fictional:"
@@ -320,6 +319,40 @@ def _run_interruptible(argv: list[str]) -> int:
         return 130
 
 
+def _forget_words_of_changed_pages() -> None:
+    """Make Sphinx's search index forget the words of a page that changed (or left the book).
+
+    On an incremental build Sphinx reloads ``searchindex.js`` and removes the pages it reads again from every word's
+    page set (``IndexBuilder.prune``), but keeps the words themselves: a word that no page holds any more stays in the
+    published index, as a term with no page.  A name or a number taken out of a page would stay searchable in the file
+    everyone downloads.  After the pruning, words left without a page are dropped.
+
+    >>> from sphinx.search import IndexBuilder
+    >>> _forget_words_of_changed_pages()
+    >>> index = IndexBuilder.__new__(IndexBuilder)
+    >>> index._titles, index._filenames, index._all_titles = {"a": "A", "b": "B"}, {"a": "a.md", "b": "b.md"}, {"a": [], "b": []}
+    >>> index._mapping, index._title_mapping = {"kept": {"a", "b"}, "stale": {"b"}}, {"stale": {"b"}}
+    >>> index.prune({"a"})
+    >>> index._mapping, index._title_mapping
+    ({'kept': {'a'}}, {})
+    """
+    from sphinx.search import IndexBuilder
+
+    original = IndexBuilder.prune
+    if getattr(original, "forgets_words", False):
+        return
+
+    @functools.wraps(original)
+    def prune(self, docnames):
+        original(self, docnames)
+        for mapping in (self._mapping, self._title_mapping):
+            for word in [word for word, pages in mapping.items() if not pages]:
+                del mapping[word]
+
+    prune.forgets_words = True  # type: ignore[attr-defined]
+    IndexBuilder.prune = prune
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = argv if argv is not None else sys.argv[1:]
     os.environ.setdefault("HANDBOOK_BUILD_STARTED", str(time.time()))  # phase timings (tools/handbook_sphinx.py)
@@ -335,6 +368,7 @@ def main(argv: list[str] | None = None) -> int:
     kernel_reuse.install()  # one kernel per reader process, reset between pages (HANDBOOK_KERNEL_REUSE=0: off)
     _declare_multitoc_parallel_safe()
     _summarize_execution_failures()
+    _forget_words_of_changed_pages()
     # The CLI imports build_sphinx from this module at call time: give it the jobs argument it never passes,
     # and build into the staging folder.
     jb_sphinx.build_sphinx = _staged(functools.partial(jb_sphinx.build_sphinx, jobs=jobs))
