@@ -151,6 +151,10 @@ def _declare_multitoc_parallel_safe() -> None:
     sphinx_multitoc_numbering.setup = setup
 
 
+#: The staging folder's folder of MyST-NB's logs of failed executions: never published, never scanned.
+REPORTS = "reports"
+
+
 def publish(staging: Path, site: Path) -> None:
     """Replace ``site`` by a copy of ``staging`` (the old site is removed only once the copy is complete).
 
@@ -168,7 +172,7 @@ def publish(staging: Path, site: Path) -> None:
     for leftover in (fresh, old):
         shutil.rmtree(leftover, ignore_errors=True)
     # reports/: MyST-NB's logs of failed executions; a build that passed has none, so any there are stale.
-    shutil.copytree(staging, fresh, symlinks=True, ignore=lambda folder, names: ["reports"] if Path(folder) == staging else [])
+    shutil.copytree(staging, fresh, symlinks=True, ignore=lambda folder, names: [REPORTS] if Path(folder) == staging else [])
     if site.exists():
         site.rename(old)
     fresh.rename(site)
@@ -179,7 +183,7 @@ def exposed_numbers(staging: Path) -> list[str]:
     """What :mod:`tools.privacy_scan` finds in a built site (the numbers masked): real-looking resident ID, mobile or
     card numbers.  A site with any is not published (every person in the handbook is fictional; a trainer who adapts a
     page or a profile with real data learns it from the build, before the site reaches the intranet).  The folder
-    ``reports`` (logs of an earlier failed execution, never published: :func:`publish`) is left out.
+    :data:`REPORTS` (logs of an earlier failed execution, never published: :func:`publish`) is left out.
 
     >>> import tempfile
     >>> root = Path(tempfile.mkdtemp())
@@ -192,7 +196,7 @@ def exposed_numbers(staging: Path) -> list[str]:
     """
     from tools.privacy_scan import scan_paths
 
-    paths: list[str | Path] = [path for path in sorted(staging.iterdir()) if path.name != "reports"]
+    paths: list[str | Path] = [path for path in sorted(staging.iterdir()) if path.name != REPORTS]
     return [str(finding) for finding in scan_paths(paths)]
 
 

@@ -72,7 +72,7 @@ Standard library only (runs in the browser).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import MISSING, dataclass, field, fields, replace
 from typing import TYPE_CHECKING, Annotated, Any, Collection, Iterable, Iterator, Literal, Mapping, Sequence
 
 from .ruledata import Between, NonEmpty, Slug, SourceRef, dump_fields, read_fields
@@ -1002,6 +1002,8 @@ class Finding:
 
 
 _NEW_OBJECT = object.__new__
+#: The defaults of :class:`Finding`'s fields (those of a rule finding), as :func:`_rule_finding` sets them.
+_FINDING_DEFAULTS = {f.name: f.default for f in fields(Finding) if f.default is not MISSING}
 
 
 def _rule_finding(category: str, name: str, text: str, span: tuple[int, int], rule: str, sources: tuple[str, ...],
@@ -1014,8 +1016,8 @@ def _rule_finding(category: str, name: str, text: str, span: tuple[int, int], ru
     True
     """
     finding = _NEW_OBJECT(Finding)
-    finding.__dict__.update(category=category, name=name, text=text, span=span, rule=rule, sources=sources, redline=redline,
-                            source="rule", probability=None, drivers=())
+    finding.__dict__.update(_FINDING_DEFAULTS, category=category, name=name, text=text, span=span, rule=rule, sources=sources,
+                            redline=redline)
     return finding
 
 
