@@ -6,7 +6,6 @@ from datetime import date
 from decimal import Decimal
 
 from ._validate import check_terms
-from .errors import CalculatorInputError
 from .money import Amount, ZERO, round_fen, to_amount
 from .terms import Terms
 
@@ -27,6 +26,8 @@ def late_fee(minimum_due: Amount, paid: Amount, terms: Terms, *, statement_balan
     sets them.  When ``statement_balance`` is given and the statement's unpaid
     part is within the ``tolerance``, the statement counts as paid in full and
     the fee is 0 (pass it: without it the tolerance rule cannot be applied).
+    A minimum above the balance, which no statement shows, is taken as given:
+    the fee follows the figures passed (the forms warn about it, issue 11).
     With ``statement_date`` (the date of the statement whose minimum was not
     met) the profile's entries in force on that date apply (``terms.at``);
     without it, the latest entries.
@@ -56,9 +57,6 @@ def late_fee(minimum_due: Amount, paid: Amount, terms: Terms, *, statement_balan
     paid_amount = to_amount(paid, "paid")
     if statement_balance is not None:
         balance = to_amount(statement_balance, "statement_balance")
-        if balance < minimum:
-            raise CalculatorInputError("statement_balance", statement_balance,
-                                       f"at least the minimum due ({minimum})", allowed_zh=f"不小于最低还款额 {minimum}")
         if balance - paid_amount <= terms.tolerance:
             return ZERO
     unpaid = minimum - paid_amount

@@ -111,7 +111,7 @@ def overdue_projection(
     """
     terms = check_terms(terms)
     balance = to_amount(statement_balance, "statement_balance", minimum=FEN)
-    minimum = to_amount(minimum_due, "minimum_due", maximum=balance)
+    minimum = to_amount(minimum_due, "minimum_due")  # above the balance: taken as given (the forms warn)
     first_statement = to_date(statement_date, "statement_date")
     first_due = to_date(due_date, "due_date")
     n = to_int(cycles, "cycles", minimum=1, maximum=MAX_CYCLES)

@@ -70,16 +70,28 @@ def test_overdue_calculator_matches_api(page, site_url, inputs, api):
 
 def test_overdue_bad_input_shows_the_calculators_message(page, site_url):
     open_ready(page, site_url, OVERDUE)
-    submit(page, {"minimum_due": "20000"})  # more than the statement balance
+    submit(page, {"minimum_due": "1000.123"})  # three decimal places
     with pytest.raises(CalculatorInputError) as expected:
-        overdue_projection("10000", "20000", date(2026, 5, 5), date(2026, 5, 23), 6, handbook_terms())
+        overdue_projection("10000", "1000.123", date(2026, 5, 5), date(2026, 5, 23), 6, handbook_terms())
     # The form's own words (issue 11): label, what was typed, the rule; the API error gives the field.
     assert expected.value.field == "minimum_due"
-    assert field_error(page, "minimum_due") == overdue_view({**OVERDUE_DEFAULTS, "minimum_due": "20000"}, handbook_terms()).error_message
-    assert field_error(page, "minimum_due") == "最低还款额（元）：您填的是“20000”。允许：不大于账单金额（10,000.00 元）的金额，最多两位小数。"
+    assert field_error(page, "minimum_due") == overdue_view({**OVERDUE_DEFAULTS, "minimum_due": "1000.123"}, handbook_terms()).error_message
+    assert field_error(page, "minimum_due") == "最低还款额（元）：您填的是“1000.123”。允许：金额（元），最多两位小数，范围 0.00 至 1000000000000.00。"
     assert table(page) == []  # no stale figures next to an error
     submit(page, {"minimum_due": "1000"})
     assert field_error(page, "minimum_due") == "" and len(table(page)) == 6
+
+
+def test_overdue_minimum_above_the_balance_is_a_warning_with_the_typed_figures(page, site_url):
+    open_ready(page, site_url, OVERDUE)
+    submit(page, {"minimum_due": "20,000"})  # more than the statement balance: unusual, not refused (issue 11, item 4)
+    warning = page.inner_text(".hb-calc .hb-warning[data-for='minimum_due']")
+    assert warning == overdue_view({**OVERDUE_DEFAULTS, "minimum_due": "20000"}, handbook_terms()).warnings[0][1]
+    assert "高于账单金额 10,000.00 元" in warning and field_error(page, "minimum_due") == ""
+    projection = overdue_projection("10000", "20000", date(2026, 5, 5), date(2026, 5, 23), 6, handbook_terms())
+    assert table(page) == expected_overdue_rows(projection) and table(page)[0][4] == "1,000.00"
+    submit(page, {"minimum_due": "1000"})
+    assert page.inner_text(".hb-calc .hb-warning[data-for='minimum_due']") == "" and len(table(page)) == 6
 
 
 PLAN_CASES = [

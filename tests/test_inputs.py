@@ -21,6 +21,7 @@ import pytest
 from calculators import CalculatorInputError, handbook_terms, installment_plan, load_terms, minimum_payment_payoff, overdue_projection
 from calculators import overdraft_exposure
 from calculators.ui.frontends import browser_call, form_html
+from calculators.display import yuan
 from calculators.ui.inputs import normalize_number
 from calculators.ui.rule_views import OVERDRAFT_DEFAULTS, overdraft_view
 from calculators.ui.views import OVERDUE_DEFAULTS, OVERDUE_FIELDS, PLAN_DEFAULTS, PLAN_FIELDS, overdue_view, plan_view
@@ -176,7 +177,6 @@ def test_plan_errors_use_the_forms_label_and_quote_the_input(field, typed, label
     ("due_date", "2026-05-01", "due_date", ["到期还款日", "晚于账单日（2026-05-05）"]),
     ("posting_date", "2020-01-01", "posting_date", ["记账日", "2025-05-04 至 2026-05-05"]),
     ("posting_date", "2026-05-06", "posting_date", ["记账日", "不晚于账单日"]),
-    ("minimum_due", "20000", "minimum_due", ["最低还款额（元）", "“20000”", "不大于账单金额（10,000.00 元）"]),
     ("minimum_due", "¥1000美元", "minimum_due", ["请只填数字"]),
     ("cycles", "0", "cycles", ["推算期数", "不小于 1"]),
     ("payments", "2026-05-20 300\n2026-07-01 5", "payments", ["第 2 行", "“2026-07-01 5”", "2026-05-06 至 2026-06-05"]),
@@ -211,11 +211,21 @@ def test_warnings_for_unusual_but_valid_input():
     assert old.ok and old.warnings[0][0] == "posting_date" and "61 天" in old.warnings[0][1]
     assert overdue_view({**OVERDUE_DEFAULTS, "posting_date": "2026-03-06"}, CMB).warnings == ()
     high = overdue_view({**OVERDUE_DEFAULTS, "minimum_due": "1000.01"}, CMB)
-    assert high.ok and high.warnings[0][0] == "minimum_due"
+    assert high.ok and high.warnings[0][0] == "minimum_due" and "10%" in high.warnings[0][1]
+    above = overdue_view({**OVERDUE_DEFAULTS, "minimum_due": "20,000"}, CMB)  # above the balance: a warning, and the typed figures
+    assert above.ok and len(above.warnings) == 1 and above.warnings[0][0] == "minimum_due"
+    assert "最低还款额 20,000.00 元高于账单金额 10,000.00 元" in above.warnings[0][1] and "按所填数字计算" in above.warnings[0][1]
+    same = overdue_projection("10000", "20000", date(2026, 5, 5), date(2026, 5, 23), 6, CMB)  # the API takes it as given too
+    assert same.rows[0].late_fee == Decimal("1000.00")  # 5 % of the unpaid minimum of 20,000
+    assert above.summary["total_late_fees"] == yuan(same.total_late_fees) and "<td>1,000.00</td>" in above.html
     assert overdue_view(OVERDUE_DEFAULTS, CMB).warnings == ()
     widget = PlanCalculator(CMB)
     widget.inputs["monthly_fee_rate"].value = "0.0066"
     assert "低于" in widget.warnings["monthly_fee_rate"].value and widget.view.summary["total_fee"] == "60.00"
+    overdue = OverdueCalculator(CMB)
+    overdue.inputs["minimum_due"].value = "２０，０００元"
+    assert "高于账单金额 10,000.00 元" in overdue.warnings["minimum_due"].value and overdue.errors["minimum_due"].value == ""
+    assert overdue.view.summary == above.summary
 
 
 def test_form_markup_links_errors_outside_the_label():

@@ -228,11 +228,6 @@ def overdue_view(inputs: Mapping[str, str], terms: Terms) -> View:
             typed.get("due_date", ""), typed.get("cycles", ""), terms, payments=payments, posting_date=posting,
         )
     except CalculatorInputError as exc:
-        if exc.field == "minimum_due" and exc.allowed != NOT_A_NUMBER and re.fullmatch(r"[0-9.]+", str(exc.value)):
-            balance = Decimal(typed["statement_balance"])
-            if Decimal(str(exc.value)) > balance:
-                exc = CalculatorInputError("minimum_due", exc.value, exc.allowed,
-                                           allowed_zh=f"不大于账单金额（{yuan(balance)} 元）的金额，最多两位小数")
         return field_error(exc, OVERDUE_FIELDS, inputs=inputs, kinds=OVERDUE_KINDS)
     warnings = _overdue_warnings(typed, terms)
     head = ("<tr><th>期</th><th>账单日</th><th>本金</th><th>利息</th><th>违约金</th><th>欠款合计</th>"
@@ -271,7 +266,10 @@ def _overdue_warnings(typed: Mapping[str, str], terms: Terms) -> tuple[tuple[str
                                           "一期账单的消费通常在上一账单日之后记账，请核对年份和月份。"))
     balance, minimum = Decimal(typed["statement_balance"]), Decimal(typed["minimum_due"])
     usual = minimum_payment(balance, terms)
-    if minimum > usual:
+    if minimum > balance:  # no statement shows this; the figures follow what was typed (issue 11: a warning, not an error)
+        notes.append(("minimum_due", f"提示：最低还款额 {yuan(minimum)} 元高于账单金额 {yuan(balance)} 元。账单上的最低还款额不会超过账单金额，"
+                                     "请核对两项是否填反或填错；下表按所填数字计算。"))
+    elif minimum > usual:
         notes.append(("minimum_due", f"提示：最低还款额 {yuan(minimum)} 元高于按本配置对一般消费计算的 {yuan(usual)} 元"
                                      f"（账单金额的 {percent(terms.min_payment_general_ratio)}）。账单含分期、上期未还、超限或费用时属正常；"
                                      "否则请核对是否把账单金额填进了最低还款额。"))
