@@ -9,45 +9,64 @@ Every example person in the handbook is fictional, so the sources and the
 built site must not contain:
 
 * an 18-digit resident identity number (居民身份证号码) with a valid GB 11643
-  check digit, a plausible region code and a real birth date, written solid or
-  in groups of at least two characters (6-8-4, 6-4-4-4, 3-3-4-4-4 …), the
-  check character perhaps set apart at the end (6-8-3-1);
+  check digit, a province-level region code (:data:`REGIONS`) and a real birth
+  date, written solid or in groups of at least two characters (6-8-4, 6-4-4-4,
+  3-3-4-4-4 …), the check character perhaps set apart at the end (6-8-3-1);
+* a 15-digit identity number of the first generation (region code, ``YYMMDD``
+  birth date, sequence; no check digit), grouped 6-6-3 or 6-9, or written solid
+  after an ID word (身份证、证件、ID …);
 * a mainland mobile number: 11 digits starting 13–19, written solid or in
   groups of at least three digits (3-4-4, 3-3-5, 4-4-3, 3-8 …), optionally
   after +86 / 0086 / 86 (as its own group or glued on);
 * a card number of 13–19 digits that passes the Luhn check **and** either starts
   with a card prefix issued in China (UnionPay 62 and 60, 9558/9559 19-digit
-  debit cards, Visa 4, Mastercard 51–55 and 2221–2720, JCB 3528–3589, American
-  Express 34/37, each with its lengths) or follows a card word (卡号、银行卡、
-  信用卡、账号、card …) on the same line; written solid, in groups of at
+  debit cards, Visa 4 (13 or 16 digits), Mastercard 51–55 and 2221–2720, JCB
+  3528–3589, American Express 34/37, each with its lengths) or follows a card word
+  (卡号、银行卡、信用卡、账号、card …) in the same clause, within 16 characters,
+  with no word between them that names it something else (流水号、订单号、参考号
+  …); written solid, in groups of at
   least three digits (4-4-4-4, 6-6-7, 4-6-5, 6-13 …), or in groups of four
   and a shorter last one (4-4-4-4-2).
 
 Any of these may also be spaced out one character at a time, as OCR and some
 fonts give them (``1 3 9 1 …``).
 
-Groups are separated by a space, a hyphen or a dot, by two spaces, or by a
-hyphen or dot with a space on either side (``1xx - xxxx - xxxx``); one number
-may mix them (``1xx xxxx-xxxx``).  Dots that group a number come two or more
+Groups are separated by one to three spaces, or by a hyphen or a dot (or two of
+them) with a space on either side or not (``1xx - xxxx - xxxx``, ``1xx--xxxx``);
+one number may mix them (``1xx xxxx-xxxx``).  Tabs count as spaces; middle dots,
+long-vowel marks and an underscore between digits as hyphens; zero-width
+characters are dropped; a mobile's network code may stand in brackets
+(``(1xx) xxxx-xxxx``).  Dots that group a number come two or more
 (``1xx.xxxx.xxxx``): a lone dot is a decimal point, whatever else parts the
 digits (``1838.683 6605``).  A date at the start of a run of digits (a call
 log's ``2026-03-02 1xx xxxx xxxx``) is read apart from the number after it;
 otherwise a grouped number inside a longer run of numbers (tables, drawing
-coordinates) is not a candidate.  Before matching, each line is
+coordinates, several decimals in a row) is not a candidate.  Before matching, each line is
 NFKC-normalised, so full-width digits, letters, spaces and hyphens
 (１３９－１２３４…) count like ASCII ones, and dashes (‐ – —) count as hyphens.  A
 number may be glued to a Chinese prefix (卡号6222…), to a Latin label followed by
-a colon or ``#`` (``VX:``, ``WeChat#``), or directly to a known Latin one (Tel、
-ID、No.、VX、QQ、card …); it may not be part of a longer run of digits or of
-another word (hashes such as ``a13912345678d0e``), and it may not continue with
-a decimal point (amounts).
+a colon or ``#`` (``VX:``, ``WeChat#``), or directly to a known Latin one or
+several run together (Tel、ID、No.、VX、QQ、card、IDcard、MobileNo …); it may not be
+part of a longer run of digits or of another word (hashes such as
+``a13912345678d0e``, identifiers such as ``id_1xx…``), and it may not continue
+with a decimal point (amounts).  A word after it that starts with an x (``1xx
+xxxx xxxx xiaoming``) or an extension (``ext8001``) does not hide it.
 
 Service numbers (95555, 400-820-5555, 12378, 12363), dates, amounts, article
 numbers and hashes do not match these shapes.  Output is ``file:line: kind:
 masked match``; the number itself is never printed in full.  :func:`self_test`
 measures precision and recall per kind on generated positives (every format
 above) and negatives (service numbers, dates, amounts, serial numbers, wrong
-check digits).
+check digits); ``--self-test`` also prints the recall on numbers written with a
+separator, grouping, label, width and trailing word drawn at random
+(:func:`variant_corpus`) and the false-alarm rate on look-alike lines
+(:func:`lookalike_corpus`: random serials after serial words, ID-shaped order
+numbers, coordinates, identifiers).  A random 16-digit serial passes the Luhn
+check one time in ten; about 2 % of them read as cards, by their prefix alone.
+
+An HTML page is scanned twice: as written, and as a reader sees it
+(:func:`visible_text`: tags out, entities read), so that a number a code
+highlighter cut into spans is found too.
 
 What is scanned: text files under each PATH.  Skipped: binary files (a NUL
 byte or a known binary suffix), third-party bundles (``vendor``,
@@ -63,6 +82,7 @@ Standard library only.
 from __future__ import annotations
 
 import argparse
+import html
 import os
 import random
 import re
@@ -73,7 +93,8 @@ from datetime import date
 from pathlib import Path
 from typing import Iterator
 
-__all__ = ["Finding", "scan_text", "scan_paths", "valid_id_number", "luhn_valid", "chinese_card_prefix", "self_test", "main"]
+__all__ = ["Finding", "scan_text", "scan_page", "visible_text", "scan_paths", "valid_id_number", "valid_old_id_number",
+           "luhn_valid", "chinese_card_prefix", "self_test", "variant_corpus", "lookalike_corpus", "main"]
 
 SKIP_DIRS = frozenset({
     ".git", ".hg", ".svn", ".venv", "venv", ".tox", ".nox", "_build", "build", "dist", ".cache", "__pycache__",
@@ -91,23 +112,39 @@ BUNDLE_SUFFIXES = (".min.js", ".min.css", ".bundle.js", ".js.map", ".css.map")
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
-#: What separates two groups of digits: a space, a hyphen or a dot; two spaces; a hyphen or a dot with a space on
-#: either side.
-SEPARATOR = r"(?: ?[.-] ?|  ?)"
+#: What separates two groups of digits: one to three spaces; a hyphen or a dot, or two of them, with a space on either
+#: side or not (tabs, underscores and middle dots are read as these first: :data:`DASHES`).
+SEPARATOR = r"(?: ?[.-]{1,2} ?| {1,3})"
 _SEPARATOR_RE = re.compile(SEPARATOR)
 #: A date (year first) and the spaces after it, at the start of a run of digits: what follows is read on its own too.
 _DATE_FIRST = re.compile(r"[12][0-9]{3}([-.])[01]?[0-9]\1[0-3]?[0-9] +(?=[0-9])")
 #: A run of digits in groups (an 18-character ID may end in X).
-TOKEN_RE = re.compile(rf"(?<![0-9])[0-9](?:{SEPARATOR}?[0-9])*(?:{SEPARATOR}?[Xx])?(?![0-9])")
+TOKEN_RE = re.compile(rf"(?<![0-9])[0-9](?:{SEPARATOR}?[0-9])*(?:{SEPARATOR}?[Xx](?![A-Za-z0-9]))?(?![0-9])")
 #: Latin words a number may be glued to directly or after a dot or hyphen (lower case, without punctuation); after a
 #: colon or ``#`` any Latin word is a label.
 LATIN_PREFIXES = frozenset({
     "tel", "tele", "telephone", "phone", "ph", "mobile", "mob", "cell", "call", "sms", "hp", "mp", "contact", "no", "num",
     "number", "nr", "id", "idno", "card", "cardno", "acct", "account", "sfz", "sj", "sjh", "dh", "m", "t",
-    "v", "vx", "wx", "wechat", "weixin", "qq", "whatsapp",
+    "v", "vx", "wx", "wechat", "weixin", "qq", "whatsapp", "sfzh", "zjhm", "pan", "ext",
 })
+#: A Latin label glued to a number: one of :data:`LATIN_PREFIXES` or several run together (IDcard、MobileNo、CardNumber).
+_LABEL_WORD = re.compile("(?:" + "|".join(sorted(LATIN_PREFIXES, key=len, reverse=True)) + ")+")
 CARD_WORDS = re.compile(r"(卡号|卡\s*号|银行卡|信用卡|借记卡|储蓄卡|贷记卡|账号|帐号|卡片号|card|acct|account)", re.IGNORECASE)
-DASHES = str.maketrans({"‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-", "―": "-", "−": "-", "\u00a0": " "})
+#: Words that name a number as something other than a card, between a card word and the number ("信用卡还款流水号 …"):
+#: the card word no longer speaks for it.
+SERIAL_WORDS = re.compile(r"(流水|订单|单号|编号|工单|交易号|序列号|批次|凭证|合同|参考号|serial|order|ref|txn|trade)", re.IGNORECASE)
+#: How far before a number a card or ID word is looked for (in the same clause: :func:`_labelled`).
+CONTEXT_REACH = 16
+_CLAUSE_BREAK = re.compile(r"[，,。；;！!？?、]")
+#: Read before matching: dashes, middle dots and long-vowel marks as hyphens; tabs and no-break spaces as spaces;
+#: zero-width characters dropped (they part nothing a reader sees).  (An underscore between digits is read as a hyphen
+#: too, :data:`_UNDERSCORED`; one next to a letter joins an identifier, ``id_1xx…``.)
+DASHES = str.maketrans({"‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-", "―": "-", "−": "-", "·": "-", "・": "-",
+                        "ー": "-", "\t": " ", "\u00a0": " ", "\u200b": None, "\u200c": None, "\u200d": None,
+                        "\u2060": None, "\ufeff": None})
+#: A mobile's network code in brackets, as some write it ("(1xx) xxxx-xxxx", "+86(1xx)…"): read without them.
+_UNDERSCORED = re.compile(r"(?<=[0-9])_(?=[0-9Xx])")
+_BRACKETED = re.compile(r"(?<![0-9])(\+?86 ?)?\(([0-9]{3})\) ?(?=[0-9])")
 #: The shortest group of a grouped ID number (but for the check character, which may stand alone at the end:
 #: :func:`_id_grouped`), and of a grouped mobile number.
 ID_GROUP_MIN = 2
@@ -125,15 +162,50 @@ class Finding:
         return f"{self.path}:{self.line}: {self.kind}: {self.masked}"
 
 
+#: The first two digits of a resident ID: a province-level region (GB/T 2260; 71 Taiwan, 81 Hong Kong, 82 Macao, 83 the
+#: residence permits of residents of Taiwan). An order number shaped like an ID ("80…", "19…") starts with none of them.
+REGIONS = frozenset({"11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37", "41", "42",
+                     "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65", "71", "81", "82",
+                     "83"})
+#: Words that say a number is an identity number (an old 15-digit one, written solid, counts only after one).
+ID_WORDS = re.compile(r"(身份证|证件|公民身份|居民身份|sfz|id ?card|(?<![a-z_])id(?![a-z_]|\())", re.IGNORECASE)
+#: How an old 15-digit ID is grouped when it is written without a word before it: region, birth date, sequence (6-6-3),
+#: or the birth date and sequence together (6-9); or one character at a time.
+OLD_ID_GROUPS = frozenset({(6, 6, 3), (6, 9)})
+
+
+def valid_old_id_number(number: str) -> bool:
+    """A 15-digit resident ID of the first generation (issued until 2004, no check digit): a province-level region
+    (:data:`REGIONS`) and a real birth date in 1900–1999 (``YYMMDD`` in digits 7–12).
+
+    >>> born, month13 = "491231", "491331"
+    >>> valid_old_id_number("110105" + born + "002"), valid_old_id_number("110105" + month13 + "002")
+    (True, False)
+    >>> valid_old_id_number("800105" + born + "002")  # no region 80
+    False
+    """
+    if len(number) != 15 or not number.isdigit() or number[:2] not in REGIONS:
+        return False
+    try:
+        date(1900 + int(number[6:8]), int(number[8:10]), int(number[10:12]))
+    except ValueError:
+        return False
+    return True
+
+
 def valid_id_number(number: str) -> bool:
-    """An 18-character resident ID with a valid GB 11643 check digit and a real birth date (1900 to today).
+    """An 18-character resident ID with a valid GB 11643 check digit, a province-level region (:data:`REGIONS`) and a
+    real birth date (1900 to today).
 
     >>> base = "11010119900307123"
     >>> total = sum(int(d) * w for d, w in zip(base, _WEIGHTS))
     >>> valid_id_number(base + _CHECK[total % 11]), valid_id_number(base + "0")
     (True, False)
+    >>> other = "80" + base[2:]  # the same digits after a region code that does not exist
+    >>> valid_id_number(other + _CHECK[sum(int(d) * w for d, w in zip(other, _WEIGHTS)) % 11])
+    False
     """
-    if len(number) != 18 or not number[:17].isdigit() or number[0] not in "12345678":
+    if len(number) != 18 or not number[:17].isdigit() or number[:2] not in REGIONS:
         return False
     total = sum(int(d) * w for d, w in zip(number[:17], _WEIGHTS))
     if _CHECK[total % 11] != number[17].upper():
@@ -173,14 +245,14 @@ def chinese_card_prefix(digits: str) -> bool:
     n, head2, head4 = len(digits), int(digits[:2]), int(digits[:4])
     return ((head2 in (62, 60) and 16 <= n <= 19)  # UnionPay, domestic debit
             or (head4 in (9558, 9559) and n == 19)  # ICBC, ABC legacy debit cards
-            or (digits[0] == "4" and n in (13, 16, 19))  # Visa
+            or (digits[0] == "4" and n in (13, 16))  # Visa (cards issued in China have 16 digits)
             or ((51 <= head2 <= 55 or 2221 <= head4 <= 2720) and n == 16)  # Mastercard
             or (3528 <= head4 <= 3589 and 16 <= n <= 19)  # JCB
             or (head2 in (34, 37) and n == 15))  # American Express
 
 
 def _normalise(line: str) -> str:
-    return unicodedata.normalize("NFKC", line).translate(DASHES)
+    return _BRACKETED.sub(r"\1\2 ", _UNDERSCORED.sub("-", unicodedata.normalize("NFKC", line).translate(DASHES)))
 
 
 def _glued_ok(line: str, start: int) -> bool:
@@ -204,19 +276,22 @@ def _glued_ok(line: str, start: int) -> bool:
     word = line[j:k]
     if not word:
         return True
-    return word.lower() in LATIN_PREFIXES or (mark in (":", "#") and word.isalpha())
+    return bool(_LABEL_WORD.fullmatch(word.lower())) or (mark in (":", "#") and word.isalpha())
 
 
 def _grouped_candidate(offset: int, text: str) -> list[tuple[int, str, tuple[int, ...]]]:
     """``text`` at ``offset`` as a candidate with its group lengths, or nothing when it holds a lone dot: a lone dot is a
     decimal point, whatever else parts the digits (137.90124779, 1838.683 6605); dots that group a number come two or
-    more (1xx.xxxx.xxxx).
+    more (1xx.xxxx.xxxx), and not one in each of several numbers parted by spaces (a drawing's coordinates, 376.52 467.5).
 
-    >>> _grouped_candidate(4, "12.34.56"), _grouped_candidate(0, "1838.683 6605")
-    ([(4, '12.34.56', (2, 2, 2))], [])
+    >>> _grouped_candidate(4, "12.34.56"), _grouped_candidate(0, "1838.683 6605"), _grouped_candidate(0, "376.523 467.536")
+    ([(4, '12.34.56', (2, 2, 2))], [], [])
     """
-    if _SEPARATOR_RE.findall(text).count(".") == 1:
+    separators = _SEPARATOR_RE.findall(text)
+    if separators.count(".") == 1:
         return []
+    if "." in separators and all(part.count(".") == 1 for part in re.split(r" +", text)):
+        return []  # decimals in a row
     return [(offset, text, tuple(len(g) for g in _SEPARATOR_RE.split(text)))]
 
 
@@ -273,13 +348,32 @@ def _id_grouped(groups: tuple[int, ...]) -> bool:
     return _grouped(groups, ID_GROUP_MIN) or (len(groups) > 1 and groups[-1] == 1 and min(groups[:-1]) >= ID_GROUP_MIN)
 
 
+def _labelled(words: re.Pattern[str], before: str) -> bool:
+    """Whether one of ``words`` comes in the last :data:`CONTEXT_REACH` characters of ``before``, in the same clause as
+    the number, with no word naming it something else (:data:`SERIAL_WORDS`) after it.
+
+    >>> _labelled(CARD_WORDS, "卡号 "), _labelled(CARD_WORDS, "卡号尾号1234，订单 "), _labelled(CARD_WORDS, "信用卡还款流水号 ")
+    (True, False, False)
+    """
+    near = before[-CONTEXT_REACH:]
+    near = near[max((m.end() for m in _CLAUSE_BREAK.finditer(near)), default=0):]
+    last = max((match.end() for match in words.finditer(near)), default=None)
+    return last is not None and not SERIAL_WORDS.search(near, last)
+
+
 def _classify(text: str, groups: tuple[int, ...], before: str) -> tuple[str, str] | None:
-    """(kind, digits) of one candidate, or None."""
+    """(kind, digits) of one candidate, or None (``before``: the end of the line before it, for context words)."""
     digits = re.sub(r"[ .-]", "", text)
     if len(digits) == 18 and _id_grouped(groups) and valid_id_number(digits):
         return "id_number", digits.upper()
     if not digits.isdigit():
+        if digits[-1:] in ("X", "x"):  # not an ID: the x is a word after the number ("1xx xxxx xxxx x")
+            rest = text[:-1].rstrip(" .-")
+            return _classify(rest, tuple(len(g) for g in _SEPARATOR_RE.split(rest)), before) if rest else None
         return None
+    if (len(digits) == 15 and valid_old_id_number(digits)
+            and (groups in OLD_ID_GROUPS or _spaced_out(groups) or _labelled(ID_WORDS, before))):
+        return "id_number", digits
     digits_m, mobile_groups = digits, groups
     for code in ("0086", "86"):  # the country code, as its own group ("+86 139…"), glued ("+86139…", "+86178-6905…")
         if digits.startswith(code) and len(digits) == len(code) + 11:
@@ -296,7 +390,7 @@ def _classify(text: str, groups: tuple[int, ...], before: str) -> tuple[str, str
     card_shape = (_grouped(groups, CARD_GROUP_MIN)
                   or (len(groups) >= 3 and all(g == 4 for g in groups[:-1]) and 1 <= groups[-1] <= 4))
     if 13 <= len(digits) <= 19 and card_shape and len(set(digits)) > 1 and luhn_valid(digits):
-        if chinese_card_prefix(digits) or CARD_WORDS.search(before[-16:]):
+        if chinese_card_prefix(digits) or _labelled(CARD_WORDS, before):
             return "card", digits
     return None
 
@@ -321,16 +415,18 @@ def scan_line(line: str) -> list[tuple[str, str]]:
     for match in TOKEN_RE.finditer(line):
         start, end = match.span()
         token = match.group()
-        after = line[end:end + 2]
-        if after[:1].isascii() and (after[:1].isalpha() or after[:1] == "_"):
-            continue  # part of a word or a hash: 13912345678d0e
+        after = line[end:end + 3]
+        if after[:1].isascii() and after[:1].isalpha() and after.lower() != "ext":
+            continue  # part of a word or a hash: 13912345678d0e (but for an extension: 1xx…ext8001)
         if after[:1] == "." and after[1:2].isdigit():
             continue  # an amount: 13800138000.50
         glued = _glued_ok(line, start)
-        before = line[:start]
+        before = line[max(0, start - CONTEXT_REACH):start]  # (only the end: a line of many numbers stays linear)
         taken: list[tuple[int, int]] = []
         for at, text, groups in _chunks(token):
-            if (at == 0 and not glued) or any(at < e and s < at + len(text) for s, e in taken):
+            # (only the first two taken can overlap a later candidate: _chunks gives the whole token and the part after a
+            # date first, then space-separated chunks, which never overlap one another; a line of many numbers stays linear)
+            if (at == 0 and not glued) or any(at < e and s < at + len(text) for s, e in taken[:2]):
                 continue
             kind_digits = _classify(text, groups, before + token[:at])
             if kind_digits:
@@ -351,6 +447,39 @@ def scan_text(text: str, path: str = "<text>") -> list[Finding]:
             for kind, digits in scan_line(line):
                 findings.append(Finding(path, number, kind, _mask(digits, 6 if kind == "id_number" else 3 if kind == "mobile" else 4)))
     return findings
+
+
+HTML_SUFFIXES = (".html", ".htm", ".xhtml")
+_TAG = re.compile(r"<[^<>]*>")
+#: Tags that part what stands on either side of them (a table's cells, a line break): read as a bar, which parts numbers
+#: (a space would join two cells into one grouped number), not as nothing.
+_PARTING = re.compile(r"</?(?:br|p|div|td|th|tr|li|dd|dt|h[1-6]|table|thead|tbody|section|option|hr|img|input)\b", re.IGNORECASE)
+
+
+def visible_text(page: str) -> str:
+    """An HTML page's text as a reader sees it, line for line: tags taken out (a number that a code highlighter cut into
+    spans is whole again; a tag that parts cells or lines leaves a bar) and entities read (``&nbsp;``, ``&#45;``).
+
+    >>> visible_text('<span class="mi">12</span><span class="o">-</span>34&nbsp;56<br/>7</td><td>8')
+    '12-34\xa056|7||8'
+    >>> visible_text('<a\\nhref="#">1</a>').splitlines()  # a tag over two lines leaves the line count as it was
+    ['', '1']
+    """
+    return html.unescape(_TAG.sub(lambda tag: "\n" * tag.group().count("\n") or ("|" if _PARTING.match(tag.group()) else ""), page))
+
+
+def scan_page(text: str, path: str = "<page>") -> list[Finding]:
+    """Findings in an HTML page: those of its source text (:func:`scan_text`) and those of its visible text
+    (:func:`visible_text`) not already found on that line.
+
+    >>> digits = "1" + "39" + "1234" + "5678"
+    >>> page = f'<span class="mi">{digits[:3]}</span><span class="o">-</span><span class="mi">{digits[3:7]}</span>-{digits[7:]}'
+    >>> scan_text(page), [f.kind for f in scan_page(page)]
+    ([], ['mobile'])
+    """
+    findings = scan_text(text, path)
+    seen = {(f.line, f.kind, f.masked) for f in findings}
+    return findings + [f for f in scan_text(visible_text(text), path) if (f.line, f.kind, f.masked) not in seen]
 
 
 def _built_static(folder: Path) -> bool:
@@ -402,7 +531,8 @@ def scan_paths(paths: list[str | Path]) -> list[Finding]:
         for path in _files(root):
             text = _read_text(path)
             if text is not None:
-                findings.extend(scan_text(text, str(path)))
+                scan = scan_page if path.suffix.lower() in HTML_SUFFIXES else scan_text
+                findings.extend(scan(text, str(path)))
     return findings
 
 
@@ -519,6 +649,97 @@ def generated_corpus(seed: int = 0, per_format: int = 40) -> list[tuple[str, str
     return positives + negatives
 
 
+#: Separators, labels and trailing words that :func:`variant_corpus` writes numbers with (drawn at random).
+VARIANT_SEPARATORS = (" ", "-", ".", "  ", "   ", " - ", "--", "_", "\t", "·", "\u200b", "－", "\u3000", " . ")
+VARIANT_LABELS = {
+    "id_number": ("身份证号", "证件号码：", "ID:", "IDcard", "SFZH", "sfz ", "居民身份证 ", "No."),
+    "mobile": ("手机", "电话：", "Tel", "MobileNo", "联系方式 ", "wx:", "+86 ", "(+86) ", "0086-", ""),
+    "card": ("卡号", "银行卡 ", "CardNumber", "PAN", "信用卡：", "card#", "还款账号 ", ""),
+}
+VARIANT_TAILS = ("", "。", " xiaoming", " X", " 未接", "ext8001", "，已核实", "_backup", "）")
+
+
+def variant_corpus(seed: int = 1, count: int = 600) -> list[tuple[str, str]]:
+    """(line, kind) pairs: real-looking numbers of every kind, each written with a separator, grouping, label, width and
+    trailing word drawn at random from :data:`VARIANT_SEPARATORS`, :data:`VARIANT_LABELS` and :data:`VARIANT_TAILS`,
+    and 15-digit IDs of the first generation: combinations that :func:`generated_corpus` does not list one by one.
+
+    >>> corpus = variant_corpus(count=30)
+    >>> len(corpus), sorted({kind for _, kind in corpus})
+    (30, ['card', 'id_number', 'mobile'])
+    """
+    rng = random.Random(seed)
+
+    def digits(n: int) -> str:
+        return "".join(rng.choice("0123456789") for _ in range(n))
+
+    def split(number: str, sizes: tuple[int, ...]) -> list[str]:
+        parts, at = [], 0
+        for size in sizes:
+            parts.append(number[at:at + size])
+            at += size
+        return parts + ([number[at:]] if at < len(number) else [])
+
+    regions = sorted(REGIONS - {"71", "81", "82", "83"})
+    out: list[tuple[str, str]] = []
+    for k in range(count):
+        kind = ("id_number", "mobile", "card")[k % 3]
+        label = rng.choice(VARIANT_LABELS[kind])
+        if kind == "id_number" and rng.random() < 0.25:  # a first-generation ID (grouped 6-6-3, or after its word)
+            number = rng.choice(regions) + digits(4) + date(rng.randint(1930, 1984), rng.randint(1, 12), rng.randint(1, 28)).strftime("%y%m%d") + digits(3)
+            groups = rng.choice([(6, 6, 3), (15,)])
+            label = rng.choice(("身份证号", "旧身份证：", "证件 ", "ID:", "IDcard", "sfz "))  # (solid, it needs its word)
+        elif kind == "id_number":
+            born = date(rng.randint(1940, 2005), rng.randint(1, 12), rng.randint(1, 28))
+            number = _id_complete(rng.choice(regions) + digits(4) + born.strftime("%Y%m%d") + digits(3))
+            groups = rng.choice([(18,), (6, 8, 4), (6, 4, 4, 4), (3, 3, 4, 4, 4), (6, 8, 3)])
+        elif kind == "mobile":
+            number = "1" + rng.choice("3456789") + digits(9)
+            groups = rng.choice([(11,), (3, 4, 4), (3, 3, 5), (4, 4, 3), (3, 8)])
+        else:
+            prefix, length = rng.choice((("622588", 16), ("621700", 19), ("9558", 19), ("4392", 16), ("5187", 16), ("6013", 19)))
+            number = _luhn_complete(prefix + digits(length - len(prefix) - 1))
+            groups = rng.choice([(length,), (4, 4, 4, 4), (6, 6), (4, 6)])
+        separator = rng.choice(VARIANT_SEPARATORS)
+        if len(groups) == 2 and separator.strip() == ".":
+            separator = " "  # (a lone dot is a decimal point: 1xx.xxxxxxxx is read as an amount, by design)
+        written = separator.join(split(number, groups))
+        if rng.random() < 0.2:
+            written = _wide(written)
+        tail = rng.choice(VARIANT_TAILS)
+        if tail in (" X", "ext8001") and kind != "mobile":
+            tail = " 已核对"  # (an extension follows a phone number; an ID's own check character may be an X)
+        out.append((f"{label}{written}{tail}", kind))
+    return out
+
+
+def lookalike_corpus(seed: int = 2, count: int = 1200) -> list[str]:
+    """Lines with numbers that are not personal numbers but share their shape: random serials after serial words (some
+    after a card word in an earlier clause or before the serial word), order numbers shaped like an ID (a 6-digit code,
+    a real date, 4 digits), 15-digit merchant numbers, 19-digit order numbers starting with 4, drawing coordinates with
+    decimals, identifiers in code.  What the scanner reports here is a false alarm.
+
+    >>> len(lookalike_corpus(count=20))
+    20
+    """
+    rng = random.Random(seed)
+
+    def digits(n: int) -> str:
+        return "".join(rng.choice("0123456789") for _ in range(n))
+
+    makers = (
+        lambda: f"{rng.choice(['订单号', '流水号', '交易参考号', '工单', 'Order No.', '批次号'])} {digits(rng.randint(16, 19))}",
+        lambda: f"{rng.choice(['信用卡还款流水号 ', '这张信用卡的订单号 ', '卡号尾号1234，订单 ', '银行卡交易凭证号：'])}{digits(16)}",
+        lambda: f"订单号 {digits(6)}{date(rng.randint(2015, 2026), rng.randint(1, 12), rng.randint(1, 28)).strftime('%Y%m%d')}{digits(4)}",
+        lambda: f"商户编号 {digits(15)}",
+        lambda: f"淘宝订单 4{digits(18)}",
+        lambda: f'<path d="M {digits(3)}.{digits(6)} {digits(3)}.{digits(3)} L {digits(2)}.{digits(5)} {digits(3)}.{digits(4)}"/>',
+        lambda: f"{rng.choice(['user_', 'id_', 'sha=', 'v'])}{rng.choice('abcdef')}{digits(rng.randint(11, 18))}{rng.choice('abcdef')}",
+        lambda: f"{rng.randint(2020, 2026)}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}{digits(9)} 时间戳",
+    )
+    return [makers[k % len(makers)]() for k in range(count)]
+
+
 def self_test(seed: int = 0, per_format: int = 40) -> dict[str, dict[str, float]]:
     """Precision and recall per kind (and ``all``) on :func:`generated_corpus`.
 
@@ -558,6 +779,15 @@ def main(argv: list[str] | None = None) -> int:
         for kind, f in self_test().items():
             print(f"{kind:<10} precision {f['precision']:.1%}  recall {f['recall']:.1%}  "
                   f"(found {f['found']}, false alarms {f['false_alarms']}, missed {f['missed']})")
+        variants = variant_corpus()
+        caught = sum(kind in [k for k, _ in scan_line(line)] for line, kind in variants)
+        print(f"random variants (separator, grouping, label, width and trailing word drawn at random): "
+              f"recall {caught / len(variants):.1%} ({caught} of {len(variants)})")
+        lookalikes = lookalike_corpus()
+        alarms = [kind for line in lookalikes for kind, _ in scan_line(line)]
+        by_kind = ", ".join(f"{kind} {alarms.count(kind)}" for kind in ("id_number", "mobile", "card"))
+        print(f"look-alikes (serials, ID-shaped order numbers, coordinates, identifiers): false alarms "
+              f"{len(alarms) / len(lookalikes):.1%} ({len(alarms)} of {len(lookalikes)} lines: {by_kind})")
         return 0
     if not args.paths:
         parser.error("give files or folders to scan, or --self-test")
