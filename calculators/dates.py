@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import re
 from datetime import date, datetime
 from typing import Any
 
@@ -15,13 +16,26 @@ __all__ = ["MIN_DATE", "MAX_DATE", "to_date", "add_months", "days_inclusive"]
 #: due and grace days can never leave the calendar.
 MIN_DATE = date(1900, 1, 1)
 MAX_DATE = date(2199, 12, 31)
+#: How a date is typed: year, month and day in ASCII digits (month and day with or without a leading zero), parted by
+#: hyphens or by slashes.  ISO week dates ("2026-W19-2") and run-together digits ("20260505"), which
+#: ``date.fromisoformat`` also reads, are refused: the messages promise YYYY-MM-DD and say nothing of them.
+DATE_TEXT = re.compile(r"([0-9]{4})([-/])([0-9]{1,2})\2([0-9]{1,2})", re.ASCII)
 
 
 def to_date(value: Any, field: str) -> date:
-    """Accept a :class:`datetime.date` or an ISO string ``YYYY-MM-DD`` from :data:`MIN_DATE` to :data:`MAX_DATE`.
+    """Accept a :class:`datetime.date` or a string ``YYYY-MM-DD`` (:data:`DATE_TEXT`: ``2026-5-5`` and ``2026/05/05``
+    too) from :data:`MIN_DATE` to :data:`MAX_DATE`.  A day the calendar lacks is named as such.
 
-    >>> to_date("2026-05-05", "statement_date")
-    datetime.date(2026, 5, 5)
+    >>> to_date("2026-05-05", "statement_date"), to_date(" 2026-5-5 ", "statement_date")
+    (datetime.date(2026, 5, 5), datetime.date(2026, 5, 5))
+    >>> to_date("2021-02-30", "statement_date")
+    Traceback (most recent call last):
+    ...
+    calculators.errors.CalculatorInputError: statement_date='2021-02-30' is not allowed: a day that exists (February 2021 has 28 days)
+    >>> to_date("2026-W19-2", "statement_date")
+    Traceback (most recent call last):
+    ...
+    calculators.errors.CalculatorInputError: statement_date='2026-W19-2' is not allowed: a date (datetime.date or 'YYYY-MM-DD')
     >>> to_date("9999-12-31", "statement_date")
     Traceback (most recent call last):
     ...
@@ -34,10 +48,17 @@ def to_date(value: Any, field: str) -> date:
     if isinstance(value, date):
         day = value
     elif isinstance(value, str):
-        try:
-            day = date.fromisoformat(value.strip())
-        except ValueError:
-            pass
+        typed = DATE_TEXT.fullmatch(value.strip())
+        if typed:
+            year, month, dom = int(typed.group(1)), int(typed.group(3)), int(typed.group(4))
+            if not 1 <= month <= 12:
+                raise CalculatorInputError(field, value, f"a month from 1 to 12 (not {month})",
+                                           allowed_zh=f"实际存在的日期（月份为 1 至 12，不是 {month}）")
+            length = calendar.monthrange(year, month)[1]
+            if not 1 <= dom <= length:
+                raise CalculatorInputError(field, value, f"a day that exists ({calendar.month_name[month]} {year} has {length} days)",
+                                           allowed_zh=f"实际存在的日期（{year} 年 {month} 月只有 {length} 天）")
+            day = date(year, month, dom)
     if day is None:
         raise CalculatorInputError(field, value, "a date (datetime.date or 'YYYY-MM-DD')",
                                    allowed_zh="日期，格式 YYYY-MM-DD")

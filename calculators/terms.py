@@ -584,11 +584,12 @@ def _citation(entry: Mapping[str, Any], label: str, where: Any, path: tuple[Any,
         raise CalculatorInputError(f"{label}.source", source, "the document or publication the value comes from",
                                    allowed_zh="须注明来源文件", location=where(*path))
     effective = entry.get("effective")
-    if isinstance(effective, str):
-        try:
-            effective = date.fromisoformat(effective)
-        except ValueError:
-            pass
+    if isinstance(effective, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", effective.strip(), re.ASCII):
+        try:  # a quoted date (YAML's own dates are read by the loader); a day the calendar lacks is named as such
+            effective = to_date(effective, f"{label}.effective")
+        except CalculatorInputError as exc:
+            raise CalculatorInputError(exc.field, effective, exc.allowed, allowed_zh=exc.allowed_zh,
+                                       location=where(*path, "effective")) from None
     if effective is not None and (type(effective) is not date):  # a datetime (or a subclass) is not a day
         raise CalculatorInputError(f"{label}.effective", effective, "a date YYYY-MM-DD or null (applies on every date)", location=where(*path, "effective"))
     confidence = entry.get("confidence")

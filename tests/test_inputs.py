@@ -509,3 +509,47 @@ def test_overdraft_rule_data_is_bounded(key, value, allowed):
     with pytest.raises(CalculatorInputError) as info:
         OverdraftRules.from_dict({**data, key: value})
     assert info.value.field == key and allowed in str(info.value)
+
+
+# --- session 33: dates as people type them, and days the calendar lacks -------------------------------------------
+
+
+@pytest.mark.parametrize("typed", ["2026-5-20", "2026/05/20", "2026/5/20", " 2026-05-20 ", "２０２６－５－２０"])
+def test_a_date_typed_without_leading_zeros_or_with_slashes_gives_the_same_figures(typed):
+    plain = overdue_view({**OVERDUE_DEFAULTS, "payments": "2026-05-20 300"}, CMB)
+    assert overdue_view({**OVERDUE_DEFAULTS, "payments": f"{typed} 300"}, CMB).summary == plain.summary
+    if typed.isascii():  # (the API reads ASCII dates; the forms normalise full-width text first)
+        assert overdue_projection("10000", "1000", typed, "2026-06-10", 3, CMB) == \
+            overdue_projection("10000", "1000", "2026-05-20", "2026-06-10", 3, CMB)
+
+
+@pytest.mark.parametrize(("typed", "words"), [
+    ("2021-02-30", ["2021 年 2 月只有 28 天"]), ("2024-02-30", ["2024 年 2 月只有 29 天"]), ("2026-04-31", ["4 月只有 30 天"]),
+    ("2026-13-01", ["月份为 1 至 12"]), ("2026-00-10", ["月份为 1 至 12"])])
+def test_a_day_the_calendar_lacks_is_named_not_called_a_format_error(typed, words):
+    view = overdue_view({**OVERDUE_DEFAULTS, "statement_date": typed}, CMB)
+    assert not view.ok and view.error_field == "statement_date" and "YYYY-MM-DD" not in view.error_message
+    assert all(word in view.error_message for word in words), view.error_message
+    payments = overdue_view({**OVERDUE_DEFAULTS, "payments": f"{typed} 300"}, CMB)
+    assert payments.error_field == "payments" and all(word in payments.error_message for word in words)
+
+
+@pytest.mark.parametrize("typed", ["2026-W19-2", "20260505", "2026-05-05T00:00", "2026.05.05", "2026-05/05"])
+def test_other_date_forms_are_refused_with_the_format_not_read_as_another_day(typed):
+    view = overdue_view({**OVERDUE_DEFAULTS, "statement_date": typed}, CMB)
+    assert not view.ok and view.error_field == "statement_date" and "YYYY-MM-DD" in view.error_message
+    tracker = overdraft_view({**OVERDRAFT_DEFAULTS, "collections": f"{typed} 电话 有回执\n2026-03-31 信函 有回执"}, overdraft_rules())
+    assert not tracker.ok and "YYYY-MM-DD" in tracker.error_message
+
+
+def test_a_contact_time_typed_without_a_leading_zero_is_read_as_that_time():
+    from calculators.ui.rule_views import parse_attempts
+    from calculators.compliance.ruledata import local_datetime
+
+    assert local_datetime("2026-3-2 9:30", "time") == local_datetime("2026-03-02T09:30", "time")
+    assert parse_attempts("2026-03-02 9:30 电话 手机1 本人 接通 提醒 已录音")[0]["time"] == "2026-03-02T9:30"
+    for typed, allowed in [("2026-02-30 09:30", "2026 年 2 月只有 28 天"), ("2026-03-02 24:00", "00:00 至 23:59"),
+                           ("2026-W10-1T09:00", "YYYY-MM-DDTHH:MM")]:
+        with pytest.raises(CalculatorInputError) as info:
+            local_datetime(typed, "time")
+        assert allowed in info.value.allowed_zh and info.value.value == typed

@@ -25,6 +25,7 @@ from dataclasses import MISSING, dataclass, fields, is_dataclass
 from datetime import datetime, time
 from typing import Annotated, Any, Literal, Union
 
+from ..dates import to_date
 from ..errors import CalculatorInputError
 
 __all__ = ["SourceRef", "AtLeast", "Between", "Matches", "NonEmpty", "Slug", "boolean", "clock", "local_datetime", "dump_fields",
@@ -189,19 +190,33 @@ def clock(value: Any, field: str) -> time:
     raise fail(field, value, "a time of day 'HH:MM' (24-hour)", "时刻，格式 HH:MM（24 小时制）")
 
 
+#: A typed date and time: the date as :func:`calculators.dates.to_date` reads it, then the time of day.
+_DATE_TIME = re.compile(r"([0-9]{4}[-/][0-9]{1,2}[-/][0-9]{1,2})[T ]([0-9]{1,2}):([0-9]{2})(?::([0-9]{2}))?", re.ASCII)
+
+
 def local_datetime(value: Any, field: str) -> datetime:
     """A local date-time without time zone, from a :class:`datetime.datetime` or ISO text.
 
-    >>> local_datetime("2026-03-02T21:59", "time")
-    datetime.datetime(2026, 3, 2, 21, 59)
+    The text is :data:`calculators.dates.DATE_TEXT` (``2026-3-2`` too), then ``T`` or a space, then ``H:MM`` or
+    ``HH:MM`` (``:SS`` may follow); a day the calendar lacks is named as such (:func:`calculators.dates.to_date`).
+
+    >>> local_datetime("2026-03-02T21:59", "time"), local_datetime("2026-3-2 9:30", "time")
+    (datetime.datetime(2026, 3, 2, 21, 59), datetime.datetime(2026, 3, 2, 9, 30))
     """
     allowed = "a local date-time without time zone (datetime or 'YYYY-MM-DDTHH:MM')"
     allowed_zh = "本地时间（不含时区），格式 YYYY-MM-DDTHH:MM"
     if isinstance(value, str):
+        typed = _DATE_TIME.fullmatch(value.strip())
+        if not typed:
+            raise fail(field, value, allowed, allowed_zh)
         try:
-            value = datetime.fromisoformat(value.strip())
-        except ValueError:
-            raise fail(field, value, allowed, allowed_zh) from None
+            day = to_date(typed.group(1), field)  # (names a day that does not exist)
+        except CalculatorInputError as exc:
+            raise fail(field, value, exc.allowed, exc.allowed_zh) from None
+        hour, minute, second = int(typed.group(2)), int(typed.group(3)), int(typed.group(4) or 0)
+        if hour > 23 or minute > 59 or second > 59:
+            raise fail(field, value, "a time of day from 00:00 to 23:59", "存在的时刻（00:00 至 23:59）")
+        value = datetime(day.year, day.month, day.day, hour, minute, second)
     if not isinstance(value, datetime) or value.tzinfo is not None:
         raise fail(field, value, allowed, allowed_zh)
     return value

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any, Mapping
 
+from ..dates import to_date
 from ..display import percent, yuan
 from ..errors import CalculatorInputError
 from ..fees import minimum_payment
@@ -170,7 +171,7 @@ def parse_payments(text: str) -> list[tuple[str, str]]:
             continue  # (blank lines are not counted: payments[k] is the k-th payment, as the calculator numbers them)
         number = len(payments) + 1
         parts = re.fullmatch(r"(\S+?)[\s,]+(\S.*)", line)
-        if not parts or not re.fullmatch(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}", parts.group(1)):
+        if not parts or not re.fullmatch(r"[0-9]{4}([-/])[0-9]{1,2}\1[0-9]{1,2}", parts.group(1)):
             raise CalculatorInputError(f"payments[{number - 1}]", line, "one payment per line: YYYY-MM-DD amount",
                                        allowed_zh="每行一笔：日期 金额，例如 2026-05-20 300")
         try:
@@ -256,11 +257,9 @@ def overdue_view(inputs: Mapping[str, str], terms: Terms) -> View:
 
 def _overdue_warnings(typed: Mapping[str, str], terms: Terms) -> tuple[tuple[str, str], ...]:
     """Plausibility notes for valid but unusual overdue-calculator input (the inputs were already accepted)."""
-    from datetime import date
-
     notes = []
-    if typed.get("posting_date"):
-        gap = (date.fromisoformat(typed["statement_date"]) - date.fromisoformat(typed["posting_date"])).days
+    if typed.get("posting_date"):  # (both dates were read by the API already: the same parser cannot fail here)
+        gap = (to_date(typed["statement_date"], "statement_date") - to_date(typed["posting_date"], "posting_date")).days
         if gap > PLAUSIBLE_POSTING_DAYS:
             notes.append(("posting_date", f"提示：记账日早于账单日 {gap} 天（超过 {PLAUSIBLE_POSTING_DAYS} 天）。"
                                           "一期账单的消费通常在上一账单日之后记账，请核对年份和月份。"))
