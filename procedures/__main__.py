@@ -1,8 +1,8 @@
 """``python -m procedures [PROFILE ...]``: validate the knowledge base and every terms profile.
 
 Checks every YAML file of the knowledge base, every bundled profile in
-``calculators/profiles/`` and each profile given (a bundled name or a file
-path; ``make check-data PROFILE=path``).  A bad file is reported as
+``calculators/profiles/`` and each profile given (a bundled name, a file
+path, or a folder of profiles; ``make check-data PROFILE=path``).  A bad file is reported as
 ``file:line: problem`` with exit status 1, never as a traceback.
 """
 
@@ -49,12 +49,26 @@ def check_profile(name_or_path: str) -> str | None:
     return None
 
 
+def _given(arg: str) -> list[str]:
+    """A profile given on the command line: a bundled name, a file, or a folder (every ``*.yml`` and ``*.yaml`` in it;
+    a folder without any is reported as no such file).
+
+    >>> _given("cmb"), [Path(p).name for p in _given("calculators/profiles")]
+    (['cmb'], ['bocom.yml', 'ccb.yml', 'cmb.yml', 'icbc.yml'])
+    """
+    folder = Path(arg)
+    if not folder.is_dir():
+        return [arg]
+    found = sorted(str(p) for p in folder.iterdir() if p.suffix in (".yml", ".yaml") and p.is_file())
+    return found or [arg]  # (check_profile reports it: no such file)
+
+
 def main(argv: list[str]) -> int:
     """Validate everything; print one line per problem; return the exit status."""
     if any(arg in ("-h", "--help") for arg in argv):
         print(__doc__.strip())
         return 0
-    profiles = [p.stem for p in sorted(PROFILE_DIR.glob("*.yml"))] + [a for a in argv if a.strip()]
+    profiles = [p.stem for p in sorted(PROFILE_DIR.glob("*.yml"))] + [path for a in argv if a.strip() for path in _given(a)]
     problems = [problem for problem in map(check_profile, dict.fromkeys(profiles)) if problem]
     if problems:
         print("profiles: invalid\n" + "\n".join(problems), file=sys.stderr)

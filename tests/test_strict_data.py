@@ -183,3 +183,45 @@ def test_make_check_data_takes_a_profile_path(tmp_path):
     done = subprocess.run(["make", "--no-print-directory", "check-data", f"PROFILE={path}"], cwd=ROOT, capture_output=True,
                           text=True, timeout=600)
     assert done.returncode != 0 and "valeu" in done.stderr and "Traceback" not in done.stderr
+
+
+# --- session 33: numbers written as text, and a folder of profiles ----------------------------------------------
+
+
+@pytest.mark.parametrize("value", ["1_0", "'1_0'", "０.１", "'１０'", "٥", "0.1_0", "'1 0'"])
+def test_a_profile_number_in_other_digits_or_with_underscores_is_refused_at_its_line(tmp_path, value):
+    text = (PROFILE_DIR / "cmb.yml").read_text(encoding="utf-8")
+    assert "\n    value: 10.00\n" in text  # the tolerance
+    line = text[:text.index("\n    value: 10.00\n")].count("\n") + 2
+    path = tmp_path / "typo.yml"
+    path.write_text(text.replace("\n    value: 10.00\n", f"\n    value: {value}\n"), encoding="utf-8")
+    done = _check_data(str(path))
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert f"{path}:{line}: values.tolerance.value=" in done.stderr and "ASCII digits" in done.stderr, done.stderr
+    with pytest.raises(CalculatorInputError, match="ASCII digits"):
+        load_terms(path)
+
+
+def test_a_quoted_ascii_number_in_a_profile_is_still_read(tmp_path):
+    path = tmp_path / "quoted.yml"
+    path.write_text((PROFILE_DIR / "cmb.yml").read_text(encoding="utf-8").replace("\n    value: 10.00\n", "\n    value: '10.00'\n"),
+                    encoding="utf-8")
+    assert load_terms(path).tolerance == load_terms("cmb").tolerance == Decimal("10.00")
+
+
+def test_check_data_takes_a_folder_of_profiles(tmp_path):
+    text = (PROFILE_DIR / "cmb.yml").read_text(encoding="utf-8")
+    (tmp_path / "good.yml").write_text(text, encoding="utf-8")
+    (tmp_path / "bad.yaml").write_text(text.replace("{3: 0.0090,", "{3: 0.00_90,"), encoding="utf-8")
+    (tmp_path / "notes.txt").write_text("not a profile", encoding="utf-8")
+    done = _check_data(str(tmp_path))
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert f"{tmp_path / 'bad.yaml'}:" in done.stderr and "installment_rates.value[3]='0.00_90'" in done.stderr
+    assert "good.yml" not in done.stderr and "notes.txt" not in done.stderr
+    (tmp_path / "bad.yaml").unlink()
+    done = _check_data(str(tmp_path))
+    assert done.returncode == 0 and str(tmp_path / "good.yml") in done.stdout
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    done = _check_data(str(empty))
+    assert done.returncode == 1 and "no such file" in done.stderr
