@@ -71,6 +71,31 @@ def dated_amounts(items: Any, field: str, *, first: date | None = None, last: da
     return out
 
 
+#: The longest statement cycle accepted: a cycle is a calendar month (28–31 days); a change of statement day makes one
+#: cycle longer, not two months (an input-domain bound like MAX_POSTING_DAYS: a next statement date years away is a
+#: typo whose interest answers no real question).
+MAX_CYCLE_DAYS = 62
+
+
+def next_statement(value: date, statement: date, field: str = "next_statement_date") -> date:
+    """A next statement date after ``statement`` and at most :data:`MAX_CYCLE_DAYS` days after it.
+
+    >>> next_statement(date(2026, 6, 5), date(2026, 5, 5))
+    datetime.date(2026, 6, 5)
+    >>> next_statement(date(2030, 6, 5), date(2026, 5, 5))  # doctest: +NORMALIZE_WHITESPACE
+    Traceback (most recent call last):
+    ...
+    calculators.errors.CalculatorInputError: next_statement_date='2030-06-05' is not allowed: a date from 2026-05-06 to
+    2026-07-06 (a statement cycle is at most 62 days)
+    """
+    last = statement + timedelta(days=MAX_CYCLE_DAYS)
+    if not statement < value <= last:
+        raise CalculatorInputError(field, value.isoformat(), f"a date from {statement + timedelta(days=1)} to {last} "
+                                   f"(a statement cycle is at most {MAX_CYCLE_DAYS} days)",
+                                   allowed_zh=f"{statement + timedelta(days=1)} 至 {last} 之间的日期（一个账单周期最长 {MAX_CYCLE_DAYS} 天）")
+    return value
+
+
 def date_order(**named: date) -> None:
     """Require the given dates to be strictly increasing in the order given."""
     names = list(named)

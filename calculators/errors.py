@@ -68,8 +68,9 @@ def _plain(value: Any) -> str:
     from datetime import date
     from decimal import Decimal
 
-    if isinstance(value, Decimal) and value.is_finite() and abs(value.adjusted()) < 40:
-        return str(value)
+    if isinstance(value, Decimal):  # (str() is cheap whatever the exponent: "1E+1000000"; a long coefficient is cut)
+        text = str(value)
+        return text if len(text) <= 40 else f"{text[:20]}…（共 {len(text)} 位）"
     if isinstance(value, date):
         return value.isoformat()
     return _repr(value)

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Iterable, Sequence
 
-from ._validate import check_terms, dated_amounts, date_order, posting_date
+from ._validate import check_terms, dated_amounts, date_order, next_statement, posting_date
 from .dates import to_date
 from .money import Amount, ZERO, round_fen
 from .terms import Terms
@@ -82,7 +82,10 @@ def revolving_interest(
     from the posting date to a due date about 18–50 days later, see
     ``/work/shared/reference/domain-facts.md`` §3), so an earlier posting date
     is a typo and its interest would answer no real question.  The views warn
-    from 60 days on; this bound is the hard limit (example below).
+    from 60 days on; this bound is the hard limit (example below).  Likewise the
+    next statement date is at most ``MAX_CYCLE_DAYS`` (62) days after the
+    statement date (:func:`calculators._validate.next_statement`), and the due
+    date falls between them.
 
     >>> from calculators import load_terms
     >>> cmb = load_terms("cmb")
@@ -114,6 +117,7 @@ def revolving_interest(
     due = to_date(due_date, "due_date")
     following = to_date(next_statement_date, "next_statement_date")
     date_order(statement_date=statement, due_date=due, next_statement_date=following)
+    next_statement(following, statement)  # (a due date before it is within the cycle too)
     terms = terms.at(statement)  # the profile's entries in force on the statement date
     bought = dated_amounts(purchases, "purchases")
     for index, item in enumerate(purchases):  # on or before the statement date, at most MAX_POSTING_DAYS before it

@@ -57,6 +57,8 @@ def _to_decimal(value: Any, field: str, allowed: str, allowed_zh: str) -> Decima
         raise CalculatorInputError(field, value, allowed, allowed_zh=allowed_zh)
     if not number.is_finite():
         raise CalculatorInputError(field, value, allowed, allowed_zh=allowed_zh)
+    if number.is_zero() and number.is_signed():  # "-0" is zero: never shown as "-0.00" or "-0%"
+        number = number.copy_abs()
     return number
 
 
@@ -70,8 +72,8 @@ def to_amount(value: Any, field: str, *, minimum: Decimal = ZERO, maximum: Decim
 
     >>> to_amount("1000.5", "principal")
     Decimal('1000.50')
-    >>> to_amount(0.1, "paid")
-    Decimal('0.10')
+    >>> to_amount(0.1, "paid"), to_amount("-0", "paid")
+    (Decimal('0.10'), Decimal('0.00'))
     >>> to_amount("12.345", "paid")
     Traceback (most recent call last):
     ...

@@ -9,7 +9,7 @@ from typing import Sequence
 
 from ._validate import check_terms, dated_amounts, date_order
 from ._validate import posting_date as check_posting_date
-from .dates import add_months, to_date
+from .dates import MAX_DATE, add_months, to_date
 from .delinquency import delinquency_bucket
 from .errors import CalculatorInputError
 from .fees import late_fee, minimum_payment
@@ -59,6 +59,31 @@ class Projection:
     @property
     def final_balance(self) -> Decimal:
         return self.rows[-1].balance
+
+
+def _within_calendar(statement: date, due: date, cycles: int) -> None:
+    """Refuse a projection whose last statement or due date would fall after :data:`MAX_DATE` (named under 推算期数:
+    each typed date is in range, it is the number of cycles that runs past it).
+
+    >>> _within_calendar(date(2199, 11, 5), date(2199, 11, 23), 6)  # doctest: +NORMALIZE_WHITESPACE
+    Traceback (most recent call last):
+    ...
+    calculators.errors.CalculatorInputError: cycles=6 is not allowed: at most 1 cycle from statement date 2199-11-05
+    (later statements would fall after 2199-12-31)
+    """
+    offset = due - statement
+    if add_months(statement, cycles) + offset <= MAX_DATE:
+        return
+    fits = 0
+    while fits < cycles and add_months(statement, fits + 1) + offset <= MAX_DATE:
+        fits += 1
+    if fits == 0:
+        raise CalculatorInputError("statement_date", statement, f"a statement date whose next statement and due date fall by "
+                                   f"{MAX_DATE}", allowed_zh=f"更早的账单日：下一期账单日和到期还款日须在 {MAX_DATE} 或之前")
+    plural = "cycle" if fits == 1 else "cycles"
+    raise CalculatorInputError("cycles", cycles, f"at most {fits} {plural} from statement date {statement} (later statements "
+                               f"would fall after {MAX_DATE})",
+                               allowed_zh=f"不超过 {fits} 期：从账单日 {statement} 起再推算会超出可计算的日期范围（{MAX_DATE} 为止）")
 
 
 def overdue_projection(
@@ -117,6 +142,7 @@ def overdue_projection(
     n = to_int(cycles, "cycles", minimum=1, maximum=MAX_CYCLES)
     second_statement = add_months(first_statement, 1)
     date_order(statement_date=first_statement, due_date=first_due, next_statement_date=second_statement)
+    _within_calendar(first_statement, first_due, n)
     posted = first_statement if posting_date is None else check_posting_date(posting_date, first_statement)
     paid = dated_amounts(payments, "payments", first=first_statement + timedelta(days=1), last=second_statement)
     paid_total = sum((amount for _, amount in paid), ZERO)
@@ -262,4 +288,5 @@ def minimum_payment_payoff(
         total_interest += interest
         total_paid += due_now
         rows.append(PayoffRow(month, statement, owed, due_now, interest))
-    raise CalculatorInputError("max_months", max_months, f"more months: the balance is not repaid within {limit} months")
+    raise CalculatorInputError("max_months", max_months, f"more months: the balance is not repaid within {limit} months",
+                               allowed_zh=f"更多月数：只还最低还款额，{limit} 个月内还不清")

@@ -553,3 +553,84 @@ def test_a_contact_time_typed_without_a_leading_zero_is_read_as_that_time():
         with pytest.raises(CalculatorInputError) as info:
             local_datetime(typed, "time")
         assert allowed in info.value.allowed_zh and info.value.value == typed
+
+
+# --- session 33: a tester's probe of the forms (messages, presets, bounds) ------------------------------------------
+
+
+def test_a_rate_that_disagrees_with_the_preset_gets_the_preset_message_in_the_view_and_the_widget():
+    view = plan_view({**PLAN_DEFAULTS, "preset": "3", "periods": "3", "monthly_fee_rate": "0.5"}, CMB)
+    assert not view.ok and view.error_field == "monthly_fee_rate"
+    assert "已选预设“3 期，每期 0.9%”，本栏应为 0.9" in view.error_message and "不小于 0" not in view.error_message
+    widget = PlanCalculator(CMB)
+    widget.inputs["preset"].value = "3"
+    assert widget.view.ok and widget.inputs["monthly_fee_rate"].disabled  # the preset fills and locks the fields it sets
+    widget.inputs["monthly_fee_rate"].value = "0.5"  # (a script can still set a locked field): the message is the preset's
+    widget.update()
+    assert not widget.view.ok and widget.view.error_message == view.error_message
+
+
+@pytest.mark.parametrize(("preset", "typed", "ok"), [("3", "3.0", False), ("3", "3", True), ("", "12.0", False), ("", "12", True)])
+def test_a_period_count_with_a_decimal_point_is_refused_with_a_preset_as_without(preset, typed, ok):
+    view = plan_view({**PLAN_DEFAULTS, "preset": preset, "periods": typed, "monthly_fee_rate": "0.9" if preset else "0.66"}, CMB)
+    assert view.ok is ok and (ok or view.error_field == "periods")
+
+
+def test_a_projection_past_the_calendar_names_the_cycles_not_a_date_in_range():
+    late = overdue_view({**OVERDUE_DEFAULTS, "statement_date": "2199-11-05", "due_date": "2199-11-23"}, CMB)
+    assert not late.ok and late.error_field == "cycles" and "不超过 1 期" in late.error_message and "2199-12-31" in late.error_message
+    assert overdue_view({**OVERDUE_DEFAULTS, "statement_date": "2199-11-05", "due_date": "2199-11-23", "cycles": "1"}, CMB).ok
+    last = overdue_view({**OVERDUE_DEFAULTS, "statement_date": "2199-12-05", "due_date": "2199-12-23"}, CMB)
+    assert last.error_field == "statement_date" and "更早的账单日" in last.error_message
+
+
+def test_a_next_statement_date_years_away_is_refused():
+    from calculators import revolving_interest
+
+    with pytest.raises(CalculatorInputError, match=r"next_statement_date='2199-06-05' .* at most 62 days"):
+        revolving_interest([("2026-04-01", "1000")], [], "2026-05-05", "2026-05-23", "2199-06-05", CMB)
+    with pytest.raises(CalculatorInputError, match=r"next_statement_date='2030-06-05'"):
+        revolving_interest([("2026-04-01", "1000")], [], "2026-05-05", "2030-05-23", "2030-06-05", CMB)
+    assert revolving_interest([("2026-04-01", "1000")], [], "2026-05-05", "2026-05-23", "2026-07-06", CMB) > 0  # 62 days
+
+
+def test_a_long_paste_is_quoted_by_its_start_its_length_and_its_end():
+    view = plan_view({**PLAN_DEFAULTS, "principal": "1" * 1_000_000}, CMB)
+    assert not view.ok and len(view.error_message) < 200 and "共 1,000,000 个字符" in view.error_message
+    row = overdue_view({**OVERDUE_DEFAULTS, "payments": "2026-05-20 " + "9" * 500}, CMB)
+    assert not row.ok and len(row.error_message) < 300
+
+
+@pytest.mark.parametrize(("typed", "kind", "cause"), [
+    ("1, 000", "amount", "逗号、小数点前后不要有空格"), ("1，\u3000000", "amount", "逗号、小数点前后不要有空格"),
+    ("0. 66", "percent", "逗号、小数点前后不要有空格"), ("1000 .50", "amount", "逗号、小数点前后不要有空格"),
+    ("1000元整", "amount", "不要写“整”"), ("12期数", "integer", "“期”后面不要再写别的字")])
+def test_the_normaliser_names_the_real_cause(typed, kind, cause):
+    with pytest.raises(CalculatorInputError) as info:
+        normalize_number(typed, "x", kind)
+    assert cause in info.value.allowed_zh, info.value.allowed_zh
+
+
+def test_negative_zero_is_zero_everywhere():
+    assert installment_plan("1000", 3, "-0", CMB).rate == 0 and not installment_plan("1000", 3, "-0", CMB).rate.is_signed()
+    assert "-0" not in plan_view({**PLAN_DEFAULTS, "monthly_fee_rate": "-0"}, CMB).summary["rate"]
+    tracker = overdraft_view({**OVERDRAFT_DEFAULTS, "unpaid_principal": "-0"}, overdraft_rules())
+    assert "-0.00" not in tracker.html and "未还本金 0.00 元" in tracker.html
+
+
+def test_an_exercise_answer_gets_the_same_words_as_the_calculators_for_the_same_typing():
+    from calculators.ui.practice import grade
+
+    key = {"id": "f", "kind": "compute", "unit": "amount", "value": "40", "shown": "40", "solution": ""}
+    answer = grade(key, "40块").error_message
+    form = plan_view({**PLAN_DEFAULTS, "principal": "40块"}, CMB).error_message
+    assert answer.split("：", 1)[1] == form.split("：", 1)[1] and "允许：请只填" not in answer
+
+
+def test_api_messages_in_chinese_show_no_repr_and_no_english():
+    for call in (lambda: installment_plan("12000", Decimal("1E+1000000"), "0.0066", CMB),
+                 lambda: minimum_payment_payoff("10000", CMB, statement_date="2026-05-05", max_months=1)):
+        with pytest.raises(CalculatorInputError) as info:
+            call()
+        message = info.value.message_zh
+        assert "Decimal(" not in message and "more months" not in message and re.search(r"允许：[\u4e00-\u9fff]", message), message

@@ -127,6 +127,12 @@ def _cause(text: str, kind: str) -> str:
         return f"只写了单位，没有数字：请填数字，例如 {'1000' if kind == 'amount' else '12' if kind == 'integer' else '0.66'}"
     if "%" in text:
         return "本栏不是百分数：请只填数字，不要带 %" if kind != "percent" else "% 只能写在数字后面，例如 0.66%"
+    if "整" in text and re.search(r"[0-9]", text):  # "1000元整", as on a cheque
+        return "请不要写“整”：只填数字，例如 1000 或 1000元"
+    if kind == "integer" and re.search(r"期[^期\s]", text):  # "12期数": the unit was written, then more words
+        return "“期”后面不要再写别的字：例如 12 或 12期"
+    if re.search(r"[0-9][,.] +[0-9]|[0-9] +[,.][0-9]", text):  # "1, 000", "0. 66", "1000 .50"
+        return "逗号、小数点前后不要有空格：例如 1,000 或 0.66"
     if "元" in text or "¥" in text or "RMB" in text.upper():
         return ("本栏不是金额：请只填数字，不要带“元”或货币符号" if kind != "amount"
                 else "货币符号写在数字前、“元”写在数字后，各写一次即可，例如 ¥1000 或 1000元")

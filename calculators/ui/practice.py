@@ -36,7 +36,7 @@ from ..compliance.redlines import lint as lint_script
 from ..delinquency import M_BUCKETS
 from ..errors import CalculatorInputError
 from .inputs import normalize_number, normalize_text
-from .views import View
+from .views import View, typed_error
 
 __all__ = ["ANSWER_FIELDS", "REWRITE_SUFFIX", "REWRITE_MIN_HAN", "REWRITE_MAX_CHARS", "grade", "grade_rewrite",
            "check_rewrite", "exercise_view", "parse_lines"]
@@ -126,12 +126,12 @@ def grade(key: Mapping[str, Any], typed: str) -> View:
     >>> grade(key, "￥４０").summary["verdict"], grade(key, "40.5").summary["verdict"]
     ('correct', 'incorrect')
     >>> grade(key, "四十").error_message
-    '你的答案：您填的是“四十”。允许：请用阿拉伯数字 0-9 填写：“四”不是（汉字数字、上标、圈号等都不能代替）。'
+    '你的答案：您填的是“四十”。请用阿拉伯数字 0-9 填写：“四”不是（汉字数字、上标、圈号等都不能代替）。'
     """
     try:
         right, answer = _GRADERS[key["kind"]](key, typed)
     except CalculatorInputError as error:
-        return View(error_field="answer", error_message=f"你的答案：您填的是“{error.value}”。允许：{error.allowed_zh}。")
+        return View(error_field="answer", error_message=typed_error("你的答案", str(error.value), error))
     verdict = "correct" if right else "incorrect"
     head = ("<p class=\"hb-verdict-text\"><b>✔ 回答正确。</b></p>" if right else
             f"<p class=\"hb-verdict-text\"><b>✘ 不对。</b>你的答案是 {html.escape(answer)}；正确答案是 "
@@ -212,7 +212,7 @@ def grade_rewrite(key: Mapping[str, Any], typed: str, rules: RedlineRules) -> Vi
     try:
         right, text, reasons = check_rewrite(typed, key.get("originals", []), rules)
     except CalculatorInputError as error:
-        return View(error_field="answer", error_message=f"你的改写：您填的是“{error.value}”。允许：{error.allowed_zh}。")
+        return View(error_field="answer", error_message=typed_error("你的改写", str(error.value), error))
     scope = ("<p class=\"hb-disclaimer\">检查的是“说了什么”（话术红线检查：规则和统计模型两层）；"
              "什么时候联系、联系谁是否合规，请在上面选出违规的记录。</p>")
     if right:

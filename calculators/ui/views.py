@@ -102,6 +102,46 @@ def _is_chinese(text: str | None) -> bool:
     return bool(text) and bool(_CJK.search(text or ""))
 
 
+#: The longest typed text a message quotes in full; a longer one is quoted by its start, its length and its end.
+QUOTE_LIMIT = 60
+
+
+def _quoted(typed: str) -> str:
+    """What a message quotes of the typed text: all of it, or, past :data:`QUOTE_LIMIT` characters, its start and end.
+
+    >>> _quoted("12000"), _quoted("1" * 1000)
+    ('12000', '11111111111111111111……（共 1,000 个字符）……1111111111')
+    """
+    if len(typed) <= QUOTE_LIMIT:
+        return typed
+    return f"{typed[:20]}……（共 {len(typed):,} 个字符）……{typed[-10:]}"
+
+
+def names_its_cause(exc: CalculatorInputError) -> bool:
+    """Whether the error's Chinese text is a whole sentence naming the cause (shown as it is), not the allowed values
+    (shown after “允许：”): the input normaliser's messages and a preset's.
+
+    >>> from calculators.ui.inputs import normalize_number
+    >>> try:
+    ...     normalize_number("40块", "answer", "amount")
+    ... except CalculatorInputError as exc:
+    ...     names_its_cause(exc), names_its_cause(CalculatorInputError("periods", 61, "≤ 60", allowed_zh="不大于 60"))
+    (True, False)
+    """
+    return exc.allowed == NOT_A_NUMBER or exc.allowed.endswith(_SENTENCE)
+
+
+def typed_error(label: str, typed: str, exc: CalculatorInputError) -> str:
+    """An error message in the forms' words: the label, what was typed (:func:`_quoted`), and the cause or “允许：” and
+    the rule (:func:`names_its_cause`).
+
+    >>> typed_error("你的答案", "abc", CalculatorInputError("answer", "abc", "M0–M7", allowed_zh="M0 至 M7 之一"))
+    '你的答案：您填的是“abc”。允许：M0 至 M7 之一。'
+    """
+    rule = exc.allowed_zh if names_its_cause(exc) else "允许：" + exc.allowed_zh
+    return f"{label}：您填的是“{_quoted(typed)}”。{rule}。".replace("。。", "。")
+
+
 def form_message(exc: CalculatorInputError, fields: Mapping[str, tuple[str, str, str]], inputs: Mapping[str, Any],
                  kinds: Mapping[str, str] | None = None) -> tuple[str, str]:
     """``(field, message)`` for an input error, in the form's own words: the field the user sees, its label, what was typed.
@@ -121,7 +161,7 @@ def form_message(exc: CalculatorInputError, fields: Mapping[str, tuple[str, str,
     label = fields[name][0].split("（每行")[0]
     kind = (kinds or {}).get(name) or ("date" if fields[name][1] == "date" else None)
     rule = exc.allowed_zh if _is_chinese(exc.allowed_zh) else _GENERIC_ZH.get(kind or "", "请按提示填写")
-    if exc.allowed == NOT_A_NUMBER or exc.allowed.endswith(_SENTENCE):  # a full sentence naming the cause
+    if names_its_cause(exc):  # a full sentence naming the cause
         rule_text = rule
     elif root in DERIVED_FIELDS:
         rule_text = {"next_statement_date": f"到期还款日须早于下一账单日（{exc.value}，即账单日后一个月）",
@@ -139,8 +179,8 @@ def form_message(exc: CalculatorInputError, fields: Mapping[str, tuple[str, str,
         rows = [r for r in str(inputs.get(name) or "").splitlines() if r.strip()]
         number = int(line.group(1))
         if number < len(rows):
-            return name, f"{label}第 {number + 1} 行：您填的是“{rows[number].strip()}”。{rule_text}。".replace("。。", "。")
-    shown = f"您填的是“{typed}”。" if typed else "尚未填写。"
+            return name, f"{label}第 {number + 1} 行：您填的是“{_quoted(rows[number].strip())}”。{rule_text}。".replace("。。", "。")
+    shown = f"您填的是“{_quoted(typed)}”。" if typed else "尚未填写。"
     return name, f"{label}：{shown}{rule_text}。".replace("。。", "。")
 
 
@@ -333,7 +373,8 @@ def plan_view(inputs: Mapping[str, str], terms: Terms) -> View:
         after = typed.get("after_period", "")
         payoff = plan.payoff_amount(after) if after else None
     except CalculatorInputError as exc:
-        if exc.field == "monthly_fee_rate" and exc.allowed != NOT_A_NUMBER:  # the form takes a percent, not the API's fraction
+        if exc.field == "monthly_fee_rate" and exc.allowed != NOT_A_NUMBER and not exc.allowed.endswith(_SENTENCE):
+            # the form takes a percent, not the API's fraction (a preset's own message, a full sentence, stays)
             exc = CalculatorInputError("monthly_fee_rate", exc.value, exc.allowed, allowed_zh=_RATE_ZH)
         return field_error(exc, PLAN_FIELDS, inputs=inputs, kinds=PLAN_KINDS)
     warnings: tuple[tuple[str, str], ...] = ()
@@ -370,8 +411,8 @@ def _check_preset_fields(typed: Mapping[str, str], preset: str, terms: Terms) ->
         shown = typed.get(name, "")
         if not shown:
             continue
-        try:
-            same = Decimal(shown) == Decimal(expected)
+        try:  # (期数 is a whole number as typed: "3.0" is refused with a preset as without one)
+            same = Decimal(shown) == Decimal(expected) and (name != "periods" or shown.isdigit())
         except ArithmeticError:
             same = False
         if not same:
