@@ -251,7 +251,8 @@ def _situation(step: Step, terms: Terms) -> str:
 def _step_key(case: Case, step: Step, terms: Terms) -> dict[str, Any]:
     key: dict[str, Any] = {"id": step.id, "kind": step.kind, "title": step.title, "stage": step.stage,
                            "situation": fill_profile(_situation(step, terms), terms),
-                           "rule": fill_profile(step.rule, terms), "sources": _cite_ids(step.sources)}
+                           "rule": fill_profile(step.rule, terms), "sources": _cite_ids(step.sources),
+                           "cited": [rules.cite_text(c) for c in step.sources]}
     if step.kind == "choose":
         key["options"] = {letter: {"text": o.text, "ok": o.correct, "notes": [] if o.correct else [o.why]}
                           for letter, o in zip(LETTERS, step.options)}

@@ -303,3 +303,29 @@ def test_forms_recompute_when_typing_pauses_not_on_every_keystroke(page, site_ur
     page.wait_for_function(f"(b => Number(b.dataset.computed) > {before} && b.dataset.pending === '0')(document.querySelector('.hb-calc'))")
     page.wait_for_timeout(500)
     assert int(box.get_attribute("data-computed")) - before <= 2  # the emptying and the typed text, not one per keystroke
+
+
+def test_a_date_typed_digit_by_digit_is_computed_once_and_an_impossible_day_is_named(page, site_url):
+    # a tester's probe (session 33): a date picker used to recompute on every digit, flashing half-typed dates' errors,
+    # and 02/30 read as "not filled in" (or, for the optional 记账日, was silently left out)
+    open_ready(page, site_url, OVERDUE)
+    box = page.locator(".hb-calc")
+    due = page.locator(".hb-calc [name='due_date']")
+    before = int(box.get_attribute("data-computed"))
+    due.click(position={"x": 10, "y": 10})
+    page.keyboard.type("05222026", delay=40)  # month, day, year, as the picker takes them
+    page.wait_for_function(f"(b => Number(b.dataset.computed) > {before} && b.dataset.pending === '0')(document.querySelector('.hb-calc'))")
+    page.wait_for_timeout(500)
+    assert int(box.get_attribute("data-computed")) - before == 1 and due.input_value() == "2026-05-22"
+    assert field_error(page, "due_date") == "" and len(table(page)) == 6
+    for name, restored in (("due_date", "2026-05-23"), ("posting_date", "")):
+        before = int(box.get_attribute("data-computed"))
+        field = page.locator(f".hb-calc [name='{name}']")
+        field.click(position={"x": 10, "y": 10})
+        page.keyboard.type("02302026", delay=40)
+        page.wait_for_timeout(400)  # (the pause after the last key)
+        page.wait_for_function(f"(b => Number(b.dataset.computed) > {before} && b.dataset.pending === '0')(document.querySelector('.hb-calc'))")
+        assert field.evaluate("e => e.validity.badInput")  # the browser holds a day it cannot read
+        assert "日期不完整或不存在" in field_error(page, name) and table(page) == [], name
+        submit(page, {name: restored})
+        assert field_error(page, name) == "" and len(table(page)) == 6

@@ -634,3 +634,13 @@ def test_api_messages_in_chinese_show_no_repr_and_no_english():
             call()
         message = info.value.message_zh
         assert "Decimal(" not in message and "more months" not in message and re.search(r"允许：[\u4e00-\u9fff]", message), message
+
+
+def test_the_contact_checker_names_a_day_that_does_not_exist_and_hints_the_format_otherwise():
+    from calculators.ui.rule_views import conduct_view
+    from procedures.rules import conduct_rules
+
+    day = conduct_view({"attempts": "2026-02-30 09:30 电话 手机1 本人 接通 提醒"}, conduct_rules())
+    assert day.error_field == "attempts" and "2026 年 2 月只有 28 天" in day.error_message and "YYYY" not in day.error_message
+    shape = conduct_view({"attempts": "2026-02-03 9点30 电话 手机1 本人 接通 提醒"}, conduct_rules())
+    assert "日期 YYYY-MM-DD 和时刻 HH:MM" in shape.error_message

@@ -53,6 +53,8 @@ def test_every_step_right_and_wrong(case_id):
         assert good.summary["verdict"] == "correct", (step["id"], good.html)
         assert bad.summary["verdict"] == "incorrect", (step["id"], bad.html)
         assert "出处：" in bad.html and all(s.split("·")[0] in loader.sources() for s in step["sources"])
+        # readers see the sources' names and articles, as on the page, never their ids (measures-2011, gbt-45251)
+        assert "出处：" + "；".join(step["cited"]) + "）" in bad.html and not any(s in bad.html for s in step["sources"])
 
 
 def test_figures_are_the_calculators():
@@ -89,7 +91,8 @@ def test_debrief_lists_good_and_crossed_points_with_rules():
     view = debrief(key, answers, CONTEXT)
     assert view.summary == {"correct": "4", "crossed": "1", "steps": "5"}
     crossed = view.html.split("越线或不妥的")[1]
-    assert "打给联系人说什么" in crossed and "measures-2011·第六十八条" in crossed
+    assert "打给联系人说什么" in crossed and "2011 年《办法》第六十八条" in crossed  # the source's name, as on the page
+    assert "measures-2011" not in view.html and "gbt-45251" not in view.html  # never its id
     partial = debrief(key, {"third-party-understand": right(key["steps"][0])}, CONTEXT)
     assert "未作答的" in partial.html and partial.summary["correct"] == "1"
 

@@ -60,6 +60,11 @@ def test_question_finds_its_page(search_page, site_url, item):
     ("60 期", {"60期"}, {"60", "期"}),
     ("费率 5%", {"5%", "费率"}, {"5"}),
     ("个性化分期", {"个性化分期", "分期"}, {"个性化分", "期"}),
+    ("６０期", {"60期"}, {"６０期", "期"}),  # full width reads as ASCII (a tester's probe, session 33)
+    ("２２：００", {"22:00"}, {"22", "00"}),
+    ("费率５％", {"5%", "费率"}, {"5", "５％"}),
+    ("M3", {"m3"}, {"M", "m", "3"}),  # a Latin word keeps its digits and is looked up in lower case, as indexed
+    ("Ｍ３账龄", {"m3", "账龄"}, {"3"}),
 ])
 def test_query_is_segmented_like_the_index(search_page, site_url, query, expected, dropped):
     search_page.goto(f"{site_url}search.html")

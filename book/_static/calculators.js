@@ -23,9 +23,13 @@ function setStatus(text, state) {
   window.hbCalculators.state = state;
 }
 
-// Typing recomputes when it pauses (DEBOUNCE_MS), so a long text is not re-run on every keystroke;
-// a choice (select, date picker) or Enter recomputes at once.
+// Typing recomputes when it pauses (DEBOUNCE_MS), so a long text is not re-run on every keystroke, nor a date typed
+// digit by digit into a date picker (each digit would show a half-typed date's error); a choice from a list, or Enter,
+// recomputes at once.
 const DEBOUNCE_MS = 300;
+// Sent for a date picker holding a day the browser cannot read (incomplete, or 02/30): its value is empty then, which
+// would read as "not filled in" (calculators/ui/views.py, UNREADABLE_DATE).
+const UNREADABLE_DATE = "unreadable-date";
 
 function attach(box, call, profileJson) {
   const form = box.querySelector("form");
@@ -39,6 +43,7 @@ function attach(box, call, profileJson) {
     timer = null;
     const started = performance.now();
     const inputs = Object.fromEntries(new FormData(form).entries());
+    for (const field of form.querySelectorAll("input[type=date]")) if (field.validity.badInput) inputs[field.name] = UNREADABLE_DATE;
     let out;
     try {
       out = JSON.parse(call(box.dataset.calc, JSON.stringify(inputs), profileJson));
@@ -91,18 +96,21 @@ function attach(box, call, profileJson) {
   }
   form.addEventListener("input", (event) => {
     if (event.target.tagName === "SELECT") return; // handled by "change"
-    schedule(event.target.type === "date" ? 0 : DEBOUNCE_MS);
+    schedule(DEBOUNCE_MS);
   });
   form.addEventListener("change", (event) => {
     if (event.target.tagName === "SELECT") {
       applyPreset(event.target);
       schedule(0);
-    } else if (timer === null && event.target.type === "date") {
-      schedule(0);
     }
   });
   form.addEventListener("keydown", (event) => {
     if (event.key === "Enter" && event.target.tagName === "INPUT") schedule(0);
+  });
+  // A date picker whose typed day cannot be read fires no "input" while its value stays empty (an empty optional
+  // date typed as 02/30): a typed key there recomputes on the pause too, so the day is named, never silently dropped.
+  form.addEventListener("keyup", (event) => {
+    if (event.target.type === "date" && event.key !== "Enter" && event.target.validity.badInput) schedule(DEBOUNCE_MS);
   });
   run();
 }

@@ -61,10 +61,17 @@
     return out;
   }
 
+  const LATIN = /[a-zA-Z][a-zA-Z0-9_+]*/g;
+
   function segment(query) {
-    const terms = numberTerms(query);
-    const rest = query.replace(NUMBER, " ");
-    for (const latin of rest.match(/[a-zA-Z][a-zA-Z0-9_+]*/g) || []) terms.push(latin);
+    // Full-width digits, letters and signs read as ASCII (６０期, ２２：００, ５％, Ｍ３), as the pages' figures are indexed;
+    // a Latin word keeps its digits (M3, 95555 is a number but m3 a word) and is looked up in lower case, as indexed.
+    query = query.normalize("NFKC");
+    const latins = query.match(LATIN) || [];
+    const noLatin = query.replace(LATIN, " ");
+    const terms = numberTerms(noLatin);
+    const rest = noLatin.replace(NUMBER, " ");
+    for (const latin of latins) terms.push(latin.toLowerCase());
     for (const run of rest.match(/[\u3400-\u9fff]+/g) || []) {
       for (const word of cut(run)) {
         if (stop.has(word)) continue;

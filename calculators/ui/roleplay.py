@@ -129,6 +129,19 @@ def _step(case: Mapping[str, Any], step_id: str) -> Mapping[str, Any]:
     raise KeyError(f"case {case['id']!r} has no step {step_id!r}")
 
 
+def _cited(step: Mapping[str, Any]) -> str:
+    """The step's sources as readers see them (the key's ``cited``: names and articles, as on the page's own “参考做法与规则”),
+    or its source ids where a key has no names.
+
+    >>> _cited({"sources": ["gbt-45251", "measures-2011·第六十八条"], "cited": ["GB/T 45251-2025", "2011 年《办法》第六十八条"]})
+    'GB/T 45251-2025；2011 年《办法》第六十八条'
+    >>> _cited({"sources": ["a", "b"]})
+    'a、b'
+    """
+    names = step.get("cited")
+    return "；".join(names) if names else "、".join(step["sources"])
+
+
 def grade_step(case: Mapping[str, Any], step_id: str, typed: str, context: PracticeContext) -> View:
     """Check one step's answer: verdict, the reasons, the model answer and the rule behind it.
 
@@ -147,7 +160,7 @@ def grade_step(case: Mapping[str, Any], step_id: str, typed: str, context: Pract
     items = "".join(f"<li>{html.escape(n)}</li>" for n in notes)
     head = "<p><b>✔ 做得对。</b></p>" if right else "<p><b>✘ 这样不妥。</b>可以修改后再次提交。</p>"
     body = (head + (f"<ul>{items}</ul>" if items else "") + f"<p><b>参考做法：</b>{html.escape(step['model'])}</p>"
-            + f"<p><b>规则：</b>{html.escape(step['rule'])}（出处：{html.escape('、'.join(step['sources']))}）</p>")
+            + f"<p><b>规则：</b>{html.escape(step['rule'])}（出处：{html.escape(_cited(step))}）</p>")
     return View(html=body, summary={"verdict": "correct" if right else "incorrect", "answer": answer, "id": step_id})
 
 
@@ -164,7 +177,7 @@ def debrief(case: Mapping[str, Any], answers: Mapping[str, str], context: Practi
     for step in case["steps"]:
         typed = answers.get(step["id"])
         line = f"<b>{html.escape(step.get('title', step['id']))}</b>"
-        rule = f"规则：{html.escape(step['rule'])}（出处：{html.escape('、'.join(step['sources']))}）"
+        rule = f"规则：{html.escape(step['rule'])}（出处：{html.escape(_cited(step))}）"
         if not typed:
             missing.append(f"<li>{line}：还没有作答。{rule}</li>")
             continue

@@ -128,7 +128,8 @@ def conduct_view(inputs: Mapping[str, str], rules: ConductRules) -> View:
         attempts = parse_attempts(inputs.get("attempts", ""))
         violations = check_contact_plan(attempts, rules)
     except CalculatorInputError as exc:
-        if re.fullmatch(r"attempts\[\d+\]\.time", exc.field):  # the form takes date and time as two words
+        if re.fullmatch(r"attempts\[\d+\]\.time", exc.field) and "YYYY" in exc.allowed_zh:
+            # the form takes date and time as two words (a day or a time that does not exist keeps its own message)
             exc = CalculatorInputError(exc.field, exc.value, exc.allowed,
                                        allowed_zh="日期 YYYY-MM-DD 和时刻 HH:MM（24 小时制），中间空一格，例如 2026-03-02 21:30")
         return field_error(exc, CONDUCT_FIELDS, inputs=inputs)

@@ -102,6 +102,10 @@ def _is_chinese(text: str | None) -> bool:
     return bool(text) and bool(_CJK.search(text or ""))
 
 
+#: What the site's script sends for a date picker whose typed day the browser cannot read (``validity.badInput``: an
+#: incomplete date, or 02/30): the picker's value is then empty, which would read as "not filled in" or, for an
+#: optional date, be silently left out (book/_static/calculators.js, UNREADABLE_DATE).
+UNREADABLE_DATE = "unreadable-date"
 #: The longest typed text a message quotes in full; a longer one is quoted by its start, its length and its end.
 QUOTE_LIMIT = 60
 
@@ -180,6 +184,8 @@ def form_message(exc: CalculatorInputError, fields: Mapping[str, tuple[str, str,
         number = int(line.group(1))
         if number < len(rows):
             return name, f"{label}第 {number + 1} 行：您填的是“{_quoted(rows[number].strip())}”。{rule_text}。".replace("。。", "。")
+    if typed == UNREADABLE_DATE:  # the browser's date picker holds a day it cannot read (calculators.js sends this)
+        return name, f"{label}：日期不完整或不存在（例如 2 月 30 日），请补全或改正。"
     shown = f"您填的是“{_quoted(typed)}”。" if typed else "尚未填写。"
     return name, f"{label}：{shown}{rule_text}。".replace("。。", "。")
 
