@@ -395,7 +395,7 @@ def test_rule_tool_lines_accept_full_width_punctuation():
     bad = conduct_view({"attempts": CONDUCT_DEFAULTS["attempts"] + "\n2026-03-03 25:00 电话 手机1 本人 接通 提醒"}, conduct_rules())
     assert bad.error_field == "attempts" and bad.error_message == (
         "联系记录第 5 行：您填的是“2026-03-03 25:00 电话 手机1 本人 接通 提醒”。"
-        "允许：日期 YYYY-MM-DD 和时刻 HH:MM（24 小时制），中间空一格，例如 2026-03-02 21:30。")
+        "允许：实际存在的时刻（00:00 至 23:59）。")  # (session 33: the hour that does not exist is named, not the format)
     collections = "２０２６－０３－０１ 电话 有回执\n2026-03-31 信函 有回执"
     assert overdraft_view({**OVERDRAFT_DEFAULTS, "collections": collections}, overdraft_rules()).summary["window_end"] == "2026-06-30"
 
@@ -548,7 +548,7 @@ def test_a_contact_time_typed_without_a_leading_zero_is_read_as_that_time():
 
     assert local_datetime("2026-3-2 9:30", "time") == local_datetime("2026-03-02T09:30", "time")
     assert parse_attempts("2026-03-02 9:30 电话 手机1 本人 接通 提醒 已录音")[0]["time"] == "2026-03-02T9:30"
-    for typed, allowed in [("2026-02-30 09:30", "2026 年 2 月只有 28 天"), ("2026-03-02 24:00", "00:00 至 23:59"),
+    for typed, allowed in [("2026-02-30 09:30", "2026 年 2 月只有 28 天"), ("2026-03-02 24:00", "实际存在的时刻（00:00 至 23:59）"),
                            ("2026-W10-1T09:00", "YYYY-MM-DDTHH:MM")]:
         with pytest.raises(CalculatorInputError) as info:
             local_datetime(typed, "time")

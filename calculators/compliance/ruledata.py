@@ -215,7 +215,7 @@ def local_datetime(value: Any, field: str) -> datetime:
             raise fail(field, value, exc.allowed, exc.allowed_zh) from None
         hour, minute, second = int(typed.group(2)), int(typed.group(3)), int(typed.group(4) or 0)
         if hour > 23 or minute > 59 or second > 59:
-            raise fail(field, value, "a time of day from 00:00 to 23:59", "存在的时刻（00:00 至 23:59）")
+            raise fail(field, value, "a time of day from 00:00 to 23:59", "实际存在的时刻（00:00 至 23:59）")
         value = datetime(day.year, day.month, day.day, hour, minute, second)
     if not isinstance(value, datetime) or value.tzinfo is not None:
         raise fail(field, value, allowed, allowed_zh)
