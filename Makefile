@@ -34,7 +34,8 @@ endif
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
 	@echo "  Options: PROFILE=cmb|icbc|ccb|bocom|path/to/profile.yml (terms used for every figure), PORT=8000,"
-	@echo "           VENV=/path/to/venv (use an existing environment as is), TESTS=tests/test_x.py (make test: only those)"
+	@echo "           VENV=/path/to/venv (use an existing environment as is), TESTS=tests/test_x.py (make test: only those),"
+	@echo "           LIVE_PORT=8888 (make live), HANDBOOK_JOBS=N (pages executed in parallel; default: one per core)"
 
 $(BIN)/python:
 	@echo "==> creating virtual environment in $(VENV)"
@@ -93,7 +94,7 @@ privacy: ## fail on real-looking ID, mobile or card numbers in the checkout and 
 	$(PYTHON) tools/privacy_scan.py $(or $(PATHS),. $(if $(wildcard _build/html/index.html),_build/html))
 	@echo "==> no real-looking ID, mobile or card number found"
 
-serve: ## serve the built site on http://127.0.0.1:$(PORT)/ (offline, like an intranet server)
+serve: ## serve the built site on http://127.0.0.1:8000/ (PORT=…; offline, like an intranet server)
 	@test -f _build/html/index.html || { echo "error: no site yet, run 'make book' first" >&2; exit 1; }
 	@test ! -f _build/html.failed || { cat _build/html.failed >&2; echo "error: the last 'make book' did not succeed: fix it and build again" >&2; exit 1; }
 	$(PYTHON) -m tools.serve --port $(PORT) --directory _build/html
@@ -105,11 +106,12 @@ bench: $(VENV)/.installed-test ## measure calculators, the red-line linter, buil
 	$(BIN)/python bench/bench_browser.py
 	$(BIN)/python bench/bench_practice.py
 
-lock: | $(BIN)/python ## re-resolve and pin every dependency into $(CONSTRAINTS)
-	$(BIN)/python -m pip install --quiet --upgrade --editable ".[test,live]"
+lock: | $(BIN)/python ## re-resolve and pin every dependency (all extras) into requirements/constraints.txt
+	$(BIN)/python -m pip install --quiet --upgrade --editable ".[test,live,train]"
 	@mkdir -p requirements
 	@echo "# Pinned versions the build and tests were verified with. Regenerate with 'make lock'." > $(CONSTRAINTS)
-	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^-e ' >> $(CONSTRAINTS)
+	@# (without this checkout on PYTHONPATH: pip would list the project itself as a pinned dependency)
+	env -u PYTHONPATH $(BIN)/python -m pip freeze --exclude-editable | grep -v '^-e ' | grep -v '^collections-handbook==' >> $(CONSTRAINTS)
 
 clean: ## remove the built site and caches (keeps .venv and downloaded assets)
 	rm -rf _build .pytest_cache .hypothesis

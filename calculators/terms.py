@@ -468,6 +468,10 @@ def _convert(spec: FieldSpec, raw: Any, where: str) -> Any:
         except (ArithmeticError, ValueError):
             raise fail(allowed, allowed_zh) from None
         if not number.is_finite() or not (Decimal(low) <= number <= Decimal(high)):
+            if kind in ("rate", "optional_rate") and number.is_finite() and Decimal(high) < 1 <= number <= 100:
+                # a rate written as a percent ("5" for 5 %): say how it is written
+                raise fail(allowed + f"; a rate is a fraction: {number} % is written {number / 100}",
+                           allowed_zh + f"；费率写成小数：{number}% 应写作 {number / 100}")
             raise fail(allowed, allowed_zh)
         return number
 

@@ -644,3 +644,14 @@ def test_the_contact_checker_names_a_day_that_does_not_exist_and_hints_the_forma
     assert day.error_field == "attempts" and "2026 年 2 月只有 28 天" in day.error_message and "YYYY" not in day.error_message
     shape = conduct_view({"attempts": "2026-02-03 9点30 电话 手机1 本人 接通 提醒"}, conduct_rules())
     assert "日期 YYYY-MM-DD 和时刻 HH:MM" in shape.error_message
+
+
+def test_the_plan_example_follows_the_profile_rate_and_longest_term():
+    # a trainer's profile (session 33 probe): 12 periods at its own rate, and a bank whose longest term is 6 periods
+    own = replace(CMB, installment_rates={**CMB.installment_rates, 12: Decimal("0.0063")})
+    assert form_html("plan", own).count('value="0.63"') == 1 and widgets.PlanCalculator(own).view.summary["rate"] == "0.63%"
+    short = replace(CMB, installment_max_periods=6, installment_rates={3: Decimal("0.009"), 6: Decimal("0.0072")})
+    calc = widgets.PlanCalculator(short)
+    assert calc.view.ok and calc.view.summary["periods"] == "6" and calc.view.summary["rate"] == "0.72%"
+    assert 'name="periods" id="hb-plan-periods"' in form_html("plan", short) and 'value="6"' in form_html("plan", short)
+    assert widgets.PlanCalculator(CMB).view.summary == plan_view(PLAN_DEFAULTS, CMB).summary  # the bundled example as before

@@ -62,6 +62,10 @@ def test_cache_headers_and_compression(served):
     assert again.status == 304 and again.body == b""
     worker = get(served, "hb-sw.js")
     assert worker.getheader("Cache-Control") == REVALIDATE and b"__HB_VERSION__" not in worker.body
+    # the address make serve prints (the site's root, its index.html) revalidates too (session 33 probe)
+    root = get(served, "")
+    assert root.status == 200 and root.getheader("Cache-Control") == REVALIDATE and root.getheader("ETag")
+    assert root.body == (SITE / "index.html").read_bytes()
 
 
 def _open_ready(page, url):

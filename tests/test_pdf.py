@@ -17,6 +17,7 @@ from bs4 import BeautifulSoup
 
 from calculators import handbook_terms
 from helpers import ROOT, SITE
+from tools.issuer_footer import footer_html
 from tools.pdf.locate import page_texts
 from tools.pdf.toc import read_toc
 
@@ -133,6 +134,8 @@ def test_title_page_names_issuer_profile_and_date(printed):
     assert terms.issuer in first and terms.code in first
     assert re.search(r"构建日期\d{4}-\d{2}-\d{2}", first), printed["texts"][0]
     assert printed["report"]["date"] in first
+    # the notice is the site's footer with its profile tokens filled, never a raw ⟦footer⟧ (session 33)
+    assert "⟦" not in "".join(printed["texts"]) and flat(footer_html("⟦footer⟧", terms)) in first
 
 
 def test_contents_list_every_page_in_toc_order_on_the_right_pages(printed):

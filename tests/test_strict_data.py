@@ -225,3 +225,15 @@ def test_check_data_takes_a_folder_of_profiles(tmp_path):
     empty.mkdir()
     done = _check_data(str(empty))
     assert done.returncode == 1 and "no such file" in done.stderr
+
+
+def test_a_rate_written_as_a_percent_is_told_how_to_write_it(tmp_path):
+    text = (PROFILE_DIR / "cmb.yml").read_text(encoding="utf-8")
+    start = text.index("value:", text.index("late_fee_rate:"))
+    path = tmp_path / "percent.yml"
+    path.write_text(text[:start] + "value: 5" + text[text.index("\n", start):], encoding="utf-8")
+    done = _check_data(str(path))
+    assert done.returncode == 1 and "late_fee_rate[0].value=5" in done.stderr and "5 % is written 0.05" in done.stderr
+    with pytest.raises(CalculatorInputError) as info:
+        load_terms(path)
+    assert "费率写成小数：5% 应写作 0.05" in info.value.allowed_zh

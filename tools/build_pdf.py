@@ -23,6 +23,7 @@ from pathlib import Path
 import yaml
 
 from calculators import handbook_terms
+from tools.issuer_footer import footer_html
 from tools.pdf.assemble import document, marker
 from tools.pdf.chromium import Browser, ChromiumError
 from tools.pdf.locate import first_pages, page_texts
@@ -111,7 +112,8 @@ def build(html_root: Path, toc_path: Path, config_path: Path, out: Path) -> dict
     terms = site_profile(html_root)
     meta = {"title": str(config.get("title", "")), "issuer": terms["issuer"], "label": terms["label"],
             "profile": terms["code"], "date": build_date(),
-            "notice": str((config.get("html") or {}).get("extra_footer", ""))}
+            # the site's footer with its profile tokens filled (⟦footer⟧ …), from the profile site_profile checked
+            "notice": footer_html(str((config.get("html") or {}).get("extra_footer", "")), handbook_terms())}
     entries = read_toc(toc_path)
     css = PDF_CSS.read_text(encoding="utf-8")
     out.parent.mkdir(parents=True, exist_ok=True)

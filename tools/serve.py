@@ -69,8 +69,11 @@ class CachingHandler(http.server.SimpleHTTPRequestHandler):
 
     def send_head(self):
         path = self.translate_path(self.path)
-        if os.path.isdir(path) or not os.path.isfile(path):
-            return super().send_head()  # directory redirects, index.html and 404s as usual
+        index = os.path.join(path, "index.html")
+        if os.path.isdir(path) and self.path.split("?")[0].endswith("/") and os.path.isfile(index):
+            path = index  # a folder's page ("/", the address make serve prints) gets the same headers as the page itself
+        elif os.path.isdir(path) or not os.path.isfile(path):
+            return super().send_head()  # directory redirects, listings and 404s as usual
         stat = os.stat(path)
         etag = f'"{stat.st_mtime_ns:x}-{stat.st_size:x}"'
         accepts_gzip = "gzip" in self.headers.get("Accept-Encoding", "")

@@ -34,7 +34,7 @@ from .rule_views import (
     lint_view,
     overdraft_view,
 )
-from .views import OVERDUE_DEFAULTS, OVERDUE_FIELDS, PLAN_DEFAULTS, PLAN_FIELDS, View, overdue_view, plan_view, preset_fill
+from .views import OVERDUE_DEFAULTS, OVERDUE_FIELDS, PLAN_DEFAULTS, PLAN_FIELDS, View, overdue_view, plan_defaults, plan_view, preset_fill
 
 __all__ = ["Tool", "TOOLS", "load_context", "contexts_for_browser", "form_html", "browser_call"]
 
@@ -48,6 +48,13 @@ class Tool:
     view: Callable[[Mapping[str, str], Any], View]
     context: str  # key of the context object: "terms", "conduct", "overdraft" or "redlines"
     from_dict: Callable[[Any], Any]
+    #: The defaults for a given context, where they depend on it (the plan's example takes the profile's rate and
+    #: longest term: views.plan_defaults); else :attr:`defaults`.
+    adapt: Callable[[Any], Mapping[str, str]] | None = None
+
+    def defaults_for(self, context: Any) -> Mapping[str, str]:
+        """The form's starting values for ``context`` (the profile or rules the tool runs on)."""
+        return self.adapt(context) if self.adapt is not None and context is not None else self.defaults
 
 
 def _terms_from_dict(data: Any) -> Terms:
@@ -57,7 +64,7 @@ def _terms_from_dict(data: Any) -> Terms:
 TOOLS: dict[str, Tool] = {
     tool.kind: tool for tool in (
         Tool("overdue", "逾期费用计算器", OVERDUE_FIELDS, OVERDUE_DEFAULTS, overdue_view, "terms", _terms_from_dict),
-        Tool("plan", "还款方案计算器", PLAN_FIELDS, PLAN_DEFAULTS, plan_view, "terms", _terms_from_dict),
+        Tool("plan", "还款方案计算器", PLAN_FIELDS, PLAN_DEFAULTS, plan_view, "terms", _terms_from_dict, plan_defaults),
         Tool("conduct", "联系计划合规检查", CONDUCT_FIELDS, CONDUCT_DEFAULTS, conduct_view, "conduct", ConductRules.from_dict),
         Tool("overdraft", "恶意透支风险节点核对", OVERDRAFT_FIELDS, OVERDRAFT_DEFAULTS, overdraft_view, "overdraft", OverdraftRules.from_dict),
         Tool("lint", "话术红线检查", LINT_FIELDS, LINT_DEFAULTS, lint_view, "redlines", RedlineRules.from_dict),
@@ -95,7 +102,7 @@ def form_html(kind: str, context: Any = None, defaults: Mapping[str, str] | None
     """The site form of tool ``kind``, pre-filled, with the worked example computed now (the build)."""
     tool = TOOLS[kind]
     context = load_context(kind) if context is None else context
-    values = {**tool.defaults, **(defaults or {})}
+    values = {**tool.defaults_for(context), **(defaults or {})}
     controls = []
     for name, (label, input_type, hint) in tool.fields.items():
         value = html.escape(values.get(name, ""))

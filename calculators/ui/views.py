@@ -26,7 +26,7 @@ from ..terms import Terms
 from .inputs import NOT_A_NUMBER, normalize_number, normalize_text
 
 __all__ = [
-    "View", "OVERDUE_FIELDS", "PLAN_FIELDS", "OVERDUE_DEFAULTS", "PLAN_DEFAULTS", "OVERDUE_KINDS", "PLAN_KINDS",
+    "View", "OVERDUE_FIELDS", "PLAN_FIELDS", "OVERDUE_DEFAULTS", "PLAN_DEFAULTS", "plan_defaults", "OVERDUE_KINDS", "PLAN_KINDS",
     "read_inputs", "form_message", "parse_payments", "overdue_view", "plan_view", "preset_fill",
 ]
 
@@ -346,6 +346,30 @@ def preset_fill(preset: str, terms: Terms) -> dict[str, str]:
     """
     periods = int(preset)
     return {"periods": str(periods), "monthly_fee_rate": _percent_text(terms.installment_rates[periods])}
+
+
+def plan_defaults(terms: Terms) -> dict[str, str]:
+    """:data:`PLAN_DEFAULTS` for this profile: the example is 12 periods at the profile's published rate (else its
+    published term nearest 12, and that term's rate), never more periods than the profile's longest term, repaid early
+    after period 3 (or the last but one).  A profile without published rates keeps the example rate of
+    :data:`PLAN_DEFAULTS` (the page calls it an example, not a quote).
+
+    >>> from calculators import load_terms
+    >>> from dataclasses import replace
+    >>> plan_defaults(load_terms("cmb")) == PLAN_DEFAULTS
+    True
+    >>> short = replace(load_terms("cmb"), installment_max_periods=6, installment_rates={3: Decimal("0.009"), 6: Decimal("0.0072")})
+    >>> plan_defaults(short)["periods"], plan_defaults(short)["monthly_fee_rate"], plan_defaults(short)["after_period"]
+    ('6', '0.72', '3')
+    """
+    rates = terms.installment_rates
+    usable = [k for k in rates if k <= terms.installment_max_periods]
+    periods = 12 if (12 in usable or not usable) else min(usable, key=lambda k: (abs(k - 12), k))
+    periods = min(periods, terms.installment_max_periods)
+    out = {**PLAN_DEFAULTS, "periods": str(periods), "after_period": str(min(3, max(periods - 1, 0)))}
+    if periods in rates:
+        out["monthly_fee_rate"] = _percent_text(rates[periods])
+    return out
 
 
 def _percent_text(rate: Decimal) -> str:

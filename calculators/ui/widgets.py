@@ -49,7 +49,7 @@ class ToolWidget:
         """``context``: the profile or rules object to use (default: the handbook's own)."""
         self.tool = TOOLS[self.kind]
         self.context = load_context(self.kind) if context is None else context
-        self.fields, self.defaults = self.tool.fields, self.tool.defaults
+        self.fields, self.defaults = self.tool.fields, self.tool.defaults_for(self.context)
         self.inputs: dict[str, w.Widget] = {name: self._control(name, spec) for name, spec in self.fields.items()}
         self.errors = {name: w.HTML(layout=w.Layout(min_height="1.2em")) for name in self.fields}
         self.warnings = {name: w.HTML() for name in self.fields}
