@@ -83,7 +83,8 @@ live: $(VENV)/.installed-live ## classroom session: JupyterLab on 127.0.0.1 over
 
 class-summary: $(call INSTALLED,book) ## combine trainees' exported practice files: make class-summary FILES="a.json b.json"
 	@test -n "$(FILES)" || { echo 'error: give the exported files, e.g. make class-summary FILES="results/*.json"' >&2; exit 1; }
-	@$(BIN)/python -m procedures.practice summary $(FILES)
+	@# (imported, not run with -m: the package imports procedures.practice itself, and runpy would warn about it)
+	@$(BIN)/python -c 'import sys; from procedures.practice import main; sys.exit(main(sys.argv[1:]))' summary $(FILES)
 
 lint-eval: $(call INSTALLED,book) ## measure the red-line linter on labelled sentences it has never seen: make lint-eval SET=file.tsv (totals only)
 	@test -n "$(SET)" || { echo "error: give the file: make lint-eval SET=file.tsv (tab-separated: label, category, kind, text; see bench/README.md)" >&2; exit 2; }
@@ -114,7 +115,7 @@ lock: | $(BIN)/python ## re-resolve and pin every dependency (all extras) into r
 	env -u PYTHONPATH $(BIN)/python -m pip freeze --exclude-editable | grep -v '^-e ' | grep -v '^collections-handbook==' >> $(CONSTRAINTS)
 
 clean: ## remove the built site and caches (keeps .venv and downloaded assets)
-	rm -rf _build .pytest_cache .hypothesis
+	rm -rf _build .pytest_cache .hypothesis .mypy_cache .ruff_cache
 	find . -name __pycache__ -not -path './.venv/*' -prune -exec rm -rf {} +
 
 .PHONY: pdf

@@ -12,6 +12,7 @@ from calculators.ui.frontends import TOOLS, browser_call, load_context
 from calculators.errors import CalculatorInputError
 from calculators.ui.practice import grade, parse_lines
 from calculators.ui.practice_widgets import ExerciseWidget
+from helpers import ROOT
 from procedures import exercises, practice
 
 KEYS = practice.all_keys()
@@ -168,3 +169,13 @@ def test_class_summary_rejects_a_foreign_file(tmp_path, capsys):
     assert practice.main(["summary", str(bad)]) == 2
     err = capsys.readouterr().err
     assert err.startswith("错误：") and "bad.json: not a practice export" in err
+
+
+def test_make_class_summary_prints_the_table_and_no_python_warning(tmp_path):
+    import subprocess
+
+    a = export(tmp_path, "a.json", {"late-fee-partial": {"attempts": [{"answer": "40 元", "verdict": "correct"}]}})
+    done = subprocess.run(["make", "--no-print-directory", "-s", "class-summary", f"FILES={a}"], cwd=ROOT, capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0 and "共 1 份记录。" in done.stdout, done.stderr
+    assert "Warning" not in done.stderr and "sys.modules" not in done.stderr, done.stderr

@@ -237,3 +237,19 @@ def test_a_rate_written_as_a_percent_is_told_how_to_write_it(tmp_path):
     with pytest.raises(CalculatorInputError) as info:
         load_terms(path)
     assert "费率写成小数：5% 应写作 0.05" in info.value.allowed_zh
+
+
+def test_make_book_with_a_broken_or_missing_profile_says_what_make_check_data_says(tmp_path, monkeypatch):
+    from tools.build_book import main
+
+    text = (PROFILE_DIR / "cmb.yml").read_text(encoding="utf-8")
+    start = text.index("value:", text.index("late_fee_rate:"))
+    bad = tmp_path / "percent.yml"
+    bad.write_text(text[:start] + "value: 5" + text[text.index("\n", start):], encoding="utf-8")
+    (tmp_path / "book").mkdir()
+    for given, words in ((str(bad), "5 % is written 0.05"), (str(tmp_path / "missing.yml"), "no such file")):
+        monkeypatch.setenv("HANDBOOK_PROFILE", given)
+        problem = _check_data(given).stderr.splitlines()[1]
+        assert words in problem
+        assert main(["build", str(tmp_path / "book")]) == 2  # refused before Sphinx starts, with the same words
+        assert problem in (tmp_path / "book" / "_build" / "html.failed").read_text(encoding="utf-8")

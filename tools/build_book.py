@@ -357,10 +357,39 @@ def _forget_words_of_changed_pages() -> None:
     IndexBuilder.prune = prune
 
 
+def _profile_problem(argv: list[str]) -> str | None:
+    """The problem of the profile a build would use (``HANDBOOK_PROFILE``), as ``file:line: …`` text, or None.
+
+    Checked before Sphinx starts, so that a typo in a trainer's profile reads as ``make check-data`` says it, not
+    wrapped in an extension error, and a missing file is called missing.
+
+    >>> _profile_problem(["build", "."]) is None or os.environ.get("HANDBOOK_PROFILE")
+    True
+    >>> os.environ["HANDBOOK_PROFILE"] = "no/such.yml"
+    >>> _profile_problem(["build", "."])
+    'no/such.yml: no such file (give a bundled profile name or the path of a profile YAML file)'
+    >>> del os.environ["HANDBOOK_PROFILE"]
+    """
+    name = os.environ.get("HANDBOOK_PROFILE", "").strip()
+    if not name or not argv or argv[0] != "build":
+        return None
+    from procedures.__main__ import check_profile
+
+    return check_profile(name)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = argv if argv is not None else sys.argv[1:]
     os.environ.setdefault("HANDBOOK_BUILD_STARTED", str(time.time()))  # phase timings (tools/handbook_sphinx.py)
     if not os.environ.get(CHILD_FLAG):
+        problem = _profile_problem(argv)
+        if problem:
+            print(f"error: the terms profile cannot be used: {problem}", file=sys.stderr)
+            built = Path(argv[1] if len(argv) > 1 else ".") / "_build"  # (make serve refuses until a build succeeds)
+            record_failure(built / "html", built / ".doctrees", f"the terms profile cannot be used: {problem}", forget=False)
+            print("==> nothing was built: fix the profile (make check-data PROFILE=… lists every problem) and build again",
+                  file=sys.stderr)
+            return 2
         return _run_interruptible(argv)
     sys.modules.setdefault("rfc3987_syntax", None)  # see the module docstring: unused, 1.3 s to import
     import jupyter_book.cli.main as cli
