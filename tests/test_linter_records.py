@@ -171,3 +171,31 @@ def test_the_sichuanese_negation_meide_is_read_by_the_rules(rules):
     assert {f.category for f in lint(negated.replace("没得", "有"), rules, None)} >= {"employer-contact"}
     assert lint(negated, rules, None) == []
     assert "没得" in rules.rule_only_forms and "没得" not in rules.model_view.negations
+
+
+@pytest.mark.parametrize("sentence", [
+    "今天再不还钱，我们就把情况告诉您的单位和家人。",
+    "你再不还就等着坐牢吧。",
+    "半夜三点我准时给你打电话，你别想睡。",
+])
+def test_a_line_spaced_out_character_by_character_gets_the_findings_of_the_line(sentence):
+    # a tester's probe (session 33): "今 天 再 不 还 钱，……" lost its threat finding (spaces read as commas)
+    rules = redlines()
+    spaced = " ".join(sentence[:-1]) + sentence[-1]
+    plain, found = lint(sentence, rules), lint(spaced, rules)
+    assert [f.category for f in found] == [f.category for f in plain] and found
+    for f in found:  # the spans point into the text as written, and quote it
+        assert spaced[f.span[0]:f.span[1]] == f.text and f.text.replace(" ", "") in sentence
+
+
+def test_an_empty_box_or_text_without_chinese_is_not_reported_as_checked_and_clean():
+    from calculators.ui.rule_views import LINT_DEFAULTS, lint_view
+
+    for empty in ("", "   ", "\n\n\t", "\u3000\u3000"):
+        view = lint_view({**LINT_DEFAULTS, "text": empty}, redlines())
+        assert not view.ok and view.error_field == "text" and "尚未填写" in view.error_message, repr(empty)
+    for foreign in ("！！！？？？。。。", "😀😀😀", "hello world you will go to jail"):
+        view = lint_view({**LINT_DEFAULTS, "text": foreign}, redlines())
+        assert view.ok and "未找到可检查的中文文字" in view.html and "未发现越过红线" not in view.html, foreign
+    clean = lint_view({**LINT_DEFAULTS, "text": "您好，请问是王先生本人吗？"}, redlines())
+    assert "未发现越过红线的表述" in clean.html and "不是合规审核结论" in clean.html

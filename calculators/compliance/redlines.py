@@ -1845,6 +1845,45 @@ def finding_patterns(text: str, rules: RedlineRules) -> dict[tuple[str, tuple[in
 _DEFAULT_MODEL: Any = object()
 
 
+#: Four or more Chinese characters each set apart by one space ("今 天 再 不 还 钱"): a line spaced out character by
+#: character (to slip past a checker, or as some fonts and OCR give it), not spaces parting clauses (clause_view).
+_SPACED_OUT = re.compile(r"(?:[\u3400-\u9fff][ \u3000]){3,}[\u3400-\u9fff]")
+
+
+#: Where a spaced-out run may start: a space before three more spaced-out characters (found ten times faster than
+#: :data:`_SPACED_OUT`, whose first item is not a literal; the character before the space is checked apart).
+_SPACED_OUT_SPACE = re.compile(r"[ \u3000](?=[\u3400-\u9fff][ \u3000][\u3400-\u9fff][ \u3000][\u3400-\u9fff])")
+
+
+def _spaced_out(text: str) -> bool:
+    """Whether ``text`` holds a run of :data:`_SPACED_OUT`.
+
+    >>> _spaced_out("今 天 再 不 还"), _spaced_out("提醒一下哈 逾期会上征信的"), _spaced_out("a 天 再 不")  # (three: not enough)
+    (True, False, False)
+    """
+    return any(m.start() and "\u3400" <= text[m.start() - 1] <= "\u9fff" for m in _SPACED_OUT_SPACE.finditer(text))
+
+
+def _lint_spaced_out(text: str, rules: RedlineRules, model: LintModel | None) -> list[Finding]:
+    """:func:`lint` of ``text`` with the spaces inside its spaced-out runs (:data:`_SPACED_OUT`) taken out, each finding's
+    span and words mapped back onto ``text`` as written.
+
+    >>> from procedures.rules import redlines
+    >>> text = "今 天 再 不 还 钱，我们就把情况告诉您的单位。"
+    >>> [f.category for f in lint(text, redlines())] == [f.category for f in lint(text.replace(" ", ""), redlines())]
+    True
+    >>> [f.text for f in lint("你 再 不 还 就 等 着 坐 牢 吧", redlines()) if f.category == "exaggerated-legal"]
+    ['坐 牢']
+    """
+    dropped = {m.start() + k for m in _SPACED_OUT.finditer(text) for k in range(1, m.end() - m.start(), 2)}
+    origin = [i for i in range(len(text)) if i not in dropped]  # (each character of the compact text: where it was)
+    out = []
+    for finding in lint("".join(text[i] for i in origin), rules, model):
+        start, end = origin[finding.span[0]], origin[finding.span[1] - 1] + 1  # (a finding's span is never empty)
+        out.append(replace(finding, span=(start, end), text=text[start:end]))
+    return out
+
+
 def lint(text: Any, rules: RedlineRules, model: LintModel | None = _DEFAULT_MODEL) -> list[Finding]:
     """Every red-line finding in ``text``, in order of position.
 
@@ -1886,6 +1925,8 @@ def lint(text: Any, rules: RedlineRules, model: LintModel | None = _DEFAULT_MODE
         model = default_model()
     elif model is not None and not isinstance(model, LintModel):
         raise _fail("model", type(model).__name__, "a LintModel (calculators.compliance.redline_model.default_model()) or None")
+    if _spaced_out(text):  # "今 天 再 不 还 钱": read without the spaces, findings mapped back onto the text as written
+        return _lint_spaced_out(text, rules, model)
     # traditional characters are read as simplified (the rules are written and the model trained in simplified ones);
     # findings quote the text as written.  (Only here, where text enters the linter: training reads its corpus as written,
     # so the shipped model stays what tools/train_linter.py makes of the corpus.)

@@ -213,6 +213,9 @@ def overdraft_view(inputs: Mapping[str, str], rules: OverdraftRules) -> View:
     )
 
 
+_CHINESE = re.compile(r"[\u3400-\u9fff]")
+
+
 def lint_view(inputs: Mapping[str, str], rules: RedlineRules) -> View:
     """The red-line linter: each finding with its category, the words, the rule and its sources.
 
@@ -221,11 +224,18 @@ def lint_view(inputs: Mapping[str, str], rules: RedlineRules) -> View:
     >>> int(view.summary["findings"]) >= 1
     True
     """
+    text = inputs.get("text", "")
     try:
-        findings = lint(inputs.get("text", ""), rules)
+        findings = lint(text, rules)
     except CalculatorInputError as exc:
         return field_error(exc, LINT_FIELDS, inputs=inputs)
+    if not text.strip():  # nothing was checked: no "未发现" for an empty box (a tester's probe, session 33)
+        return View(error_field="text", error_message="话术文本：尚未填写。请粘贴或输入要检查的话术。")
     summary = {"findings": str(len(findings)), "categories": " ".join(f.category for f in findings)}
+    if not findings and not _CHINESE.search(text):  # punctuation, emoji, English: nothing the checker can read
+        return View(html='<p class="hb-summary"><b>未找到可检查的中文文字。</b></p><p class="hb-disclaimer">检查器只读中文话术'
+                         "（简体或繁体）；这段文字里没有汉字，所以没有检查任何红线，也不是合规审核结论。</p>",
+                    summary={**summary, "checked": "no-chinese"})
     model = default_model()
     checked = (f"已检查：{len(rules.categories)} 类红线说法的规则（{html.escape('；'.join(c.name for c in rules.categories))}），"
                f"以及一个统计模型（在 {model.info.get('items', '')} 句标注语料上训练，对规则没有抓到的每一句打分）；"
