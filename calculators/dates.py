@@ -32,6 +32,10 @@ def to_date(value: Any, field: str) -> date:
     Traceback (most recent call last):
     ...
     calculators.errors.CalculatorInputError: statement_date='2021-02-30' is not allowed: a day that exists (February 2021 has 28 days)
+    >>> to_date("0000-01-01", "statement_date").year
+    Traceback (most recent call last):
+    ...
+    calculators.errors.CalculatorInputError: statement_date='0000-01-01' is not allowed: a date from 1900-01-01 to 2199-12-31
     >>> to_date("2026-W19-2", "statement_date")
     Traceback (most recent call last):
     ...
@@ -51,6 +55,9 @@ def to_date(value: Any, field: str) -> date:
         typed = DATE_TEXT.fullmatch(value.strip())
         if typed:
             year, month, dom = int(typed.group(1)), int(typed.group(3)), int(typed.group(4))
+            if not MIN_DATE.year <= year <= MAX_DATE.year:  # (year 0 would crash date(); the range message says it all)
+                raise CalculatorInputError(field, value, f"a date from {MIN_DATE} to {MAX_DATE}",
+                                           allowed_zh=f"{MIN_DATE} 至 {MAX_DATE} 之间的日期")
             if not 1 <= month <= 12:
                 raise CalculatorInputError(field, value, f"a month from 1 to 12 (not {month})",
                                            allowed_zh=f"实际存在的日期（月份为 1 至 12，不是 {month}）")

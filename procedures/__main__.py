@@ -30,7 +30,8 @@ def check_profile(name_or_path: str) -> str | None:
     """
     from calculators.datafile import read_yaml, yaml_error_line
 
-    path = PROFILE_DIR / f"{name_or_path}.yml" if "/" not in name_or_path and not name_or_path.endswith((".yml", ".yaml")) else Path(name_or_path)
+    bundled = "/" not in name_or_path and not name_or_path.endswith((".yml", ".yaml")) and not Path(name_or_path).is_file()
+    path = PROFILE_DIR / f"{name_or_path}.yml" if bundled else Path(name_or_path)  # (any existing file, as load_terms)
     if not path.is_file():
         return f"{name_or_path}: no such file (give a bundled profile name or the path of a profile YAML file)"
     try:

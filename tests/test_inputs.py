@@ -655,3 +655,15 @@ def test_the_plan_example_follows_the_profile_rate_and_longest_term():
     assert calc.view.ok and calc.view.summary["periods"] == "6" and calc.view.summary["rate"] == "0.72%"
     assert 'name="periods" id="hb-plan-periods"' in form_html("plan", short) and 'value="6"' in form_html("plan", short)
     assert widgets.PlanCalculator(CMB).view.summary == plan_view(PLAN_DEFAULTS, CMB).summary  # the bundled example as before
+
+
+@pytest.mark.parametrize("typed", ["0000-05-05", "0001-01-01", "9999-12-31"])
+def test_a_year_out_of_range_is_a_message_everywhere_never_a_crash(typed):
+    # a reviewer's find (session 33): year 0 passed the date pattern and crashed date() in every form
+    from calculators.ui.rule_views import conduct_view
+    from procedures.rules import conduct_rules
+
+    for view, field in ((overdue_view({**OVERDUE_DEFAULTS, "statement_date": typed}, CMB), "statement_date"),
+                        (overdue_view({**OVERDUE_DEFAULTS, "payments": f"{typed} 300"}, CMB), "payments"),
+                        (conduct_view({"attempts": f"{typed} 10:00 电话 手机1 本人 接通 提醒"}, conduct_rules()), "attempts")):
+        assert not view.ok and view.error_field == field and "1900-01-01 至 2199-12-31" in view.error_message, view.error_message

@@ -253,3 +253,12 @@ def test_make_book_with_a_broken_or_missing_profile_says_what_make_check_data_sa
         assert words in problem
         assert main(["build", str(tmp_path / "book")]) == 2  # refused before Sphinx starts, with the same words
         assert problem in (tmp_path / "book" / "_build" / "html.failed").read_text(encoding="utf-8")
+
+
+def test_a_profile_file_with_another_extension_is_checked_as_load_terms_reads_it(tmp_path, monkeypatch):
+    (tmp_path / "bank.json").write_text((PROFILE_DIR / "cmb.yml").read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    from procedures.__main__ import check_profile
+
+    assert load_terms("bank.json").code == "cmb" and check_profile("bank.json") is None
+    assert check_profile("nothere") == "nothere: no such file (give a bundled profile name or the path of a profile YAML file)"

@@ -62,6 +62,7 @@ import shutil
 import signal
 import sys
 import time
+from collections.abc import Mapping
 from pathlib import Path
 
 STAGING_SUFFIX = ".staging"
@@ -357,20 +358,18 @@ def _forget_words_of_changed_pages() -> None:
     IndexBuilder.prune = prune
 
 
-def _profile_problem(argv: list[str]) -> str | None:
+def _profile_problem(argv: list[str], environ: Mapping[str, str] | None = None) -> str | None:
     """The problem of the profile a build would use (``HANDBOOK_PROFILE``), as ``file:line: …`` text, or None.
 
     Checked before Sphinx starts, so that a typo in a trainer's profile reads as ``make check-data`` says it, not
     wrapped in an extension error, and a missing file is called missing.
 
-    >>> _profile_problem(["build", "."]) is None or os.environ.get("HANDBOOK_PROFILE")
-    True
-    >>> os.environ["HANDBOOK_PROFILE"] = "no/such.yml"
-    >>> _profile_problem(["build", "."])
+    >>> _profile_problem(["build", "."], {"HANDBOOK_PROFILE": "no/such.yml"})
     'no/such.yml: no such file (give a bundled profile name or the path of a profile YAML file)'
-    >>> del os.environ["HANDBOOK_PROFILE"]
+    >>> _profile_problem(["build", "."], {}) is None, _profile_problem(["build", "."], {"HANDBOOK_PROFILE": "icbc"}) is None
+    (True, True)
     """
-    name = os.environ.get("HANDBOOK_PROFILE", "").strip()
+    name = (os.environ if environ is None else environ).get("HANDBOOK_PROFILE", "").strip()
     if not name or not argv or argv[0] != "build":
         return None
     from procedures.__main__ import check_profile
