@@ -158,7 +158,8 @@ def test_walk_a_roleplay_to_the_debrief(page, site_url):
     page.click("[data-debrief-submit='cannot-pay']")
     page.wait_for_function("document.querySelector(\"[data-debrief-for='cannot-pay']\").dataset.done === '1'")
     text = page.inner_text("[data-debrief-for='cannot-pay']")
-    assert "（5 / 5 步做得对）" in text and "measures-2011·第七十条" in text
+    assert "（5 / 5 步做得对）" in text and "2011 年《办法》第七十条" in text  # the source's name, as on the page
+    assert "measures-2011" not in text  # never its id (session 33)
     plan = next(s for s in key["steps"] if s["kind"] == "plan")
     page.wait_for_function(f"(JSON.parse(localStorage.getItem('hb-practice-v1') || '{{}}').results || {{}})['{plan['id']}']?.attempts.length === 2")
     stored = json.loads(page.evaluate("localStorage.getItem('hb-practice-v1')"))
