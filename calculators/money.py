@@ -32,8 +32,9 @@ ROUNDING_RULES: dict[str, str] = {
 }
 
 _AMOUNT_ZH = "金额（元），最多两位小数"
-#: A number as the API reads it from text: ASCII digits, an optional sign, decimal point and exponent.
-_DECIMAL_TEXT = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+#: A number as the API and the profiles read it from text: ASCII digits, an optional sign, decimal point and exponent
+#: (``Decimal()`` alone would also read ``1_0`` and digits of other scripts, ``１０``, ``١٠``).
+DECIMAL_TEXT = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?", re.ASCII)
 
 
 def _to_decimal(value: Any, field: str, allowed: str, allowed_zh: str) -> Decimal:
@@ -45,7 +46,7 @@ def _to_decimal(value: Any, field: str, allowed: str, allowed_zh: str) -> Decima
         number = Decimal(value)
     elif isinstance(value, (float, str)):
         text = value.strip() if isinstance(value, str) else str(value)
-        if isinstance(value, str) and not _DECIMAL_TEXT.fullmatch(text):
+        if isinstance(value, str) and not DECIMAL_TEXT.fullmatch(text):
             # (Decimal() would also read digits of any script, "١٢٠٠٠", and underscores, "12_000": the API takes plain
             # ASCII numbers; typed text goes through calculators.ui.inputs.normalize_number first)
             raise CalculatorInputError(field, value, allowed, allowed_zh=allowed_zh)

@@ -35,7 +35,7 @@ from .datafile import KEY_LINE, line_of
 from .dates import MAX_DATE, to_date
 from .errors import CalculatorInputError
 from .issuer import IDENTITY_KEYS, identity as _identity
-from .money import ROUNDING_RULES
+from .money import DECIMAL_TEXT, ROUNDING_RULES
 
 __all__ = [
     "Citation",
@@ -444,11 +444,6 @@ def _before_earliest(terms: Terms, name: str, earliest: date | None, date_field:
                    f"{as_of.isoformat()} 没有适用的值）")
 
 
-#: A number written as text in a profile: ASCII digits, one optional point, an optional exponent (what YAML's core
-#: schema reads as a number, quoted).
-_DECIMAL_TEXT = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?", re.ASCII)
-
-
 def _convert(spec: FieldSpec, raw: Any, where: str) -> Any:
     """Turn one raw profile value (YAML or JSON) into its typed value, or raise."""
 
@@ -460,7 +455,7 @@ def _convert(spec: FieldSpec, raw: Any, where: str) -> Any:
         allowed_zh = f"{low} 至 {high} 之间的数"
         if isinstance(value, bool) or not isinstance(value, (int, str, Decimal)):
             raise fail(allowed, allowed_zh)
-        if isinstance(value, str) and not _DECIMAL_TEXT.fullmatch(value):  # Decimal() would read "1_0" and "１０" too
+        if isinstance(value, str) and not DECIMAL_TEXT.fullmatch(value):  # Decimal() would read "1_0" and "１０" too
             raise fail(allowed + ", in ASCII digits (no _, no full-width or other digits)",
                        allowed_zh + "，用半角数字书写（不用下划线、全角或其他文字的数字）")
         try:

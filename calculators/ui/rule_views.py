@@ -21,7 +21,7 @@ from ..errors import CalculatorInputError
 from ..compliance.redline_model import default_model
 from ..compliance.redlines import Finding, RedlineRules, has_customer_turn, lint
 from .inputs import normalize_text
-from .views import View, field_error, read_inputs
+from .views import CJK, View, field_error, read_inputs
 
 __all__ = [
     "CONDUCT_FIELDS", "CONDUCT_DEFAULTS", "OVERDRAFT_FIELDS", "OVERDRAFT_DEFAULTS", "LINT_FIELDS", "LINT_DEFAULTS",
@@ -213,9 +213,6 @@ def overdraft_view(inputs: Mapping[str, str], rules: OverdraftRules) -> View:
     )
 
 
-_CHINESE = re.compile(r"[\u3400-\u9fff]")
-
-
 def lint_view(inputs: Mapping[str, str], rules: RedlineRules) -> View:
     """The red-line linter: each finding with its category, the words, the rule and its sources.
 
@@ -232,7 +229,7 @@ def lint_view(inputs: Mapping[str, str], rules: RedlineRules) -> View:
     if not text.strip():  # nothing was checked: no "未发现" for an empty box (a tester's probe, session 33)
         return View(error_field="text", error_message="话术文本：尚未填写。请粘贴或输入要检查的话术。")
     summary = {"findings": str(len(findings)), "categories": " ".join(f.category for f in findings)}
-    if not findings and not _CHINESE.search(text):  # punctuation, emoji, English: nothing the checker can read
+    if not findings and not CJK.search(text):  # punctuation, emoji, English: nothing the checker can read
         return View(html='<p class="hb-summary"><b>未找到可检查的中文文字。</b></p><p class="hb-disclaimer">检查器只读中文话术'
                          "（简体或繁体）；这段文字里没有汉字，所以没有检查任何红线，也不是合规审核结论。</p>",
                     summary={**summary, "checked": "no-chinese"})

@@ -57,7 +57,8 @@ PLAN_KINDS = {"principal": "amount", "periods": "integer", "monthly_fee_rate": "
 PLAUSIBLE_MONTHLY_FEE = (Decimal("0.001"), Decimal("0.02"))
 #: A posting date further back than this before the statement date gets a warning (the API bound is wider).
 PLAUSIBLE_POSTING_DAYS = 60
-_CJK = re.compile(r"[\u4e00-\u9fff]")
+#: A Chinese character (CJK Unified Ideographs and Extension A).
+CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,7 @@ def read_inputs(inputs: Mapping[str, Any], kinds: Mapping[str, str]) -> dict[str
 
 
 def _is_chinese(text: str | None) -> bool:
-    return bool(text) and bool(_CJK.search(text or ""))
+    return bool(text) and bool(CJK.search(text or ""))
 
 
 #: What the site's script sends for a date picker whose typed day the browser cannot read (``validity.badInput``: an
