@@ -55,20 +55,33 @@ def _loader_class() -> type:
     for tag, pattern, first in _CORE_RESOLVERS:
         ExactLoader.add_implicit_resolver(tag, re.compile(pattern), list(first))
 
+    # an explicit tag (``!!int ６０``, ``!!float 1_0.0``, ``!!bool yes``) is read by the same core-schema patterns as a
+    # plain scalar: int() and Decimal() alone would read other scripts' digits and underscores, and PyYAML's own !!bool
+    # its YAML 1.1 table
+    core = {tag: re.compile(pattern, re.ASCII) for tag, pattern, _ in _CORE_RESOLVERS}
+
     def construct_decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decimal:
         text = loader.construct_scalar(node)
-        try:
-            return Decimal(text.replace(".", "", 1) if text.lstrip("+-").lower() in (".inf", ".nan") else text)
-        except ArithmeticError:  # (an explicit !!float tag on text that is no number): the value's own line
-            raise yaml.constructor.ConstructorError(None, None, f"{text!r} is not a number", node.start_mark) from None
+        if not (core["tag:yaml.org,2002:float"].match(text) or core["tag:yaml.org,2002:int"].match(text)):
+            raise yaml.constructor.ConstructorError(None, None, f"{text!r} is not a number (YAML 1.2 core schema: ASCII "
+                                                    "digits, one decimal point, an optional exponent)", node.start_mark)
+        if text.startswith(("0o", "0x")):
+            return Decimal(_core_int(text))
+        return Decimal(text.replace(".", "", 1) if text.lstrip("+-").lower() in (".inf", ".nan") else text)
 
     def construct_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
         text = loader.construct_scalar(node)
-        try:
-            return _core_int(text)
-        except ValueError:  # (an explicit !!int tag on text the core schema does not read as one, "0b11"): its own line
+        if not core["tag:yaml.org,2002:int"].match(text):  # ("0b11", "６０", "6_0" under an explicit !!int): its own line
             raise yaml.constructor.ConstructorError(None, None, f"{text!r} is not a whole number (YAML 1.2 core schema: "
-                                                    "decimal, 0o octal or 0x hexadecimal)", node.start_mark) from None
+                                                    "decimal, 0o octal or 0x hexadecimal, ASCII digits)", node.start_mark)
+        return _core_int(text)
+
+    def construct_bool(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> bool:
+        text = loader.construct_scalar(node)
+        if not core["tag:yaml.org,2002:bool"].match(text):  # ("yes", "off" under an explicit !!bool)
+            raise yaml.constructor.ConstructorError(None, None, f"{text!r} is not a boolean (YAML 1.2 core schema: true "
+                                                    "or false)", node.start_mark)
+        return text.lower() == "true"
 
     def construct_date(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> date:
         text = loader.construct_scalar(node)
@@ -91,6 +104,7 @@ def _loader_class() -> type:
 
     ExactLoader.add_constructor("tag:yaml.org,2002:float", construct_decimal)
     ExactLoader.add_constructor("tag:yaml.org,2002:int", construct_int)
+    ExactLoader.add_constructor("tag:yaml.org,2002:bool", construct_bool)
     ExactLoader.add_constructor("tag:yaml.org,2002:timestamp", construct_date)
     ExactLoader.add_constructor("tag:yaml.org,2002:map", construct_mapping)
     return ExactLoader

@@ -32,6 +32,10 @@ def to_date(value: Any, field: str) -> date:
     Traceback (most recent call last):
     ...
     calculators.errors.CalculatorInputError: statement_date='2021-02-30' is not allowed: a day that exists (February 2021 has 28 days)
+    >>> to_date("2026-05-00", "statement_date")
+    Traceback (most recent call last):
+    ...
+    calculators.errors.CalculatorInputError: statement_date='2026-05-00' is not allowed: a day of the month from 1 (not 0)
     >>> to_date("0000-01-01", "statement_date").year
     Traceback (most recent call last):
     ...
@@ -61,6 +65,9 @@ def to_date(value: Any, field: str) -> date:
             if not 1 <= month <= 12:
                 raise CalculatorInputError(field, value, f"a month from 1 to 12 (not {month})",
                                            allowed_zh=f"实际存在的日期（月份为 1 至 12，不是 {month}）")
+            if dom == 0:  # (no month has a day 0: the month's length is not the cause)
+                raise CalculatorInputError(field, value, "a day of the month from 1 (not 0)",
+                                           allowed_zh="实际存在的日期（日从 1 起，不是 0）")
             length = calendar.monthrange(year, month)[1]
             if not 1 <= dom <= length:
                 raise CalculatorInputError(field, value, f"a day that exists ({calendar.month_name[month]} {year} has {length} days)",

@@ -103,7 +103,9 @@ class CalculatorInputError(ValueError):
         self.allowed = allowed
         self.allowed_zh = allowed_zh or allowed
         self.source = source
-        text = f"{field}={_repr(value)} is not allowed: {allowed}"
+        # (a string keeps its quotes, so that what was typed shows exactly; a number or date is shown as written, 0.66 and
+        # 2026-05-05, not Decimal('0.66') or datetime.date(2026, 5, 5): a trainer reads these in make check-data)
+        text = f"{field}={_repr(value) if isinstance(value, str) else _plain(value)} is not allowed: {allowed}"
         if source:
             text += f" (source: {source})"
         if location:

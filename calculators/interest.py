@@ -107,7 +107,7 @@ def revolving_interest(
     ...                    date(2026, 6, 5), cmb)  # doctest: +NORMALIZE_WHITESPACE
     Traceback (most recent call last):
     ...
-    calculators.errors.CalculatorInputError: purchases[0]=datetime.date(2025, 5, 3) is not allowed: a date from 2025-05-04
+    calculators.errors.CalculatorInputError: purchases[0]=2025-05-03 is not allowed: a date from 2025-05-04
     to 2026-05-05 (at most 366 days before the statement date)
     >>> revolving_interest([(date(2025, 5, 4), "1000")], [], date(2026, 5, 5), date(2026, 5, 23), date(2026, 6, 5), cmb)
     Decimal('199.00')

@@ -114,7 +114,7 @@ def to_int(value: Any, field: str, *, minimum: int, maximum: int | None = None, 
     >>> to_int(Decimal("1E+1000000"), "periods", minimum=1, maximum=60)
     Traceback (most recent call last):
     ...
-    calculators.errors.CalculatorInputError: periods=Decimal('1E+1000000') is not allowed: a whole number ≥ 1 and ≤ 60
+    calculators.errors.CalculatorInputError: periods=1E+1000000 is not allowed: a whole number ≥ 1 and ≤ 60
     """
     bounds = f"a whole number ≥ {minimum}" + (f" and ≤ {maximum}" if maximum is not None else "")
     bounds_zh = f"整数，不小于 {minimum}" + (f"、不大于 {maximum}" if maximum is not None else "")

@@ -444,6 +444,10 @@ def _before_earliest(terms: Terms, name: str, earliest: date | None, date_field:
                    f"{as_of.isoformat()} 没有适用的值）")
 
 
+#: The most decimal places a profile's number may have (the bundled rates have at most 5).
+MAX_DECIMAL_PLACES = 12
+
+
 def _convert(spec: FieldSpec, raw: Any, where: str) -> Any:
     """Turn one raw profile value (YAML or JSON) into its typed value, or raise."""
 
@@ -455,16 +459,25 @@ def _convert(spec: FieldSpec, raw: Any, where: str) -> Any:
         allowed_zh = f"{low} 至 {high} 之间的数"
         if isinstance(value, bool) or not isinstance(value, (int, str, Decimal)):
             raise fail(allowed, allowed_zh)
-        if isinstance(value, str) and not DECIMAL_TEXT.fullmatch(value):  # Decimal() would read "1_0" and "１０" too
-            raise fail(allowed + ", in ASCII digits (no _, no full-width or other digits)",
-                       allowed_zh + "，用半角数字书写（不用下划线、全角或其他文字的数字）")
+        if isinstance(value, str):
+            value = value.strip()  # (' 10.00' quoted with a space: Decimal() always read it so)
+            if not DECIMAL_TEXT.fullmatch(value):  # Decimal() would read "1_0" and "１０" too
+                raise fail(allowed + ", in ASCII digits with at most one decimal point (no _, commas, inner spaces, "
+                           "full-width or other digits)",
+                           allowed_zh + "，只用半角数字和至多一个小数点书写（不用下划线、逗号、中间的空格、全角或其他文字的数字）")
         try:
             number = Decimal(value)  # exact for int, str and Decimal (str() of a huge int would raise)
         except (ArithmeticError, ValueError):
             raise fail(allowed, allowed_zh) from None
+        if number.is_finite() and number.as_tuple().exponent < -MAX_DECIMAL_PLACES:  # type: ignore[operator]
+            # ("1e-5000" is in range, and would be carried into forms as 5,000 characters)
+            raise fail(allowed + f", with at most {MAX_DECIMAL_PLACES} decimal places",
+                       allowed_zh + f"，最多 {MAX_DECIMAL_PLACES} 位小数")
+        if number.is_zero():
+            number = number.copy_abs()  # ("-0.0" is zero: shown as 0, never as -0)
         if not number.is_finite() or not (Decimal(low) <= number <= Decimal(high)):
-            if kind in ("rate", "optional_rate") and number.is_finite() and Decimal(high) < 1 <= number <= 100:
-                # a rate written as a percent ("5" for 5 %): say how it is written
+            if kind in ("rate", "optional_rate") and number.is_finite() and Decimal(high) < number <= 100 and Decimal(high) < 1:
+                # a rate written as a percent ("5" for 5 %, "0.72" for 0.72 %): say how it is written
                 raise fail(allowed + f"; a rate is a fraction: {number} % is written {number / 100}",
                            allowed_zh + f"；费率写成小数：{number}% 应写作 {number / 100}")
             raise fail(allowed, allowed_zh)

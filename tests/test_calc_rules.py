@@ -88,15 +88,15 @@ def test_posting_date_bound_relative_to_the_statement_date():
     assert one(D(2025, 5, 4)) == Y("199.00")  # earliest allowed: 398 days × 0.50
     with pytest.raises(CalculatorInputError) as info:
         one(D(2026, 5, 6))  # the day after the statement date
-    assert str(info.value) == ("purchases[0]=datetime.date(2026, 5, 6) is not allowed: a date from 2025-05-04 to 2026-05-05 "
+    assert str(info.value) == ("purchases[0]=2026-05-06 is not allowed: a date from 2025-05-04 to 2026-05-05 "
                                "(at most 366 days before the statement date)")
     assert "不晚于账单日，最早为账单日前 366 天" in info.value.message_zh
     for too_early in (D(2025, 5, 3), D(1950, 1, 1)):
-        with pytest.raises(CalculatorInputError, match=r"purchases\[0\]=datetime\.date\((2025, 5, 3|1950, 1, 1)\) is not allowed: "
+        with pytest.raises(CalculatorInputError, match=r"purchases\[0\]=(2025-05-03|1950-01-01) is not allowed: "
                                                        r"a date from 2025-05-04 to 2026-05-05"):
             one(too_early)
     # a second purchase is checked too, by its own index
-    with pytest.raises(CalculatorInputError, match=r"^purchases\[1\]=datetime\.date\(2020, 1, 1\)"):
+    with pytest.raises(CalculatorInputError, match=r"^purchases\[1\]=2020-01-01 is not allowed"):
         revolving_interest([(POSTED, "1"), (D(2020, 1, 1), "1")], [], STATEMENT, DUE, NEXT, CMB)
 
 
@@ -487,7 +487,7 @@ def test_minimum_payment_payoff_reports_an_unreachable_limit():
         (lambda: installment_plan("0", 12, "0.01", CMB), "principal", "'0'", "from 0.01 to"),
         (lambda: revolving_interest([], [], STATEMENT, D(2026, 5, 1), NEXT, CMB), "due_date", "'2026-05-01'",
          "a date after statement_date (2026-05-05)"),
-        (lambda: revolving_interest([(D(2026, 5, 6), "1")], [], STATEMENT, DUE, NEXT, CMB), "purchases[0]", "datetime.date(2026, 5, 6)",
+        (lambda: revolving_interest([(D(2026, 5, 6), "1")], [], STATEMENT, DUE, NEXT, CMB), "purchases[0]", "2026-05-06",
          "a date from 2025-05-04 to 2026-05-05 (at most 366 days before the statement date)"),
         (lambda: overdue_projection("100", "-1", STATEMENT, DUE, 3, CMB), "minimum_due", "'-1'", "from 0.00 to"),
         (lambda: overdue_projection("100", "10", STATEMENT, DUE, 121, CMB), "cycles", "121", "≤ 120"),

@@ -134,7 +134,7 @@ def test_a_rate_above_the_cap_while_the_cap_applied_is_refused(tmp_path):
     with pytest.raises(CalculatorInputError) as info:
         load_terms(path)
     message = str(info.value)
-    assert message.startswith(f"{path}:{_line_of(path, '    - value: 0.0006')}: values.daily_rate.value=Decimal('0.0006') is not allowed: "
+    assert message.startswith(f"{path}:{_line_of(path, '    - value: 0.0006')}: values.daily_rate.value=0.0006 is not allowed: "
                               "at most daily_rate_cap (0.0005) (entries in force on 1999-03-01)")
 
 

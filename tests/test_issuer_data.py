@@ -182,7 +182,7 @@ def test_unknown_keys_inside_values_name_the_file_line_key_and_allowed_keys(tmp_
     ("{3: 0.0090, 12: 0.0066, 72: 0.0075}", "values.installment_rates.value=72 is not allowed: at most installment_max_periods (60) periods",
      "期数不大于分期最长期数 60"),
     # a rate the installment calculator does not accept (it takes a rate below 10 % per period)
-    ("{3: 0.1, 12: 0.0066}", "values.installment_rates.value[3]=Decimal('0.1') is not allowed: a rate below 0.1", "小于 0.1 的每期费率"),
+    ("{3: 0.1, 12: 0.0066}", "values.installment_rates.value[3]=0.1 is not allowed: a rate below 0.1", "小于 0.1 的每期费率"),
     # one number of periods written twice (3 and '3'): an error, never silently merged
     ("{3: 0.0090, '3': 0.0091, 12: 0.0066}", "values.installment_rates.value['3']='3' is not allowed: each number of periods once",
      "3 期写了两次"),

@@ -262,3 +262,75 @@ def test_a_profile_file_with_another_extension_is_checked_as_load_terms_reads_it
 
     assert load_terms("bank.json").code == "cmb" and check_profile("bank.json") is None
     assert check_profile("nothere") == "nothere: no such file (give a bundled profile name or the path of a profile YAML file)"
+
+
+# --- session 34: explicit YAML tags, spaces around a quoted number, -0 and tiny exponents ----------------------------
+
+
+@pytest.mark.parametrize("value,problem", [
+    ("!!int ٦٠", "is not a whole number"), ("!!int ６０", "is not a whole number"), ("!!int 6_0", "is not a whole number"),
+    ("!!float 1_0.00", "is not a number"), ("!!float ١٠", "is not a number"),
+    ('!!bool "yes"', "is not a boolean"), ("!!bool off", "is not a boolean")])
+def test_an_explicit_tag_is_read_by_the_same_core_schema(tmp_path, value, problem):
+    # a tester's probe (session 34): an explicit tag got round the strict reading of plain scalars
+    path = tmp_path / "tagged.yml"
+    path.write_text(f"code: x\nvalues:\n  grace_days: {value}\n", encoding="utf-8")
+    done = _check_data(str(path))
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert f"{path}:3: invalid YAML:" in done.stderr and problem in done.stderr, done.stderr
+
+
+def test_explicit_tags_on_core_schema_text_still_read():
+    data, _ = read_yaml_text("a: !!int 060\nb: !!float 10\nc: !!bool true\nd: !!float 0.25\n")
+    assert data == {"a": 60, "b": Decimal("10"), "c": True, "d": Decimal("0.25")} and type(data["b"]) is Decimal
+
+
+def read_yaml_text(text: str):
+    import tempfile
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "data.yml"
+        path.write_text(text, encoding="utf-8")
+        return read_yaml(path)
+
+
+@pytest.mark.parametrize("quoted", ["' 10.00'", "'10.00 '"])
+def test_a_quoted_number_with_spaces_around_it_is_read(tmp_path, quoted):
+    # a reviewer's find (session 34): session 33's ASCII check refused what Decimal() had always read, naming digits
+    path = tmp_path / "spaced.yml"
+    path.write_text((PROFILE_DIR / "cmb.yml").read_text(encoding="utf-8").replace("\n    value: 10.00\n", f"\n    value: {quoted}\n"),
+                    encoding="utf-8")
+    assert load_terms(path).tolerance == Decimal("10.00")
+
+
+@pytest.mark.parametrize("value,cause", [("'1,000'", "commas"), ("'NaN'", "at most one decimal point")])
+def test_a_quoted_number_that_is_no_plain_number_names_commas_and_points(tmp_path, value, cause):
+    path = tmp_path / "comma.yml"
+    path.write_text((PROFILE_DIR / "cmb.yml").read_text(encoding="utf-8").replace("\n    value: 10.00\n", f"\n    value: {value}\n"),
+                    encoding="utf-8")
+    with pytest.raises(CalculatorInputError) as info:
+        load_terms(path)
+    assert cause in info.value.allowed and "逗号" in info.value.allowed_zh
+
+
+def test_a_negative_zero_rate_is_zero_and_a_tiny_exponent_is_refused(tmp_path):
+    # a tester's probe (session 34): -0.0 showed as "每期 -0%", and 1e-5000 filled the rate field with 5,000 characters
+    text = (PROFILE_DIR / "cmb.yml").read_text(encoding="utf-8")
+    assert "{3: 0.0090," in text
+    zero = tmp_path / "zero.yml"
+    zero.write_text(text.replace("{3: 0.0090,", "{3: -0.0,"), encoding="utf-8")
+    rate = load_terms(zero).installment_rates[3]
+    assert rate == 0 and not rate.is_signed() and str(rate) == "0.0"
+    tiny = tmp_path / "tiny.yml"
+    tiny.write_text(text.replace("{3: 0.0090,", "{3: 1e-5000,"), encoding="utf-8")
+    done = _check_data(str(tiny))
+    assert done.returncode == 1 and "Traceback" not in done.stderr and "at most 12 decimal places" in done.stderr, done.stderr
+
+
+def test_a_rate_written_as_a_decimal_percent_is_told_how_to_write_it(tmp_path):
+    # a trainer's probe (session 34): "0.72" meant 0.72 % got only the range, with a Decimal repr
+    text = (PROFILE_DIR / "cmb.yml").read_text(encoding="utf-8")
+    path = tmp_path / "percent.yml"
+    path.write_text(text.replace("{3: 0.0090,", "{3: 0.90,"), encoding="utf-8")
+    done = _check_data(str(path))
+    assert done.returncode == 1 and "installment_rates.value[3]=0.90 is not allowed" in done.stderr
+    assert "0.90 % is written 0.009" in done.stderr and "Decimal(" not in done.stderr, done.stderr

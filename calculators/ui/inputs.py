@@ -129,7 +129,7 @@ def _cause(text: str, kind: str) -> str:
         return "本栏不是百分数：请只填数字，不要带 %" if kind != "percent" else "% 只能写在数字后面，例如 0.66%"
     if "整" in text and re.search(r"[0-9]", text):  # "1000元整", as on a cheque
         return "请不要写“整”：只填数字，例如 1000 或 1000元"
-    if kind == "integer" and re.search(r"期[^期\s]", text):  # "12期数": the unit was written, then more words
+    if kind == "integer" and re.search(r"[0-9] *期[^期\s]", text):  # "12期数": the unit after the number, then more words
         return "“期”后面不要再写别的字：例如 12 或 12期"
     if re.search(r"[0-9][,.] +[0-9]|[0-9] +[,.][0-9]", text):  # "1, 000", "0. 66", "1000 .50"
         return "逗号、小数点前后不要有空格：例如 1,000 或 0.66"
