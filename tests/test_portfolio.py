@@ -199,7 +199,8 @@ GOOD = "A1,2026-05-05,2026-05-23,2026-06-05,2026-04-30,1000.50,100,0,,0\n"
     ("line", "column", "value", "allowed"),
     [
         ("A2,2026-05-05,2026-05-23,2026-06-05,2026-04-30,1000.5,2000,0,,0", "minimum_due", "2000", "at most statement_balance"),
-        ("A2,2026-02-30,2026-05-23,2026-06-05,2026-04-30,1000,100,0,,0", "statement_date", "2026-02-30", "a date YYYY-MM-DD"),
+        ("A2,2026-02-30,2026-05-23,2026-06-05,2026-04-30,1000,100,0,,0", "statement_date", "2026-02-30",
+         "a day that exists (February 2026 has 28 days)"),
         ("A2,2026-05-05,2026-05-23,2026-06-05,2026-04-30,１２,0,0,,0", "statement_balance", "１２", "an amount in yuan"),
         ("A2,2026-05-05,2026-05-23,2026-06-05,2026-04-30,12.345,0,0,,0", "statement_balance", "12.345", "at most 2 decimals"),
         ("A2,2026-05-05,2026-05-23,2026-06-05,2026-04-30,1e3,0,0,,0", "statement_balance", "1e3", "an amount in yuan"),
@@ -232,11 +233,108 @@ def test_bad_csv_files():
         read_accounts(io.StringIO(""))
     with pytest.raises(CalculatorInputError, match=r"path_or_buffer=.*missing.csv' is not allowed: .*FileNotFoundError"):
         read_accounts("/nonexistent/missing.csv")
-    with pytest.raises(CalculatorInputError, match=r"Expected 10 fields in line 3, saw 11"):
+    with pytest.raises(CalculatorInputError, match=r"^<buffer>, line 3 \(data row 2\): cells=11 is not allowed: no more cells than the header row"):
         read_accounts(io.StringIO(HEADER + GOOD + GOOD.strip() + ",extra\n"))
     empty = read_accounts(io.StringIO(HEADER))
     assert len(empty) == 0 and list(empty.columns) == list(FRAME_COLUMNS)
     assert len(apply_cycle(empty, CMB)) == 0
+
+
+def test_next_statement_date_bound_is_the_scalar_bound():
+    # A next statement date more than MAX_CYCLE_DAYS (62) after the statement date was read and charged for
+    # (2028-06-05: interest_fen 38400); revolving_interest refuses it, so the batch import refuses it in its words.
+    from calculators._validate import MAX_CYCLE_DAYS
+
+    assert MAX_CYCLE_DAYS == 62
+    allowed = "a date from 2026-05-06 to 2026-07-06 (a statement cycle is at most 62 days)"
+    for far in ("2028-06-05", "2199-06-05", "2026-07-07"):
+        text = HEADER + GOOD + f"A2,2026-05-05,2026-05-23,{far},2026-04-30,1000.00,100.00,0,,13\n"
+        with pytest.raises(CalculatorInputError) as info:
+            read_accounts(io.StringIO(text))
+        assert str(info.value) == f"<buffer>, line 3 (data row 2): next_statement_date={far!r} is not allowed: {allowed}"
+        assert "2026-05-06 至 2026-07-06 之间的日期（一个账单周期最长 62 天）" in info.value.message_zh
+        row = {"account_id": "A2", "statement_date": "2026-05-05", "due_date": "2026-05-23", "next_statement_date": far,
+               "posting_date": "2026-04-30", "statement_balance_fen": 100000, "minimum_due_fen": 10000, "paid_fen": 0,
+               "paid_date": "", "days_past_due": 13}
+        with pytest.raises(CalculatorInputError) as scalar:
+            scalar_cycle(row, CMB)
+        assert str(scalar.value) == f"next_statement_date={far!r} is not allowed: {allowed}"  # the same words
+    # A frame built in code is refused as well, by its row.
+    df = random_accounts(10, seed=8)
+    bad = df.copy()
+    bad.loc[4, "next_statement_date"] = bad.loc[4, "statement_date"] + pd.Timedelta(days=MAX_CYCLE_DAYS + 1)
+    with pytest.raises(CalculatorInputError, match=r"^row 4 \(index 4, account_id 'R0000004'\): next_statement_date='.*' is not allowed: "
+                                                   r"a date from .* \(a statement cycle is at most 62 days\)$"):
+        apply_cycle(bad, CMB)
+    # Exactly 62 days is accepted and equals the scalar functions.
+    edge = read_accounts(io.StringIO(HEADER + "A1,2026-05-05,2026-05-23,2026-07-06,2026-04-30,1000.00,100.00,0,,13\n"))
+    assert assert_matches_scalar(edge, CMB).interest_fen.tolist() == [100000 * 68 // 2000]  # 30 Apr .. 6 Jul: 68 days
+
+
+def test_scalar_cycle_reads_a_frame_row_with_numpy_integers():
+    # df.iloc[i] holds days_past_due as np.int64, which delinquency_bucket refused ("np.int64(13) is not allowed").
+    df = read_accounts(io.StringIO(HEADER + "A1,2026-05-05,2026-05-23,2026-06-05,2026-04-30,1000.00,100.00,0,,13\n"))
+    assert isinstance(df.iloc[0]["days_past_due"], np.integer)
+    assert scalar_cycle(df.iloc[0], CMB) == {"late_fee_fen": 1000, "interest_fen": 1850, "bucket": "M1", "category": "关注"}
+    many = random_accounts(200, seed=9)
+    out = apply_cycle(many, CMB)
+    for i in range(len(many)):
+        assert scalar_cycle(many.iloc[i], CMB) == out.iloc[i][list(RESULT_COLUMNS)].to_dict()
+    row = many.iloc[0].to_dict()
+    for flag in (True, np.bool_(True)):  # a bool is still not a number of days
+        with pytest.raises(CalculatorInputError, match=r"^days_past_due=(np\.)?(True|np\.True_) is not allowed: a whole number ≥ 0"):
+            scalar_cycle({**row, "days_past_due": flag}, CMB)
+
+
+def test_a_trailing_comma_is_refused_by_row_not_shifted():
+    # pandas took the first cell as the index and shifted the rest ("posting_date='1000.00' is not allowed").
+    row = "A1,2026-05-05,2026-05-23,2026-06-05,2026-04-30,1000.00,100.00,0,,13"
+    expected = (r"^<buffer>, line 2 \(data row 1\): cells=11 is not allowed: no more cells than the header row, which has 10 "
+                r"\(a comma at the end of a line adds an empty cell\)$")
+    with pytest.raises(CalculatorInputError, match=expected) as info:
+        read_accounts(io.StringIO(HEADER + row + ",\n"))
+    assert info.value.field == "cells" and "行末的逗号" in info.value.message_zh
+    with pytest.raises(CalculatorInputError, match=expected):  # every line with a trailing comma
+        read_accounts(io.StringIO(HEADER + row + ",\n" + row.replace("A1", "A2") + ",\n"))
+    with pytest.raises(CalculatorInputError, match=expected.replace("cells=11", "cells=12")):
+        read_accounts(io.StringIO(HEADER + row + ",,\n"))
+    with pytest.raises(CalculatorInputError, match=r"^<buffer>, line 3 \(data row 2\): cells=11 is not allowed: no more cells"):
+        read_accounts(io.StringIO(HEADER + row + "\n" + row.replace("A1", "A2") + ",\n"))
+
+
+def test_a_trailing_comma_in_a_dask_block_is_refused(tmp_path):
+    path = tmp_path / "accounts.csv"
+    path.write_text(HEADER + "A1,2026-05-05,2026-05-23,2026-06-05,2026-04-30,1000.00,100.00,0,,13,\n", encoding="utf-8")
+    with pytest.raises(CalculatorInputError, match=r"accounts.csv, block 0, data row 1 of the block: cells=11 is not allowed: "
+                                                   r"no more cells than the header row, which has 10"):
+        read_accounts_dask(str(path)).compute()
+
+
+@pytest.mark.parametrize(
+    ("cell", "allowed", "allowed_zh"),
+    [
+        ("2026-02-30", "a day that exists (February 2026 has 28 days)", "2026 年 2 月只有 28 天"),
+        ("2024-02-30", "a day that exists (February 2024 has 29 days)", "2024 年 2 月只有 29 天"),
+        ("2026-13-05", "a month from 1 to 12 (not 13)", "月份为 1 至 12，不是 13"),
+        ("0000-05-05", "a date from 1900-01-01 to 2199-12-31", "1900-01-01 至 2199-12-31 之间的日期"),
+    ],
+)
+def test_an_impossible_date_is_named_as_the_forms_name_it(cell, allowed, allowed_zh):
+    # The CSV said only "a date YYYY-MM-DD"; calculators.dates.to_date (the forms' reader) names the cause.
+    from calculators.dates import to_date
+
+    with pytest.raises(CalculatorInputError) as form:
+        to_date(cell, "statement_date")
+    with pytest.raises(CalculatorInputError) as info:
+        read_accounts(io.StringIO(HEADER + GOOD + f"A2,{cell},2026-05-23,2026-06-05,2026-04-30,1000,100,0,,0\n"))
+    assert str(info.value) == f"<buffer>, line 3 (data row 2): statement_date={cell!r} is not allowed: {allowed}"
+    assert info.value.allowed == form.value.allowed and info.value.allowed_zh == form.value.allowed_zh
+    assert allowed_zh in info.value.message_zh
+    # paid_date (which may be empty) too; a cell that is not YYYY-MM-DD at all keeps the file format's words.
+    with pytest.raises(CalculatorInputError, match=r"paid_date='2026-05-32' is not allowed: a day that exists \(May 2026 has 31 days\)$"):
+        read_accounts(io.StringIO(HEADER + "A1,2026-05-05,2026-05-23,2026-06-05,2026-04-30,1000,100,5,2026-05-32,0\n"))
+    with pytest.raises(CalculatorInputError, match=r"statement_date='2026-5-5' is not allowed: a date YYYY-MM-DD$"):
+        read_accounts(io.StringIO(HEADER + "A1,2026-5-5,2026-05-23,2026-06-05,2026-04-30,1000,100,0,,0\n"))
 
 
 # --------------------------------------------------------------------------- Dask

@@ -21,7 +21,8 @@ dates ``YYYY-MM-DD`` from 1900-01-01 to 2199-12-31 as in :func:`calculators.date
 ``account_id``          any non-empty text, unique in the file
 ``statement_date``      this statement's date (账单日)
 ``due_date``            its due date (到期还款日), after the statement date
-``next_statement_date`` the next statement date, after the due date
+``next_statement_date`` the next statement date, after the due date and at most 62 days after
+                        the statement date (``MAX_CYCLE_DAYS``, as for ``revolving_interest``)
 ``posting_date``        the date the statement balance was posted (记账日), ≤ statement date
                         and at most 366 days before it (as for ``revolving_interest``)
 ``statement_balance``   the statement balance, taken as **one purchase** at ``posting_date``
@@ -106,6 +107,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -114,7 +116,7 @@ from typing import Any, Callable, Mapping, overload
 import numpy as np
 import pandas as pd
 
-from .._validate import MAX_POSTING_DAYS, check_terms
+from .._validate import MAX_CYCLE_DAYS, MAX_POSTING_DAYS, check_terms, next_statement
 from ..dates import MAX_DATE, MIN_DATE, to_date
 from ..delinquency import LOAN_CATEGORIES, M_BUCKETS, delinquency_bucket
 from ..errors import CalculatorInputError
@@ -164,6 +166,7 @@ RESULT_COLUMNS: tuple[str, ...] = ("late_fee_fen", "interest_fen", "bucket", "ca
 MAX_FEN: int = int(MAX_AMOUNT * 100)
 
 _INT64_MAX = int(np.iinfo(np.int64).max)
+_EPOCH = date(1970, 1, 1)  # day number 0 of the datetime64[D] arrays
 _MIN_DAY = int(np.datetime64(MIN_DATE, "D").astype(np.int64))
 _MAX_DAY = int(np.datetime64(MAX_DATE, "D").astype(np.int64))
 _BUCKET_NAMES = [row[0] for row in M_BUCKETS]
@@ -346,13 +349,13 @@ def _arrays(frame: Any, locate: Callable[[int], str], *, text: pd.DataFrame | No
     if frame.columns.duplicated().any():
         raise CalculatorInputError("df.columns", frame.columns[frame.columns.duplicated()][0], "each column once")
 
-    def fail(column: str, mask: np.ndarray, allowed: str) -> None:
+    def fail(column: str, mask: np.ndarray, allowed: str, allowed_zh: str | None = None) -> None:
         position = int(np.flatnonzero(mask)[0])
         if text is not None:
             name = column.removesuffix("_fen")
             allowed = allowed.replace("_fen", "")
-            raise CalculatorInputError(name, text[name].iloc[position], allowed, location=locate(position))
-        raise CalculatorInputError(column, _shown(frame[column].iloc[position]), allowed, location=locate(position))
+            raise CalculatorInputError(name, text[name].iloc[position], allowed, allowed_zh=allowed_zh, location=locate(position))
+        raise CalculatorInputError(column, _shown(frame[column].iloc[position]), allowed, allowed_zh=allowed_zh, location=locate(position))
 
     days: dict[str, np.ndarray] = {}
     for column in DATE_COLUMNS:
@@ -414,6 +417,16 @@ def _arrays(frame: Any, locate: Callable[[int], str], *, text: pd.DataFrame | No
     for column, bad, allowed in checks:
         if bad.any():
             fail(column, bad, allowed)
+    # the bound revolving_interest applies (calculators._validate.MAX_CYCLE_DAYS), in its words, for the first such row
+    too_far = (a.following - a.statement) > MAX_CYCLE_DAYS
+    if too_far.any():
+        first = int(np.flatnonzero(too_far)[0])
+        statement, following = (_EPOCH + timedelta(days=int(day[first])) for day in (a.statement, a.following))
+        try:
+            next_statement(following, statement)
+        except CalculatorInputError as exc:
+            fail("next_statement_date", too_far, exc.allowed, exc.allowed_zh)
+        raise AssertionError(first)  # next_statement refuses what too_far marks
     span = a.following - a.posting + 1  # ≥ 2 by the date checks
     too_long = a.balance > (_INT64_MAX // span)
     if too_long.any():
@@ -572,6 +585,9 @@ def scalar_cycle(row: Mapping[str, Any], terms: Terms) -> dict[str, Any]:
     ...        "paid_date": "2026-05-23", "days_past_due": 0}
     >>> scalar_cycle(row, load_terms("cmb"))
     {'late_fee_fen': 0, 'interest_fen': 1780, 'bucket': 'M0', 'category': '正常'}
+    >>> df = random_accounts(3, seed=1)
+    >>> scalar_cycle(df.iloc[2], load_terms("cmb")) == apply_cycle(df, load_terms("cmb")).iloc[2][list(RESULT_COLUMNS)].to_dict()
+    True
     """
     terms = check_terms(terms)
     if not isinstance(row, (Mapping, pd.Series)):
@@ -602,7 +618,8 @@ def scalar_cycle(row: Mapping[str, Any], terms: Terms) -> dict[str, Any]:
     interest = revolving_interest(purchases, payments, statement, due, following, terms)
     counts = paid_day is not None and paid_day <= due + timedelta(days=terms.grace_days)
     fee = late_fee(minimum, paid if counts else 0, terms, statement_balance=balance)
-    status = delinquency_bucket(row["days_past_due"])
+    dpd = row["days_past_due"]  # a numpy integer (df.iloc[i]) is a whole number; bool and np.bool_ are still refused
+    status = delinquency_bucket(int(dpd) if isinstance(dpd, np.integer) else dpd)
     return {"late_fee_fen": int(fee * 100), "interest_fen": int(interest * 100),
             "bucket": status.bucket, "category": status.category}
 
@@ -626,8 +643,18 @@ def _digits(text: pd.Series) -> np.ndarray:
     return text.astype(np.int64).to_numpy() if len(text) else np.zeros(0, dtype=np.int64)
 
 
-def _parse_dates(text: pd.Series, column: str, fail: Callable[[str, np.ndarray, str], None], *, empty_ok: bool) -> pd.Series:
+def _parse_dates(text: pd.Series, column: str, fail: Callable[..., None], *, empty_ok: bool) -> pd.Series:
     allowed = "a date YYYY-MM-DD" + (" or empty when nothing was paid" if empty_ok else "")
+
+    def impossible(mask: np.ndarray) -> None:
+        # A well-formed YYYY-MM-DD that is no day of the calendar (2026-02-30, month 13, year 0000) is refused in the
+        # words of calculators.dates.to_date, the reader the forms use, so the message names the cause.
+        try:
+            to_date(text.iloc[int(np.flatnonzero(mask)[0])], column)
+        except CalculatorInputError as exc:
+            fail(column, mask, exc.allowed, exc.allowed_zh)
+        raise AssertionError(column)  # to_date refuses every cell marked here
+
     empty = (text == "").to_numpy(dtype=bool) if empty_ok else np.zeros(len(text), dtype=bool)
     malformed = ~_matches(text, r"[0-9]{4}-[0-9]{2}-[0-9]{2}") & ~empty
     if malformed.any():
@@ -636,14 +663,50 @@ def _parse_dates(text: pd.Series, column: str, fail: Callable[[str, np.ndarray, 
     year, month, day = (_digits(filled.str.slice(a, b)) for a, b in ((0, 4), (5, 7), (8, 10)))
     bad = (year < 1) | (month < 1) | (month > 12) | (day < 1)
     if bad.any():
-        fail(column, bad, allowed)
+        impossible(bad)
     first = (year - 1970).astype("datetime64[Y]").astype("datetime64[M]") + (month - 1).astype("timedelta64[M]")
     length = ((first + np.timedelta64(1, "M")).astype("datetime64[D]") - first.astype("datetime64[D]")).astype(np.int64)
     if (day > length).any():
-        fail(column, day > length, allowed)
+        impossible(day > length)
     days = first.astype("datetime64[D]") + (day - 1).astype("timedelta64[D]")
     days = np.where(empty, np.datetime64("NaT", "D"), days)
     return pd.Series(days.astype("datetime64[s]"), index=text.index)
+
+
+#: pandas' words for a row with more cells than the rows before it (the C parser: "Expected 10 fields in line 3, saw 11").
+_TOO_MANY_CELLS = re.compile(r"Expected ([0-9]+) fields in line ([0-9]+), saw ([0-9]+)")
+
+
+def _read_text(source: Any, origin: str, blockwise: bool) -> pd.DataFrame:
+    """``pd.read_csv`` with every cell as text; a data row with more cells than the header is refused by its place.
+
+    pandas would take a first data row longer than the header (a comma at the end of every line) as an index
+    column plus the header's columns, shifting every cell one column to the right; a later longer row stops it.
+
+    >>> _read_text(io.StringIO("a,b\\n1,2,\\n"), "<buffer>", False)  # doctest: +NORMALIZE_WHITESPACE
+    Traceback (most recent call last):
+    ...
+    calculators.errors.CalculatorInputError: <buffer>, line 2 (data row 1): cells=3 is not allowed: no more cells than
+    the header row, which has 2 (a comma at the end of a line adds an empty cell)
+    """
+    def place(data_row: int) -> str:
+        return f"{origin}, data row {data_row} of the block" if blockwise else f"{origin}, line {data_row + 1} (data row {data_row})"
+
+    hint, hint_zh = "a comma at the end of a line adds an empty cell", "行末的逗号会多出一个空单元格"
+    try:
+        text = pd.read_csv(source, dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8")
+    except pd.errors.ParserError as exc:
+        found = _TOO_MANY_CELLS.search(str(exc))
+        if not found:
+            raise
+        line, saw = int(found.group(2)), int(found.group(3))  # more than every row above it, so more than the header
+        raise CalculatorInputError("cells", saw, f"no more cells than the header row ({hint})",
+                                   allowed_zh=f"单元格数不超过表头（{hint_zh}）", location=place(line - 1)) from None
+    if not isinstance(text.index, pd.RangeIndex):  # the first data row had more cells than the header
+        width = len(text.columns)
+        raise CalculatorInputError("cells", width + text.index.nlevels, f"no more cells than the header row, which has {width} ({hint})",
+                                   allowed_zh=f"单元格数不超过表头的 {width} 个（{hint_zh}）", location=place(1))
+    return text
 
 
 def _parse_text(text: pd.DataFrame, origin: str, blockwise: bool = False) -> pd.DataFrame:
@@ -663,9 +726,9 @@ def _parse_text(text: pd.DataFrame, origin: str, blockwise: bool = False) -> pd.
 
     cells = {c: text[c].astype(str).str.strip() for c in CSV_COLUMNS}
 
-    def fail(column: str, mask: np.ndarray, allowed: str) -> None:
+    def fail(column: str, mask: np.ndarray, allowed: str, allowed_zh: str | None = None) -> None:
         position = int(np.flatnonzero(mask)[0])
-        raise CalculatorInputError(column, text[column].iloc[position], allowed, location=locate(position))
+        raise CalculatorInputError(column, text[column].iloc[position], allowed, allowed_zh=allowed_zh, location=locate(position))
 
     ids = cells["account_id"]
     if (ids == "").any():
@@ -733,7 +796,9 @@ def read_accounts(path_or_buffer: Any) -> pd.DataFrame:
         raise CalculatorInputError("path_or_buffer", shown, "the path of a CSV file or an open text file")
     origin = _origin(path_or_buffer)
     try:
-        text = pd.read_csv(path_or_buffer, dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8", skipinitialspace=False)
+        text = _read_text(path_or_buffer, origin, blockwise=False)
+    except CalculatorInputError:
+        raise
     except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, TypeError) as exc:
         raise CalculatorInputError("path_or_buffer", origin, f"a readable UTF-8 CSV file with a header row ({type(exc).__name__}: {exc})") from None
     return _parse_text(text, origin)
@@ -747,7 +812,9 @@ def _read_block(block: bytes, header: bytes, path: str, index: int) -> pd.DataFr
                                    f"the same header as the first file ({header.decode('utf-8', 'replace').strip()})", location=origin)
     data = block if index == 0 else header + block
     try:
-        text = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8")
+        text = _read_text(io.BytesIO(data), origin, blockwise=True)
+    except CalculatorInputError:
+        raise
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
         raise CalculatorInputError("urlpath", path, f"a UTF-8 CSV file with a header row ({type(exc).__name__}: {exc})", location=origin) from None
     return _parse_text(text, origin, blockwise=True)
