@@ -132,7 +132,7 @@ def test_posting_date_bound_is_the_scalar_bound():
     row = {"account_id": "X", "statement_date": "2026-05-05", "due_date": "2026-05-23", "next_statement_date": "2026-06-05",
            "posting_date": "2025-05-03", "statement_balance_fen": 100000, "minimum_due_fen": 10000, "paid_fen": 0,
            "paid_date": "", "days_past_due": 0}
-    with pytest.raises(CalculatorInputError, match=r"purchases\[0\]=datetime\.date\(2025, 5, 3\) is not allowed: a date from 2025-05-04 to 2026-05-05"):
+    with pytest.raises(CalculatorInputError, match=r"purchases\[0\]=2025-05-03 is not allowed: a date from 2025-05-04 to 2026-05-05"):
         scalar_cycle(row, CMB)
     text = HEADER + "X,2026-05-05,2026-05-23,2026-06-05,2025-05-03,1000.00,100.00,0,,0\n"
     with pytest.raises(CalculatorInputError, match=r"line 2 \(data row 1\): posting_date='2025-05-03' is not allowed: "
@@ -150,7 +150,7 @@ def test_int64_bound_is_checked_not_wrapped():
 
 def test_rates_must_have_an_int64_fraction():
     odd = replace(CMB, daily_rate=Decimal("0.0005000000000000001"))
-    with pytest.raises(CalculatorInputError, match=r"terms.daily_rate=Decimal\('0.0005000000000000001'\) is not allowed"):
+    with pytest.raises(CalculatorInputError, match=r"terms.daily_rate=0.0005000000000000001 is not allowed"):
         apply_cycle(random_accounts(3, seed=1), odd)
 
 
