@@ -673,3 +673,66 @@ def test_a_year_out_of_range_is_a_message_everywhere_never_a_crash(typed):
                         (overdue_view({**OVERDUE_DEFAULTS, "payments": f"{typed} 300"}, CMB), "payments"),
                         (conduct_view({"attempts": f"{typed} 10:00 电话 手机1 本人 接通 提醒"}, conduct_rules()), "attempts")):
         assert not view.ok and view.error_field == field and "1900-01-01 至 2199-12-31" in view.error_message, view.error_message
+
+
+# --- session 34: a tester's second probe of the contact-plan checker and the overdraft tracker -----------------------
+
+
+@pytest.mark.parametrize(("flags", "named"), [("已录音 未录音", ("已录音", "未录音")), ("出示证件 未出示证件", ("出示证件", "未出示证件")),
+                                              ("1人 2人", ("1人", "2人"))])
+def test_contradictory_contact_flags_are_named_not_last_one_wins(flags, named):
+    from calculators.ui.rule_views import conduct_view
+    from procedures.rules import conduct_rules
+
+    view = conduct_view({"attempts": f"2026-03-02 10:00 电话 手机1 本人 接通 提醒 {flags}"}, conduct_rules())
+    assert view.error_field == "attempts" and all(f"“{word}”" in view.error_message for word in named), view.error_message
+    assert "互相矛盾" in view.error_message
+    same = conduct_view({"attempts": "2026-03-02 10:00 电话 手机1 本人 接通 提醒 已录音 已录音"}, conduct_rules())
+    assert same.ok  # (the same flag twice says nothing new)
+
+
+def test_contact_and_collection_line_errors_quote_what_was_typed():
+    from calculators.ui.rule_views import OVERDRAFT_DEFAULTS, conduct_view, overdraft_view
+    from procedures.rules import conduct_rules, overdraft_rules
+
+    flag = conduct_view({"attempts": "2026-03-02 10:00 电话 手机1 本人 接通 提醒 录了音"}, conduct_rules())
+    assert "“录了音”" in flag.error_message and "不认识" in flag.error_message
+    short = conduct_view({"attempts": "2026-03-02 10:00 电话 手机1"}, conduct_rules())
+    assert "“2026-03-02 10:00 电话 手机1”只有 4 项" in short.error_message
+    channel = conduct_view({"attempts": "2026-03-02 10:00 短讯 手机1 本人 接通 提醒"}, conduct_rules())
+    assert "渠道“短讯”不认识" in channel.error_message
+    line = overdraft_view({**OVERDRAFT_DEFAULTS, "collections": "2026-03-01 电话 有回执 已送达"}, overdraft_rules())
+    assert "“2026-03-01 电话 有回执 已送达”不合格式" in line.error_message
+    long = conduct_view({"attempts": "2026-03-02 10:00 电话 " + "啊" * 5000}, conduct_rules())
+    assert not long.ok and len(long.error_message) < 300 and "共 5" in long.error_message
+
+
+def test_a_date_and_time_joined_by_t_is_read_as_the_api_writes_it():
+    from calculators.ui.rule_views import conduct_view
+    from procedures.rules import conduct_rules
+
+    joined = conduct_view({"attempts": "2026-03-02T22:00 电话 手机1 本人 接通 提醒 已录音"}, conduct_rules())
+    spaced = conduct_view({"attempts": "2026-03-02 22:00 电话 手机1 本人 接通 提醒 已录音"}, conduct_rules())
+    assert joined.ok and joined.summary == spaced.summary and spaced.summary["rules"] == "quiet-hours"
+
+
+def test_the_tracker_refuses_a_check_date_before_the_overdue_start_and_a_window_past_the_date_range():
+    from calculators.compliance.overdraft import overdraft_exposure
+    from calculators.ui.rule_views import OVERDRAFT_DEFAULTS, overdraft_view
+    from procedures.rules import overdraft_rules
+
+    early = overdraft_view({**OVERDRAFT_DEFAULTS, "as_of": "2026-02-01"}, overdraft_rules())
+    assert early.error_field == "as_of" and "不早于逾期起始日（2026-02-10）" in early.error_message
+    late = [{"day": "2199-08-01", "method": "电话", "receipt_proved": True}, {"day": "2199-11-01", "method": "信函", "receipt_proved": True}]
+    with pytest.raises(CalculatorInputError, match=r"collections\[1\]\.day=2199-11-01 is not allowed: a date whose 3 months end by 2199-12-31"):
+        overdraft_exposure(late, "52000", overdraft_rules(), overdue_since="2026-02-10")
+
+
+def test_the_tracker_warns_of_a_collection_dated_in_the_future_without_a_check_date():
+    from calculators.ui.rule_views import OVERDRAFT_DEFAULTS, overdraft_view
+    from procedures.rules import overdraft_rules
+
+    view = overdraft_view({**OVERDRAFT_DEFAULTS, "as_of": "", "collections": "2026-03-01 电话 有回执\n2099-03-31 信函 有回执"},
+                          overdraft_rules())
+    assert view.ok and [field for field, _ in view.warnings] == ["collections"] and "第 2 条的送达日期晚于今天" in view.warnings[0][1]
+    assert overdraft_view({**OVERDRAFT_DEFAULTS, "as_of": ""}, overdraft_rules()).warnings == ()  # (2026 dates: in the past)

@@ -46,7 +46,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, ClassVar, Iterable, Mapping
 
-from ..dates import add_months, to_date
+from ..dates import MAX_DATE, add_months, to_date
 from ..errors import CalculatorInputError
 from ..money import to_amount
 from .ruledata import SourceRef
@@ -325,6 +325,9 @@ def overdraft_exposure(collections: Iterable[Any], unpaid_principal: Any, rules:
     principal = to_amount(unpaid_principal, "unpaid_principal")
     start = to_date(overdue_since, "overdue_since")
     today = to_date(as_of, "as_of") if as_of is not None else None
+    if today is not None and today < start:  # (nothing can have been collected yet: a check date mixed up with another)
+        raise CalculatorInputError("as_of", as_of, f"a date on or after overdue_since ({start.isoformat()})",
+                                   allowed_zh=f"不早于逾期起始日（{start.isoformat()}）的日期")
     if isinstance(collections, (str, bytes, Mapping)) or not isinstance(collections, Iterable):
         raise _fail("collections", collections, "a list of collections", "催收记录列表")
     log = [_collection(item, f"collections[{i}]") for i, item in enumerate(collections)]
@@ -357,6 +360,10 @@ def overdraft_exposure(collections: Iterable[Any], unpaid_principal: Any, rules:
     first = log[first_index] if first_index is not None else None
     second = log[second_index] if second_index is not None else None
     window_end = add_months(second.day, rules.months_after) if second else None
+    if second is not None and window_end is not None and window_end > MAX_DATE:  # (the project's dates end at MAX_DATE)
+        raise CalculatorInputError(f"collections[{second_index}].day", second.day,
+                                   f"a date whose {rules.months_after} months end by {MAX_DATE}",
+                                   allowed_zh=f"其后 {rules.months_after} 个月在 {MAX_DATE} 之前届满的日期")
     exceeded_from = window_end + timedelta(days=1) if window_end else None
     return OverdraftExposure(
         has_two_effective_collections=found,

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import html
 import re
+from datetime import date
 from typing import Any, Mapping
 
 from ..compliance.conduct import CHANNELS, CONTENTS, PERSONS, ConductRules, check_contact_plan
 from ..compliance.overdraft import OverdraftRules, overdraft_exposure
+from ..dates import to_date
 from ..display import yuan
 from ..errors import CalculatorInputError
 from ..compliance.redline_model import default_model
@@ -67,8 +69,26 @@ LINT_DEFAULTS = {"text": "您好，请问是李女士本人吗？我是信用卡
 _SEPARATORS = re.compile(r"[\s,，、]+")
 
 
+#: A date and a time joined by ``T``, as the API writes them ("2026-03-02T22:00"): the form reads it as the two words.
+_JOINED_TIME = re.compile(r"(\S+?)T([0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?)")
+#: Longest stretch of a typed line that a message quotes (a long paste is quoted by its start).
+_QUOTED_LINE = 40
+
+
 def _words(line: str) -> list[str]:
-    return [word for word in _SEPARATORS.split(line.strip()) if word]
+    words = [word for word in _SEPARATORS.split(line.strip()) if word]
+    joined = _JOINED_TIME.fullmatch(words[0]) if words else None
+    return [joined.group(1), joined.group(2), *words[1:]] if joined else words
+
+
+def _quote(line: str) -> str:
+    """A typed line as a message quotes it: “…”, a long one by its start.
+
+    >>> _quote("2026-03-01 电话"), _quote("啊" * 50)[-12:]
+    ('“2026-03-01 电话”', '啊……（共 50 字）”')
+    """
+    text = line.strip()
+    return f"“{text}”" if len(text) <= _QUOTED_LINE else f"“{text[:_QUOTED_LINE]}……（共 {len(text)} 字）”"
 
 
 def _lookup(word: str, words: Mapping[str, Any], codes: Mapping[str, str], number: int, line: str, zh: str) -> Any:
@@ -77,7 +97,7 @@ def _lookup(word: str, words: Mapping[str, Any], codes: Mapping[str, str], numbe
     if word in codes:
         return word
     raise CalculatorInputError(f"attempts[{number - 1}]", word, f"one of {', '.join(words)} (or {', '.join(codes)}) in line {number}: {line}",
-                               allowed_zh=f"{zh}须为以下之一：{'、'.join(words)}（第 {number} 行：{line}）")
+                               allowed_zh=f"{zh}“{word}”不认识；{zh}须为以下之一：{'、'.join(words)}（第 {number} 行：{_quote(line)}）")
 
 
 def parse_attempts(text: str) -> list[dict[str, Any]]:
@@ -93,7 +113,8 @@ def parse_attempts(text: str) -> list[dict[str, Any]]:
         words = _words(line)
         if len(words) < 7:
             raise CalculatorInputError(field, line, "date time channel method person answered content [flags]",
-                                       allowed_zh=f"第 {index + 1} 行须依次写：日期 时间 渠道 联系方式 对象 接通/未接通 内容 [标记]")
+                                       allowed_zh=f"第 {index + 1} 行{_quote(line)}只有 {len(words)} 项；每行须依次写：日期 时间 渠道 "
+                                                  "联系方式 对象 接通/未接通 内容 [标记]")
         attempt: dict[str, Any] = {
             "time": f"{words[0]}T{words[1]}",
             "channel": _lookup(words[2], CHANNEL_WORDS, CHANNELS, index + 1, line, "渠道"),
@@ -102,16 +123,21 @@ def parse_attempts(text: str) -> list[dict[str, Any]]:
             "answered": _lookup(words[5], ANSWER_WORDS, {}, index + 1, line, "接通情况"),
             "content": _lookup(words[6], CONTENT_WORDS, CONTENTS, index + 1, line, "内容"),
         }
+        set_by: dict[str, str] = {}  # (each setting: the flag that set it, so that two flags that contradict are named)
         for flag in words[7:]:
             collectors = re.fullmatch(r"(\d{1,2})人", flag)
             if collectors:
-                attempt["collectors_present"] = int(collectors.group(1))
+                name, value = "collectors_present", int(collectors.group(1))
             elif flag in FLAG_WORDS:
                 name, value = FLAG_WORDS[flag]
-                attempt[name] = value
             else:
                 raise CalculatorInputError(field, flag, "a known flag: " + ", ".join(FLAG_WORDS) + ", or N人",
-                                           allowed_zh=f"第 {index + 1} 行的标记须为：{'、'.join(FLAG_WORDS)} 或“N人”（外访人数）")
+                                           allowed_zh=f"第 {index + 1} 行的标记“{flag}”不认识；标记须为：{'、'.join(FLAG_WORDS)} "
+                                                      "或“N人”（外访人数）")
+            if name in set_by and attempt[name] != value:  # "已录音 未录音", "1人 2人": which is it?
+                raise CalculatorInputError(field, flag, f"one of the flags {set_by[name]} and {flag} (they contradict each other)",
+                                           allowed_zh=f"第 {index + 1} 行的标记“{set_by[name]}”和“{flag}”互相矛盾，请只留一个")
+            attempt[name], set_by[name] = value, flag
         attempts.append(attempt)
     return attempts
 
@@ -171,7 +197,8 @@ def parse_collections(text: str) -> list[dict[str, Any]]:
         field = f"collections[{index}]"
         if len(words) < 3 or words[2] not in ("有回执", "无回执") or any(w not in ("逃避", "不合规") for w in words[3:]):
             raise CalculatorInputError(field, line, "date method 有回执|无回执 [逃避] [不合规]",
-                                       allowed_zh=f"第 {index + 1} 行须写：送达日期 方式 有回执/无回执 [逃避] [不合规]")
+                                       allowed_zh=f"第 {index + 1} 行{_quote(line)}不合格式；每行须写：送达日期 方式 有回执/无回执 "
+                                                  "[逃避] [不合规]")
         items.append({"day": words[0], "method": words[1], "receipt_proved": words[2] == "有回执",
                       "cardholder_evaded": "逃避" in words[3:], "compliant": "不合规" not in words[3:]})
     return items
@@ -206,10 +233,18 @@ def overdraft_view(inputs: Mapping[str, str], rules: OverdraftRules) -> View:
     excluded = "".join(f"<li>第 {i + 1} 条不计入：{html.escape(reason)}</li>" for i, reason in result.excluded)
     band = (f"未还本金 {yuan(result.unpaid_principal)} 元，达到“<b>{html.escape(result.band)}</b>”档（不低于 {yuan(result.band_minimum)} 元）。"
             if result.band and result.band_minimum is not None else f"未还本金 {yuan(result.unpaid_principal)} 元，低于最低数额档次。")
+    warnings: tuple[tuple[str, str], ...] = ()
+    if as_of is None:  # (with a check date, later collections are left out and listed; without one, a date in the future is
+        # most likely mistyped: a plausibility note, not an error)
+        today = date.today()
+        future = [str(k + 1) for k, item in enumerate(collections) if to_date(item["day"], "day") > today]
+        if future:
+            warnings = (("collections", f"第 {'、'.join(future)} 条的送达日期晚于今天（{today.isoformat()}）：请核对日期；"
+                                        "要按某一天判断，请填写核对日期。"),)
     return View(
         html=(f'<p class="hb-summary">{found}</p>' + (f"<ul>{excluded}</ul>" if excluded else "")
               + f"<p>{band}</p><p class=\"hb-disclaimer\"><b>注意：</b>{html.escape(result.disclaimer)}</p>"),
-        summary=summary,
+        summary=summary, warnings=warnings,
     )
 
 
