@@ -16,6 +16,8 @@ __all__ = ["MIN_DATE", "MAX_DATE", "to_date", "add_months", "days_inclusive"]
 #: due and grace days can never leave the calendar.
 MIN_DATE = date(1900, 1, 1)
 MAX_DATE = date(2199, 12, 31)
+#: The most days past due a date in that range allows (a larger count names no day the calculators can reach).
+MAX_DAYS_PAST_DUE = (MAX_DATE - MIN_DATE).days
 #: How a date is typed: year, month and day in ASCII digits (month and day with or without a leading zero), parted by
 #: hyphens or by slashes.  ISO week dates ("2026-W19-2") and run-together digits ("20260505"), which
 #: ``date.fromisoformat`` also reads, are refused: the messages promise YYYY-MM-DD and say nothing of them.

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from .dates import MAX_DAYS_PAST_DUE
 from .money import to_int
 
 __all__ = ["DelinquencyStatus", "delinquency_bucket", "M_BUCKETS", "LOAN_CATEGORIES", "BUCKET_SOURCE", "CATEGORY_SOURCE"]
@@ -64,8 +65,12 @@ def delinquency_bucket(days_past_due: Any) -> DelinquencyStatus:
     DelinquencyStatus(days_past_due=90, bucket='M3', category='关注', category_en='special mention')
     >>> delinquency_bucket(181).bucket, delinquency_bucket(181).category
     ('M7', '损失')
+    >>> delinquency_bucket(10 ** 5000)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    calculators.errors.CalculatorInputError: days_past_due=<int too large to display> is not allowed: a whole number ≥ 0 and ≤ 109572
     """
-    days = to_int(days_past_due, "days_past_due", minimum=0)
+    days = to_int(days_past_due, "days_past_due", minimum=0, maximum=MAX_DAYS_PAST_DUE)
     bucket = _find(M_BUCKETS, days, 1)[0]
     category = _find(LOAN_CATEGORIES, days, 2)
     return DelinquencyStatus(days, bucket, category[0], category[1])

@@ -65,7 +65,13 @@ def _repr(value: Any) -> str:
 
 
 def _plain(value: Any) -> str:
-    """A value as a reader would write it: ``0.66`` not ``Decimal('0.66')``, ``2026-05-05`` not ``datetime.date(…)``."""
+    """A value as a reader would write it: ``0.66`` not ``Decimal('0.66')``, ``2026-05-05`` not ``datetime.date(…)``.
+
+    >>> from datetime import date
+    >>> from decimal import Decimal
+    >>> _plain((date(2026, 4, 30), "1000", "x")), _plain([Decimal("0.66")]), _plain(Decimal("1E+5"))
+    ("(2026-04-30, '1000', 'x')", '[0.66]', '1E+5')
+    """
     from datetime import date
     from decimal import Decimal
 
@@ -74,6 +80,9 @@ def _plain(value: Any) -> str:
         return text if len(text) <= 40 else f"{text[:20]}…（共 {len(text)} 位）"
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, (tuple, list)) and len(value) <= 10:  # a (date, amount) pair: its parts as written too
+        inner = ", ".join(_repr(part) if isinstance(part, str) else _plain(part) for part in value)
+        return f"({inner})" if isinstance(value, tuple) else f"[{inner}]"
     return _repr(value)
 
 
@@ -118,6 +127,8 @@ class CalculatorInputError(ValueError):
         """The same message for Chinese readers (used by widgets and the browser form)."""
         label = FIELD_LABELS_ZH.get(self.field.split("[")[0], self.field)
         shown = self.value if isinstance(self.value, str) else _plain(self.value)
+        if len(shown) > 60:  # (a long paste is quoted by its start and length, not echoed whole)
+            shown = f"{shown[:40]}……（共 {len(shown)} 个字符）"
         text = f"{label}（{self.field}）输入有误：{shown}。允许：{self.allowed_zh}"
         if self.source:
             text += f"（依据：{self.source}）"

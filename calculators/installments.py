@@ -8,6 +8,7 @@ from types import MappingProxyType
 from typing import Mapping
 
 from ._validate import check_terms
+from .dates import MAX_DAYS_PAST_DUE
 from .errors import CalculatorInputError
 from .irr import monthly_irr
 from .money import FEN, ZERO, Amount, quantize_rate, round_fen, to_amount, to_int, to_rate
@@ -247,7 +248,8 @@ def negotiated_plan(
     waived = {name: ZERO for name in WAIVABLE}
     if waivers is not None:
         if not isinstance(waivers, Mapping):
-            raise CalculatorInputError("waivers", waivers, f"a mapping from {', '.join(WAIVABLE)} to amounts")
+            raise CalculatorInputError("waivers", waivers, f"a mapping from {', '.join(WAIVABLE)} to amounts",
+                                       allowed_zh="减免项目到金额的映射：利息（interest）、费用（fees）、违约金（late_fees）")
         for name, value in waivers.items():
             if name not in WAIVABLE:
                 raise CalculatorInputError("waivers", name, f"keys from {', '.join(WAIVABLE)} (principal is not waived in a plan)",
@@ -260,9 +262,10 @@ def negotiated_plan(
                                    allowed_zh="减免后欠款须大于 0")
     down = to_amount(down_payment, "down_payment")
     if down >= debt:
-        raise CalculatorInputError("down_payment", down_payment, f"less than the debt after waivers ({debt}); a plan needs something to repay")
+        raise CalculatorInputError("down_payment", down_payment, f"less than the debt after waivers ({debt}); a plan needs something to repay",
+                                   allowed_zh=f"小于减免后的欠款（{debt} 元）：分期总得有要还的部分")
     if down > 0:
-        dpd = to_int(days_past_due, "days_past_due", minimum=0) if days_past_due is not None else None
+        dpd = to_int(days_past_due, "days_past_due", minimum=0, maximum=MAX_DAYS_PAST_DUE) if days_past_due is not None else None
         if dpd is None:
             raise CalculatorInputError("days_past_due", None, "days past due (needed to apply the down payment in the order of 2011 Measures art. 57)",
                                        allowed_zh="逾期天数（用于按第五十七条顺序冲抵首付款）")
@@ -275,7 +278,8 @@ def negotiated_plan(
 
     if monthly_fee_rate is not None and annual_interest_rate is not None:
         raise CalculatorInputError("annual_interest_rate", annual_interest_rate,
-                                   "not together with monthly_fee_rate: a plan has one cost, a fee or an interest rate")
+                                   "not together with monthly_fee_rate: a plan has one cost, a fee or an interest rate",
+                                   allowed_zh="不与月手续费率同时填写：一个分期只有一种成本，手续费或利息")
     if monthly_fee_rate is not None:
         rate = to_rate(monthly_fee_rate, "monthly_fee_rate", minimum=Decimal(0), maximum=_MAX_MONTHLY_RATE, inclusive_max=False)
         basis, payoff = "monthly_fee_on_original", terms.early_payoff

@@ -62,7 +62,8 @@ def identity(data: Mapping[str, Any], where: Callable[..., str]) -> dict[str, An
                                        location=where(key))
         header[key] = value.strip()
     if not re.fullmatch(r"[a-z0-9_-]+", header["code"]):
-        raise CalculatorInputError("code", header["code"], "lowercase letters, digits, '-' or '_'", location=where("code"))
+        raise CalculatorInputError("code", header["code"], "lowercase letters, digits, '-' or '_'",
+                                   allowed_zh="小写字母、数字、- 或 _", location=where("code"))
     names = {"issuer": header["issuer"], "issuer_short": header["issuer_short"], "hotline": header["hotlines"][0],
              "hotlines": "、".join(header["hotlines"]), "app": header["app"]}
     for key in ("app", "label", "complaint_channel", "footer", "identity_source"):  # app first: others may name it

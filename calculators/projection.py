@@ -274,6 +274,11 @@ def minimum_payment_payoff(
             rows.append(PayoffRow(month, statement, owed, owed, ZERO))
             return MinimumPaymentPayoff(month, total_interest, total_paid, tuple(rows))
         due, following = statement + due_after, add_months(first, month)
+        if following > MAX_DATE:  # (named under the date the caller gave, not the next statement date it never typed)
+            raise CalculatorInputError("statement_date", statement_date, f"a statement date early enough for the payoff: month "
+                                       f"{month}'s next statement would fall after {MAX_DATE}",
+                                       allowed_zh=f"更早的账单日：只还最低还款额，第 {month} 个月的下一账单日会超出可计算的日期范围"
+                                                  f"（{MAX_DATE} 为止）")
         if month == 1:  # a minimum of 0 (a profile whose ratios are 0) is no payment at all
             interest = revolving_interest([(posted, owed)], [(due, due_now)] if due_now > 0 else [], statement, due, following, t)
         else:

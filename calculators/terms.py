@@ -352,12 +352,14 @@ class Terms:
             return f"{origin}:{known.get((KEY_LINE, *path)) or line_of(known, path)}"
 
         if not isinstance(data, Mapping):
-            raise CalculatorInputError("profile", type(data).__name__, "a mapping with code, issuer, label, currency and values", location=where())
+            raise CalculatorInputError("profile", type(data).__name__, "a mapping with code, issuer, label, currency and values",
+                                     allowed_zh="含 code、issuer、label、currency 和 values 的映射", location=where())
         _no_unknown_keys(data, (*IDENTITY_KEYS, "values"), "", where, ())
         header = _identity(data, where)
         values = data.get("values")
         if not isinstance(values, Mapping):
-            raise CalculatorInputError("values", values, "a mapping of value names to {value, source, effective, confidence}", location=where("values"))
+            raise CalculatorInputError("values", values, "a mapping of value names to {value, source, effective, confidence}",
+                                     allowed_zh="取值名到 {value, source, effective, confidence} 的映射", location=where("values"))
         _no_unknown_keys(values, tuple(_SPEC_BY_NAME), "values.", where, ("values",))
         history: dict[str, tuple[Dated, ...]] = {}
         for spec in FIELD_SPECS:
@@ -611,15 +613,17 @@ def _citation(entry: Mapping[str, Any], label: str, where: Any, path: tuple[Any,
             raise CalculatorInputError(exc.field, effective, exc.allowed, allowed_zh=exc.allowed_zh,
                                        location=where(*path, "effective")) from None
     if effective is not None and (type(effective) is not date):  # a datetime (or a subclass) is not a day
-        raise CalculatorInputError(f"{label}.effective", effective, "a date YYYY-MM-DD or null (applies on every date)", location=where(*path, "effective"))
+        raise CalculatorInputError(f"{label}.effective", effective, "a date YYYY-MM-DD or null (applies on every date)",
+                                   allowed_zh="日期 YYYY-MM-DD，或 null（任何日期都适用）", location=where(*path, "effective"))
     confidence = entry.get("confidence")
     if not isinstance(confidence, str) or confidence not in _CONFIDENCE:
-        raise CalculatorInputError(f"{label}.confidence", confidence, "H, M or L", location=where(*path, "confidence"))
+        raise CalculatorInputError(f"{label}.confidence", confidence, "H, M or L", allowed_zh="H、M 或 L（把握程度）",
+                                   location=where(*path, "confidence"))
     note = entry.get("note")
     if note is None:
         note = ""
     if not isinstance(note, str):
-        raise CalculatorInputError(f"{label}.note", note, "a text", location=where(*path, "note"))
+        raise CalculatorInputError(f"{label}.note", note, "a text", allowed_zh="一段文字", location=where(*path, "note"))
     return Citation(source.strip(), effective, confidence, note.strip())
 
 
@@ -658,10 +662,10 @@ def load_terms(name_or_path: str | os.PathLike[str] = DEFAULT_PROFILE) -> Terms:
     if isinstance(name_or_path, Terms):
         return name_or_path
     if not isinstance(name_or_path, (str, os.PathLike)):
-        raise CalculatorInputError("name_or_path", name_or_path, "a profile name or a file path")
+        raise CalculatorInputError("name_or_path", name_or_path, "a profile name or a file path", allowed_zh="条款配置名称或文件路径")
     text = os.fspath(name_or_path)
     if not isinstance(text, str):  # a PathLike may give bytes
-        raise CalculatorInputError("name_or_path", text, "a profile name or a file path")
+        raise CalculatorInputError("name_or_path", text, "a profile name or a file path", allowed_zh="条款配置名称或文件路径")
     bundled = PROFILE_DIR / f"{text}.yml"
     if re.fullmatch(r"[a-z0-9_-]+", text) and _is_file(bundled):
         path = bundled
@@ -682,7 +686,8 @@ def load_terms(name_or_path: str | os.PathLike[str] = DEFAULT_PROFILE) -> Terms:
         except Exception as exc:  # a YAML syntax error: report it as bad input with its position
             mark = getattr(exc, "problem_mark", None)
             line = mark.line + 1 if mark else 1
-            raise CalculatorInputError("profile", path.name, f"valid YAML ({getattr(exc, 'problem', exc)})", location=f"{path}:{line}") from None
+            raise CalculatorInputError("profile", path.name, f"valid YAML ({getattr(exc, 'problem', exc)})",
+                                       allowed_zh=f"合法的 YAML（{getattr(exc, 'problem', exc)}）", location=f"{path}:{line}") from None
         _CACHE[key] = Terms.from_dict(data, origin=str(path), lines=lines)
     return _CACHE[key]
 

@@ -736,3 +736,55 @@ def test_the_tracker_warns_of_a_collection_dated_in_the_future_without_a_check_d
                           overdraft_rules())
     assert view.ok and [field for field, _ in view.warnings] == ["collections"] and "第 2 条的送达日期晚于今天" in view.warnings[0][1]
     assert overdraft_view({**OVERDRAFT_DEFAULTS, "as_of": ""}, overdraft_rules()).warnings == ()  # (2026 dates: in the past)
+
+
+def test_every_calculator_error_outside_the_batch_tools_has_a_chinese_message():
+    # a tester's probe (session 34): message_zh fell back to English where a raise gave no allowed_zh
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent / "calculators"
+    missing = []
+    for path in sorted(root.rglob("*.py")):
+        if "batch" in path.parts:  # (the batch tools report to developers, in English, by row and column)
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", "")) == "CalculatorInputError":
+                if not any(keyword.arg in ("allowed_zh", None) for keyword in node.keywords):
+                    missing.append(f"{path.relative_to(root)}:{node.lineno}")
+    assert not missing
+
+
+@pytest.mark.parametrize("call", [
+    lambda T: __import__("calculators").negotiated_plan("1000", 12, T, down_payment="1000", days_past_due=10),
+    lambda T: __import__("calculators").negotiated_plan("1000", 12, T, monthly_fee_rate="0.006", annual_interest_rate="0.1"),
+    lambda T: __import__("calculators").negotiated_plan("1000", 12, T, waivers=[("interest", "1")]),
+    lambda T: __import__("calculators").revolving_interest([(date(2026, 4, 30), "1000", "x")], [], date(2026, 5, 5),
+                                                            date(2026, 5, 23), date(2026, 6, 5), T),
+    lambda T: __import__("calculators").negotiated_plan("1000", 12, T, down_payment="10", days_past_due="1" * 4000)])
+def test_api_chinese_messages_carry_no_english_and_no_repr(call):
+    with pytest.raises(CalculatorInputError) as info:
+        call(CMB)
+    message = info.value.message_zh
+    allowed = message.split("允许：")[1]  # (the field id and what was passed are shown as given)
+    assert not re.search(r"[A-Za-z]{4,}", allowed.replace("interest", "").replace("late_fees", "").replace("fees", "")), message
+    assert "datetime" not in message and "Decimal(" not in message and len(message) < 300
+
+
+def test_days_past_due_are_bounded_by_the_date_range():
+    from calculators import delinquency_bucket
+    from calculators.dates import MAX_DAYS_PAST_DUE
+
+    assert delinquency_bucket(MAX_DAYS_PAST_DUE).bucket == "M7" and MAX_DAYS_PAST_DUE == 109_572
+    for huge in (MAX_DAYS_PAST_DUE + 1, 10 ** 5000, "1" * 4000):
+        with pytest.raises(CalculatorInputError, match="≤ 109572"):
+            delinquency_bucket(huge)
+
+
+def test_a_payoff_past_the_date_range_is_named_under_the_statement_date():
+    from calculators import minimum_payment_payoff
+
+    with pytest.raises(CalculatorInputError) as info:
+        minimum_payment_payoff("10000", CMB, statement_date="2199-12-05")
+    assert info.value.field == "statement_date" and "第 1 个月的下一账单日会超出可计算的日期范围" in info.value.message_zh
+    assert minimum_payment_payoff("10000", CMB, statement_date="2026-05-05").months > 1

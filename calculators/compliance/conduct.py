@@ -439,11 +439,13 @@ class Attempt:
         datetime.datetime(2026, 3, 2, 22, 0)
         """
         if not isinstance(data, Mapping):
-            raise _fail(field, data, "a mapping with time, channel, method, person, answered, content")
+            raise _fail(field, data, "a mapping with time, channel, method, person, answered, content",
+                        "含 time、channel、method、person、answered、content 的映射（一次联系）")
         names = {f.name for f in fields(cls)}
         unknown = sorted(set(data) - names, key=str)
         if unknown:
-            raise _fail(f"{field}.{unknown[0]}", unknown[0], "one of: " + ", ".join(sorted(names)))
+            raise _fail(f"{field}.{unknown[0]}", unknown[0], "one of: " + ", ".join(sorted(names)),
+                        "一次联系只能有这些键：" + "、".join(sorted(names)))
         return _validated(cls(**{name: data.get(name, _DEFAULTS.get(name)) for name in names}), field)
 
 

@@ -211,7 +211,8 @@ def _collection(item: Any, where: str) -> Collection:
         names = {f.name for f in fields(Collection)}
         unknown = sorted(set(item) - names, key=str)
         if unknown:
-            raise _fail(f"{where}.{unknown[0]}", unknown[0], "one of: " + ", ".join(sorted(names)))
+            raise _fail(f"{where}.{unknown[0]}", unknown[0], "one of: " + ", ".join(sorted(names)),
+                        "一条催收记录只能有这些键：" + "、".join(sorted(names)))
         get: Any = item.get  # the values are checked just below, whatever they are
         item = Collection(get("day"), get("method"), get("receipt_proved"),
                           get("cardholder_evaded", False), get("compliant", True), get("note") or "")

@@ -1920,11 +1920,13 @@ def lint(text: Any, rules: RedlineRules, model: LintModel | None = _DEFAULT_MODE
     if not isinstance(text, str):
         raise _fail("text", text, "a text (the script to check)", "待检查的话术文本")
     if not isinstance(rules, RedlineRules):
-        raise _fail("rules", type(rules).__name__, "a RedlineRules object (procedures.rules.redlines() or RedlineRules.from_dict)")
+        raise _fail("rules", type(rules).__name__, "a RedlineRules object (procedures.rules.redlines() or RedlineRules.from_dict)",
+                    "红线规则对象（procedures.rules.redlines() 或 RedlineRules.from_dict 的结果）")
     if model is _DEFAULT_MODEL:
         model = default_model()
     elif model is not None and not isinstance(model, LintModel):
-        raise _fail("model", type(model).__name__, "a LintModel (calculators.compliance.redline_model.default_model()) or None")
+        raise _fail("model", type(model).__name__, "a LintModel (calculators.compliance.redline_model.default_model()) or None",
+                    "LintModel 模型（calculators.compliance.redline_model.default_model()）或 None")
     if _spaced_out(text):  # "今 天 再 不 还 钱": read without the spaces, findings mapped back onto the text as written
         return _lint_spaced_out(text, rules, model)
     # traditional characters are read as simplified (the rules are written and the model trained in simplified ones);
