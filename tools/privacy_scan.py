@@ -52,7 +52,8 @@ any part of a longer run of digit groups that has the shape of one canonical way
 of writing a number (:data:`CANONICAL_GROUPS`: 3-4-4, 6-8-4, 4-4-4-4, 6-13 …) is a
 candidate too: a number after a time, a list number, a table's other column or
 another number (``21:30 1xx xxxx xxxx``, ``1. 1xx xxxx xxxx``), or before an
-extension (``1xxxxxxxxxx-8001``); such a part never cuts a decimal.  A number
+extension (``1xxxxxxxxxx-8001``); such a part never cuts a decimal, and four
+groups of four next to another group of four are a window in a table, not a card.  A number
 split over a line break (a line that ends in a digit, the next that starts with
 one) is found too, at its first line.  A line written URL-encoded (``%XX``
 escapes, or a ``+`` next to digits) is also read decoded.  Before matching, each line is
@@ -363,7 +364,8 @@ def _chunks(token: str) -> list[tuple[int, str, tuple[int, ...]]]:
     " 2026年"), then of each contiguous run of its groups that has a canonical shape (:data:`CANONICAL_GROUPS`), the
     longest first at each group: a number after a time, a list number or another number ("21:30 1xx xxxx xxxx",
     "1. 1xx xxxx xxxx"), or before an extension ("1xxxxxxxxxx-8001").  A part never cuts a decimal: it neither starts
-    nor ends at a lone dot.  Linear in the length of the token: a part has at most 20 characters.
+    nor ends at a lone dot; and four groups of four with another group of four next to them are a window in a table or
+    a list of coordinates, not a card.  Linear in the length of the token: a part has at most 20 characters.
 
     >>> [(at, groups) for at, _, groups in _chunks("123 4567-8901")]
     [(0, (3, 4, 4))]
@@ -375,6 +377,8 @@ def _chunks(token: str) -> list[tuple[int, str, tuple[int, ...]]]:
     [(0, (4, 2, 2, 3, 4, 4)), (11, (3, 4, 4)), (8, (2, 3, 4, 4)), (11, (3, 4, 4))]
     >>> [(at, groups) for at, _, groups in _chunks("30 123 4567 8901 5")]
     [(0, (2, 3, 4, 4, 1)), (0, (2, 3, 4, 4)), (3, (3, 4, 4))]
+    >>> [groups for _, _, groups in _chunks("1234 5678 9012 3456 7890")]  # no window of a uniform run of fours
+    [(4, 4, 4, 4, 4)]
     """
     out = _grouped_candidate(0, token)
     dated = _DATE_FIRST.match(token)  # a date before a number, in a call log: "2026-03-02 1xx xxxx xxxx"
@@ -411,6 +415,8 @@ def _chunks(token: str) -> list[tuple[int, str, tuple[int, ...]]]:
                 break
             groups = tuple(lengths[i:j + 1])
             if groups in CANONICAL_GROUPS and seps[j] != "." and (i or j != last):
+                if groups[:4] == (4, 4, 4, 4) and ((i and lengths[i - 1] == 4) or (j < last and lengths[j + 1] == 4)):
+                    continue  # a window in a longer run of four-digit groups (a table, coordinates): which one?
                 inner = seps[i:j]
                 if "." in inner and (inner.count(".") == 1 or all(part.count(".") == 1 for part in
                                                                   re.split(r" +", token[starts[i]:starts[j] + lengths[j]]))):
