@@ -298,7 +298,10 @@ def chinese_card_prefix(digits: str) -> bool:
 
 
 def _normalise(line: str) -> str:
-    line = unicodedata.normalize("NFKC", line.translate(DASHES)).translate(DASHES)
+    if line.isascii():  # (most lines: NFKC and the table change nothing in ASCII but a tab)
+        line = line.replace("\t", " ")
+    else:
+        line = unicodedata.normalize("NFKC", line.translate(DASHES)).translate(DASHES)
     return _BRACKETED.sub(r"\1\2 ", _SLASHED.sub("-", _UNDERSCORED.sub("-", line)))
 
 
@@ -544,10 +547,14 @@ def scan_line(line: str) -> list[tuple[str, str]]:
     return sorted(found, key=lambda kd: KIND_ORDER[kd[0]])
 
 
-def _scan_normalised(line: str) -> list[tuple[str, str]]:
+def _scan_normalised(line: str, across: int = -1) -> list[tuple[str, str]]:
+    """What :func:`scan_line` finds in a normalised line; with ``across``, only the numbers that hold that position
+    (the space that joins two lines: :func:`_across_break`)."""
     found: list[tuple[str, str]] = []
     for match in TOKEN_RE.finditer(line):
         start, end = match.span()
+        if across >= 0 and not start <= across < end:
+            continue  # (the numbers of one token are read apart from those of another)
         token = match.group()
         after = line[end:end + 1]
         if after.isascii() and after.isalpha() and not _EXTENSION.match(line, end):
@@ -563,7 +570,8 @@ def _scan_normalised(line: str) -> list[tuple[str, str]]:
             kind_digits = _classify(text, groups, (before + token[max(0, at - CONTEXT_REACH):at])[-CONTEXT_REACH:])
             if kind_digits:
                 covered[at:at + len(text)] = b"\x01" * len(text)
-                found.append(kind_digits)
+                if across < 0 or start + at <= across < start + at + len(text):
+                    found.append(kind_digits)
     return found
 
 
@@ -585,15 +593,16 @@ def scan_text(text: str, path: str = "<text>") -> list[Finding]:
     return findings
 
 
-_ENDS_IN_DIGIT = re.compile(r"[0-9][ .-]{0,3}$")
-_STARTS_WITH_DIGIT = re.compile(r" *[0-9]")
+_ENDS_IN_DIGIT = re.compile(r"([0-9]+)[ .-]{0,3}$")
+_STARTS_WITH_DIGIT = re.compile(r" *([0-9]+[Xx]?)")
 #: How much of each line :func:`_across_break` joins: the longest grouped number, and the first line's context words.
 _BREAK_REACH = 48
 
 
 def _across_break(line: str, following: str) -> list[tuple[str, str]]:
-    """What a number split over a line break gives ("手机 1xx xxxx" / "xxxx"): the tail of ``line`` and the head of
-    ``following`` joined by a space, less what either gives alone (reported at the first line).
+    """What a number split over a line break gives ("手机 1xx xxxx" / "xxxx"): the numbers in the tail of ``line`` and
+    the head of ``following`` joined by a space that hold that space, so not what either gives alone (reported at the
+    first line).
 
     >>> digits = "1" + "39" + "1234" + "5678"
     >>> _across_break("客户预留手机 " + digits[:3] + " " + digits[3:7], digits[7:] + "，请核实") == [("mobile", digits)]
@@ -604,11 +613,11 @@ def _across_break(line: str, following: str) -> list[tuple[str, str]]:
     if not line or not following or not following.lstrip(" \t\u3000")[:1].isdecimal():
         return []
     first, second = _normalise(line), _normalise(following)
-    if not _ENDS_IN_DIGIT.search(first) or not _STARTS_WITH_DIGIT.match(second):
-        return []
+    ends, starts = _ENDS_IN_DIGIT.search(first), _STARTS_WITH_DIGIT.match(second)
+    if not ends or not starts or len(ends.group(1)) + len(starts.group(1)) > _CANONICAL_LONGEST:
+        return []  # (a number across the break holds the last group of one line and the first of the next: 20 at most)
     tail, head = first[-(_BREAK_REACH + CONTEXT_REACH):].rstrip(" "), second[:_BREAK_REACH].lstrip(" ")
-    joined = Counter(scan_line(tail + " " + head)) - Counter(scan_line(tail)) - Counter(scan_line(head))
-    return list(joined.elements())
+    return _scan_normalised(tail + " " + head, across=len(tail))
 
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
