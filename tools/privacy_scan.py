@@ -19,38 +19,60 @@ built site must not contain:
   groups of at least three digits (3-4-4, 3-3-5, 4-4-3, 3-8 …), optionally
   after +86 / 0086 / 86 (as its own group or glued on);
 * a card number of 13–19 digits that passes the Luhn check **and** either starts
-  with a card prefix issued in China (UnionPay 62 and 60, 9558/9559 19-digit
-  debit cards, Visa 4 (13 or 16 digits), Mastercard 51–55 and 2221–2720, JCB
-  3528–3589, American Express 34/37, each with its lengths) or follows a card word
-  (卡号、银行卡、信用卡、账号、card …) in the same clause, within 16 characters,
-  with no word between them that names it something else (流水号、订单号、参考号
-  …); written solid, in groups of at
-  least three digits (4-4-4-4, 6-6-7, 4-6-5, 6-13 …), or in groups of four
-  and a shorter last one (4-4-4-4-2).
+  with a card prefix issued in China (UnionPay 62 and 60, domestic 955 BINs of
+  16–19 digits, ABC's 103 of 19, Visa 4 (13 or 16 digits), Mastercard 51–55 and
+  2221–2720, JCB 3528–3589, American Express 34/37, each with its lengths) or
+  follows a card word (any word ending in 卡: 银行卡、还款卡、VISA卡; 卡号、卡片、
+  账号、账户、card …) in the same clause, within 16 characters, with no word
+  between them that names it something else (流水号、订单号、参考号 …); written
+  solid, in groups of at least three digits (4-4-4-4, 6-6-7, 4-6-5, 6-13 …), or
+  in groups of four and a shorter last one (4-4-4-4-2).
+
+A serial word as the last label word before a number in its clause (订单号、
+流水号、工单号、运单、快递、注册号、营业执照、信用代码、SKU、SN、订单ID、商户ID …),
+with no card, ID or mobile word after it, names the number: it is not reported
+as any kind (``订单号 62…``, ``工单号 T1xx…``, ``营业执照注册号 …``).
 
 Any of these may also be spaced out one character at a time, as OCR and some
 fonts give them (``1 3 9 1 …``).
 
-Groups are separated by one to three spaces, or by a hyphen or a dot (or two of
+Groups are separated by one to eight spaces, or by a hyphen or a dot (or two of
 them) with a space on either side or not (``1xx - xxxx - xxxx``, ``1xx--xxxx``);
 one number may mix them (``1xx xxxx-xxxx``).  Tabs count as spaces; middle dots,
-long-vowel marks and an underscore between digits as hyphens; zero-width
-characters are dropped; a mobile's network code may stand in brackets
-(``(1xx) xxxx-xxxx``).  Dots that group a number come two or more
+bullets (• ‧ ∙ ⋅), long-vowel marks and an underscore between digits as hyphens,
+and so does a slash between two groups of at least three digits
+(``1xx/xxxx/xxxx``; not a date's ``2026/03/02``); every format character
+(Unicode category Cf: zero-width characters, soft hyphens, direction marks, bidi
+embeddings and isolates …) is dropped; a mobile's network code may stand in
+brackets (``(1xx) xxxx-xxxx``).  Dots that group a number come two or more
 (``1xx.xxxx.xxxx``): a lone dot is a decimal point, whatever else parts the
 digits (``1838.683 6605``).  A date at the start of a run of digits (a call
-log's ``2026-03-02 1xx xxxx xxxx``) is read apart from the number after it;
-otherwise a grouped number inside a longer run of numbers (tables, drawing
-coordinates, several decimals in a row) is not a candidate.  Before matching, each line is
+log's ``2026-03-02 1xx xxxx xxxx``) is read apart from the number after it; and
+any part of a longer run of digit groups that has the shape of one canonical way
+of writing a number (:data:`CANONICAL_GROUPS`: 3-4-4, 6-8-4, 4-4-4-4, 6-13 …) is a
+candidate too: a number after a time, a list number, a table's other column or
+another number (``21:30 1xx xxxx xxxx``, ``1. 1xx xxxx xxxx``), or before an
+extension (``1xxxxxxxxxx-8001``); such a part never cuts a decimal, and four
+groups of four next to another group of four are a window in a table, not a card.  A number
+split over a line break (a line that ends in a digit, the next that starts with
+one) is found too, at its first line.  A line written URL-encoded (``%XX``
+escapes, or a ``+`` next to digits) is also read decoded.  Before matching, each line is
 NFKC-normalised, so full-width digits, letters, spaces and hyphens
 (１３９－１２３４…) count like ASCII ones, and dashes (‐ – —) count as hyphens.  A
 number may be glued to a Chinese prefix (卡号6222…), to a Latin label followed by
 a colon or ``#`` (``VX:``, ``WeChat#``), or directly to a known Latin one or
-several run together (Tel、ID、No.、VX、QQ、card、IDcard、MobileNo …); it may not be
+several run together (Tel、ID、No.、VX、QQ、card、IDcard、MobileNo; bank, card network
+and document words: ICBC、CMB、UnionPay、bankcard、Visa、Passport、Cel …, not ``abc``); it may not be
 part of a longer run of digits or of another word (hashes such as
 ``a13912345678d0e``, identifiers such as ``id_1xx…``), and it may not continue
 with a decimal point (amounts).  A word after it that starts with an x (``1xx
-xxxx xxxx xiaoming``) or an extension (``ext8001``) does not hide it.
+xxxx xxxx xiaoming``) or an extension (``ext`` before a digit or a non-letter:
+``ext8001``, not ``extra``) does not hide it; an x glued to the digits is an ID's
+check character, so if the ID is not valid the digits before it are read only as
+a mobile number, not as a card.
+
+Not found, by design: numbers written in Chinese numerals (一三九…), and a solid
+15-digit old ID in a table whose header, not its row, names the column.
 
 Service numbers (95555, 400-820-5555, 12378, 12363), dates, amounts, article
 numbers and hashes do not match these shapes.  Output is ``file:line: kind:
@@ -61,14 +83,18 @@ check digits); ``--self-test`` also prints the recall on numbers written with a
 separator, grouping, label, width and trailing word drawn at random
 (:func:`variant_corpus`) and the false-alarm rate on look-alike lines
 (:func:`lookalike_corpus`: random serials after serial words, ID-shaped order
-numbers, coordinates, identifiers).  A random 16-digit serial passes the Luhn
+numbers, coordinates, identifiers, card-prefixed serials after serial words,
+business registration numbers, single-letter codes after 工单号).  A random 16-digit serial passes the Luhn
 check one time in ten; about 2 % of them read as cards, by their prefix alone.
 
 An HTML page is scanned twice: as written, and as a reader sees it
-(:func:`visible_text`: tags out, entities read), so that a number a code
-highlighter cut into spans is found too.
+(:func:`visible_text`: tags out, entities read; an entity for a line break is a
+space, so the lines stay the source's), so that a number a code highlighter cut
+into spans is found too.
 
-What is scanned: text files under each PATH.  Skipped: binary files (a NUL
+What is scanned: text files under each PATH, read as UTF-8, as UTF-16 when they
+start with a byte order mark (Excel's "Unicode text"), or as GB 18030 when they
+are not valid UTF-8 but valid GB 18030 (GBK files).  Skipped: binary files (a NUL
 byte or a known binary suffix), third-party bundles (``vendor``,
 ``node_modules``, ``site-packages``; in a built site's ``_static``, everything
 but the handbook's own ``_static/app``; ``*.min.js``/``*.min.css``), and tool
@@ -88,10 +114,12 @@ import random
 import re
 import sys
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Iterator
+from urllib.parse import quote_plus, unquote_plus
 
 __all__ = ["Finding", "scan_text", "scan_page", "visible_text", "scan_paths", "valid_id_number", "valid_old_id_number",
            "luhn_valid", "chinese_card_prefix", "self_test", "variant_corpus", "lookalike_corpus", "main"]
@@ -112,12 +140,12 @@ BUNDLE_SUFFIXES = (".min.js", ".min.css", ".bundle.js", ".js.map", ".css.map")
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
-#: What separates two groups of digits: one to three spaces; a hyphen or a dot, or two of them, with a space on either
+#: What separates two groups of digits: one to eight spaces; a hyphen or a dot, or two of them, with a space on either
 #: side or not (tabs, underscores and middle dots are read as these first: :data:`DASHES`).
-SEPARATOR = r"(?: ?[.-]{1,2} ?| {1,3})"
+SEPARATOR = r"(?: ?[.-]{1,2} ?| {1,8})"
 _SEPARATOR_RE = re.compile(SEPARATOR)
 #: A date (year first) and the spaces after it, at the start of a run of digits: what follows is read on its own too.
-_DATE_FIRST = re.compile(r"[12][0-9]{3}([-.])[01]?[0-9]\1[0-3]?[0-9] +(?=[0-9])")
+_DATE_FIRST = re.compile(r"[12][0-9]{3}([-./])[01]?[0-9]\1[0-3]?[0-9] +(?=[0-9])")
 #: A run of digits in groups (an 18-character ID may end in X).
 TOKEN_RE = re.compile(rf"(?<![0-9])[0-9](?:{SEPARATOR}?[0-9])*(?:{SEPARATOR}?[Xx](?![A-Za-z0-9]))?(?![0-9])")
 #: Latin words a number may be glued to directly or after a dot or hyphen (lower case, without punctuation); after a
@@ -125,23 +153,39 @@ TOKEN_RE = re.compile(rf"(?<![0-9])[0-9](?:{SEPARATOR}?[0-9])*(?:{SEPARATOR}?[Xx
 LATIN_PREFIXES = frozenset({
     "tel", "tele", "telephone", "phone", "ph", "mobile", "mob", "cell", "call", "sms", "hp", "mp", "contact", "no", "num",
     "number", "nr", "id", "idno", "card", "cardno", "acct", "account", "sfz", "sj", "sjh", "dh", "m", "t",
-    "v", "vx", "wx", "wechat", "weixin", "qq", "whatsapp", "sfzh", "zjhm", "pan", "ext",
+    "v", "vx", "wx", "wechat", "weixin", "qq", "whatsapp", "sfzh", "zjhm", "pan", "ext", "cel", "cellphone",
+    # bank, card network and document words, and the banks' own codes ("ICBC6222…", "UnionPay6225…", "Passport1101…")
+    # ("abc", the Agricultural Bank's, is left out: it is the commonest identifier in code and test data, abc1xx…)
+    "bank", "bankcard", "unionpay", "visa", "mastercard", "master", "debit", "credit", "passport",
+    "icbc", "cmb", "ccb", "boc", "bocom", "psbc", "cmbc", "cib", "spdb", "citic", "ceb",
 })
 #: A Latin label glued to a number: one of :data:`LATIN_PREFIXES` or several run together (IDcard、MobileNo、CardNumber).
 _LABEL_WORD = re.compile("(?:" + "|".join(sorted(LATIN_PREFIXES, key=len, reverse=True)) + ")+")
-CARD_WORDS = re.compile(r"(卡号|卡\s*号|银行卡|信用卡|借记卡|储蓄卡|贷记卡|账号|帐号|卡片号|card|acct|account)", re.IGNORECASE)
+#: Words that say a number is a card's or an account's: any word ending in 卡 (银行卡、还款卡、VISA卡), 卡号、卡片, 账号、账户 ….
+CARD_WORDS = re.compile(r"(卡\s*号|卡片号?|卡|账号|帐号|账户|帐户|card|acct|account)", re.IGNORECASE)
 #: Words that name a number as something other than a card, between a card word and the number ("信用卡还款流水号 …"):
 #: the card word no longer speaks for it.
-SERIAL_WORDS = re.compile(r"(流水|订单|单号|编号|工单|交易号|序列号|批次|凭证|合同|参考号|serial|order|ref|txn|trade)", re.IGNORECASE)
+#: A serial word right before the number (the last label word in its clause) names it too: it is not reported as any
+#: kind (订单号 62…、工单号 T1xx…、营业执照注册号 …).  "订单ID"、"商户ID" are serial words, not ID words.
+SERIAL_WORDS = re.compile(r"((?:订单|商户|商家|交易|流水|工单|用户|会员|设备|产品|商品)\s*id(?![a-z])|流水|订单|单号|编号|工单|交易号|序列号|批次|凭证|合同|参考号|注册号|执照|信用代码|运单|快递|"
+                          r"serial|order|ref|txn|trade|sku|(?<![a-z])sn(?![a-z]))", re.IGNORECASE)
+#: Words that say a number is a phone number (they, like card and ID words, undo a serial word before them).
+MOBILE_WORDS = re.compile(r"(手机|电话|联系|微信|致电|来电|拨打|tel|phone|mobile|(?<![a-z])mob(?![a-z])|cell|whatsapp|wechat|weixin|"
+                          r"(?<![a-z])(?:vx|wx|qq|sms)(?![a-z]))", re.IGNORECASE)
 #: How far before a number a card or ID word is looked for (in the same clause: :func:`_labelled`).
 CONTEXT_REACH = 16
 _CLAUSE_BREAK = re.compile(r"[，,。；;！!？?、]")
-#: Read before matching: dashes, middle dots and long-vowel marks as hyphens; tabs and no-break spaces as spaces;
-#: zero-width characters dropped (they part nothing a reader sees).  (An underscore between digits is read as a hyphen
-#: too, :data:`_UNDERSCORED`; one next to a letter joins an identifier, ``id_1xx…``.)
-DASHES = str.maketrans({"‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-", "―": "-", "−": "-", "·": "-", "・": "-",
-                        "ー": "-", "\t": " ", "\u00a0": " ", "\u200b": None, "\u200c": None, "\u200d": None,
-                        "\u2060": None, "\ufeff": None})
+#: Read before matching: dashes, middle dots, bullets and long-vowel marks as hyphens; tabs and no-break spaces as
+#: spaces; every format character (Unicode category Cf: zero-width spaces and joiners, the soft hyphen, direction marks,
+#: bidi embeddings and isolates, invisible operators, tags …) dropped: they part nothing a reader sees.  (An underscore
+#: between digits is read as a hyphen too, :data:`_UNDERSCORED`; one next to a letter joins an identifier, ``id_1xx…``;
+#: a slash between two groups of at least three digits as well, :data:`_SLASHED`.)
+DASHES = str.maketrans({
+    **{code: None for code in (*range(0x10000), *range(0xE0000, 0xE0080)) if unicodedata.category(chr(code)) == "Cf"},
+    **{ord(c): "-" for c in "‐‑‒–—―−·・ー\u2022\u2027\u2219\u22c5"},
+    ord("\t"): " ", 0xA0: " ",
+})
+_SLASHED = re.compile(r"(?<=[0-9]{3})/(?=[0-9]{3})")
 #: A mobile's network code in brackets, as some write it ("(1xx) xxxx-xxxx", "+86(1xx)…"): read without them.
 _UNDERSCORED = re.compile(r"(?<=[0-9])_(?=[0-9Xx])")
 _BRACKETED = re.compile(r"(?<![0-9])(\+?86 ?)?\(([0-9]{3})\) ?(?=[0-9])")
@@ -245,6 +289,8 @@ def chinese_card_prefix(digits: str) -> bool:
     n, head2, head4 = len(digits), int(digits[:2]), int(digits[:4])
     return ((head2 in (62, 60) and 16 <= n <= 19)  # UnionPay, domestic debit
             or (head4 in (9558, 9559) and n == 19)  # ICBC, ABC legacy debit cards
+            or (digits[:3] == "955" and 16 <= n <= 19)  # other domestic 955 BINs (PSBC 955100, BOCOM 955590 …)
+            or (digits[:3] == "103" and n == 19)  # ABC's 103
             or (digits[0] == "4" and n in (13, 16))  # Visa (cards issued in China have 16 digits)
             or ((51 <= head2 <= 55 or 2221 <= head4 <= 2720) and n == 16)  # Mastercard
             or (3528 <= head4 <= 3589 and 16 <= n <= 19)  # JCB
@@ -252,7 +298,11 @@ def chinese_card_prefix(digits: str) -> bool:
 
 
 def _normalise(line: str) -> str:
-    return _BRACKETED.sub(r"\1\2 ", _UNDERSCORED.sub("-", unicodedata.normalize("NFKC", line).translate(DASHES)))
+    if line.isascii():  # (most lines: NFKC and the table change nothing in ASCII but a tab)
+        line = line.replace("\t", " ")
+    else:
+        line = unicodedata.normalize("NFKC", line.translate(DASHES)).translate(DASHES)
+    return _BRACKETED.sub(r"\1\2 ", _SLASHED.sub("-", _UNDERSCORED.sub("-", line)))
 
 
 def _glued_ok(line: str, start: int) -> bool:
@@ -295,19 +345,43 @@ def _grouped_candidate(offset: int, text: str) -> list[tuple[int, str, tuple[int
     return [(offset, text, tuple(len(g) for g in _SEPARATOR_RE.split(text)))]
 
 
+#: The group lengths of the canonical ways of writing each kind of number: a run of digit groups longer than one number
+#: (a time, a list number or another number before it, an extension after it) offers each contiguous part of it that has
+#: one of these shapes (:func:`_chunks`).
+CANONICAL_GROUPS = frozenset({
+    # mobile: solid, 3-4-4, 3-8, 7-4, 4-4-3, 3-3-5; with a country code 86 or 0086 as its own group
+    (11,), (3, 4, 4), (3, 8), (7, 4), (4, 4, 3), (3, 3, 5), (2, 3, 4, 4), (4, 3, 4, 4), (2, 11), (4, 11),
+    # ID: solid, 6-8-4, 6-4-4-4, 3-3-4-4-4, the check character set apart (6-8-3-1, 17-1); an old ID: solid, 6-6-3, 6-9
+    (18,), (6, 8, 4), (6, 4, 4, 4), (3, 3, 4, 4, 4), (6, 8, 3, 1), (17, 1), (15,), (6, 6, 3), (6, 9),
+    # card: solid, 4-4-4-4 (and a shorter last group), 4-6-5 (and 4-6-6 … 4-6-9), the issuer's part and the rest (6-10 …
+    # 6-13), 6-6-4 … 6-6-7
+    *((n,) for n in range(16, 20)), (4, 4, 4, 4), *((4, 4, 4, 4, n) for n in (1, 2, 3)), *((4, 6, n) for n in range(5, 10)),
+    *((6, n) for n in range(10, 14)), *((6, 6, n) for n in range(4, 8)),
+})
+_CANONICAL_LONGEST = 20  # characters: 19 digits, or 18 and an X
+
+
 def _chunks(token: str) -> list[tuple[int, str, tuple[int, ...]]]:
-    """Candidate numbers in a token: (offset, text, group lengths) of the whole token, then of each space-separated
-    chunk of it that is one solid run of at least 11 digits (a mobile number followed by " 2026年").  A grouped number
-    inside a longer run of numbers (drawing coordinates, tables) is not a candidate.
+    """Candidate numbers in a token: (offset, text, group lengths) of the whole token, of the part after a date at its
+    start, of each space-separated chunk that is one solid run of at least 11 digits (a mobile number followed by
+    " 2026年"), then of each contiguous run of its groups that has a canonical shape (:data:`CANONICAL_GROUPS`), the
+    longest first at each group: a number after a time, a list number or another number ("21:30 1xx xxxx xxxx",
+    "1. 1xx xxxx xxxx"), or before an extension ("1xxxxxxxxxx-8001").  A part never cuts a decimal: it neither starts
+    nor ends at a lone dot; and four groups of four with another group of four next to them are a window in a table or
+    a list of coordinates, not a card.  Linear in the length of the token: a part has at most 20 characters.
 
     >>> [(at, groups) for at, _, groups in _chunks("123 4567-8901")]
     [(0, (3, 4, 4))]
     >>> _chunks("123.45678901"), _chunks("1838.683 6605")
     ([], [])
     >>> [(at, groups) for at, _, groups in _chunks("2026 12345678901")]
-    [(0, (4, 11)), (5, (11,))]
+    [(0, (4, 11)), (5, (11,)), (5, (11,))]
     >>> [(at, groups) for at, _, groups in _chunks("2026-03-02 123 4567 8901")]
-    [(0, (4, 2, 2, 3, 4, 4)), (11, (3, 4, 4))]
+    [(0, (4, 2, 2, 3, 4, 4)), (11, (3, 4, 4)), (8, (2, 3, 4, 4)), (11, (3, 4, 4))]
+    >>> [(at, groups) for at, _, groups in _chunks("30 123 4567 8901 5")]
+    [(0, (2, 3, 4, 4, 1)), (0, (2, 3, 4, 4)), (3, (3, 4, 4))]
+    >>> [groups for _, _, groups in _chunks("1234 5678 9012 3456 7890")]  # no window of a uniform run of fours
+    [(4, 4, 4, 4, 4)]
     """
     out = _grouped_candidate(0, token)
     dated = _DATE_FIRST.match(token)  # a date before a number, in a call log: "2026-03-02 1xx xxxx xxxx"
@@ -319,6 +393,39 @@ def _chunks(token: str) -> list[tuple[int, str, tuple[int, ...]]]:
             if len(chunk) >= 11 and re.fullmatch(r"[0-9]+[Xx]?", chunk):
                 out.append((offset, chunk, (len(chunk),)))
             offset += len(chunk) + 1
+    # the groups: where each starts, its length, and the separator after it
+    starts: list[int] = []
+    lengths: list[int] = []
+    seps: list[str] = []
+    at = 0
+    for sep in _SEPARATOR_RE.finditer(token):
+        starts.append(at)
+        lengths.append(sep.start() - at)
+        seps.append(sep.group())
+        at = sep.end()
+    starts.append(at)
+    lengths.append(len(token) - at)
+    seps.append("")
+    last = len(lengths) - 1
+    for i in range(last + 1):
+        if i and seps[i - 1] == ".":
+            continue  # the decimals of a number
+        parts = []
+        size = 0
+        for j in range(i, last + 1):
+            size += lengths[j]
+            if size > _CANONICAL_LONGEST:
+                break
+            groups = tuple(lengths[i:j + 1])
+            if groups in CANONICAL_GROUPS and seps[j] != "." and (i or j != last):
+                if groups[:4] == (4, 4, 4, 4) and ((i and lengths[i - 1] == 4) or (j < last and lengths[j + 1] == 4)):
+                    continue  # a window in a longer run of four-digit groups (a table, coordinates): which one?
+                inner = seps[i:j]
+                if "." in inner and (inner.count(".") == 1 or all(part.count(".") == 1 for part in
+                                                                  re.split(r" +", token[starts[i]:starts[j] + lengths[j]]))):
+                    continue  # a lone dot (a decimal point), or decimals in a row (:func:`_grouped_candidate`)
+                parts.append((starts[i], token[starts[i]:starts[j] + lengths[j]], groups))
+        out += reversed(parts)
     return out
 
 
@@ -361,15 +468,33 @@ def _labelled(words: re.Pattern[str], before: str) -> bool:
     return last is not None and not SERIAL_WORDS.search(near, last)
 
 
+def _serial_named(before: str) -> bool:
+    """Whether the last label word in the number's clause (within :data:`CONTEXT_REACH`) is a serial word
+    (:data:`SERIAL_WORDS`), with no card, ID or mobile word after it: the number is named a serial, not reported.
+
+    >>> _serial_named("订单号 "), _serial_named("工单号 T"), _serial_named("订单ID "), _serial_named("订单联系人手机 "), _serial_named("订单号 1，手机 ")
+    (True, True, True, False, False)
+    """
+    near = before[-CONTEXT_REACH:]
+    near = near[max((m.end() for m in _CLAUSE_BREAK.finditer(near)), default=0):]
+    last = max((match.end() for match in SERIAL_WORDS.finditer(near)), default=None)
+    return last is not None and not any(words.search(near, last) for words in (CARD_WORDS, ID_WORDS, MOBILE_WORDS))
+
+
 def _classify(text: str, groups: tuple[int, ...], before: str) -> tuple[str, str] | None:
     """(kind, digits) of one candidate, or None (``before``: the end of the line before it, for context words)."""
+    if _serial_named(before):
+        return None
     digits = re.sub(r"[ .-]", "", text)
     if len(digits) == 18 and _id_grouped(groups) and valid_id_number(digits):
         return "id_number", digits.upper()
     if not digits.isdigit():
-        if digits[-1:] in ("X", "x"):  # not an ID: the x is a word after the number ("1xx xxxx xxxx x")
+        if digits[-1:] in ("X", "x"):  # not an ID: the x may be a word after the number ("1xx xxxx xxxx x")
             rest = text[:-1].rstrip(" .-")
-            return _classify(rest, tuple(len(g) for g in _SEPARATOR_RE.split(rest)), before) if rest else None
+            found = _classify(rest, tuple(len(g) for g in _SEPARATOR_RE.split(rest)), before) if rest else None
+            # an x glued to the digits is an ID's check character (6201…0009X, a wrong ID): the digits before it are
+            # read only as a mobile number with a letter after it, not as a card or an ID
+            return found if found and (found[0] == "mobile" or rest != text[:-1]) else None
         return None
     if (len(digits) == 15 and valid_old_id_number(digits)
             and (groups in OLD_ID_GROUPS or _spaced_out(groups) or _labelled(ID_WORDS, before))):
@@ -398,41 +523,56 @@ def _classify(text: str, groups: tuple[int, ...], before: str) -> tuple[str, str
 KIND_ORDER = {"id_number": 0, "card": 1, "mobile": 2}
 
 
+_EXTENSION = re.compile(r"ext(?![A-Za-z])", re.IGNORECASE)
+#: A line written URL-encoded (a search link, a form's query string): %XX escapes, or a plus between digits.
+_URL_ENCODED = re.compile(r"%[0-9A-Fa-f]{2}|(?<=[0-9])\+|\+(?=[0-9-])")
+
+
 def scan_line(line: str) -> list[tuple[str, str]]:
-    """(kind, digits) of every number found in one line (normalised here), IDs first, then cards, then mobiles.
+    """(kind, digits) of every number found in one line (normalised here), IDs first, then cards, then mobiles.  A line
+    written URL-encoded is also read decoded (``q=1xx+xxxx+xxxx``, ``%E8%BA%AB…``).
 
     >>> digits = "1" + "39" + "1234" + "5678"
     >>> wide = "".join(chr(ord(c) + 0xFEE0) for c in digits)  # full-width digits
     >>> scan_line(f"手机 {wide[:3]}－{wide[3:7]}－{wide[7:]}") == [("mobile", digits)]
     True
-    >>> scan_line("Tel:" + digits) == scan_line("电话" + digits) == [("mobile", digits)]
+    >>> scan_line("Tel:" + digits) == scan_line("电话" + digits) == scan_line("q=" + "+".join((digits[:3], digits[3:7], digits[7:]))) == [("mobile", digits)]
     True
     >>> scan_line("sha a" + digits + "b"), scan_line("合计 " + digits + ".50 元")
     ([], [])
     """
-    line = _normalise(line)
+    found = _scan_normalised(_normalise(line))
+    if _URL_ENCODED.search(line):
+        found += list((Counter(_scan_normalised(_normalise(unquote_plus(line)))) - Counter(found)).elements())
+    return sorted(found, key=lambda kd: KIND_ORDER[kd[0]])
+
+
+def _scan_normalised(line: str, across: int = -1) -> list[tuple[str, str]]:
+    """What :func:`scan_line` finds in a normalised line; with ``across``, only the numbers that hold that position
+    (the space that joins two lines: :func:`_across_break`)."""
     found: list[tuple[str, str]] = []
     for match in TOKEN_RE.finditer(line):
         start, end = match.span()
+        if across >= 0 and not start <= across < end:
+            continue  # (the numbers of one token are read apart from those of another)
         token = match.group()
-        after = line[end:end + 3]
-        if after[:1].isascii() and after[:1].isalpha() and after.lower() != "ext":
-            continue  # part of a word or a hash: 13912345678d0e (but for an extension: 1xx…ext8001)
-        if after[:1] == "." and after[1:2].isdigit():
+        after = line[end:end + 1]
+        if after.isascii() and after.isalpha() and not _EXTENSION.match(line, end):
+            continue  # part of a word or a hash: 13912345678d0e (but for an extension: 1xx…ext8001, not 1xx…extra)
+        if after == "." and line[end + 1:end + 2].isdigit():
             continue  # an amount: 13800138000.50
         glued = _glued_ok(line, start)
         before = line[max(0, start - CONTEXT_REACH):start]  # (only the end: a line of many numbers stays linear)
-        taken: list[tuple[int, int]] = []
+        covered = bytearray(len(token))  # the characters of the numbers found in this token
         for at, text, groups in _chunks(token):
-            # (only the first two taken can overlap a later candidate: _chunks gives the whole token and the part after a
-            # date first, then space-separated chunks, which never overlap one another; a line of many numbers stays linear)
-            if (at == 0 and not glued) or any(at < e and s < at + len(text) for s, e in taken[:2]):
+            if (at == 0 and not glued) or covered.find(1, at, at + len(text)) != -1:
                 continue
-            kind_digits = _classify(text, groups, before + token[:at])
+            kind_digits = _classify(text, groups, (before + token[max(0, at - CONTEXT_REACH):at])[-CONTEXT_REACH:])
             if kind_digits:
-                taken.append((at, at + len(text)))
-                found.append(kind_digits)
-    return sorted(found, key=lambda kd: KIND_ORDER[kd[0]])
+                covered[at:at + len(text)] = b"\x01" * len(text)
+                if across < 0 or start + at <= across < start + at + len(text):
+                    found.append(kind_digits)
+    return found
 
 
 def scan_text(text: str, path: str = "<text>") -> list[Finding]:
@@ -442,11 +582,42 @@ def scan_text(text: str, path: str = "<text>") -> list[Finding]:
     []
     """
     findings = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    lines = text.splitlines()
+    for number, line in enumerate(lines, start=1):
         if any(c.isdigit() for c in line):
-            for kind, digits in scan_line(line):
+            found = scan_line(line)
+            if number < len(lines):
+                found += _across_break(line, lines[number])
+            for kind, digits in found:
                 findings.append(Finding(path, number, kind, _mask(digits, 6 if kind == "id_number" else 3 if kind == "mobile" else 4)))
     return findings
+
+
+_ENDS_IN_DIGIT = re.compile(r"([0-9]+)[ .-]{0,3}$")
+_STARTS_WITH_DIGIT = re.compile(r" *([0-9]+[Xx]?)")
+#: How much of each line :func:`_across_break` joins: the longest grouped number, and the first line's context words.
+_BREAK_REACH = 48
+
+
+def _across_break(line: str, following: str) -> list[tuple[str, str]]:
+    """What a number split over a line break gives ("手机 1xx xxxx" / "xxxx"): the numbers in the tail of ``line`` and
+    the head of ``following`` joined by a space that hold that space, so not what either gives alone (reported at the
+    first line).
+
+    >>> digits = "1" + "39" + "1234" + "5678"
+    >>> _across_break("客户预留手机 " + digits[:3] + " " + digits[3:7], digits[7:] + "，请核实") == [("mobile", digits)]
+    True
+    >>> _across_break("手机 " + digits, "2026 年"), _across_break("第 1", "条")
+    ([], [])
+    """
+    if not line or not following or not following.lstrip(" \t\u3000")[:1].isdecimal():
+        return []
+    first, second = _normalise(line), _normalise(following)
+    ends, starts = _ENDS_IN_DIGIT.search(first), _STARTS_WITH_DIGIT.match(second)
+    if not ends or not starts or len(ends.group(1)) + len(starts.group(1)) > _CANONICAL_LONGEST:
+        return []  # (a number across the break holds the last group of one line and the first of the next: 20 at most)
+    tail, head = first[-(_BREAK_REACH + CONTEXT_REACH):].rstrip(" "), second[:_BREAK_REACH].lstrip(" ")
+    return _scan_normalised(tail + " " + head, across=len(tail))
 
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
@@ -464,8 +635,17 @@ def visible_text(page: str) -> str:
     '12-34\xa056|7||8'
     >>> visible_text('<a\\nhref="#">1</a>').splitlines()  # a tag over two lines leaves the line count as it was
     ['', '1']
+    >>> visible_text('a&#10;b&#13;c\\nd').splitlines()  # so does an entity that stands for a line break
+    ['a b c', 'd']
     """
-    return html.unescape(_TAG.sub(lambda tag: "\n" * tag.group().count("\n") or ("|" if _PARTING.match(tag.group()) else ""), page))
+    text = _TAG.sub(lambda tag: "\n" * tag.group().count("\n") or ("|" if _PARTING.match(tag.group()) else ""), page)
+    parts = _LINE_BREAK.split(text)
+    parts[::2] = [_LINE_BREAK.sub(" ", html.unescape(part)) if "&" in part else part for part in parts[::2]]
+    return "".join(parts)
+
+
+#: What :meth:`str.splitlines` breaks a line at.
+_LINE_BREAK = re.compile("(\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029])")
 
 
 def scan_page(text: str, path: str = "<page>") -> list[Finding]:
@@ -509,9 +689,18 @@ def _read_text(path: Path) -> str | None:
         data = path.read_bytes()
     except OSError:
         return None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with a byte order mark (Excel's "Unicode text")
+        return data.decode("utf-16", errors="replace")
     if b"\x00" in data[:8192]:
         return None
-    return data.decode("utf-8", errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030")  # a GBK / GB 18030 file (saved by older Chinese Windows tools)
+    except UnicodeDecodeError:
+        return data.decode("utf-8", errors="replace")
 
 
 def scan_paths(paths: list[str | Path]) -> list[Finding]:
@@ -650,19 +839,28 @@ def generated_corpus(seed: int = 0, per_format: int = 40) -> list[tuple[str, str
 
 
 #: Separators, labels and trailing words that :func:`variant_corpus` writes numbers with (drawn at random).
-VARIANT_SEPARATORS = (" ", "-", ".", "  ", "   ", " - ", "--", "_", "\t", "·", "\u200b", "－", "\u3000", " . ")
+VARIANT_SEPARATORS = (" ", "-", ".", "  ", "   ", " - ", "--", "_", "\t", "·", "\u200b", "－", "\u3000", " . ", "\u2022", "\u2027",
+                      "\u22c5", "/", "      ", "\u00ad", "\u200e", "\u2063")
 VARIANT_LABELS = {
     "id_number": ("身份证号", "证件号码：", "ID:", "IDcard", "SFZH", "sfz ", "居民身份证 ", "No."),
     "mobile": ("手机", "电话：", "Tel", "MobileNo", "联系方式 ", "wx:", "+86 ", "(+86) ", "0086-", ""),
     "card": ("卡号", "银行卡 ", "CardNumber", "PAN", "信用卡：", "card#", "还款账号 ", ""),
 }
-VARIANT_TAILS = ("", "。", " xiaoming", " X", " 未接", "ext8001", "，已核实", "_backup", "）")
+VARIANT_TAILS = ("", "。", " xiaoming", " X", " 未接", "ext8001", "，已核实", "_backup", "）", "-8001")
+#: What may stand right before the number, with no label between (a call log's time, a list number, a table's other
+#: column, another number); ``{mobile}`` is another mobile number.
+VARIANT_LEADS = ("21:30 ", "2026-03-02 21:30 ", "2026/03/02 ", "03-02 ", "1. ", "2) ", "35\t", "张三\t35\t", "{mobile} ")
+#: Format characters that :func:`variant_corpus` may sprinkle into a number (soft hyphen, direction marks, bidi
+#: embeddings and isolates, invisible operators).
+VARIANT_INVISIBLES = ("\u00ad", "\u200e", "\u200f", "\u202a", "\u202c", "\u2066", "\u2069", "\u2063")
 
 
 def variant_corpus(seed: int = 1, count: int = 600) -> list[tuple[str, str]]:
     """(line, kind) pairs: real-looking numbers of every kind, each written with a separator, grouping, label, width and
     trailing word drawn at random from :data:`VARIANT_SEPARATORS`, :data:`VARIANT_LABELS` and :data:`VARIANT_TAILS`,
     and 15-digit IDs of the first generation: combinations that :func:`generated_corpus` does not list one by one.
+    Some have a time, a list number or another number before them (:data:`VARIANT_LEADS`), invisible format characters
+    inside them (:data:`VARIANT_INVISIBLES`), or are URL-encoded as a search link would write them.
 
     >>> corpus = variant_corpus(count=30)
     >>> len(corpus), sorted({kind for _, kind in corpus})
@@ -701,15 +899,28 @@ def variant_corpus(seed: int = 1, count: int = 600) -> list[tuple[str, str]]:
             number = _luhn_complete(prefix + digits(length - len(prefix) - 1))
             groups = rng.choice([(length,), (4, 4, 4, 4), (6, 6), (4, 6)])
         separator = rng.choice(VARIANT_SEPARATORS)
+        if separator == "/" and min(map(len, split(number, groups))) < 3:
+            separator = "-"  # (a slash parts groups of at least three digits, not an ID's check character: …/X)
         if len(groups) == 2 and separator.strip() == ".":
             separator = " "  # (a lone dot is a decimal point: 1xx.xxxxxxxx is read as an amount, by design)
         written = separator.join(split(number, groups))
         if rng.random() < 0.2:
             written = _wide(written)
         tail = rng.choice(VARIANT_TAILS)
-        if tail in (" X", "ext8001") and kind != "mobile":
+        if tail in (" X", "ext8001", "-8001") and kind != "mobile":
             tail = " 已核对"  # (an extension follows a phone number; an ID's own check character may be an X)
-        out.append((f"{label}{written}{tail}", kind))
+        if rng.random() < 0.15:  # invisible format characters inside the number
+            written = "".join(c + (rng.choice(VARIANT_INVISIBLES) if c.isdigit() and rng.random() < 0.3 else "") for c in written)
+        lead = ""
+        if rng.random() < 0.25 and not (kind == "id_number" and len(number) == 15 and groups == (15,)):
+            # (a solid old ID needs its word right before it, so it gets no lead)
+            lead = rng.choice(VARIANT_LEADS).format(mobile=rng.choice(("1" + rng.choice("3456789") + digits(9),
+                                                                       "1" + rng.choice("3456789") + digits(1) + " " + digits(4) + " " + digits(4))))
+            label = label if len(number) == 15 else rng.choice(("", label))  # (an old ID needs its word)
+        line = f"{label}{lead}{written}{tail}"
+        if rng.random() < 0.08:  # URL-encoded, as a search link or a form's query string writes it
+            line = "https://example.org/s?q=" + quote_plus(line)
+        out.append((line, kind))
     return out
 
 
@@ -717,7 +928,9 @@ def lookalike_corpus(seed: int = 2, count: int = 1200) -> list[str]:
     """Lines with numbers that are not personal numbers but share their shape: random serials after serial words (some
     after a card word in an earlier clause or before the serial word), order numbers shaped like an ID (a 6-digit code,
     a real date, 4 digits), 15-digit merchant numbers, 19-digit order numbers starting with 4, drawing coordinates with
-    decimals, identifiers in code.  What the scanner reports here is a false alarm.
+    decimals, identifiers in code, serials with a card prefix and a valid Luhn check after serial words, business
+    registration numbers shaped like an old ID, single-letter codes (T1xx…) after 工单号 or SKU.  What the scanner
+    reports here is a false alarm.
 
     >>> len(lookalike_corpus(count=20))
     20
@@ -736,6 +949,14 @@ def lookalike_corpus(seed: int = 2, count: int = 1200) -> list[str]:
         lambda: f'<path d="M {digits(3)}.{digits(6)} {digits(3)}.{digits(3)} L {digits(2)}.{digits(5)} {digits(3)}.{digits(4)}"/>',
         lambda: f"{rng.choice(['user_', 'id_', 'sha=', 'v'])}{rng.choice('abcdef')}{digits(rng.randint(11, 18))}{rng.choice('abcdef')}",
         lambda: f"{rng.randint(2020, 2026)}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}{digits(9)} 时间戳",
+        # serial words right before serials shaped like Chinese cards (a card prefix and a valid Luhn check)
+        lambda: f"{rng.choice(['订单号 ', '流水号', '运单号：', '快递单号 ', 'SN:', 'SKU ', '交易参考号 ', 'Order No. '])}"
+                f"{(lambda p, n: _luhn_complete(p + digits(n - len(p) - 1)))(rng.choice(['622', '621', '602', '9558', '955', '4']), rng.choice((16, 19)))}",
+        # business registration numbers: 15 digits with a region code and a date-like middle, as an old ID has
+        lambda: f"{rng.choice(['营业执照注册号 ', '企业证件号码（营业执照注册号）', '注册号：', '商户ID ', '订单ID:'])}"
+                f"{rng.choice(sorted(REGIONS))}{digits(4)}{rng.randint(30, 99)}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}{digits(3)}",
+        # a single-letter code before a mobile-shaped number after a serial word
+        lambda: f"{rng.choice(['工单号 ', '工单号：', 'SKU ', '订单号 ', '单号'])}{rng.choice('TMVtmv')}1{rng.choice('3456789')}{digits(9)}",
     )
     return [makers[k % len(makers)]() for k in range(count)]
 
