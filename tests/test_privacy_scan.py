@@ -6,6 +6,7 @@ file itself scans clean.
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -279,13 +280,15 @@ def test_self_test_command_prints_the_figures(capsys):
 
 
 def test_grouped_numbers_inside_longer_runs_of_numbers_not_flagged():
-    # drawing coordinates and tables: four-digit groups in a long run of numbers are not card numbers unless they are
-    # one (session 34: a part of a run of groups in a card's shape is a candidate, so a card prefix and the Luhn check
-    # decide; they did not before)
+    # drawing coordinates and tables: groups in a long run of numbers are read as numbers only when the whole run reads as
+    # numbers written one after another (session 34: _partition); a run of figures that does not is left alone, even
+    # where a card or a mobile could be cut out of it
     card = card_number("622588", 16)
-    run = "M 1075 2566 C " + " ".join(wrong_check(card)[i:i + 4] for i in range(0, 16, 4)) + " 480 1152"
-    assert kinds(run) == []
-    assert kinds(run.replace(wrong_check(card)[12:], card[12:])) == ["card"]
+    grouped = " ".join(card[i:i + 4] for i in range(0, 16, 4))
+    for run in ("M 1075 2566 C " + " ".join(wrong_check(card)[i:i + 4] for i in range(0, 16, 4)) + " 480 1152",
+                f"M 1075 2566 C {grouped} 480 1152", "C 4691 1926 4173 1376 3482 960", "L 3616 2797 3482 2963 1325 3213"):
+        assert kinds(run) == [], run
+    assert kinds(f"{grouped} {MOBILE[:3]} {MOBILE[3:7]} {MOBILE[7:]}") == ["card", "mobile"]  # a card, then a mobile
     assert kinds(f"手机 {MOBILE} 2026 年") == ["mobile"]  # a solid number next to other numbers still counts
 
 
@@ -519,8 +522,11 @@ def test_self_test_prints_recall_on_random_variants_and_false_alarms_on_look_ali
     lines = lookalike_corpus()
     alarms = [kind for line in lines for kind, _ in scan_line(line)]
     # what chance allows: an ID-shaped order number with a real region code passes the check digit one time in eleven,
-    # a serial with a card prefix passes Luhn one time in ten; nothing else is flagged
-    assert len(alarms) <= 0.015 * len(lines) and "mobile" not in alarms, alarms
+    # a serial with a card prefix passes Luhn one time in ten, and a row of unlabelled figures may hold numbers that read
+    # as a mobile one after another (a mobile has no check digit: session 34 added such rows); nothing else is flagged
+    assert len(alarms) <= 0.015 * len(lines), alarms
+    figures = re.compile(r"(?:[MCLQ] |\| |[0-9])")
+    assert not [line for line in lines if not figures.match(line) and "mobile" in [k for k, _ in scan_line(line)]]
     assert not [line for line in lines if line.startswith(("<path", "user_", "id_", "sha=", "商户编号", "淘宝订单")) and scan_line(line)]
     assert main(["--self-test"]) == 0
     out = capsys.readouterr().out
@@ -636,7 +642,7 @@ def test_G_domestic_955_and_abc_103_cards_caught_without_a_word(prefix, length):
 def test_H_any_word_ending_in_card_and_accounts_are_card_words(lead):
     serial = card_number("4367", 19)  # a 19-digit number starting with 4 needs a card word
     assert kinds(lead + serial) == ["card"], lead
-    assert kinds(lead.rstrip("：  ") + "还款流水号 " + serial) == [], lead  # a serial word after it still cancels it
+    assert kinds(lead.rstrip("： ") + "还款流水号 " + serial) == [], lead  # a serial word after it still cancels it
 
 
 @pytest.mark.parametrize("text", [

@@ -48,12 +48,15 @@ brackets (``(1xx) xxxx-xxxx``).  Dots that group a number come two or more
 (``1xx.xxxx.xxxx``): a lone dot is a decimal point, whatever else parts the
 digits (``1838.683 6605``).  A date at the start of a run of digits (a call
 log's ``2026-03-02 1xx xxxx xxxx``) is read apart from the number after it; and
-any part of a longer run of digit groups that has the shape of one canonical way
-of writing a number (:data:`CANONICAL_GROUPS`: 3-4-4, 6-8-4, 4-4-4-4, 6-13 …) is a
-candidate too: a number after a time, a list number, a table's other column or
-another number (``21:30 1xx xxxx xxxx``, ``1. 1xx xxxx xxxx``), or before an
-extension (``1xxxxxxxxxx-8001``); such a part never cuts a decimal, and four
-groups of four next to another group of four are a window in a table, not a card.  A number
+a longer run of digit groups that reads as numbers written one after another,
+each in a canonical shape (:data:`CANONICAL_GROUPS`: 3-4-4, 6-8-4, 4-4-4-4, 6-13 …),
+after a short lead and before a short tail (:func:`_partition`), gives each of
+them as a candidate: a number after a time, a list number or a table's other
+column, two numbers in a row (``21:30 1xx xxxx xxxx``, ``1. 1xx xxxx xxxx``), or
+one before an extension (``1xxxxxxxxxx-8001``).  A run whose groups cannot all be
+read so (drawing coordinates, a table of figures) gives no part; a part never cuts
+a decimal, and four groups of four next to another group of four are a window in
+a table, not a card.  A number
 split over a line break (a line that ends in a digit, the next that starts with
 one) is found too, at its first line.  A line written URL-encoded (``%XX``
 escapes, or a ``+`` next to digits) is also read decoded.  Before matching, each line is
@@ -167,7 +170,8 @@ CARD_WORDS = re.compile(r"(卡\s*号|卡片号?|卡|账号|帐号|账户|帐户|
 #: the card word no longer speaks for it.
 #: A serial word right before the number (the last label word in its clause) names it too: it is not reported as any
 #: kind (订单号 62…、工单号 T1xx…、营业执照注册号 …).  "订单ID"、"商户ID" are serial words, not ID words.
-SERIAL_WORDS = re.compile(r"((?:订单|商户|商家|交易|流水|工单|用户|会员|设备|产品|商品)\s*id(?![a-z])|流水|订单|单号|编号|工单|交易号|序列号|批次|凭证|合同|参考号|注册号|执照|信用代码|运单|快递|"
+SERIAL_WORDS = re.compile(r"((?:订单|商户|商家|交易|流水|工单|用户|会员|设备|产品|商品)\s*id(?![a-z])|"
+                          r"流水|订单|单号|编号|工单|交易号|序列号|批次|凭证|合同|参考号|注册号|执照|信用代码|运单|快递|"
                           r"serial|order|ref|txn|trade|sku|(?<![a-z])sn(?![a-z]))", re.IGNORECASE)
 #: Words that say a number is a phone number (they, like card and ID words, undo a serial word before them).
 MOBILE_WORDS = re.compile(r"(手机|电话|联系|微信|致电|来电|拨打|tel|phone|mobile|(?<![a-z])mob(?![a-z])|cell|whatsapp|wechat|weixin|"
@@ -361,14 +365,74 @@ CANONICAL_GROUPS = frozenset({
 _CANONICAL_LONGEST = 20  # characters: 19 digits, or 18 and an X
 
 
+#: What may stand before the numbers of a token and be read apart: a list number, an age, a time's minutes, a date
+#: written solid (one group of at most 8 digits), or a month and day (two groups of at most 2).
+_LEAD_LONGEST = 8
+#: What may follow the last number of a token: an extension, a count (one group of at most 5 digits).
+_TAIL_LONGEST = 5
+
+
+def _partition(lengths: list[int], seps: list[str]) -> list[tuple[list[int], list[int]]]:
+    """The ways to read a token of several groups (their ``lengths``, and the separator after each) as numbers written one
+    after another: after an optional lead (:data:`_LEAD_LONGEST`), every group belongs to one part of a canonical shape
+    (:data:`CANONICAL_GROUPS`), but for an optional short tail (:data:`_TAIL_LONGEST`).  The first such reading, as
+    (first groups, end groups) of its parts; none when the token is one number, or when its groups cannot all be read so
+    (drawing coordinates, a table of figures: "4691 1926 4173 1376 3482 960" holds a 4-4-3 run that is no number).
+    A part never starts or ends at a lone dot (a decimal point).
+
+    >>> _partition([2, 3, 4, 4], [" ", " ", " ", ""])  # "30 1xx xxxx xxxx": a time's minutes, then a mobile
+    [([1], [4])]
+    >>> _partition([3, 4, 4, 3, 4, 4], ["-", "-", " ", "-", "-", ""])  # two mobiles in a row
+    [([0, 3], [3, 6])]
+    >>> _partition([4, 4, 4, 3, 4, 4, 4], [" "] * 6 + [""])  # coordinates: no 4-4-4 number, so no part at all
+    []
+    """
+    count = len(lengths)
+    if count < 2:
+        return []
+
+    def fits(i: int, j: int) -> bool:
+        size = sum(lengths[i:j])
+        if size > _CANONICAL_LONGEST or tuple(lengths[i:j]) not in CANONICAL_GROUPS:
+            return False
+        inner = seps[i:j - 1]
+        return seps[j - 1] != "." and (i == 0 or seps[i - 1] != ".") and inner.count(".") != 1
+
+    leads = [0]
+    if lengths[0] <= _LEAD_LONGEST and seps[0] != ".":
+        leads.append(1)
+    if count > 2 and lengths[0] <= 2 and lengths[1] <= 2 and seps[1] != ".":
+        leads.append(2)
+    ends = [count] + ([count - 1] if lengths[-1] <= _TAIL_LONGEST and seps[-2] != "." else [])
+    readings: list[tuple[list[int], list[int]]] = []
+    for lead in leads:
+        for end in ends:
+            # reach[k]: how the groups lead..k can be cut into canonical parts (the part that ends at k), or None
+            reach: dict[int, int] = {lead: lead}
+            for k in range(lead, end):
+                if k not in reach:
+                    continue
+                for j in range(k + 1, min(end, k + 6) + 1):
+                    if j not in reach and fits(k, j):
+                        reach[j] = k
+            if end in reach and end != lead:
+                first, stop, k = [], [], end
+                while k != lead:
+                    first.append(reach[k])
+                    stop.append(k)
+                    k = reach[k]
+                if (first, stop) != ([0], [count]):  # (the whole token as one number: a candidate of its own already)
+                    readings.append((first[::-1], stop[::-1]))
+    return readings
+
+
 def _chunks(token: str) -> list[tuple[int, str, tuple[int, ...]]]:
     """Candidate numbers in a token: (offset, text, group lengths) of the whole token, of the part after a date at its
     start, of each space-separated chunk that is one solid run of at least 11 digits (a mobile number followed by
-    " 2026年"), then of each contiguous run of its groups that has a canonical shape (:data:`CANONICAL_GROUPS`), the
-    longest first at each group: a number after a time, a list number or another number ("21:30 1xx xxxx xxxx",
-    "1. 1xx xxxx xxxx"), or before an extension ("1xxxxxxxxxx-8001").  A part never cuts a decimal: it neither starts
-    nor ends at a lone dot; and four groups of four with another group of four next to them are a window in a table or
-    a list of coordinates, not a card.  Linear in the length of the token: a part has at most 20 characters.
+    " 2026年"), then of each part of the readings of :func:`_partition` (the token read as numbers one after another,
+    after a short lead, before a short tail): a number after a time, a list number or another number ("21:30 1xx xxxx
+    xxxx", "1. 1xx xxxx xxxx"), or before an extension ("1xxxxxxxxxx-8001").  Four groups of four with another group of
+    four next to them are a window in a table or a list of coordinates, not a card.  Linear in the length of the token.
 
     >>> [(at, groups) for at, _, groups in _chunks("123 4567-8901")]
     [(0, (3, 4, 4))]
@@ -377,7 +441,7 @@ def _chunks(token: str) -> list[tuple[int, str, tuple[int, ...]]]:
     >>> [(at, groups) for at, _, groups in _chunks("2026 12345678901")]
     [(0, (4, 11)), (5, (11,)), (5, (11,))]
     >>> [(at, groups) for at, _, groups in _chunks("2026-03-02 123 4567 8901")]
-    [(0, (4, 2, 2, 3, 4, 4)), (11, (3, 4, 4)), (8, (2, 3, 4, 4)), (11, (3, 4, 4))]
+    [(0, (4, 2, 2, 3, 4, 4)), (11, (3, 4, 4))]
     >>> [(at, groups) for at, _, groups in _chunks("30 123 4567 8901 5")]
     [(0, (2, 3, 4, 4, 1)), (0, (2, 3, 4, 4)), (3, (3, 4, 4))]
     >>> [groups for _, _, groups in _chunks("1234 5678 9012 3456 7890")]  # no window of a uniform run of fours
@@ -406,26 +470,14 @@ def _chunks(token: str) -> list[tuple[int, str, tuple[int, ...]]]:
     starts.append(at)
     lengths.append(len(token) - at)
     seps.append("")
-    last = len(lengths) - 1
-    for i in range(last + 1):
-        if i and seps[i - 1] == ".":
-            continue  # the decimals of a number
+    for first, stop in _partition(lengths, seps):
         parts = []
-        size = 0
-        for j in range(i, last + 1):
-            size += lengths[j]
-            if size > _CANONICAL_LONGEST:
-                break
-            groups = tuple(lengths[i:j + 1])
-            if groups in CANONICAL_GROUPS and seps[j] != "." and (i or j != last):
-                if groups[:4] == (4, 4, 4, 4) and ((i and lengths[i - 1] == 4) or (j < last and lengths[j + 1] == 4)):
-                    continue  # a window in a longer run of four-digit groups (a table, coordinates): which one?
-                inner = seps[i:j]
-                if "." in inner and (inner.count(".") == 1 or all(part.count(".") == 1 for part in
-                                                                  re.split(r" +", token[starts[i]:starts[j] + lengths[j]]))):
-                    continue  # a lone dot (a decimal point), or decimals in a row (:func:`_grouped_candidate`)
-                parts.append((starts[i], token[starts[i]:starts[j] + lengths[j]], groups))
-        out += reversed(parts)
+        for i, j in zip(first, stop):
+            groups = tuple(lengths[i:j])
+            if groups[:4] == (4, 4, 4, 4) and ((i and lengths[i - 1] == 4) or (j < len(lengths) and lengths[j] == 4)):
+                continue  # a window in a longer run of four-digit groups (a table, coordinates): which one?
+            parts.append((starts[i], token[starts[i]:starts[j - 1] + lengths[j - 1]], groups))
+        out += parts
     return out
 
 
@@ -957,6 +1009,10 @@ def lookalike_corpus(seed: int = 2, count: int = 1200) -> list[str]:
                 f"{rng.choice(sorted(REGIONS))}{digits(4)}{rng.randint(30, 99)}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}{digits(3)}",
         # a single-letter code before a mobile-shaped number after a serial word
         lambda: f"{rng.choice(['工单号 ', '工单号：', 'SKU ', '订单号 ', '单号'])}{rng.choice('TMVtmv')}1{rng.choice('3456789')}{digits(9)}",
+        # no label at all: a drawing's whole-number coordinates, and a table row of figures
+        lambda: f"{rng.choice('MCLQ')} " + " ".join(str(rng.randint(0, 9999)) for _ in range(rng.randint(4, 8))),
+        lambda: "| " + " | ".join(str(rng.randint(0, 99999)) for _ in range(rng.randint(4, 10))) + " |",
+        lambda: " ".join(str(rng.randint(0, 99999)) for _ in range(rng.randint(4, 10))),
     )
     return [makers[k % len(makers)]() for k in range(count)]
 
