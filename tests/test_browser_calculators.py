@@ -329,3 +329,26 @@ def test_a_date_typed_digit_by_digit_is_computed_once_and_an_impossible_day_is_n
         assert "日期不完整或不存在" in field_error(page, name) and table(page) == [], name
         submit(page, {name: restored})
         assert field_error(page, name) == "" and len(table(page)) == 6
+
+
+def test_nothing_is_computed_while_an_input_method_is_composing(page, site_url):
+    # a tester's probe (session 34): pinyin on its way to 元 ("10000yuan") was computed on the pause, flashing an error
+    # and emptying the result; with the composition ended, the typed 元 is read as usual
+    open_ready(page, site_url, PLAN)
+    box = page.locator(".hb-calc")
+    submit(page, {"principal": "10000"})
+    expected = table(page)
+    before = int(box.get_attribute("data-computed"))
+    cdp = page.context.new_cdp_session(page)
+    page.locator(".hb-calc [name='principal']").click()
+    page.keyboard.press("End")
+    for typed in ("y", "yu", "yua", "yuan"):
+        cdp.send("Input.imeSetComposition", {"text": typed, "selectionStart": len(typed), "selectionEnd": len(typed)})
+        page.wait_for_timeout(120)
+    page.wait_for_timeout(1000)  # (a pause mid-composition: longer than the typing pause)
+    assert int(box.get_attribute("data-computed")) == before and field_error(page, "principal") == ""
+    assert table(page) == expected
+    cdp.send("Input.insertText", {"text": "元"})  # the candidate is chosen: the composition ends
+    page.wait_for_function(f"(b => Number(b.dataset.computed) > {before} && b.dataset.pending === '0')(document.querySelector('.hb-calc'))")
+    assert page.locator(".hb-calc [name='principal']").input_value() == "10000元"
+    assert field_error(page, "principal") == "" and table(page) == expected

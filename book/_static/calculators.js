@@ -94,8 +94,21 @@ function attach(box, call, profileJson) {
     select.dataset.fills = Array.from(names).join(" ");
     applyPreset(select);
   }
+  // While a Chinese input method is composing ("yuan" on its way to 元), the field holds pinyin: nothing is computed
+  // until the composition ends (no error flashes for "10000yuan", no alert is announced).
+  let composing = false;
+  form.addEventListener("compositionstart", () => {
+    composing = true;
+    clearTimeout(timer);
+    box.dataset.pending = "0";
+  });
+  form.addEventListener("compositionend", () => {
+    composing = false;
+    schedule(DEBOUNCE_MS);
+  });
   form.addEventListener("input", (event) => {
     if (event.target.tagName === "SELECT") return; // handled by "change"
+    if (composing || event.isComposing) return; // (compositionend schedules)
     schedule(DEBOUNCE_MS);
   });
   form.addEventListener("change", (event) => {
@@ -105,7 +118,8 @@ function attach(box, call, profileJson) {
     }
   });
   form.addEventListener("keydown", (event) => {
-    if (event.key === "Enter" && event.target.tagName === "INPUT") schedule(0);
+    // (an Enter that picks an input method's candidate is not the reader's Enter)
+    if (event.key === "Enter" && event.target.tagName === "INPUT" && !event.isComposing && event.keyCode !== 229) schedule(0);
   });
   // A date picker whose typed day cannot be read fires no "input" while its value stays empty (an empty optional
   // date typed as 02/30): a typed key there recomputes on the pause too, so the day is named, never silently dropped.
