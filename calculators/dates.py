@@ -59,6 +59,10 @@ def to_date(value: Any, field: str) -> date:
         day = value
     elif isinstance(value, str):
         typed = DATE_TEXT.fullmatch(value.strip())
+        if typed is None and re.fullmatch(r"[0-9]{5,}([-/])[0-9]{1,2}\1[0-9]{1,2}", value.strip()):
+            # a picker's year field typed on past four digits (20260-05-05): the year is out of range, not the format
+            raise CalculatorInputError(field, value, f"a date from {MIN_DATE} to {MAX_DATE} (a four-digit year)",
+                                       allowed_zh=f"{MIN_DATE} 至 {MAX_DATE} 之间的日期（年份四位）")
         if typed:
             year, month, dom = int(typed.group(1)), int(typed.group(3)), int(typed.group(4))
             if not MIN_DATE.year <= year <= MAX_DATE.year:  # (year 0 would crash date(); the range message says it all)

@@ -52,7 +52,7 @@ FIELD_LABELS_ZH: dict[str, str] = {
     "text": "话术文本",
     "rules": "规则配置",
     "preset": "预设费率",
-    "cells": "单元格数",
+    "columns": "列数",
 }
 
 

@@ -534,7 +534,9 @@ def test_a_day_the_calendar_lacks_is_named_not_called_a_format_error(typed, word
     assert payments.error_field == "payments" and all(word in payments.error_message for word in words)
 
 
-@pytest.mark.parametrize("typed", ["2026-W19-2", "20260505", "2026-05-05T00:00", "2026.05.05", "2026-05/05"])
+# (2026.05.05 was refused here until session 34; it is now read as 2026-05-05, as 2026年5月5日 is:
+# test_dates_written_the_common_chinese_ways_give_the_plain_figures)
+@pytest.mark.parametrize("typed", ["2026-W19-2", "20260505", "2026-05-05T00:00", "2026-05/05", "2026.05-05", "05.05.2026"])
 def test_other_date_forms_are_refused_with_the_format_not_read_as_another_day(typed):
     view = overdue_view({**OVERDUE_DEFAULTS, "statement_date": typed}, CMB)
     assert not view.ok and view.error_field == "statement_date" and "YYYY-MM-DD" in view.error_message
@@ -788,3 +790,48 @@ def test_a_payoff_past_the_date_range_is_named_under_the_statement_date():
         minimum_payment_payoff("10000", CMB, statement_date="2199-12-05")
     assert info.value.field == "statement_date" and "第 1 个月的下一账单日会超出可计算的日期范围" in info.value.message_zh
     assert minimum_payment_payoff("10000", CMB, statement_date="2026-05-05").months > 1
+
+
+# --- session 34: a tester's browser probe, round 2 (typed as an input method types) ----------------------------------
+
+
+@pytest.mark.parametrize(("typed", "mark"), [("10000元。", "。"), ("12000元，", ","), ("1,000,", ","), ("。1000", "。")])
+def test_punctuation_an_input_method_adds_is_named(typed, mark):
+    view = overdue_view({**OVERDUE_DEFAULTS, "statement_balance": typed}, CMB)
+    assert view.error_field == "statement_balance" and f"多了标点“{mark}”" in view.error_message, view.error_message
+    rate = plan_view({**PLAN_DEFAULTS, "monthly_fee_rate": "0.66%。"}, CMB)
+    assert "数字后面多了标点“。”" in rate.error_message
+
+
+def test_a_mathematical_minus_is_a_negative_amount_as_a_full_width_one_is():
+    minus, wide = (overdue_view({**OVERDUE_DEFAULTS, "statement_balance": typed}, CMB) for typed in ("\u221210000", "－10000"))
+    assert minus.error_field == wide.error_field == "statement_balance"
+    assert minus.error_message.split("。", 1)[1] == wide.error_message.split("。", 1)[1] and "范围 0.01 至" in minus.error_message
+
+
+@pytest.mark.parametrize("written", ["2026.5.20", "2026年5月20日", "2026 年 5 月 20 日", "2026年5月20号", "2026\u201305\u201320",
+                                     "2026\u201405\u201420"])
+def test_dates_written_the_common_chinese_ways_give_the_plain_figures(written):
+    from calculators.ui.rule_views import OVERDRAFT_DEFAULTS, conduct_view, overdraft_view
+    from procedures.rules import conduct_rules, overdraft_rules
+
+    plain = overdue_view({**OVERDUE_DEFAULTS, "payments": "2026-05-20 300"}, CMB)
+    typed = overdue_view({**OVERDUE_DEFAULTS, "payments": f"{written} 300"}, CMB)
+    assert typed.ok and typed.summary == plain.summary
+    due = re.sub(r"20(?=[^0-9]*$)", "22", written)  # (the same way of writing, for 2026-05-22)
+    field = overdue_view({**OVERDUE_DEFAULTS, "due_date": due}, CMB)
+    assert field.ok and field.html == overdue_view({**OVERDUE_DEFAULTS, "due_date": "2026-05-22"}, CMB).html, due
+    assert field.html != overdue_view(OVERDUE_DEFAULTS, CMB).html  # (the due date moved: the table did too)
+    line = "{} 22:30 电话 手机1 本人 接通 提醒 已录音"
+    assert conduct_view({"attempts": line.format(written)}, conduct_rules()).summary == conduct_view(
+        {"attempts": line.format("2026-05-20")}, conduct_rules()).summary
+    log = OVERDRAFT_DEFAULTS["collections"].replace("2026-03-20", written.replace("5", "3", 1).replace("05", "03"))
+    assert overdraft_view({**OVERDRAFT_DEFAULTS, "collections": log}, overdraft_rules()).summary == overdraft_view(
+        OVERDRAFT_DEFAULTS, overdraft_rules()).summary
+
+
+def test_a_date_without_its_year_and_a_five_digit_year_are_named():
+    short = overdue_view({**OVERDUE_DEFAULTS, "payments": "5月20日 300"}, CMB)
+    assert "日期写全年、月、日" in short.error_message
+    year = overdue_view({**OVERDUE_DEFAULTS, "statement_date": "20260-05-05"}, CMB)
+    assert year.error_field == "statement_date" and "1900-01-01 至 2199-12-31 之间的日期（年份四位）" in year.error_message

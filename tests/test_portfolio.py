@@ -234,7 +234,7 @@ def test_bad_csv_files():
         read_accounts(io.StringIO(""))
     with pytest.raises(CalculatorInputError, match=r"path_or_buffer=.*missing.csv' is not allowed: .*FileNotFoundError"):
         read_accounts("/nonexistent/missing.csv")
-    with pytest.raises(CalculatorInputError, match=r"^<buffer>, line 3 \(data row 2\): cells=11 is not allowed: no more cells than the header row"):
+    with pytest.raises(CalculatorInputError, match=r"^<buffer>, line 3 \(data row 2\): columns=11 is not allowed: no more cells than the header row"):
         read_accounts(io.StringIO(HEADER + GOOD + GOOD.strip() + ",extra\n"))
     empty = read_accounts(io.StringIO(HEADER))
     assert len(empty) == 0 and list(empty.columns) == list(FRAME_COLUMNS)
@@ -290,23 +290,23 @@ def test_scalar_cycle_reads_a_frame_row_with_numpy_integers():
 def test_a_trailing_comma_is_refused_by_row_not_shifted():
     # pandas took the first cell as the index and shifted the rest ("posting_date='1000.00' is not allowed").
     row = "A1,2026-05-05,2026-05-23,2026-06-05,2026-04-30,1000.00,100.00,0,,13"
-    expected = (r"^<buffer>, line 2 \(data row 1\): cells=11 is not allowed: no more cells than the header row, which has 10 "
+    expected = (r"^<buffer>, line 2 \(data row 1\): columns=11 is not allowed: no more cells than the header row, which has 10 "
                 r"\(a comma at the end of a line adds an empty cell\)$")
     with pytest.raises(CalculatorInputError, match=expected) as info:
         read_accounts(io.StringIO(HEADER + row + ",\n"))
-    assert info.value.field == "cells" and "行末的逗号" in info.value.message_zh
+    assert info.value.field == "columns" and "行末的逗号" in info.value.message_zh
     with pytest.raises(CalculatorInputError, match=expected):  # every line with a trailing comma
         read_accounts(io.StringIO(HEADER + row + ",\n" + row.replace("A1", "A2") + ",\n"))
-    with pytest.raises(CalculatorInputError, match=expected.replace("cells=11", "cells=12")):
+    with pytest.raises(CalculatorInputError, match=expected.replace("columns=11", "columns=12")):
         read_accounts(io.StringIO(HEADER + row + ",,\n"))
-    with pytest.raises(CalculatorInputError, match=r"^<buffer>, line 3 \(data row 2\): cells=11 is not allowed: no more cells"):
+    with pytest.raises(CalculatorInputError, match=r"^<buffer>, line 3 \(data row 2\): columns=11 is not allowed: no more cells"):
         read_accounts(io.StringIO(HEADER + row + "\n" + row.replace("A1", "A2") + ",\n"))
 
 
 def test_a_trailing_comma_in_a_dask_block_is_refused(tmp_path):
     path = tmp_path / "accounts.csv"
     path.write_text(HEADER + "A1,2026-05-05,2026-05-23,2026-06-05,2026-04-30,1000.00,100.00,0,,13,\n", encoding="utf-8")
-    with pytest.raises(CalculatorInputError, match=r"accounts.csv, block 0, data row 1 of the block: cells=11 is not allowed: "
+    with pytest.raises(CalculatorInputError, match=r"accounts.csv, block 0, data row 1 of the block: columns=11 is not allowed: "
                                                    r"no more cells than the header row, which has 10"):
         read_accounts_dask(str(path)).compute()
 

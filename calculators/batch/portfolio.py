@@ -700,11 +700,11 @@ def _read_text(source: Any, origin: str, blockwise: bool) -> pd.DataFrame:
         if not found:
             raise
         line, saw = int(found.group(2)), int(found.group(3))  # more than every row above it, so more than the header
-        raise CalculatorInputError("cells", saw, f"no more cells than the header row ({hint})",
+        raise CalculatorInputError("columns", saw, f"no more cells than the header row ({hint})",
                                    allowed_zh=f"单元格数不超过表头（{hint_zh}）", location=place(line - 1)) from None
     if not isinstance(text.index, pd.RangeIndex):  # the first data row had more cells than the header
         width = len(text.columns)
-        raise CalculatorInputError("cells", width + text.index.nlevels, f"no more cells than the header row, which has {width} ({hint})",
+        raise CalculatorInputError("columns", width + text.index.nlevels, f"no more cells than the header row, which has {width} ({hint})",
                                    allowed_zh=f"单元格数不超过表头的 {width} 个（{hint_zh}）", location=place(1))
     return text
 

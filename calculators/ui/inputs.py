@@ -25,7 +25,7 @@ import unicodedata
 
 from ..errors import CalculatorInputError
 
-__all__ = ["KINDS", "NOT_A_NUMBER", "normalize_number", "normalize_text"]
+__all__ = ["KINDS", "NOT_A_NUMBER", "normalize_date", "normalize_number", "normalize_text"]
 
 #: The field kinds :func:`normalize_number` knows, with the unit words each accepts.
 KINDS = ("amount", "integer", "percent")
@@ -60,7 +60,34 @@ def normalize_text(text: str) -> str:
     >>> normalize_text("1000²"), normalize_text("①②000")  # (not folded: rejected where a number is wanted)
     ('1000²', '①②000')
     """
-    return _FOLDED.sub(lambda found: unicodedata.normalize("NFKC", found.group()), text or "")
+    return _FOLDED.sub(lambda found: unicodedata.normalize("NFKC", found.group()), text or "").translate(_MINUS)
+
+
+#: Minus signs that are not the ASCII hyphen-minus (the mathematical minus of some input methods and word processors):
+#: read as "-", so that a negative amount gets the calculator's range message, as "－10000" does.
+_MINUS = str.maketrans({"\u2212": "-", "\u2796": "-", "\ufe63": "-"})
+#: Punctuation an input method adds after (or before) a value: named as what it is.
+_STRAY_PUNCTUATION = re.compile(r"^[。，、；;！!？?：:]+|[。，,、；;！!？?：:]+$")
+
+
+#: A date as people write it besides YYYY-MM-DD: 2026年5月20日 (or 号), 2026.5.20, and dashes other than the hyphen
+#: (2026–05–20, as word processors turn them).
+_WRITTEN_DATE = re.compile(r"([0-9]{4}) *(?:年 *([0-9]{1,2}) *月 *([0-9]{1,2}) *[日号]?|\.([0-9]{1,2})\.([0-9]{1,2})"
+                           r"|[\u2010-\u2015\u2212]([0-9]{1,2})[\u2010-\u2015\u2212]([0-9]{1,2}))")
+
+
+def normalize_date(text: str) -> str:
+    """``text`` as ``YYYY-M-D`` when the whole of it is a date written another common way, else ``text`` unchanged (the
+    date reader then names what is wrong).
+
+    >>> [normalize_date(t) for t in ("2026年5月20日", "2026 年 05 月 20 号", "2026.5.20", "2026–05–20", "2026-05-20", "5月20日")]
+    ['2026-5-20', '2026-05-20', '2026-5-20', '2026-05-20', '2026-05-20', '5月20日']
+    """
+    written = _WRITTEN_DATE.fullmatch(text.strip())
+    if not written:
+        return text
+    month, day = next((written.group(k), written.group(k + 1)) for k in (2, 4, 6) if written.group(k))
+    return f"{written.group(1)}-{month}-{day}"
 
 
 def _fail(field: str, typed: str, cause: str) -> CalculatorInputError:
@@ -123,6 +150,9 @@ def normalize_number(typed: str, field: str, kind: str) -> str:
 def _cause(text: str, kind: str) -> str:
     """Why ``text`` (already without an accepted unit) is not a number of this kind, in Chinese."""
     unit = _UNIT_NAMES[kind]
+    stray = _STRAY_PUNCTUATION.search(text)
+    if stray and re.search(r"[0-9]", text):  # "10000元。", "0.66%，": the input method's full stop or comma came along
+        return f"数字{'前' if stray.start() == 0 else '后'}面多了标点“{stray.group()}”：请删掉，只填数字"
     if not text:
         return f"只写了单位，没有数字：请填数字，例如 {'1000' if kind == 'amount' else '12' if kind == 'integer' else '0.66'}"
     if "%" in text:

@@ -22,7 +22,7 @@ from ..display import yuan
 from ..errors import CalculatorInputError
 from ..compliance.redline_model import default_model
 from ..compliance.redlines import Finding, RedlineRules, has_customer_turn, lint
-from .inputs import normalize_text
+from .inputs import normalize_date, normalize_text
 from .views import CJK, View, field_error, read_inputs
 
 __all__ = [
@@ -76,9 +76,13 @@ _QUOTED_LINE = 40
 
 
 def _words(line: str) -> list[str]:
+    written = re.match(r"[0-9]{4} *年 *[0-9]{1,2} *月 *[0-9]{1,2} *[日号]?", line.strip())  # (a date written with spaces)
+    if written:
+        line = normalize_date(written.group()) + " " + line.strip()[written.end():]
     words = [word for word in _SEPARATORS.split(line.strip()) if word]
-    joined = _JOINED_TIME.fullmatch(words[0]) if words else None
-    return [joined.group(1), joined.group(2), *words[1:]] if joined else words
+    if words:
+        words[0] = normalize_date(words[0])  # (2026.3.2, 2026年3月2日: the date as the readers take it)
+    return words
 
 
 def _quote(line: str) -> str:
@@ -111,6 +115,9 @@ def parse_attempts(text: str) -> list[dict[str, Any]]:
     for index, line in enumerate(rows):
         field = f"attempts[{index}]"
         words = _words(line)
+        joined = _JOINED_TIME.fullmatch(words[0]) if words else None  # (the API's 2026-03-02T22:00: a date and a time)
+        if joined:
+            words = [normalize_date(joined.group(1)), joined.group(2), *words[1:]]
         if len(words) < 7:
             raise CalculatorInputError(field, line, "date time channel method person answered content [flags]",
                                        allowed_zh=f"第 {index + 1} 行{_quote(line)}只有 {len(words)} 项；每行须依次写：日期 时间 渠道 "

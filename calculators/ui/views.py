@@ -16,14 +16,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any, Mapping
 
-from ..dates import to_date
+from ..dates import DATE_TEXT, to_date
 from ..display import percent, yuan
 from ..errors import CalculatorInputError
 from ..fees import minimum_payment
 from ..installments import installment_plan
 from ..projection import overdue_projection
 from ..terms import Terms
-from .inputs import NOT_A_NUMBER, normalize_number, normalize_text
+from .inputs import NOT_A_NUMBER, normalize_date, normalize_number, normalize_text
 
 __all__ = [
     "View", "OVERDUE_FIELDS", "PLAN_FIELDS", "OVERDUE_DEFAULTS", "PLAN_DEFAULTS", "plan_defaults", "OVERDUE_KINDS", "PLAN_KINDS",
@@ -95,7 +95,7 @@ def read_inputs(inputs: Mapping[str, Any], kinds: Mapping[str, str]) -> dict[str
     out = {}
     for name, value in inputs.items():
         text = "" if value is None else str(value)
-        out[name] = normalize_number(text, name, kinds[name]) if name in kinds else normalize_text(text).strip()
+        out[name] = normalize_number(text, name, kinds[name]) if name in kinds else normalize_date(normalize_text(text).strip())
     return out
 
 
@@ -217,10 +217,15 @@ def parse_payments(text: str) -> list[tuple[str, str]]:
         if not line:
             continue  # (blank lines are not counted: payments[k] is the k-th payment, as the calculator numbers them)
         number = len(payments) + 1
+        written = re.match(r"[0-9]{4} *年 *[0-9]{1,2} *月 *[0-9]{1,2} *[日号]?", line)  # (a date written with spaces in it)
+        if written:
+            line = normalize_date(written.group()) + " " + line[written.end():].lstrip()
         parts = re.fullmatch(r"(\S+?)[\s,]+(\S.*)", line)
-        if not parts or not re.fullmatch(r"[0-9]{4}([-/])[0-9]{1,2}\1[0-9]{1,2}", parts.group(1)):
+        if parts:
+            parts = re.fullmatch(r"(\S+?)[\s,]+(\S.*)", normalize_date(parts.group(1)) + " " + parts.group(2))
+        if not parts or not DATE_TEXT.fullmatch(parts.group(1)):
             raise CalculatorInputError(f"payments[{number - 1}]", line, "one payment per line: YYYY-MM-DD amount",
-                                       allowed_zh="每行一笔：日期 金额，例如 2026-05-20 300")
+                                       allowed_zh="每行一笔：日期 金额，例如 2026-05-20 300（日期写全年、月、日）")
         try:
             amount = normalize_number(parts.group(2), f"payments[{number - 1}]", "amount")
         except CalculatorInputError as exc:
