@@ -292,8 +292,8 @@ def _input(step_key: dict[str, Any], dom: str) -> str:
         return (f'<fieldset aria-describedby="{dom}"><legend>你的做法</legend>' + "".join(
             f'<label><input type="radio" value="{letter}" name="answer" data-exercise="{ident}"> {letter}</label>'
             for letter in step_key["options"]) + "</fieldset>")
-    label, hint = {"say": ("你会怎么说", ""), "figure": ("你的答案（元）", ' placeholder="例如 40.00"'),
-                   "plan": ("你建议的期数", ' placeholder="例如 24"')}[step_key["kind"]]  # say: the prompt above says it
+    label, hint = {"say": ("你会怎么说", ""), "figure": ("你的答案（元）", ' placeholder="例如 40.00" inputmode="decimal"'),
+                   "plan": ("你建议的期数", ' placeholder="例如 24" inputmode="numeric"')}[step_key["kind"]]  # say: the prompt says it
     return (f'<label>{label}<input type="text"{hint} data-exercise="{ident}" '
             f'aria-describedby="{dom}"></label>')
 

@@ -179,3 +179,22 @@ def test_make_class_summary_prints_the_table_and_no_python_warning(tmp_path):
                           text=True, timeout=300)
     assert done.returncode == 0 and "共 1 份记录。" in done.stdout, done.stderr
     assert "Warning" not in done.stderr and "sys.modules" not in done.stderr, done.stderr
+
+
+def test_an_exercise_answer_is_read_as_the_calculators_read_the_same_typing():
+    # a tester's browser probe (session 34): "-40" and "40.001" were graded "不对" where the calculators refuse them,
+    # and an empty answer said "您填的是“”"
+    from calculators.ui.practice import grade
+
+    key = {"id": "fee", "kind": "compute", "unit": "amount", "value": "40.00", "shown": "40.00 元", "solution": "<p>…</p>"}
+    assert grade(key, "").error_message.startswith("你的答案：尚未填写。")
+    for typed in ("-40", "40.001"):
+        view = grade(key, typed)
+        assert not view.ok and "最多两位小数" in view.error_message, typed
+    assert grade(key, "４０．００元").summary["verdict"] == "correct"
+    rate = {"id": "apr", "kind": "compute", "unit": "percent", "value": "0.1431", "shown": "14.31%", "solution": "<p>…</p>"}
+    assert "不小于 0 的百分数" in grade(rate, "-14.31").error_message and grade(rate, "14.31%").summary["verdict"] == "correct"
+    spot = {"id": "s", "kind": "spot", "count": 4, "lines": [1, 3], "shown": "第 1 条、第 3 条", "solution": "<p>…</p>"}
+    assert grade(spot, "").error_message.startswith("你的答案：尚未填写。")
+    wrong = grade(spot, "1,2,3")
+    assert "你的答案是 第 1 条、第 2 条、第 3 条；正确答案是 第 1 条、第 3 条" in wrong.html

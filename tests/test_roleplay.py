@@ -133,3 +133,30 @@ def test_a_bad_case_file_is_reported_with_file_and_line(tmp_path):
     with pytest.raises(ProcedureFileError) as error:
         roleplay.load_path(other / "cannot-pay.yml")
     assert "steps.4.stage" in str(error.value)
+
+
+def test_role_play_answers_are_read_as_the_calculators_and_the_rewrite_box_read_them():
+    # a tester's browser probe (session 34): an empty answer said "您填的是“”", a 3-decimal amount was graded and echoed,
+    # an English sentence was graded as a script, and the debrief doubled its full stops
+    key = KEYS["emotional-customer"]
+    figure = next(s for s in key["steps"] if s["kind"] == "figure")
+    assert grade_step(key, figure["id"], "", CONTEXT).error_message.startswith("你的回答：尚未填写。")
+    for typed in ("1000.001", "-40"):
+        view = grade_step(key, figure["id"], typed, CONTEXT)
+        assert not view.ok and "最多两位小数" in view.error_message, typed
+    say = next(s for s in key["steps"] if s["kind"] == "say")
+    english = grade_step(key, say["id"], "Hello, please pay.", CONTEXT)
+    assert not english.ok and "用中文写出" in english.error_message
+    for case_id, case in KEYS.items():
+        answers = {s["id"]: right(s) for s in case["steps"]}
+        half = {s["id"]: wrong(s) for s in case["steps"]}
+        for view in (debrief(case, answers, CONTEXT), debrief(case, half, CONTEXT)):
+            assert "。。" not in view.html, case_id
+
+
+def test_role_play_number_fields_bring_up_the_number_keyboard():
+    for case in roleplay.cases():
+        page = roleplay.case_markdown(case)
+        for kind, mode in (("figure", "decimal"), ("plan", "numeric")):
+            if any(s["kind"] == kind for s in KEYS[case.id]["steps"]):
+                assert f'inputmode="{mode}"' in page, (case.id, kind)

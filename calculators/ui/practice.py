@@ -35,6 +35,7 @@ from ..compliance.redlines import RedlineRules
 from ..compliance.redlines import lint as lint_script
 from ..delinquency import M_BUCKETS
 from ..errors import CalculatorInputError
+from ..money import to_amount
 from .inputs import normalize_number, normalize_text
 from .views import View, typed_error
 
@@ -95,6 +96,10 @@ def _compute(key: Mapping[str, Any], typed: str) -> tuple[bool, str]:
         number = Decimal(plain)
     except InvalidOperation:  # pragma: no cover - normalize_number only returns plain decimals
         raise CalculatorInputError("answer", typed, "a number", allowed_zh="请填一个数字") from None
+    if unit != "percent":  # an amount is read as the calculators read one: not negative, to the fen ("40.001" is no answer)
+        to_amount(plain, "answer")
+    elif number < 0:
+        raise CalculatorInputError("answer", typed, "a percentage ≥ 0", allowed_zh="不小于 0 的百分数")
     if unit == "percent":  # the key is a fraction; an answer to two decimals of a percent is right
         return abs(number - value * 100) <= Decimal("0.005"), f"{plain}%"
     return number == value, f"{plain} 元"
@@ -112,7 +117,7 @@ def _spot(key: Mapping[str, Any], typed: str) -> tuple[bool, str]:
     chosen = parse_lines(typed, int(key["count"]))
     if not chosen:
         raise CalculatorInputError("answer", typed, "attempt numbers", allowed_zh="请至少选一条记录")
-    return chosen == sorted(key["lines"]), ",".join(map(str, chosen))
+    return chosen == sorted(key["lines"]), "、".join(f"第 {n} 条" for n in chosen)  # (as the key's answer is shown)
 
 
 _GRADERS = {"compute": _compute, "choice": _choice, "spot": _spot}

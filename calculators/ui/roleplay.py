@@ -34,12 +34,13 @@ from decimal import Decimal
 from typing import Any, Mapping
 
 from ..errors import CalculatorInputError
+from ..money import to_amount
 from .inputs import normalize_number, normalize_text
 from ..installments import negotiated_plan
 from ..compliance.redlines import RedlineRules
 from ..compliance.redlines import lint as lint_script
 from ..terms import Terms
-from .views import View
+from .views import CJK, View, typed_error
 
 __all__ = ["PracticeContext", "ROLEPLAY_FIELDS", "grade_step", "debrief", "roleplay_view"]
 
@@ -62,8 +63,10 @@ class PracticeContext:
         return cls(Terms.from_dict(data["terms"], origin="profile.json"), RedlineRules.from_dict(data["redlines"]))
 
 
-def _error(typed: str, allowed: str) -> View:
-    return View(error_field="answer", error_message=f"你的回答：您填的是“{typed}”。允许：{allowed}。")
+def _error(typed: str, error: CalculatorInputError) -> View:
+    """The error under the answer, in the forms' words (:func:`calculators.ui.views.typed_error`: an empty answer is
+    "尚未填写", a long one quoted by its start)."""
+    return View(error_field="answer", error_message=typed_error("你的回答", typed, error))
 
 
 def _choose(step: Mapping[str, Any], typed: str, _context: PracticeContext) -> tuple[bool, str, list[str]]:
@@ -76,8 +79,9 @@ def _choose(step: Mapping[str, Any], typed: str, _context: PracticeContext) -> t
 
 def _say(step: Mapping[str, Any], typed: str, context: PracticeContext) -> tuple[bool, str, list[str]]:
     text = normalize_text(typed).strip()
-    if len(text) < 4:
-        raise CalculatorInputError("answer", typed, "a sentence", allowed_zh="写出你会对客户说的完整的话（至少 4 个字）")
+    if len(text) < 4 or not CJK.search(text):  # ("Hello": the checker reads Chinese only, as the rewrite box says)
+        raise CalculatorInputError("answer", typed, "a sentence in Chinese",
+                                   allowed_zh="用中文写出你会对客户说的完整的话（至少 4 个字）")
     notes = [f"红线：“{f.text}”属于{f.name}（{f.rule}）" for f in lint_script(text, context.redlines)]
     for group in step.get("mention", []):
         if not any(word in text for word in group["words"]):
@@ -89,6 +93,7 @@ def _figure(step: Mapping[str, Any], typed: str, _context: PracticeContext) -> t
     plain = normalize_number(typed, "answer", "amount")
     if not plain:
         raise CalculatorInputError("answer", typed, "an amount", allowed_zh="请填一个金额（元），例如 40.00")
+    to_amount(plain, "answer")  # (read as the calculators read an amount: not negative, to the fen)
     right = Decimal(plain) == Decimal(step["value"])
     return right, f"{plain} 元", [] if right else [f"计算器的结果是 {step['shown']}"]
 
@@ -156,7 +161,7 @@ def grade_step(case: Mapping[str, Any], step_id: str, typed: str, context: Pract
     try:
         right, answer, notes = _KINDS[step["kind"]](step, typed, context)
     except CalculatorInputError as error:
-        return _error(str(error.value), error.allowed_zh)
+        return _error(str(error.value), error)
     items = "".join(f"<li>{html.escape(n)}</li>" for n in notes)
     head = "<p><b>✔ 做得对。</b></p>" if right else "<p><b>✘ 这样不妥。</b>可以修改后再次提交。</p>"
     body = (head + (f"<ul>{items}</ul>" if items else "") + f"<p><b>参考做法：</b>{html.escape(step['model'])}</p>"
@@ -183,10 +188,10 @@ def debrief(case: Mapping[str, Any], answers: Mapping[str, str], context: Practi
             continue
         view = grade_step(case, step["id"], typed, context)
         if view.ok and view.summary["verdict"] == "correct":
-            good.append(f"<li>{line}：{html.escape(view.summary['answer'])}。{rule}</li>")
+            good.append(f"<li>{line}：{html.escape(view.summary['answer'].rstrip('。'))}。{rule}</li>")
         else:
-            why = "回答无法识别" if not view.ok else html.escape(view.summary["answer"])
-            bad.append(f"<li>{line}：{why}。参考做法：{html.escape(step['model'])}。{rule}</li>")
+            why = "回答无法识别" if not view.ok else html.escape(view.summary["answer"].rstrip("。"))
+            bad.append(f"<li>{line}：{why}。参考做法：{html.escape(step['model'].rstrip('。'))}。{rule}</li>")
     parts = [f"<p><b>复盘：{html.escape(case.get('title', case['id']))}</b>（{len(good)} / {len(case['steps'])} 步做得对）</p>"]
     parts.append("<p>做得好的：</p><ul>" + ("".join(good) or "<li>暂无</li>") + "</ul>")
     parts.append("<p>越线或不妥的：</p><ul>" + ("".join(bad) or "<li>没有</li>") + "</ul>")

@@ -142,9 +142,12 @@ def typed_error(label: str, typed: str, exc: CalculatorInputError) -> str:
 
     >>> typed_error("你的答案", "abc", CalculatorInputError("answer", "abc", "M0–M7", allowed_zh="M0 至 M7 之一"))
     '你的答案：您填的是“abc”。允许：M0 至 M7 之一。'
+    >>> typed_error("你的答案", " ", CalculatorInputError("answer", " ", "a number", allowed_zh="请填一个数字"))
+    '你的答案：尚未填写。允许：请填一个数字。'
     """
     rule = exc.allowed_zh if names_its_cause(exc) else "允许：" + exc.allowed_zh
-    return f"{label}：您填的是“{_quoted(typed)}”。{rule}。".replace("。。", "。")
+    shown = f"您填的是“{_quoted(typed)}”。" if typed.strip() else "尚未填写。"  # (as form_message says it)
+    return f"{label}：{shown}{rule}。".replace("。。", "。")
 
 
 def form_message(exc: CalculatorInputError, fields: Mapping[str, tuple[str, str, str]], inputs: Mapping[str, Any],
