@@ -356,6 +356,7 @@ class Terms:
                                      allowed_zh="含 code、issuer、label、currency 和 values 的映射", location=where())
         _no_unknown_keys(data, (*IDENTITY_KEYS, "values"), "", where, ())
         header = _identity(data, where)
+        _known_tokens(header, where)
         values = data.get("values")
         if not isinstance(values, Mapping):
             raise CalculatorInputError("values", values, "a mapping of value names to {value, source, effective, confidence}",
@@ -448,6 +449,29 @@ def _before_earliest(terms: Terms, name: str, earliest: date | None, date_field:
 
 #: The most decimal places a profile's number may have (the bundled rates have at most 5).
 MAX_DECIMAL_PLACES = 12
+
+
+#: A placeholder in a profile's texts (``⟦late_fee_rate⟧``, ``⟦late_fee:3000⟧``), filled when a page is built.
+_TOKEN = re.compile(r"⟦([^⟦⟧]*)⟧")
+
+
+def _known_tokens(header: Mapping[str, Any], where: Any) -> None:
+    """Refuse a placeholder in the header's texts that no page can fill (a misspelt ``⟦isuer⟧`` used to pass
+    ``make check-data`` and fail the build in a page, far from the profile's line).  The identity tokens are filled by
+    :func:`calculators.issuer.identity` already; what is left must name a value (:data:`FIELD_SPECS`), ``late_fee_bounds``
+    or ``late_fee:N``."""
+    known = sorted({spec.name for spec in FIELD_SPECS} | {"late_fee_bounds"})
+    for key, text in header.items():
+        if not isinstance(text, str):
+            continue
+        for token in _TOKEN.finditer(text):
+            name = token.group(1)
+            if name in known or re.fullmatch(r"late_fee:[0-9]+(?:\.[0-9]{1,2})?", name):
+                continue
+            raise CalculatorInputError(key, token.group(), "a known placeholder: ⟦issuer⟧, ⟦issuer_short⟧, ⟦hotline⟧, "
+                                       "⟦hotlines⟧, ⟦app⟧, ⟦late_fee:N⟧ or a value's name: " + ", ".join(known),
+                                       allowed_zh="已知的占位符：⟦issuer⟧、⟦issuer_short⟧、⟦hotline⟧、⟦hotlines⟧、⟦app⟧、"
+                                                  "⟦late_fee:N⟧ 或取值名：" + "、".join(known), location=where(key))
 
 
 def _convert(spec: FieldSpec, raw: Any, where: str) -> Any:
@@ -566,9 +590,12 @@ def _entries(spec: FieldSpec, raw: Any, where: Any) -> tuple[Dated, ...]:
     for index, item in enumerate(items):
         path = ("values", name, index) if dated else ("values", name)
         label = f"values.{name}" + (f"[{index}]" if dated else "")
+        if isinstance(item, Mapping):  # a misspelt key ("valu") is named first: it is why "value" is missing
+            _no_unknown_keys(item, _ENTRY_KEYS, f"{label}.", where, path)
         if not isinstance(item, Mapping) or "value" not in item:
-            raise CalculatorInputError(label, item, shape, allowed_zh=shape_zh, location=where(*path))
-        _no_unknown_keys(item, _ENTRY_KEYS, f"{label}.", where, path)
+            shown = f"{label}.value" if isinstance(item, Mapping) else label
+            raise CalculatorInputError(shown, "(missing)" if isinstance(item, Mapping) else item, shape, allowed_zh=shape_zh,
+                                       location=where(*path))
         try:
             value = _convert(spec, item["value"], f"{label}.value")
         except CalculatorInputError as err:  # name the file and line of the value, as for every other error

@@ -8,13 +8,28 @@ path, or a folder of profiles; ``make check-data PROFILE=path``).  A bad file is
 
 from __future__ import annotations
 
+import os
+import re
 import sys
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 from calculators.errors import CalculatorInputError
-from calculators.terms import PROFILE_DIR, Terms
+from calculators.terms import PROFILE_DIR, PROFILE_ENV, Terms
 
-from . import ProcedureFileError, validate_all
+from . import ProcedureFileError, exercises, roleplay, situations, validate_all
+
+
+def _profile_path(name_or_path: str) -> Path:
+    """The file a profile name or path names, looked up as :func:`calculators.terms.load_terms` looks it up: a bundled
+    name first (a file of that name in the working folder does not hide it), then any path.
+
+    >>> _profile_path("cmb") == PROFILE_DIR / "cmb.yml", _profile_path("my/bank.yml")
+    (True, PosixPath('my/bank.yml'))
+    """
+    bundled = PROFILE_DIR / f"{name_or_path}.yml"
+    return bundled if re.fullmatch(r"[a-z0-9_-]+", name_or_path) and bundled.is_file() else Path(name_or_path)
 
 
 def check_profile(name_or_path: str) -> str | None:
@@ -30,8 +45,9 @@ def check_profile(name_or_path: str) -> str | None:
     """
     from calculators.datafile import read_yaml, yaml_error_line
 
-    bundled = "/" not in name_or_path and not name_or_path.endswith((".yml", ".yaml")) and not Path(name_or_path).is_file()
-    path = PROFILE_DIR / f"{name_or_path}.yml" if bundled else Path(name_or_path)  # (any existing file, as load_terms)
+    path = _profile_path(name_or_path)
+    if path.is_dir():
+        return f"{name_or_path}: no profiles found in this folder (profiles are *.yml or *.yaml files)"
     if not path.is_file():
         return f"{name_or_path}: no such file (give a bundled profile name or the path of a profile YAML file)"
     try:
@@ -61,7 +77,7 @@ def _given(arg: str) -> list[str]:
     if not folder.is_dir():
         return [arg]
     found = sorted(str(p) for p in folder.iterdir() if p.suffix in (".yml", ".yaml") and p.is_file())
-    return found or [arg]  # (check_profile reports it: no such file)
+    return found or [arg]  # (check_profile reports it: no profiles in this folder)
 
 
 def main(argv: list[str]) -> int:
@@ -69,22 +85,48 @@ def main(argv: list[str]) -> int:
     if any(arg in ("-h", "--help") for arg in argv):
         print(__doc__.strip())
         return 0
-    profiles = [p.stem for p in sorted(PROFILE_DIR.glob("*.yml"))] + [path for a in argv if a.strip() for path in _given(a)]
-    problems = [problem for problem in map(check_profile, dict.fromkeys(profiles)) if problem]
+    named = [p.stem for p in sorted(PROFILE_DIR.glob("*.yml"))] + [path for a in argv if a.strip() for path in _given(a)]
+    # one check per file, whatever it was called ("cmb" and calculators/profiles/cmb.yml are one profile)
+    profiles = list({_profile_path(name).resolve(): name for name in reversed(named)}.values())[::-1]
+    problems = [problem for problem in map(check_profile, profiles) if problem]
     if problems:
         print("profiles: invalid\n" + "\n".join(problems), file=sys.stderr)
         return 1
-    try:
-        count = validate_all()
-    except ProcedureFileError as error:
-        print(f"procedures: invalid\n{error}", file=sys.stderr)
-        return 1
-    except CalculatorInputError as error:  # e.g. an exercise that names a profile or figure that does not load
-        print(f"procedures: invalid\n{error}", file=sys.stderr)
-        return 1
-    print(f"procedures: {count} files valid, all cross-references resolve; profiles: {len(dict.fromkeys(profiles))} valid "
-          f"({', '.join(dict.fromkeys(profiles))})")
+    # the knowledge base is checked with the profile the build uses; with a folder given (make check-data
+    # PROFILE=folder), with each profile in it, since any of them may be the one a build uses
+    selected = os.environ.get(PROFILE_ENV, "").strip()
+    builds = _given(selected) if selected and Path(selected).is_dir() else [selected]
+    count = 0
+    for build in builds:
+        for loaded in (exercises.load_path, roleplay.load_path, situations._handbook):  # (they check figures with the profile)
+            loaded.cache_clear()
+        try:
+            with _profile_env(build):
+                count = validate_all()
+        except (ProcedureFileError, CalculatorInputError) as error:  # (an exercise whose figure the profile cannot give)
+            with_profile = f" (with profile {build})" if len(builds) > 1 else ""
+            print(f"procedures: invalid{with_profile}\n{error}", file=sys.stderr)
+            return 1
+    print(f"procedures: {count} files valid, all cross-references resolve; profiles: {len(profiles)} valid "
+          f"({', '.join(profiles)})")
     return 0
+
+
+@contextmanager
+def _profile_env(profile: str) -> Iterator[None]:
+    """``$HANDBOOK_PROFILE`` set to ``profile`` (unset if empty) while the knowledge base is checked."""
+    before = os.environ.get(PROFILE_ENV)
+    if profile:
+        os.environ[PROFILE_ENV] = profile
+    else:
+        os.environ.pop(PROFILE_ENV, None)
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(PROFILE_ENV, None)
+        else:
+            os.environ[PROFILE_ENV] = before
 
 
 if __name__ == "__main__":

@@ -449,6 +449,25 @@ def _formatted(kind: str, value: Any) -> str:
     return str(value)
 
 
+def profile_args(exercise: ComputeExercise, terms: Terms) -> dict[str, Any]:
+    """The exercise's arguments as ``terms`` can take them: a negotiated plan's periods at most the profile's longest term
+    (``negotiated_max_periods``), so that an example written for 36 periods reads "24 期" for a bank whose plans end at
+    24, as the calculators' own example does (:func:`calculators.ui.views.plan_defaults`).  The question shows the
+    periods used.  Nothing else is changed.
+
+    >>> from dataclasses import replace
+    >>> from calculators import load_terms
+    >>> ex = ComputeExercise(kind="compute", id="x", title="t", function="negotiated_plan", ask="first_payment",
+    ...                      question="分 {periods} 期", args={"principal": "36000.00", "periods": 36})
+    >>> profile_args(ex, load_terms("cmb"))["periods"], profile_args(ex, replace(load_terms("cmb"), negotiated_max_periods=24))["periods"]
+    (36, 24)
+    """
+    args = dict(exercise.args)
+    if exercise.function == "negotiated_plan" and isinstance(args.get("periods"), int):
+        args["periods"] = min(args["periods"], terms.negotiated_max_periods)
+    return args
+
+
 def question_text(exercise: ComputeExercise, terms: Terms | None = None) -> str:
     """The question with its placeholders filled from the arguments (amounts in yuan, dates as 月/日, rates in %).
 
@@ -463,12 +482,12 @@ def question_text(exercise: ComputeExercise, terms: Terms | None = None) -> str:
     """
     terms = handbook_terms() if terms is None else terms
     spec = FUNCTIONS[exercise.function]
-    values = {name: _formatted(spec.args[name], value) for name, value in exercise.args.items()}
+    values = {name: _formatted(spec.args[name], value) for name, value in profile_args(exercise, terms).items()}
     return exercise.question.format(issuer=terms.issuer, **values)
 
 
 def _call(exercise: ComputeExercise, terms: Terms) -> Any:
-    a = dict(exercise.args)
+    a = profile_args(exercise, terms)
     for name in ("purchases", "payments"):
         if name in a:
             a[name] = _dated(a[name])
@@ -690,7 +709,7 @@ def solve(exercise: ComputeExercise, terms: Terms | None = None) -> Solution:
     terms = handbook_terms() if terms is None else terms
     result = _call(exercise, terms)
     value = _quantity(exercise, result)
-    lines, worked = _WORK[exercise.function](dict(exercise.args), terms, result)
+    lines, worked = _WORK[exercise.function](profile_args(exercise, terms), terms, result)
     if isinstance(worked, dict):
         worked = worked[exercise.ask]
     return Solution(value, _shown(exercise.ask, value), tuple(lines), worked)

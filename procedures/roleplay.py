@@ -175,7 +175,9 @@ def step_problems(case: Case, step: Step, terms: Terms | None = None) -> list[st
         except Exception as error:  # noqa: BLE001 - the calculators' input error
             found.append(f"the calculator rejects the arguments: {error}")
     elif _model_periods(step, terms) is None:
-        found.append(f"no plan of at most {terms.negotiated_max_periods} periods fits afford={step.afford}")
+        found.append(f"no plan of at most {terms.negotiated_max_periods} periods fits afford={step.afford} (profile "
+                     f"{terms.code} ends negotiated plans at {terms.negotiated_max_periods} periods: raise afford or lower "
+                     "the debt in this case for it)")
     return [f"{step.id}: {p}" for p in found]
 
 

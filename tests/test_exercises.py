@@ -368,3 +368,22 @@ def test_every_compute_exercise_has_an_independently_stated_answer_for_the_defau
     missing = [(chapter, item.id) for chapter in ex.CHAPTERS for item in ex.load(chapter).exercises
                if item.kind == "compute" and "cmb" not in (item.expected or {})]
     assert missing == []
+
+
+def test_a_negotiated_plan_example_follows_a_profile_whose_plans_are_shorter():
+    # a trainer's probe (session 34): a profile with negotiated_max_periods 24 failed the build on the 36-period examples
+    from dataclasses import replace as _replace
+
+    from calculators import load_terms, negotiated_plan
+    from procedures import exercises as ex
+
+    short = _replace(load_terms("cmb"), negotiated_max_periods=24)
+    plans = [e for chapter in ex.CHAPTERS for e in ex.load(chapter).exercises
+             if getattr(e, "function", "") == "negotiated_plan" and e.args.get("periods", 0) > 24]
+    assert plans  # (the bundled examples use more than 24 periods)
+    for exercise in plans:
+        solved = ex.solve(exercise, short)
+        args = {k: v for k, v in exercise.args.items() if k not in ("principal", "periods")}
+        plan = negotiated_plan(exercise.args["principal"], 24, short, **args)
+        assert exercise.ask == "first_payment" and solved.value == plan.rows[0].payment, exercise.id
+        assert "24 期" in ex.question_text(exercise, short) and f"{exercise.args['periods']} 期" not in ex.question_text(exercise, short)

@@ -144,9 +144,9 @@ def test_check_data_reports_a_bad_profile_without_a_traceback(tmp_path, case):
     elif case == "missing":
         path = tmp_path / "nothing.yml"
         expected = f"{path}: no such file"
-    elif case == "directory":
+    elif case == "directory":  # (a folder without profiles: said so, session 34; it was "no such file")
         path = tmp_path
-        expected = f"{path}: no such file"
+        expected = f"{path}: no profiles found in this folder"
     elif case == "nested-aliases":  # ("billion laughs": each level repeats the one before 9 times; it used to hang)
         levels = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"] + [f"a{k}: &a{k} [{', '.join([f'*a{k - 1}'] * 9)}]" for k in range(1, 10)]
         path.write_text(text + "\n".join(levels) + "\n", encoding="utf-8")
@@ -224,7 +224,7 @@ def test_check_data_takes_a_folder_of_profiles(tmp_path):
     empty = tmp_path / "empty"
     empty.mkdir()
     done = _check_data(str(empty))
-    assert done.returncode == 1 and "no such file" in done.stderr
+    assert done.returncode == 1 and "no profiles found in this folder" in done.stderr
 
 
 def test_a_rate_written_as_a_percent_is_told_how_to_write_it(tmp_path):
@@ -334,3 +334,67 @@ def test_a_rate_written_as_a_decimal_percent_is_told_how_to_write_it(tmp_path):
     done = _check_data(str(path))
     assert done.returncode == 1 and "installment_rates.value[3]=0.90 is not allowed" in done.stderr
     assert "0.90 % is written 0.009" in done.stderr and "Decimal(" not in done.stderr, done.stderr
+
+
+# --- session 34: make check-data PROFILE=folder, names and files, duplicates --------------------------------------------
+
+
+def test_make_check_data_with_a_folder_of_valid_profiles_passes_and_checks_the_pages_with_each(tmp_path):
+    # a tester's probe (session 34): the folder went into HANDBOOK_PROFILE and the exercises read it as one profile
+    text = (PROFILE_DIR / "cmb.yml").read_text(encoding="utf-8")
+    (tmp_path / "mybank.yml").write_text(text.replace("code: cmb", "code: mybank"), encoding="utf-8")
+    (tmp_path / "other.yml").write_text(text.replace("code: cmb", "code: other"), encoding="utf-8")
+    done = subprocess.run(["make", "--no-print-directory", "check-data", f"PROFILE={tmp_path}"], cwd=ROOT, capture_output=True,
+                          text=True, timeout=600)
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    assert str(tmp_path / "mybank.yml") in done.stdout and str(tmp_path / "other.yml") in done.stdout
+    # one profile in the folder that the knowledge base's examples cannot use is named with that profile
+    other = text.replace("code: cmb", "code: other")
+    start = other.index("value:", other.index("negotiated_max_periods:"))
+    (tmp_path / "other.yml").write_text(other[:start] + "value: 24" + other[other.index("\n", start):], encoding="utf-8")
+    done = subprocess.run(["make", "--no-print-directory", "check-data", f"PROFILE={tmp_path}"], cwd=ROOT, capture_output=True,
+                          text=True, timeout=600)
+    assert done.returncode != 0 and f"(with profile {tmp_path / 'other.yml'})" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_bundled_name_is_looked_up_as_load_terms_looks_it_up_and_each_file_is_checked_once(tmp_path, monkeypatch, capsys):
+    # a reviewer's finds (session 34): a broken file named "icbc" in the working folder hid the bundled profile, and the
+    # bundled profiles given again as a folder were checked (and reported) twice
+    import procedures.__main__ as check
+
+    (tmp_path / "icbc").write_text("code: [\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert check.check_profile("icbc") is None  # the bundled profile, as load_terms("icbc") reads
+    monkeypatch.chdir(ROOT)
+    folder = tmp_path / "profiles"
+    folder.mkdir()
+    for name in bundled_profiles():
+        (folder / f"{name}.yml").write_text((PROFILE_DIR / f"{name}.yml").read_text(encoding="utf-8"), encoding="utf-8")
+    (folder / "cmb.yml").write_text("code: cmb\nissuer: [\n", encoding="utf-8")
+    monkeypatch.setattr(check, "PROFILE_DIR", folder)
+    assert check.main([str(folder)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("invalid YAML") == 1, err  # ("cmb" and profiles/cmb.yml are one file: reported once)
+
+
+def test_a_misspelt_placeholder_in_a_profile_text_is_refused_at_its_line(tmp_path):
+    # a trainer's probe (session 34): footer "⟦isuer⟧…" passed check-data, then failed the build in a page with a traceback
+    text = (PROFILE_DIR / "cmb.yml").read_text(encoding="utf-8")
+    start = text.index("footer:")
+    line = text[:start].count("\n") + 1
+    path = tmp_path / "token.yml"
+    path.write_text(text[:start] + "footer: ⟦isuer⟧数字仅供培训\n" + text[text.index("\n", start) + 1:], encoding="utf-8")
+    done = _check_data(str(path))
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert f"{path}:{line}: footer='⟦isuer⟧' is not allowed: a known placeholder" in done.stderr, done.stderr
+    path.write_text(text[:start] + "footer: ⟦issuer⟧培训用，违约金 ⟦late_fee_rate⟧、⟦late_fee:3000⟧ 元\n" + text[text.index("\n", start) + 1:],
+                    encoding="utf-8")
+    assert load_terms(path).footer.startswith("招商银行培训用，违约金 ⟦late_fee_rate⟧")  # (value tokens: filled by the pages)
+
+
+def test_a_misspelt_value_key_is_named_not_the_whole_entry(tmp_path):
+    # a trainer's probe (session 34): daily_rate: {valu: …} printed the whole mapping with its reprs
+    path, line = _bad_profile(tmp_path, "  daily_rate:\n    - value: 0.0005\n", "  daily_rate:\n    - valu: 0.0005\n")
+    done = _check_data(str(path))
+    assert done.returncode == 1 and "values.daily_rate[0].valu='valu' is not allowed: one of the known keys: value, source" in done.stderr
+    assert "Decimal(" not in done.stderr and "datetime" not in done.stderr
