@@ -352,3 +352,20 @@ def test_nothing_is_computed_while_an_input_method_is_composing(page, site_url):
     page.wait_for_function(f"(b => Number(b.dataset.computed) > {before} && b.dataset.pending === '0')(document.querySelector('.hb-calc'))")
     assert page.locator(".hb-calc [name='principal']").input_value() == "10000元"
     assert field_error(page, "principal") == "" and table(page) == expected
+
+
+def test_a_printed_calculator_shows_the_inputs_of_its_figures_and_no_result_while_an_input_is_wrong(page, site_url):
+    # a tester's probe (session 34): a page printed after typing showed the figures without their inputs, and one printed
+    # with an error printed "请先更正上面标红的输入" while the red marks were not on paper
+    open_ready(page, site_url, OVERDUE)
+    submit(page, {"minimum_due": "2,000", "payments": "2026-05-20 1,500"})
+    page.emulate_media(media="print")
+    box = page.locator(".hb-calc")
+    before = box.evaluate("b => getComputedStyle(b, '::before').content")
+    assert "按以下输入算出的结果" in before and "最低还款额（元）：2,000" in before and "2026-05-20 1,500" in before, before
+    assert box.locator(".hb-result").evaluate("r => getComputedStyle(r).display") != "none"
+    page.emulate_media(media="screen")
+    submit(page, {"minimum_due": "1000块"})
+    page.emulate_media(media="print")
+    assert "输入有误、没有结果" in box.evaluate("b => getComputedStyle(b, '::before').content")
+    assert box.locator(".hb-result").evaluate("r => getComputedStyle(r).display") == "none"

@@ -127,8 +127,9 @@ def test_make_commands_in_sequence(tmp_path):
     fourth = make(project, "book", "PROFILE=my-bank.yml")
     assert passed(fourth), output(fourth)[-5000:]
     assert "以下以 示例城市商业银行 的配置为例" in example(project) and "最低 10.00 元" in example(project)
-    assert "元分 10 期，每期手续费率 0.7" in example(project) and "0.66%" not in example(project)
-    assert "本配置未提供公开费率" not in example(project)
+    rules_page = text(project, "book/calc/rules.html")
+    assert "元分 10 期，每期手续费率 0.7%（历史公开费率" in rules_page and "0.66%" not in rules_page
+    assert "本配置未提供公开费率" not in rules_page
     in_force = "    - value: 10.00\n      source: 招商银行违约金最低"  # the late_fee_min entry in force today
     edited = custom.read_text(encoding="utf-8").replace(in_force, in_force.replace("10.00", "20.00"))
     assert edited != custom.read_text(encoding="utf-8")

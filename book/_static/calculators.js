@@ -57,11 +57,22 @@ function attach(box, call, profileJson) {
     if (out.ok) {
       result.innerHTML = out.html;
       result.classList.remove("hb-stale");
+      // A page printed now shows the inputs these figures come from (print.css), not the build's example text.
+      const typed = [];
+      for (const field of form.elements) {
+        if (!field.name || field.type === "hidden") continue;
+        const label = (form.querySelector(`label[for="${field.id}"]`)?.textContent || field.name).split("（每行")[0].trim();
+        const value = field.tagName === "SELECT" ? (field.selectedOptions[0]?.textContent || "") : field.value.trim();
+        typed.push(`${label}：${value.replace(/\s*\n\s*/g, "；") || "（空）"}`);
+      }
+      box.dataset.printInputs = typed.join("　");
+      box.dataset.printed = "result";
       for (const [field, message] of out.warnings || []) if (warnings[field]) warnings[field].textContent = message;
     } else {
       (errors[out.field] || Object.values(errors)[0]).textContent = out.message;
       form.elements[out.field]?.setAttribute("aria-invalid", "true");
       result.innerHTML = "<p><i>请先更正上面标红的输入。</i></p>";
+      box.dataset.printed = "error";
     }
     const elapsed = performance.now() - started;
     window.hbCalculators.lastComputeMs = elapsed;
