@@ -199,3 +199,32 @@ def test_an_empty_box_or_text_without_chinese_is_not_reported_as_checked_and_cle
         assert view.ok and "未找到可检查的中文文字" in view.html and "未发现越过红线" not in view.html, foreign
     clean = lint_view({**LINT_DEFAULTS, "text": "您好，请问是王先生本人吗？"}, redlines())
     assert "未发现越过红线的表述" in clean.html and "不是合规审核结论" in clean.html
+
+
+@pytest.mark.parametrize("segmented", [
+    "今天 再 不 还 钱 ， 我们 就 把 情况 告诉您 的 单位 和 家人 。",
+    "半夜 三点 我 准时 给 你 打电话 ， 你别 想 睡 。",
+    "我们 会 去 你家 找 你 父母 要钱 。",
+    "你 这种 老赖 就是 社会 的 垃圾 。",
+    "不 还 钱 就 把 你 的 照片 发到 朋友圈 。",
+    "今天 再不 还钱 ， 我们 就 把 情况 告诉 您的 单位 和 家人 。",
+    "小心我 揍 你",
+    "我们 不会 上门 ， 也 不会 联系 您 的 单位 。",
+    "您好 ， 请问 是 王先生 本人 吗 ？",
+])
+def test_a_line_segmented_word_by_word_gets_the_findings_of_the_line(segmented):
+    # a tester's probe (session 34): speech-to-text output, a space between words, lost its rule findings (spaces read
+    # as commas); the segmentations are jieba's (jieba.cut), and two written by hand
+    rules = redlines()
+    plain = segmented.replace(" ", "")
+    found = lint(segmented, rules)
+    assert [f.category for f in found] == [f.category for f in lint(plain, rules)]
+    for f in found:
+        assert segmented[f.span[0]:f.span[1]] == f.text and f.text.replace(" ", "") in plain
+
+
+def test_spaces_that_part_clauses_are_still_clause_marks():
+    # (long pieces between the spaces: not words but clauses; "不会 上门" stays negated either way)
+    rules = redlines()
+    assert lint("您好 我是招行的 请问是李女士吗", rules) == []
+    assert [f.category for f in lint("我们已经核实过了 明天就去你家 堵你", rules)] == [f.category for f in lint("我们已经核实过了，明天就去你家，堵你", rules)]

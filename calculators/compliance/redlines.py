@@ -1855,13 +1855,58 @@ _SPACED_OUT = re.compile(r"(?:[\u3400-\u9fff][ \u3000]){3,}[\u3400-\u9fff]")
 _SPACED_OUT_SPACE = re.compile(r"[ \u3000](?=[\u3400-\u9fff][ \u3000][\u3400-\u9fff][ \u3000][\u3400-\u9fff])")
 
 
-def _spaced_out(text: str) -> bool:
-    """Whether ``text`` holds a run of :data:`_SPACED_OUT`.
+#: Short Chinese words each set apart by one space, three or more of them ("今天 再不 还钱", "小心我 揍 你"): text segmented
+#: word by word, as speech-to-text transcripts give it; read without the spaces when its words are short (:func:`_word_runs`).
+_WORD_SPACED = re.compile(r"(?:[\u3400-\u9fff]{1,4}[ \u3000]){2,}[\u3400-\u9fff]{1,4}(?![\u3400-\u9fff])")
+#: Where a word-spaced run may start: a space between Chinese characters, another space within reach (found at C speed;
+#: most text has no space between Chinese characters at all).
+_WORD_SPACED_SPACE = re.compile(r"[ \u3000](?=[\u3400-\u9fff]{1,4}[ \u3000][\u3400-\u9fff])")
+#: The longest mean word length of a run read as segmented text: spaces that part clauses ("您好 我是招行的 请问是李女士吗")
+#: part longer pieces and stay clause marks (:func:`clause_view`).
+_WORD_MEAN = 2.5
 
-    >>> _spaced_out("今 天 再 不 还"), _spaced_out("提醒一下哈 逾期会上征信的"), _spaced_out("a 天 再 不")  # (three: not enough)
-    (True, False, False)
+
+def _word_runs(text: str) -> list[tuple[int, int]]:
+    """The spans of the word-spaced runs of ``text`` (:data:`_WORD_SPACED`) whose words are short (mean at most
+    :data:`_WORD_MEAN` characters).
+
+    >>> text = "今天 再不 还钱 ， 我们 就 把 情况 告诉 您的 单位 和 家人 。"
+    >>> [text[s:e] for s, e in _word_runs(text)]
+    ['今天 再不 还钱', '我们 就 把 情况 告诉 您的 单位 和 家人']
+    >>> _word_runs("您好 我是招行的 请问是李女士吗"), _word_runs("我们不会 上门")
+    ([], [])
     """
-    return any(m.start() and "\u3400" <= text[m.start() - 1] <= "\u9fff" for m in _SPACED_OUT_SPACE.finditer(text))
+    runs: list[tuple[int, int]] = []
+    reach = 0  # (where the last run ended: a space inside it starts no other)
+    for space in _WORD_SPACED_SPACE.finditer(text):  # (the space first: found at C speed; most text has none)
+        at = space.start()
+        if at < reach or not at or not "\u3400" <= text[at - 1] <= "\u9fff":
+            continue
+        start = at - 1  # the first word of the run ends at this space: find where it starts (at most 4 characters back)
+        while start > 0 and at - start < 5 and "\u3400" <= text[start - 1] <= "\u9fff":
+            start -= 1
+        if start and "\u3400" <= text[start - 1] <= "\u9fff":
+            continue  # a word of more than 4 characters: this space parts clauses, not words
+        match = _WORD_SPACED.match(text, start)
+        if match is None:
+            continue
+        words = match.group().split()
+        if sum(map(len, words)) / len(words) <= _WORD_MEAN:
+            runs.append(match.span())
+        reach = match.end()
+    return runs
+
+
+def _spaced_out(text: str) -> bool:
+    """Whether ``text`` holds a run of :data:`_SPACED_OUT`, or a word-spaced run (:func:`_word_runs`).
+
+    >>> _spaced_out("今 天 再 不 还"), _spaced_out("提醒一下哈 逾期会上征信的"), _spaced_out("a 天 再")  # (two words: not enough)
+    (True, False, False)
+    >>> _spaced_out("小心我 揍 你"), _spaced_out("您好 我是招行的 请问是李女士吗")
+    (True, False)
+    """
+    return (any(m.start() and "\u3400" <= text[m.start() - 1] <= "\u9fff" for m in _SPACED_OUT_SPACE.finditer(text))
+            or bool(_word_runs(text)))
 
 
 def _lint_spaced_out(text: str, rules: RedlineRules, model: LintModel | None) -> list[Finding]:
@@ -1876,6 +1921,7 @@ def _lint_spaced_out(text: str, rules: RedlineRules, model: LintModel | None) ->
     ['坐 牢']
     """
     dropped = {m.start() + k for m in _SPACED_OUT.finditer(text) for k in range(1, m.end() - m.start(), 2)}
+    dropped.update(k for start, end in _word_runs(text) for k in range(start, end) if text[k] in " \u3000")
     origin = [i for i in range(len(text)) if i not in dropped]  # (each character of the compact text: where it was)
     out = []
     for finding in lint("".join(text[i] for i in origin), rules, model):
