@@ -56,6 +56,21 @@ class Tool:
         """The form's starting values for ``context`` (the profile or rules the tool runs on)."""
         return self.adapt(context) if self.adapt is not None and context is not None else self.defaults
 
+    def hint_for(self, name: str, context: Any) -> str:
+        """Field ``name``'s hint for ``context``: a hint that quotes the general example value quotes this profile's
+        instead ("例如 0.66" reads "例如 0.72" for a bank whose example rate is 0.72).
+
+        >>> from dataclasses import replace
+        >>> from decimal import Decimal
+        >>> from calculators import load_terms
+        >>> short = replace(load_terms("cmb"), installment_max_periods=6, installment_rates={6: Decimal("0.0072")})
+        >>> TOOLS["plan"].hint_for("monthly_fee_rate", load_terms("cmb")), TOOLS["plan"].hint_for("monthly_fee_rate", short)
+        ('百分数，例如 0.66 或 0.66%', '百分数，例如 0.72 或 0.72%')
+        """
+        hint = self.fields[name][2]
+        general, own = self.defaults.get(name, ""), self.defaults_for(context).get(name, "")
+        return hint.replace(general, own) if general and own and general != own and general in hint else hint
+
 
 def _terms_from_dict(data: Any) -> Terms:
     return Terms.from_dict(data, origin="profile.json")
@@ -104,8 +119,9 @@ def form_html(kind: str, context: Any = None, defaults: Mapping[str, str] | None
     context = load_context(kind) if context is None else context
     values = {**tool.defaults_for(context), **(defaults or {})}
     controls = []
-    for name, (label, input_type, hint) in tool.fields.items():
+    for name, (label, input_type, _hint) in tool.fields.items():
         value = html.escape(values.get(name, ""))
+        hint = tool.hint_for(name, context)
         ident = f"hb-{kind}-{name}"
         # The error and warning texts sit under the field, outside the <label>, linked to the control.
         common = f'name="{name}" id="{ident}" aria-describedby="{ident}-error {ident}-warning"'

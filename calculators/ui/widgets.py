@@ -95,8 +95,9 @@ class ToolWidget:
             self._filling = False
 
     def _control(self, name: str, spec: tuple[str, str, str]) -> w.Widget:
-        label, kind, hint = spec
+        label, kind, _hint = spec
         value = self.defaults.get(name, "")
+        hint = self.tool.hint_for(name, self.context)  # (the profile's own example value, as the site form's)
         style = {"description_width": "initial"}
         if kind == "date":
             return w.DatePicker(description=label, value=date.fromisoformat(value) if value else None, style=style)
