@@ -41,7 +41,8 @@ LOG = sphinx_logging.getLogger(__name__)
 SEARCH_JS = "hb-search.js"
 
 # A figure, optionally with a unit: 22:00, 0.05%, 60 期, 5 年, 30 天 (the same expression is in hb-search.js).
-NUMBER = re.compile(r"(\d+(?:[.:：]\d+)*)\s*(%|％|个月|期|天|日|年|元|次|倍|点|时)?")
+# An amount may be grouped with commas (50,000.00 元): read as one number, without them.
+NUMBER = re.compile(r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:[.:：]\d+)*)\s*(%|％|个月|期|天|日|年|元|次|倍|点|时)?")
 
 # The query splitter Sphinx puts into language_data.js: hb-search.js's segmenter once it is loaded.
 JS_SPLITTER = r"""
@@ -62,11 +63,23 @@ def number_terms(text: str) -> list[str]:
     ['22:00', '8:00', '60期', '0.5%', '5年']
     >>> number_terms("晚上 22 点以后，投诉打 12378")
     ['22:00', '#12378']
+
+    An amount is also indexed as people type it (a query is read by the same expression, commas dropped): "不低于
+    50,000.00 元" is found by ``50,000.00``, ``50000元``, ``50,000`` or ``50000``.
+
+    >>> number_terms("不低于 50,000.00 元")
+    ['50000.00元', '50000.00', '50000元', '#50000']
     """
     terms = []
     for match in NUMBER.finditer(text):
-        number = match.group(1).replace("：", ":")
+        number = match.group(1).replace("：", ":").replace(",", "")
         unit = (match.group(2) or "").replace("％", "%")
+        if unit == "元" or "," in match.group(1):  # an amount: its other written forms too
+            whole = number[:-3] if number.endswith(".00") else number if number.isdigit() else ""
+            variants = [number + unit, number] + ([whole + unit] if whole and unit else []) + (
+                ["#" + whole] if len(whole) >= 5 else [])
+            terms.extend(dict.fromkeys(term for term in variants if term and not term.isdigit()))
+            continue
         if unit in ("点", "时"):
             if number.isdigit() and int(number) <= 24:
                 terms.append(f"{number}:00")

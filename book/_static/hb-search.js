@@ -12,12 +12,12 @@
   const freq = data.freq;
   const logTotal = Math.log(data.total);
   const stop = new Set(data.stop);
-  const NUMBER = /(\d+(?:[.:：]\d+)*)\s*(%|％|个月|期|天|日|年|元|次|倍|点|时)?/g;
+  const NUMBER = /(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:[.:：]\d+)*)\s*(%|％|个月|期|天|日|年|元|次|倍|点|时)?/g;
 
   function numberTerms(text) {
     const terms = [];
     for (const m of text.matchAll(NUMBER)) {
-      const number = m[1].replace("：", ":");
+      const number = m[1].replace("：", ":").replaceAll(",", ""); // (50,000 is 50000, as the index has amounts)
       const unit = (m[2] || "").replace("％", "%");
       const whole = /^\d+$/.test(number);
       if (unit === "点" || unit === "时") {
