@@ -122,14 +122,17 @@ def test_make_commands_in_sequence(tmp_path):
     source = (project / "calculators" / "profiles" / "cmb.yml").read_text(encoding="utf-8")
     # (with no published rate for 12 periods: the rules page's example takes the published term nearest 12, as the
     # calculator does; a trainer's probe, session 34, saw CMB's 0.66 % called "本配置未提供公开费率")
-    assert "12: 0.0066, " in source
-    custom.write_text(source.replace("issuer: 招商银行", "issuer: 示例城市商业银行").replace("12: 0.0066, ", ""), encoding="utf-8")
+    assert "12: 0.0066, " in source and "  due_days_after_statement:\n    value: 18\n" in source
+    # (and a due date 20 days after the statement date: the worked examples take it, as the calculator's form does)
+    custom.write_text(source.replace("issuer: 招商银行", "issuer: 示例城市商业银行").replace("12: 0.0066, ", "").replace(
+        "  due_days_after_statement:\n    value: 18\n", "  due_days_after_statement:\n    value: 20\n"), encoding="utf-8")
     fourth = make(project, "book", "PROFILE=my-bank.yml")
     assert passed(fourth), output(fourth)[-5000:]
     assert "以下以 示例城市商业银行 的配置为例" in example(project) and "最低 10.00 元" in example(project)
     rules_page = text(project, "book/calc/rules.html")
     assert "元分 10 期，每期手续费率 0.7%（历史公开费率" in rules_page and "0.66%" not in rules_page
     assert "本配置未提供公开费率" not in rules_page
+    assert "到期还款日 5 月 25 日，5 月 25 日还了 100 元" in rules_page and "5 月 23 日" not in rules_page
     in_force = "    - value: 10.00\n      source: 招商银行违约金最低"  # the late_fee_min entry in force today
     edited = custom.read_text(encoding="utf-8").replace(in_force, in_force.replace("10.00", "20.00"))
     assert edited != custom.read_text(encoding="utf-8")

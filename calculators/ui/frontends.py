@@ -34,7 +34,8 @@ from .rule_views import (
     lint_view,
     overdraft_view,
 )
-from .views import OVERDUE_DEFAULTS, OVERDUE_FIELDS, PLAN_DEFAULTS, PLAN_FIELDS, View, overdue_view, plan_defaults, plan_view, preset_fill
+from .views import (OVERDUE_DEFAULTS, OVERDUE_FIELDS, PLAN_DEFAULTS, PLAN_FIELDS, View, overdue_defaults, overdue_view,
+                    plan_defaults, plan_view, preset_fill)
 
 __all__ = ["Tool", "TOOLS", "load_context", "contexts_for_browser", "form_html", "browser_call"]
 
@@ -78,7 +79,7 @@ def _terms_from_dict(data: Any) -> Terms:
 
 TOOLS: dict[str, Tool] = {
     tool.kind: tool for tool in (
-        Tool("overdue", "逾期费用计算器", OVERDUE_FIELDS, OVERDUE_DEFAULTS, overdue_view, "terms", _terms_from_dict),
+        Tool("overdue", "逾期费用计算器", OVERDUE_FIELDS, OVERDUE_DEFAULTS, overdue_view, "terms", _terms_from_dict, overdue_defaults),
         Tool("plan", "还款方案计算器", PLAN_FIELDS, PLAN_DEFAULTS, plan_view, "terms", _terms_from_dict, plan_defaults),
         Tool("conduct", "联系计划合规检查", CONDUCT_FIELDS, CONDUCT_DEFAULTS, conduct_view, "conduct", ConductRules.from_dict),
         Tool("overdraft", "恶意透支风险节点核对", OVERDRAFT_FIELDS, OVERDRAFT_DEFAULTS, overdraft_view, "overdraft", OverdraftRules.from_dict),

@@ -26,7 +26,7 @@ from ..terms import Terms
 from .inputs import NOT_A_NUMBER, normalize_date, normalize_number, normalize_text
 
 __all__ = [
-    "View", "OVERDUE_FIELDS", "PLAN_FIELDS", "OVERDUE_DEFAULTS", "PLAN_DEFAULTS", "plan_defaults", "OVERDUE_KINDS", "PLAN_KINDS",
+    "View", "OVERDUE_FIELDS", "PLAN_FIELDS", "OVERDUE_DEFAULTS", "PLAN_DEFAULTS", "overdue_defaults", "plan_defaults", "OVERDUE_KINDS", "PLAN_KINDS",
     "read_inputs", "form_message", "parse_payments", "overdue_view", "plan_view", "preset_fill",
 ]
 
@@ -355,6 +355,28 @@ def preset_fill(preset: str, terms: Terms) -> dict[str, str]:
     """
     periods = int(preset)
     return {"periods": str(periods), "monthly_fee_rate": _percent_text(terms.installment_rates[periods])}
+
+
+def overdue_defaults(terms: Terms) -> dict[str, str]:
+    """:data:`OVERDUE_DEFAULTS` for this profile: the due date is the profile's number of days after the statement date,
+    and the minimum payment the profile's minimum for the balance (a bank whose due date is 20 days on and whose minimum
+    is 8 % reads 5 月 25 日 and 800.00, not another bank's 5 月 23 日 and 1,000).
+
+    >>> from calculators import load_terms
+    >>> from dataclasses import replace
+    >>> overdue_defaults(load_terms("cmb")) == OVERDUE_DEFAULTS
+    True
+    >>> other = replace(load_terms("cmb"), due_days_after_statement=20, min_payment_general_ratio=Decimal("0.08"))
+    >>> overdue_defaults(other)["due_date"], overdue_defaults(other)["minimum_due"]
+    ('2026-05-25', '800')
+    """
+    from datetime import date, timedelta
+
+    statement = date.fromisoformat(OVERDUE_DEFAULTS["statement_date"])
+    t = terms.at(statement)
+    minimum = minimum_payment(OVERDUE_DEFAULTS["statement_balance"], t)
+    return {**OVERDUE_DEFAULTS, "due_date": (statement + timedelta(days=t.due_days_after_statement)).isoformat(),
+            "minimum_due": f"{minimum:f}".rstrip("0").rstrip(".") if "." in f"{minimum:f}" else f"{minimum:f}"}
 
 
 def plan_defaults(terms: Terms) -> dict[str, str]:
