@@ -164,13 +164,18 @@ def test_check_data_reports_a_bad_profile_without_a_traceback(tmp_path, case):
     assert expected in done.stderr, done.stderr
 
 
-def test_check_data_reports_a_broken_bundled_profile(tmp_path, monkeypatch, capsys):
-    import procedures.__main__ as check
-
-    folder = tmp_path / "profiles"
+def _bundled_copies(folder: Path) -> Path:
+    """A new folder holding a copy of every bundled profile."""
     folder.mkdir()
     for name in bundled_profiles():
         (folder / f"{name}.yml").write_text((PROFILE_DIR / f"{name}.yml").read_text(encoding="utf-8"), encoding="utf-8")
+    return folder
+
+
+def test_check_data_reports_a_broken_bundled_profile(tmp_path, monkeypatch, capsys):
+    import procedures.__main__ as check
+
+    folder = _bundled_copies(tmp_path / "profiles")
     (folder / "broken.yml").write_text("code: broken\nissuer: [\n", encoding="utf-8")
     monkeypatch.setattr(check, "PROFILE_DIR", folder)
     assert check.main([]) == 1
@@ -366,10 +371,7 @@ def test_a_bundled_name_is_looked_up_as_load_terms_looks_it_up_and_each_file_is_
     monkeypatch.chdir(tmp_path)
     assert check.check_profile("icbc") is None  # the bundled profile, as load_terms("icbc") reads
     monkeypatch.chdir(ROOT)
-    folder = tmp_path / "profiles"
-    folder.mkdir()
-    for name in bundled_profiles():
-        (folder / f"{name}.yml").write_text((PROFILE_DIR / f"{name}.yml").read_text(encoding="utf-8"), encoding="utf-8")
+    folder = _bundled_copies(tmp_path / "profiles")
     (folder / "cmb.yml").write_text("code: cmb\nissuer: [\n", encoding="utf-8")
     monkeypatch.setattr(check, "PROFILE_DIR", folder)
     assert check.main([str(folder)]) == 1
