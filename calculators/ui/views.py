@@ -373,7 +373,10 @@ def overdue_defaults(terms: Terms) -> dict[str, str]:
     from datetime import date, timedelta
 
     statement = date.fromisoformat(OVERDUE_DEFAULTS["statement_date"])
-    t = terms.at(statement)
+    try:
+        t = terms.at(statement)
+    except CalculatorInputError:  # (no entry in force on the example's date: the form's own message says so)
+        return dict(OVERDUE_DEFAULTS)
     minimum = minimum_payment(OVERDUE_DEFAULTS["statement_balance"], t)
     return {**OVERDUE_DEFAULTS, "due_date": (statement + timedelta(days=t.due_days_after_statement)).isoformat(),
             "minimum_due": f"{minimum:f}".rstrip("0").rstrip(".") if "." in f"{minimum:f}" else f"{minimum:f}"}
