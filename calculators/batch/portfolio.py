@@ -686,7 +686,7 @@ def _read_text(source: Any, origin: str, blockwise: bool) -> pd.DataFrame:
     >>> _read_text(io.StringIO("a,b\\n1,2,\\n"), "<buffer>", False)  # doctest: +NORMALIZE_WHITESPACE
     Traceback (most recent call last):
     ...
-    calculators.errors.CalculatorInputError: <buffer>, line 2 (data row 1): cells=3 is not allowed: no more cells than
+    calculators.errors.CalculatorInputError: <buffer>, line 2 (data row 1): columns=3 is not allowed: no more cells than
     the header row, which has 2 (a comma at the end of a line adds an empty cell)
     """
     def place(data_row: int) -> str:
