@@ -666,6 +666,17 @@ def bundled_profiles() -> list[str]:
 _CACHE: dict[tuple[str, float], Terms] = {}
 
 
+def profile_path(name_or_path: str, folder: Path | None = None) -> Path:
+    """The file a profile name or path names: a bundled name first (in ``folder``, default :data:`PROFILE_DIR`; a file
+    of that name in the working folder does not hide it), else the path as given (it may not exist: the caller says so).
+
+    >>> profile_path("cmb") == PROFILE_DIR / "cmb.yml", profile_path("my/bank.yml")
+    (True, PosixPath('my/bank.yml'))
+    """
+    bundled = (PROFILE_DIR if folder is None else folder) / f"{name_or_path}.yml"
+    return bundled if re.fullmatch(r"[a-z0-9_-]+", name_or_path) and _is_file(bundled) else Path(name_or_path)
+
+
 def _is_file(path: Path) -> bool:
     """``path.is_file()``, false also for names the system refuses (too long, NUL byte)."""
     try:
@@ -693,12 +704,8 @@ def load_terms(name_or_path: str | os.PathLike[str] = DEFAULT_PROFILE) -> Terms:
     text = os.fspath(name_or_path)
     if not isinstance(text, str):  # a PathLike may give bytes
         raise CalculatorInputError("name_or_path", text, "a profile name or a file path", allowed_zh="条款配置名称或文件路径")
-    bundled = PROFILE_DIR / f"{text}.yml"
-    if re.fullmatch(r"[a-z0-9_-]+", text) and _is_file(bundled):
-        path = bundled
-    elif _is_file(Path(text)):
-        path = Path(text)
-    else:
+    path = profile_path(text)
+    if not _is_file(path):
         raise CalculatorInputError(
             "name_or_path", text,
             f"a bundled profile ({', '.join(bundled_profiles())}) or the path of a profile YAML file",

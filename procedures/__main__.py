@@ -9,27 +9,15 @@ path, or a folder of profiles; ``make check-data PROFILE=path``).  A bad file is
 from __future__ import annotations
 
 import os
-import re
 import sys
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
 from calculators.errors import CalculatorInputError
-from calculators.terms import PROFILE_DIR, PROFILE_ENV, Terms
+from calculators.terms import PROFILE_DIR, PROFILE_ENV, Terms, profile_path
 
 from . import ProcedureFileError, exercises, roleplay, situations, validate_all
-
-
-def _profile_path(name_or_path: str) -> Path:
-    """The file a profile name or path names, looked up as :func:`calculators.terms.load_terms` looks it up: a bundled
-    name first (a file of that name in the working folder does not hide it), then any path.
-
-    >>> _profile_path("cmb") == PROFILE_DIR / "cmb.yml", _profile_path("my/bank.yml")
-    (True, PosixPath('my/bank.yml'))
-    """
-    bundled = PROFILE_DIR / f"{name_or_path}.yml"
-    return bundled if re.fullmatch(r"[a-z0-9_-]+", name_or_path) and bundled.is_file() else Path(name_or_path)
 
 
 def check_profile(name_or_path: str) -> str | None:
@@ -45,7 +33,7 @@ def check_profile(name_or_path: str) -> str | None:
     """
     from calculators.datafile import read_yaml, yaml_error_line
 
-    path = _profile_path(name_or_path)
+    path = profile_path(name_or_path, PROFILE_DIR)
     if path.is_dir():
         return f"{name_or_path}: no profiles found in this folder (profiles are *.yml or *.yaml files)"
     if not path.is_file():
@@ -87,7 +75,7 @@ def main(argv: list[str]) -> int:
         return 0
     named = [p.stem for p in sorted(PROFILE_DIR.glob("*.yml"))] + [path for a in argv if a.strip() for path in _given(a)]
     # one check per file, whatever it was called ("cmb" and calculators/profiles/cmb.yml are one profile)
-    profiles = list({_profile_path(name).resolve(): name for name in reversed(named)}.values())[::-1]
+    profiles = list({profile_path(name, PROFILE_DIR).resolve(): name for name in reversed(named)}.values())[::-1]
     problems = [problem for problem in map(check_profile, profiles) if problem]
     if problems:
         print("profiles: invalid\n" + "\n".join(problems), file=sys.stderr)

@@ -25,7 +25,7 @@ import unicodedata
 
 from ..errors import CalculatorInputError
 
-__all__ = ["KINDS", "NOT_A_NUMBER", "normalize_date", "normalize_number", "normalize_text"]
+__all__ = ["KINDS", "NOT_A_NUMBER", "normalize_date", "normalize_leading_date", "normalize_number", "normalize_text"]
 
 #: The field kinds :func:`normalize_number` knows, with the unit words each accepts.
 KINDS = ("amount", "integer", "percent")
@@ -88,6 +88,20 @@ def normalize_date(text: str) -> str:
         return text
     month, day = next((written.group(k), written.group(k + 1)) for k in (2, 4, 6) if written.group(k))
     return f"{written.group(1)}-{month}-{day}"
+
+
+def normalize_leading_date(line: str) -> str:
+    """``line`` with the date it starts with written ``YYYY-M-D`` (:func:`normalize_date`), a 年月日 date with spaces in it
+    (``2026 年 5 月 20 日``) included: what the list readers (payments, contact log, collections) cut into words.
+
+    >>> normalize_leading_date("2026 年 5 月 20 日 300"), normalize_leading_date("2026.5.20 300"), normalize_leading_date("abc 1")
+    ('2026-5-20 300', '2026-5-20 300', 'abc 1')
+    """
+    line = line.strip()
+    written = _WRITTEN_DATE.match(line)
+    if written and (written.end() == len(line) or line[written.end()] in " \t,，、"):
+        return normalize_date(written.group()) + line[written.end():]
+    return line
 
 
 def _fail(field: str, typed: str, cause: str) -> CalculatorInputError:

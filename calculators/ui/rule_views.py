@@ -22,7 +22,7 @@ from ..display import yuan
 from ..errors import CalculatorInputError
 from ..compliance.redline_model import default_model
 from ..compliance.redlines import Finding, RedlineRules, has_customer_turn, lint
-from .inputs import normalize_date, normalize_text
+from .inputs import normalize_date, normalize_leading_date, normalize_text
 from .views import CJK, View, field_error, read_inputs
 
 __all__ = [
@@ -76,13 +76,8 @@ _QUOTED_LINE = 40
 
 
 def _words(line: str) -> list[str]:
-    written = re.match(r"[0-9]{4} *年 *[0-9]{1,2} *月 *[0-9]{1,2} *[日号]?", line.strip())  # (a date written with spaces)
-    if written:
-        line = normalize_date(written.group()) + " " + line.strip()[written.end():]
-    words = [word for word in _SEPARATORS.split(line.strip()) if word]
-    if words:
-        words[0] = normalize_date(words[0])  # (2026.3.2, 2026年3月2日: the date as the readers take it)
-    return words
+    # (2026.3.2, 2026年3月2日, 2026 年 3 月 2 日: the date as the readers take it)
+    return [word for word in _SEPARATORS.split(normalize_leading_date(line)) if word]
 
 
 def _quote(line: str) -> str:

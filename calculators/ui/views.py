@@ -23,7 +23,7 @@ from ..fees import minimum_payment
 from ..installments import installment_plan
 from ..projection import overdue_projection
 from ..terms import Terms
-from .inputs import NOT_A_NUMBER, normalize_date, normalize_number, normalize_text
+from .inputs import NOT_A_NUMBER, normalize_date, normalize_leading_date, normalize_number, normalize_text
 
 __all__ = [
     "View", "OVERDUE_FIELDS", "PLAN_FIELDS", "OVERDUE_DEFAULTS", "PLAN_DEFAULTS", "overdue_defaults", "plan_defaults", "OVERDUE_KINDS", "PLAN_KINDS",
@@ -220,12 +220,8 @@ def parse_payments(text: str) -> list[tuple[str, str]]:
         if not line:
             continue  # (blank lines are not counted: payments[k] is the k-th payment, as the calculator numbers them)
         number = len(payments) + 1
-        written = re.match(r"[0-9]{4} *年 *[0-9]{1,2} *月 *[0-9]{1,2} *[日号]?", line)  # (a date written with spaces in it)
-        if written:
-            line = normalize_date(written.group()) + " " + line[written.end():].lstrip()
+        line = normalize_leading_date(line)  # (2026年5月20日, 2026.5.20: read as 2026-5-20)
         parts = re.fullmatch(r"(\S+?)[\s,]+(\S.*)", line)
-        if parts:
-            parts = re.fullmatch(r"(\S+?)[\s,]+(\S.*)", normalize_date(parts.group(1)) + " " + parts.group(2))
         if not parts or not DATE_TEXT.fullmatch(parts.group(1)):
             raise CalculatorInputError(f"payments[{number - 1}]", line, "one payment per line: YYYY-MM-DD amount",
                                        allowed_zh="每行一笔：日期 金额，例如 2026-05-20 300（日期写全年、月、日）")
